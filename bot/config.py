@@ -1,0 +1,141 @@
+"""Settings: the environment (and an optional ``.env`` file) read once into a frozen value."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+from bot.i18n import SUPPORTED_LOCALES
+
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+MIN_REPORTER_KEY_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, validated."""
+
+    bot_token: str | None
+    bot_api_url: str
+    database_path: Path
+    moderator_chat_id: int | None
+    admin_ids: frozenset[int]
+    default_locale: str
+    timezone: ZoneInfo
+    reporter_key: str | None
+    reports_per_hour: int
+    log_level: str
+
+    @property
+    def reporter_key_file(self) -> Path:
+        """Where the generated reporter key lives: beside the database, never inside it."""
+        return self.database_path.with_suffix(".key")
+
+    def require_token(self) -> str:
+        """The bot token, or a ConfigError naming BOT_TOKEN."""
+        if not self.bot_token:
+            raise ConfigError("BOT_TOKEN", "is required to run the bot (get one from @BotFather)")
+        return self.bot_token
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+    """Read settings; the process environment wins over the ``.env`` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(name, default).strip()
+
+    return Settings(
+        bot_token=_token(get("BOT_TOKEN")),
+        bot_api_url=_api_url(get("BOT_API_URL", "https://api.telegram.org/bot")),
+        database_path=_database_path(get("DATABASE_URL", "sqlite:///kuzet.db")),
+        moderator_chat_id=_optional_int("MODERATOR_CHAT_ID", get("MODERATOR_CHAT_ID")),
+        admin_ids=_id_list("ADMIN_IDS", get("ADMIN_IDS")),
+        default_locale=_locale(get("DEFAULT_LOCALE", "en")),
+        timezone=_timezone(get("TIMEZONE", "UTC")),
+        reporter_key=_reporter_key(get("REPORTER_KEY")),
+        reports_per_hour=_positive_int("REPORTS_PER_HOUR", get("REPORTS_PER_HOUR", "30")),
+        log_level=_log_level(get("LOG_LEVEL", "INFO")),
+    )
+
+
+def _token(raw: str) -> str | None:
+    if raw and not _TOKEN.match(raw):
+        raise ConfigError("BOT_TOKEN", "does not look like a bot token (digits, a colon, then letters)")
+    return raw or None
+
+
+def _api_url(raw: str) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError("BOT_API_URL", f"must be an http(s) URL, got {raw!r}")
+    return raw
+
+
+def _database_path(raw: str) -> Path:
+    prefix = "sqlite:///"
+    if not raw.startswith(prefix) or len(raw) == len(prefix):
+        raise ConfigError("DATABASE_URL", f"must look like sqlite:///path/to/kuzet.db, got {raw!r}")
+    path = raw[len(prefix):]
+    if path == ":memory:":
+        raise ConfigError("DATABASE_URL", "an in-memory database would lose every report; name a file")
+    return Path(path)
+
+
+def _optional_int(name: str, raw: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
+
+
+def _positive_int(name: str, raw: str) -> int:
+    value = _optional_int(name, raw)
+    if value is None or value < 1:
+        raise ConfigError(name, f"must be a whole number of at least 1, got {raw!r}")
+    return value
+
+
+def _id_list(name: str, raw: str) -> frozenset[int]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    ids = {_optional_int(name, p) for p in parts}
+    return frozenset(i for i in ids if i is not None)
+
+
+def _locale(raw: str) -> str:
+    if raw not in SUPPORTED_LOCALES:
+        raise ConfigError("DEFAULT_LOCALE", f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {raw!r}")
+    return raw
+
+
+def _timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"is not a known time zone (e.g. Asia/Almaty), got {raw!r}") from None
+
+
+def _reporter_key(raw: str) -> str | None:
+    if raw and len(raw) < MIN_REPORTER_KEY_LENGTH:
+        raise ConfigError("REPORTER_KEY", f"must be at least {MIN_REPORTER_KEY_LENGTH} characters long")
+    return raw or None
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+    return level
