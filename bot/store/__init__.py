@@ -1,0 +1,50 @@
+"""All SQL lives in this package. ``Store`` opens the database; each
+``transaction()`` hands out the table-family modules bound to one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.resources import data_dir
+from bot.store.accounts import Accounts
+from bot.store.db import Connection, Database
+from bot.store.meta import Meta
+from bot.store.reporters import Reporters
+from bot.store.reports import Reports
+
+
+class Tx:
+    """The table families, all in one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.accounts = Accounts(conn)
+        self.meta = Meta(conn)
+        self.reporters = Reporters(conn)
+        self.reports = Reports(conn)
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the database and bring its schema up to date."""
+        db = await Database.open(path)
+        try:
+            await db.migrate(data_dir("migrations"))
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self.db.transaction() as conn:
+            yield Tx(conn)
+
+    async def close(self) -> None:
+        await self.db.close()

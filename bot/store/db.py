@@ -1,0 +1,143 @@
+"""The SQLite connection: opening, transactions and schema migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import MigrationError
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any]
+
+
+class Connection:
+    """One open transaction: the only way the store modules talk to SQL."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; return the number of rows it changed."""
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def next_id(self, sequence: str) -> int:
+        """Allocate the next id of a sequence (portable: no engine auto-increment)."""
+        value = await self.fetch_value(
+            "UPDATE id_sequences SET last_value = last_value + 1 WHERE name = ? RETURNING last_value",
+            (sequence,),
+        )
+        if value is None:
+            raise LookupError(f"unknown id sequence {sequence!r}")
+        return int(value)
+
+
+class Database:
+    """A single aiosqlite connection in WAL mode, shared by the whole bot.
+
+    All access goes through :meth:`transaction`, which serialises callers
+    with a lock: one connection cannot run two transactions at once.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            await conn.execute(pragma)
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """Run the block in one transaction: committed on success, rolled back on any error."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Connection(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def migrate(self, migrations: Path) -> list[str]:
+        """Apply the numbered ``*.sql`` files not yet recorded, each in its own transaction.
+
+        Returns the names applied; a second run applies nothing. A failing
+        migration is rolled back whole and raises MigrationError.
+        """
+        async with self.transaction() as tx:
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
+            )
+            done = {row[0] for row in await tx.fetch_all("SELECT name FROM schema_migrations")}
+        applied = []
+        for file in sorted(migrations.glob("*.sql")):
+            if file.name in done:
+                continue
+            try:
+                async with self.transaction() as tx:
+                    for statement in split_statements(file.read_text(encoding="utf-8")):
+                        await tx.execute(statement)
+                    await tx.execute(
+                        "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                        (file.name, int(time.time())),
+                    )
+            except sqlite3.Error as exc:
+                raise MigrationError(f"migration {file.name} failed and was rolled back: {exc}") from exc
+            log.info("applied migration %s", file.name)
+            applied.append(file.name)
+        return applied
+
+
+def split_statements(script: str) -> Iterable[str]:
+    """Split a SQL script into complete statements.
+
+    ``executescript`` would commit on its own, so each statement is run
+    separately inside the migration's transaction instead.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if not pending and line.strip().startswith("--"):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise MigrationError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:60]!r}")

@@ -1,0 +1,112 @@
+"""Citizens' reports and what they point at (tables ``reports``, ``report_targets``)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.core.accounts import Account, Platform, Target, Via
+from bot.core.reports import Report, ReportKind, ReportStatus
+from bot.core.submission import Submission
+from bot.store.accounts import Accounts
+from bot.store.db import Connection
+
+_TARGETS = (
+    "SELECT t.report_id, t.platform, t.post_id, t.via, a.identity, a.handle, a.external_id, a.display_name "
+    "FROM report_targets t LEFT JOIN accounts a ON a.id = t.account_id "
+)
+
+
+class Reports:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def add(self, reporter: str, dedupe_key: str, submission: Submission, now: int) -> Report:
+        """Store a new report with its targets; the accounts are created as needed."""
+        report_id = await self._conn.next_id("reports")
+        await self._conn.execute(
+            "INSERT INTO reports (id, reporter, dedupe_key, kind, media, text, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                reporter,
+                dedupe_key,
+                submission.kind.value,
+                submission.media,
+                submission.text,
+                ReportStatus.RECEIVED.value,
+                now,
+            ),
+        )
+        accounts = Accounts(self._conn)
+        for position, target in enumerate(submission.targets):
+            account_id = None if target.account is None else await accounts.upsert(target.account, now)
+            await self._conn.execute(
+                "INSERT INTO report_targets (report_id, position, platform, account_id, post_id, via) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (report_id, position, target.platform.value, account_id, target.post_id, target.via.value),
+            )
+        return Report(
+            report_id,
+            submission.kind,
+            submission.text,
+            submission.media,
+            ReportStatus.RECEIVED,
+            now,
+            submission.targets,
+        )
+
+    async def by_dedupe_key(self, dedupe_key: str) -> Report | None:
+        row = await self._conn.fetch_one("SELECT * FROM reports WHERE dedupe_key = ?", (dedupe_key,))
+        return None if row is None else (await self._with_targets([row]))[0]
+
+    async def count_since(self, reporter: str, since: int) -> int:
+        return int(
+            await self._conn.fetch_value(
+                "SELECT COUNT(*) FROM reports WHERE reporter = ? AND created_at >= ?", (reporter, since)
+            )
+        )
+
+    async def of_reporter(self, reporter: str, limit: int) -> list[Report]:
+        """The reporter's latest reports, newest first."""
+        rows = await self._conn.fetch_all(
+            "SELECT * FROM reports WHERE reporter = ? ORDER BY created_at DESC, id DESC LIMIT ?", (reporter, limit)
+        )
+        return await self._with_targets(rows)
+
+    async def one_of_reporter(self, reporter: str, report_id: int) -> Report | None:
+        """One report, only if it belongs to this reporter."""
+        row = await self._conn.fetch_one("SELECT * FROM reports WHERE id = ? AND reporter = ?", (report_id, reporter))
+        return None if row is None else (await self._with_targets([row]))[0]
+
+    async def unlink_reporter(self, reporter: str) -> int:
+        """Cut every link between the reporter and their reports; return how many were linked."""
+        return await self._conn.execute(
+            "UPDATE reports SET reporter = NULL, dedupe_key = NULL WHERE reporter = ?", (reporter,)
+        )
+
+    async def _with_targets(self, rows: list[sqlite3.Row]) -> list[Report]:
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        placeholders = ", ".join("?" for _ in ids)
+        targets: dict[int, list[Target]] = {i: [] for i in ids}
+        for t in await self._conn.fetch_all(
+            _TARGETS + f"WHERE t.report_id IN ({placeholders}) ORDER BY t.report_id, t.position", ids
+        ):
+            platform = Platform(t["platform"])
+            account = None
+            if t["identity"] is not None:
+                account = Account(platform, t["identity"], t["handle"], t["external_id"], t["display_name"])
+            targets[t["report_id"]].append(Target(platform, account, t["post_id"], Via(t["via"])))
+        return [
+            Report(
+                row["id"],
+                ReportKind(row["kind"]),
+                row["text"],
+                row["media"],
+                ReportStatus(row["status"]),
+                row["created_at"],
+                tuple(targets[row["id"]]),
+            )
+            for row in rows
+        ]
