@@ -1,0 +1,53 @@
+"""What a citizen submitted, decided from plain parts of their message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.accounts import Target
+from bot.core.links import find_links
+from bot.core.reports import ReportKind
+from bot.core.text import content_weight
+from bot.errors import TextTooShort, UnsupportedLink
+
+MIN_TEXT_WEIGHT = 10
+"""Below this a text with no account in it is too short to be a campaign comment."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: ReportKind
+    text: str | None
+    targets: tuple[Target, ...]
+    media: str | None = None
+
+
+def build_submission(
+    text: str | None,
+    *,
+    origin: Target | None = None,
+    hidden_urls: tuple[str, ...] = (),
+    media: str | None = None,
+) -> Submission:
+    """Decide what a message reports.
+
+    A forward reports its origin, the account that posted it; links and
+    handles inside forwarded text are part of the content, not the target.
+    Otherwise links and @handles in the message are the targets, and any
+    text is kept with them. Raises TextTooShort or UnsupportedLink when the
+    message gives nothing to act on.
+    """
+    text = (text or "").strip() or None
+    if origin is not None:
+        return Submission(ReportKind.FORWARD, text, (origin,), media)
+    found = find_links(text or "", hidden_urls)
+    if found.targets:
+        return Submission(ReportKind.LINK, text, found.targets, media)
+    prose = text or ""
+    for url in found.unsupported:
+        prose = prose.replace(url, " ")
+    if content_weight(prose) >= MIN_TEXT_WEIGHT:
+        return Submission(ReportKind.TEXT, text, (), media)
+    if found.unsupported:
+        raise UnsupportedLink(", ".join(found.unsupported))
+    raise TextTooShort()
