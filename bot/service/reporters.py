@@ -1,0 +1,34 @@
+"""Use cases of a reporter's own settings and data: language, forgetting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import SUPPORTED_LOCALES
+from bot.store import Store
+
+
+async def chosen_language(store: Store, reporter: str) -> str | None:
+    """The language the reporter picked with /language, if any."""
+    async with store.transaction() as tx:
+        return await tx.reporters.locale(reporter)
+
+
+async def choose_language(store: Store, reporter: str, locale: str, now: int) -> None:
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    async with store.transaction() as tx:
+        await tx.reporters.set_locale(reporter, locale, now)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    reports_unlinked: int
+
+
+async def forget_reporter(store: Store, reporter: str) -> Forgotten:
+    """Delete everything linked to the reporter; their reports stay, unlinked and anonymous."""
+    async with store.transaction() as tx:
+        unlinked = await tx.reports.unlink_reporter(reporter)
+        await tx.reporters.delete(reporter)
+    return Forgotten(unlinked)
