@@ -1,0 +1,119 @@
+"""Translations (gettext catalogs under ``locales/``) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from datetime import datetime, timezone, tzinfo
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+DOMAIN = "kuzet"
+SUPPORTED_LOCALES = ("en", "ru", "kk", "ar", "zh_Hant")
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Русский",
+    "kk": "Қазақша",
+    "ar": "العربية",
+    "zh_Hant": "繁體中文",
+}
+"""Each language named in itself, so anyone can find their own in the picker."""
+
+COMMAND_LANGUAGE_CODES = {"en": "en", "ru": "ru", "kk": "kk", "ar": "ar", "zh_Hant": "zh"}
+"""The two-letter ISO 639-1 code Telegram takes for each locale's command menu."""
+
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+LEFT_TO_RIGHT_MARK = "\u200e"
+_COMMAND = re.compile(r"(?<![\w/<])/[a-z]+\b")
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; translate it where it is shown."""
+    return message
+
+
+def isolate(text: str) -> str:
+    """Wrap a handle, link, number or quote so it keeps its own direction inside any sentence."""
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def locale_from_telegram(language_code: str | None) -> str | None:
+    """Our locale for a Telegram ``language_code`` (an IETF tag such as "kk" or "zh-hant"), if we have one."""
+    if not language_code:
+        return None
+    primary = language_code.replace("_", "-").split("-")[0].casefold()
+    if primary == "zh":
+        return "zh_Hant"
+    return primary if primary in SUPPORTED_LOCALES else None
+
+
+class Translator:
+    """One language: its messages, plural rules, number and date formats."""
+
+    def __init__(self, code: str, translations: gettext.NullTranslations, tz: tzinfo) -> None:
+        self.code = code
+        self.locale = Locale.parse(code)
+        self._translations = translations
+        self._tz = tz
+
+    def gettext(self, message: str) -> str:
+        return self._directed(self._translations.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._directed(self._translations.ngettext(singular, plural, n))
+
+    @property
+    def rtl(self) -> bool:
+        return self.locale.character_order == "right-to-left"
+
+    def _directed(self, text: str) -> str:
+        """In right-to-left text, keep each /command's slash on its left (else it shows as "help/")."""
+        return _COMMAND.sub(LEFT_TO_RIGHT_MARK + r"\g<0>", text) if self.rtl else text
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def datetime(self, timestamp: int) -> str:
+        moment = datetime.fromtimestamp(timestamp, timezone.utc)
+        return format_datetime(moment, format="medium", tzinfo=self._tz, locale=self.locale)
+
+
+class I18n:
+    """All catalogs, loaded once at start."""
+
+    def __init__(self, locales_dir: Path, default_locale: str, tz: tzinfo) -> None:
+        self.default_locale = default_locale
+        self._translators = {
+            code: Translator(code, _load_catalog(locales_dir, code), tz) for code in SUPPORTED_LOCALES
+        }
+
+    def get(self, code: str | None) -> Translator:
+        """The translator for ``code``, or for the default locale when we don't have it."""
+        return self._translators.get(code or "", self._translators[self.default_locale])
+
+    def all(self) -> list[Translator]:
+        return list(self._translators.values())
+
+
+def _load_catalog(locales_dir: Path, code: str) -> gettext.NullTranslations:
+    """The compiled ``.mo`` when it is up to date, else the ``.po`` compiled in memory."""
+    folder = locales_dir / code / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    if not po.is_file():
+        raise FileNotFoundError(f"no translation catalog for {code!r} in {folder}")
+    with po.open("rb") as file:
+        catalog = read_po(file, locale=code)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
