@@ -86,8 +86,15 @@ def parse_url(url: str) -> Target | None:
 Parser = Callable[[list[str], dict[str, str]], Target | None]
 
 
+MAX_PART_LENGTH = 100
+"""Longer handles or post ids are not real ones: a hostile link must not bloat what is stored and shown."""
+
+
 def _link(platform: Platform, account: Account | None, post_id: str | None = None) -> Target | None:
     if account is None and post_id is None:
+        return None
+    parts = [post_id or "", *(account.identity, account.display_name or "")] if account else [post_id or ""]
+    if any(len(part) > MAX_PART_LENGTH for part in parts):
         return None
     return Target(platform, account, post_id, Via.LINK)
 

@@ -1,0 +1,100 @@
+"""Citizens in private chat: reports, receipts and their own reports' state."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.errors import NothingToReport, RateLimited, UnsupportedLink
+from bot.handlers.deps import Deps
+from bot.handlers.keyboards import main_menu
+from bot.handlers.submission import media_kind, submission_from_message
+from bot.i18n import Translator
+from bot.render import citizen, reports
+from bot.service.reports import report_of, reports_of, submit_report
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the citizen: what to send, with the main menu."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.welcome(t), reply_markup=main_menu(t))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain what to send, what happens next, and the commands."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.help_text(t))
+
+
+async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record a forwarded post, pasted text, link or captioned media, and answer with a receipt."""
+    deps = Deps.of(context)
+    message, user = update.effective_message, update.effective_user
+    t = await deps.translator(user)
+    try:
+        receipt = await submit_report(
+            deps.store,
+            submission_from_message(message),
+            reporter=deps.reporter(user),
+            dedupe_key=deps.pseudonyms.message(user.id, message.message_id),
+            now=deps.clock(),
+            hourly_limit=deps.settings.reports_per_hour,
+        )
+    except RateLimited as exc:
+        await message.reply_html(citizen.rate_limited(t, exc.limit))
+        return
+    except NothingToReport as exc:
+        await message.reply_html(_refusal(t, exc, message))
+        return
+    await message.reply_html(reports.receipt(t, receipt))
+
+
+def _refusal(t: Translator, exc: NothingToReport, message: Message) -> str:
+    if isinstance(exc, UnsupportedLink):
+        return citizen.unsupported_link(t)
+    if media_kind(message) and not message.caption:
+        return citizen.media_without_caption(t)
+    return citizen.text_too_short(t)
+
+
+async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the citizen their latest reports, or one of them by number."""
+    deps = Deps.of(context)
+    t = await deps.translator(update.effective_user)
+    reporter = deps.reporter(update.effective_user)
+    args = context.args or []
+    report_id = _report_number(args[0]) if len(args) == 1 else None
+    if not args:
+        text = reports.report_list(t, await reports_of(deps.store, reporter))
+    elif report_id is None:
+        text = citizen.status_usage(t)
+    else:
+        report = await report_of(deps.store, reporter, report_id)
+        text = citizen.report_not_found(t, report_id) if report is None else reports.report_detail(t, report)
+    await update.effective_message.reply_html(text)
+
+
+def _report_number(arg: str) -> int | None:
+    """``42`` or ``#42`` as a report number; None for anything else."""
+    digits = arg.removeprefix("#")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 10:
+        return None
+    return int(digits)
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot accepts when a message is not something it can report."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.unsupported_message(t))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help when the command is not one of ours."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.unknown_command(t))
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain that editing a sent message does not change the report."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.edit_ignored(t))

@@ -1,0 +1,45 @@
+"""What every handler needs, built once by build_application and kept in bot_data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import User
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.i18n import I18n, Translator, locale_from_telegram
+from bot.pseudonyms import Pseudonymizer
+from bot.service.reporters import chosen_language
+from bot.store import Store
+
+
+def _unix_now() -> int:
+    return int(time.time())
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    store: Store
+    i18n: I18n
+    pseudonyms: Pseudonymizer
+    clock: Callable[[], int] = field(default=_unix_now)
+
+    KEY = "deps"
+
+    @classmethod
+    def of(cls, context: ContextTypes.DEFAULT_TYPE) -> Deps:
+        return context.application.bot_data[cls.KEY]
+
+    def reporter(self, user: User) -> str:
+        return self.pseudonyms.reporter(user.id)
+
+    async def translator(self, user: User | None) -> Translator:
+        """The user's chosen language, else their Telegram language, else the default."""
+        if user is None:
+            return self.i18n.get(None)
+        chosen = await chosen_language(self.store, self.reporter(user))
+        return self.i18n.get(chosen or locale_from_telegram(user.language_code))

@@ -1,0 +1,29 @@
+"""The one error handler: log without personal data, and never leave a user without an answer."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.handlers.deps import Deps
+from bot.render import citizen
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log an unexpected error with the update number only, and apologise in the user's language."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    try:
+        t = await Deps.of(context).translator(update.effective_user)
+        await context.bot.send_message(update.effective_chat.id, citizen.internal_error(t))
+    except Exception:  # the apology itself failed: the log above already has the cause
+        log.warning("could not tell the user about the error in update %s", update_id)

@@ -1,0 +1,179 @@
+"""The citizen's fixed texts: welcome, help, privacy, and every polite refusal."""
+
+from __future__ import annotations
+
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.render import number
+
+SUPPORTED_PLATFORMS = "Telegram, X (Twitter), Facebook, Instagram, VK, TikTok, YouTube"
+
+
+def welcome(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("👋 <b>Kuzet</b> helps expose fake accounts and copy-paste propaganda."),
+            "",
+            _("Send me:"),
+            _("• a suspicious post or comment: just forward it here;"),
+            _("• the text of a comment: paste it;"),
+            _("• a link to an account or a post, or an @handle."),
+            "",
+            _(
+                "You get a receipt with a report number at once. Volunteer moderators review the reports; "
+                "nothing is published without them. Your Telegram ID is never stored with your reports."
+            ),
+        ]
+    )
+
+
+def help_text(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("<b>What to send</b>"),
+            _("• Forward a suspicious post or comment."),
+            _("• Paste the text of a comment."),
+            _("• Send a link to an account or a post ({platforms}) or an @handle.").format(
+                platforms=SUPPORTED_PLATFORMS
+            ),
+            _("• A photo, video or file counts too if it has a caption: the caption is the text."),
+            "",
+            _("<b>What happens next</b>"),
+            _(
+                "Every report gets a number. Volunteer moderators compare it with other reports and known "
+                "campaigns, then verify or reject it. Verified campaigns go into a weekly digest."
+            ),
+            "",
+            _("<b>Commands</b>"),
+            _("/status: your latest reports; /status <i>number</i>: one report"),
+            _("/language: choose the language"),
+            _("/privacy: what is stored and for how long"),
+            _("/forgetme: delete everything linked to you"),
+            _("/help: this help"),
+        ]
+    )
+
+
+def privacy(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join(
+        [
+            _("<b>What Kuzet stores</b>"),
+            _("• Your reports: the text, the account or post they point at, and when you sent them."),
+            _(
+                "• Never your Telegram ID: reports are filed under a pseudonym, a code that only this bot's "
+                "secret key can compute, so the database alone does not reveal who reported."
+            ),
+            _("• The language you chose, under the same pseudonym."),
+            _(
+                "• Your chat ID, only if you ask to hear from us later (a subscription or news about a report); "
+                "it is deleted when that request ends."
+            ),
+            "",
+            _("<b>For how long</b>"),
+            _(
+                "Reports are kept while moderators review them, and afterwards as evidence of verified campaigns. "
+                "/forgetme deletes your settings and unlinks every report from you at any time; "
+                "the reports stay only as anonymous texts."
+            ),
+            "",
+            _(
+                "<b>Stay safe:</b> if someone may look at your phone, delete this chat after reporting. "
+                "Deleting the chat does not delete your reports."
+            ),
+        ]
+    )
+
+
+def forget_prompt(t: Translator) -> str:
+    _ = t.gettext
+    return _(
+        "This deletes your language choice and unlinks all your reports from you. They stay only as anonymous "
+        "reports, and /status will no longer show them. This cannot be undone. Continue?"
+    )
+
+
+def forgotten(t: Translator, reports_unlinked: int) -> str:
+    return t.ngettext(
+        "Done: your settings are deleted and {count} report was unlinked from you.",
+        "Done: your settings are deleted and {count} reports were unlinked from you.",
+        reports_unlinked,
+    ).format(count=t.number(reports_unlinked))
+
+
+def forget_cancelled(t: Translator) -> str:
+    return t.gettext("Nothing was deleted.")
+
+
+def language_prompt(t: Translator) -> str:
+    return t.gettext("Choose your language:")
+
+
+def language_set(t: Translator) -> str:
+    return t.gettext("Language set: {language}.").format(language=LANGUAGE_NAMES[t.code])
+
+
+def rate_limited(t: Translator, limit: int) -> str:
+    return t.ngettext(
+        "You have reached the limit of {count} report per hour. Please try again later: this message was not stored.",
+        "You have reached the limit of {count} reports per hour. Please try again later: this message was not stored.",
+        limit,
+    ).format(count=t.number(limit))
+
+
+def text_too_short(t: Translator) -> str:
+    return t.gettext(
+        "That is too short to tell whether it is a campaign. Paste the whole comment, forward the post, "
+        "or send a link to the account."
+    )
+
+
+def unsupported_link(t: Translator) -> str:
+    return t.gettext(
+        "I can't tell which account this link points to. I recognise links to accounts and posts on {platforms}, "
+        "and @handles. Short links (like vm.tiktok.com or fb.me) must be opened first: send the full address."
+    ).format(platforms=SUPPORTED_PLATFORMS)
+
+
+def media_without_caption(t: Translator) -> str:
+    return t.gettext(
+        "I can only record a photo, video or file that has a caption: add the text of the post as a caption, "
+        "or forward the original post."
+    )
+
+
+def unsupported_message(t: Translator) -> str:
+    return t.gettext(
+        "I can't take this kind of message as a report. Send me a forwarded post, the text of a comment, "
+        "a link to an account or a post, or an @handle. /help explains more."
+    )
+
+
+def unknown_command(t: Translator) -> str:
+    return t.gettext("I don't know that command. /help lists what I can do.")
+
+
+def edit_ignored(t: Translator) -> str:
+    return t.gettext(
+        "Editing a message does not change a report already received. "
+        "If something was wrong, send the corrected message as a new report."
+    )
+
+
+def status_usage(t: Translator) -> str:
+    return t.gettext("Write /status for your latest reports, or /status and a report number, e.g. /status 42.")
+
+
+def report_not_found(t: Translator, report_id: int) -> str:
+    return t.gettext("Report #{number} is not among your reports.").format(number=number(report_id))
+
+
+def stale_button(t: Translator) -> str:
+    return t.gettext("This button no longer works. Send /start for a fresh menu.")
+
+
+def internal_error(t: Translator) -> str:
+    return t.gettext(
+        "Sorry, something went wrong on our side. If you were sending a report, please send it again in a minute."
+    )

@@ -1,0 +1,113 @@
+"""Fixtures: a strict fake Bot API over HTTP, and the real Application on a real SQLite file."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings, load_settings
+from bot.i18n import I18n, Translator
+from bot.resources import data_dir
+from tests.fake_telegram import FakeTelegram
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Settings]:
+    """Settings pointing at the fake Bot API and a database in the test's folder; keywords override."""
+
+    def make(**overrides: str) -> Settings:
+        env = {
+            "BOT_TOKEN": telegram.token,
+            "BOT_API_URL": telegram.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'kuzet.db'}",
+            **overrides,
+        }
+        return load_settings(env, env_file=None)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Application]:
+    """Run the application as `kuzet run` does, polling the fake server, until the block ends."""
+    application = build_application(settings)
+    await application.initialize()
+    try:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram, settings: Settings) -> AsyncIterator[Application]:
+    async with running(settings) as application:
+        yield application
+
+
+class Database:
+    """Read-only look at the bot's SQLite file, to check what was stored."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection of the test's own, e.g. to damage the database on purpose."""
+        return sqlite3.connect(self.path)
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self.connect() as conn:
+            conn.row_factory = sqlite3.Row
+            return list(conn.execute(sql, params))
+
+    def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.rows(sql, params)[0][0]
+
+    def dump(self) -> str:
+        """Every row of every table as text, to search for data that must not be there."""
+        with self.connect() as conn:
+            return "\n".join(conn.iterdump())
+
+
+@pytest.fixture
+def db(settings: Settings) -> Database:
+    return Database(settings.database_path)
+
+
+@pytest.fixture(scope="session")
+def translations() -> Callable[[str], Translator]:
+    """The real catalogs, to compute what the bot should say in each language."""
+    return I18n(data_dir("locales"), "en", ZoneInfo("UTC")).get
+
+
+def plain(markup: str) -> str:
+    """What a person sees of one of our HTML strings: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

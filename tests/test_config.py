@@ -1,0 +1,94 @@
+"""Configuration: defaults, the .env file, and one clear line for every bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+
+def test_defaults_apply_when_nothing_is_set() -> None:
+    settings = load_settings({}, env_file=None)
+    assert settings.bot_token is None
+    assert settings.bot_api_url == "https://api.telegram.org/bot"
+    assert settings.database_path == Path("kuzet.db")
+    assert settings.reporter_key_file == Path("kuzet.key")
+    assert settings.moderator_chat_id is None
+    assert settings.admin_ids == frozenset()
+    assert settings.default_locale == "en"
+    assert str(settings.timezone) == "UTC"
+    assert settings.reports_per_hour == 30
+
+
+def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEFAULT_LOCALE=kk\nADMIN_IDS=1, 2,3\nTIMEZONE=Asia/Almaty\n", encoding="utf-8")
+    settings = load_settings({"DEFAULT_LOCALE": "ar"}, env_file=env_file)
+    assert settings.default_locale == "ar"
+    assert settings.admin_ids == frozenset({1, 2, 3})
+    assert str(settings.timezone) == "Asia/Almaty"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BOT_TOKEN", "not a token"),
+        ("BOT_API_URL", "ftp://example.org"),
+        ("DATABASE_URL", "postgresql://localhost/kuzet"),
+        ("DATABASE_URL", "sqlite:///:memory:"),
+        ("MODERATOR_CHAT_ID", "moderators"),
+        ("ADMIN_IDS", "12,abc"),
+        ("DEFAULT_LOCALE", "de"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("REPORTER_KEY", "short"),
+        ("REPORTS_PER_HOUR", "0"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({variable: value}, env_file=None)
+    assert raised.value.variable == variable
+
+
+def _kuzet(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL", "REPORTER_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "123:abc", "TIMEZONE": "Nowhere/Land"}, "TIMEZONE"),
+        ({"BOT_TOKEN": "123:abc", "ADMIN_IDS": "me"}, "ADMIN_IDS"),
+    ],
+)
+def test_kuzet_run_with_bad_configuration_says_one_line_and_exits_2(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    result = _kuzet(["run"], env, tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_kuzet_migrate_creates_the_database_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'kuzet.db'}"}
+    first = _kuzet(["migrate"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "applied migration 0001_init.sql" in first.stderr
+    second = _kuzet(["migrate"], env, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "applied migration" not in second.stderr
+    assert (tmp_path / "data" / "kuzet.db").is_file()

@@ -1,0 +1,57 @@
+"""`kuzet run` as an operator starts it: a separate process, configured by environment, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.conftest import plain
+from tests.fake_telegram import FakeTelegram
+
+
+async def _start_kuzet(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
+    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url)
+    (workdir / ".env").write_text("DATABASE_URL=sqlite:///data/kuzet.db\n", encoding="utf-8")
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def _stop(process: asyncio.subprocess.Process) -> bytes:
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    return stderr
+
+
+async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_restart(
+    telegram: FakeTelegram, tmp_path: Path, translations
+) -> None:
+    citizen = telegram.user(301, language_code="kk")
+    channel = telegram.channel(-1009876543210, "Akorda fan club", username="akorda_fans")
+    process = await _start_kuzet(telegram, tmp_path)
+    telegram.forward(citizen, telegram.origin_channel(channel, 5), text="Президент әрқашан халықты ойлайды")
+    [receipt] = await telegram.wait_for_messages(citizen["id"], timeout=60)
+    stderr = await _stop(process)
+
+    heading = translations("kk").gettext("✅ <b>Report #{number}</b> received.")
+    assert heading != translations("en").gettext("✅ <b>Report #{number}</b> received.")
+    assert plain(heading).format(number="\u20681\u2069") in receipt.plain
+    assert telegram.token not in stderr.decode()
+
+    database = tmp_path / "data" / "kuzet.db"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT id, text FROM reports").fetchall() == [(1, "Президент әрқашан халықты ойлайды")]
+    assert (tmp_path / "data" / "kuzet.key").is_file()
+
+    process = await _start_kuzet(telegram, tmp_path)
+    telegram.send_text(citizen, "/status 1")
+    status = (await telegram.wait_for_messages(citizen["id"], 2, timeout=60))[-1]
+    await _stop(process)
+    assert "Президент әрқашан халықты ойлайды" in status.plain
+    assert "@akorda_fans" in status.plain
