@@ -27,6 +27,12 @@ async def _reply(telegram: FakeTelegram, user: dict, count: int = 1):
     return (await telegram.wait_for_messages(user["id"], count))[-1]
 
 
+def _assert_receipt(receipt, t, number: int) -> None:
+    """The receipt's heading, in the translator's language, with the report number."""
+    heading = plain(t.gettext("✅ <b>Report #{number}</b> received.")).format(number=f"\u2068{number}\u2069")
+    assert heading in receipt.plain
+
+
 @pytest.mark.parametrize("language", ["kk", "ar", "en"])
 async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_users_language(
     telegram: FakeTelegram, db, translations, language: str
@@ -38,7 +44,7 @@ async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_u
     receipt = await _reply(telegram, citizen)
 
     t = translations(language)
-    assert plain(t.gettext("✅ <b>Report #{number}</b> received.")).format(number="\u20681\u2069") in receipt.plain
+    _assert_receipt(receipt, t, 1)
     if language != "en":
         assert t.gettext("✅ <b>Report #{number}</b> received.") != translations("en").gettext(
             "✅ <b>Report #{number}</b> received."
@@ -56,6 +62,7 @@ async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_u
     )
 
 
+@pytest.mark.parametrize("language", ["ar", "ru"])
 @pytest.mark.parametrize(
     ("make_origin", "identity", "shown"),
     [
@@ -66,30 +73,37 @@ async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_u
     ],
 )
 async def test_a_forward_reports_the_account_it_came_from(
-    telegram: FakeTelegram, db, make_origin, identity: str, shown: str
+    telegram: FakeTelegram, db, translations, make_origin, identity: str, shown: str, language: str
 ) -> None:
-    citizen = telegram.user(102)
+    citizen = telegram.user(102, language_code=language)
     telegram.forward(citizen, make_origin(telegram), text="Президент всегда заботится и думает о народе")
     receipt = await _reply(telegram, citizen)
+    _assert_receipt(receipt, translations(language), 1)
     assert shown in receipt.plain
     [report] = _reports(db)
     assert [t["identity"] for t in _targets(db, report["id"])] == [identity]
 
 
-async def test_pasted_text_is_a_report_of_that_text(telegram: FakeTelegram, db) -> None:
-    citizen = telegram.user(103, language_code="ar")
+@pytest.mark.parametrize("language", ["ar", "zh-hant"])
+async def test_pasted_text_is_a_report_of_that_text(telegram: FakeTelegram, db, translations, language: str) -> None:
+    citizen = telegram.user(103, language_code=language)
     telegram.send_text(citizen, "الرئيس يهتم دائما ويفكر في الشعب")
     receipt = await _reply(telegram, citizen)
+    _assert_receipt(receipt, translations("ar" if language == "ar" else "zh_Hant"), 1)
     assert "الرئيس يهتم دائما ويفكر في الشعب" in receipt.plain
     [report] = _reports(db)
     assert (report["kind"], report["text"]) == ("text", "الرئيس يهتم دائما ويفكر في الشعب")
     assert _targets(db, report["id"]) == []
 
 
-async def test_links_and_a_handle_in_one_message_are_all_recorded(telegram: FakeTelegram, db) -> None:
-    citizen = telegram.user(104)
+@pytest.mark.parametrize("language", ["ar", "kk"])
+async def test_links_and_a_handle_in_one_message_are_all_recorded(
+    telegram: FakeTelegram, db, translations, language: str
+) -> None:
+    citizen = telegram.user(104, language_code=language)
     telegram.send_text(citizen, "Same comment from https://x.com/Bot_One/status/42?s=20 and @nur_otan_bot")
     receipt = await _reply(telegram, citizen)
+    _assert_receipt(receipt, translations(language), 1)
     assert "@Bot_One" in receipt.plain and "@nur_otan_bot" in receipt.plain
     [report] = _reports(db)
     assert report["kind"] == "link"
@@ -111,11 +125,14 @@ async def test_a_hidden_text_link_is_recorded(telegram: FakeTelegram, db) -> Non
     assert [r["identity"] for r in _targets(db, report["id"])] == ["id:777"]
 
 
-async def test_a_captioned_photo_is_a_report_of_its_caption(telegram: FakeTelegram, db) -> None:
-    citizen = telegram.user(106)
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_a_captioned_photo_is_a_report_of_its_caption(
+    telegram: FakeTelegram, db, translations, language: str
+) -> None:
+    citizen = telegram.user(106, language_code=language)
     photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
     telegram.send_message(citizen, photo=photo, caption="Our families give four votes for Tokayev!")
-    await _reply(telegram, citizen)
+    _assert_receipt(await _reply(telegram, citizen), translations(language), 1)
     [report] = _reports(db)
     assert (report["media"], report["text"]) == ("photo", "Our families give four votes for Tokayev!")
 
