@@ -1,0 +1,60 @@
+"""The rooms of ../shared/ARCHITECTURE.md hold: a pure core, all SQL in the store, every command documented."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from telegram.ext import CommandHandler
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.handlers.commands import CITIZEN_COMMANDS
+from bot.i18n import I18n
+from bot.render.citizen import help_text
+from bot.resources import data_dir
+
+BOT = Path(__file__).resolve().parent.parent / "bot"
+README = BOT.parent / "README.md"
+SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_core_imports_neither_telegram_nor_the_database() -> None:
+    for path in (BOT / "core").rglob("*.py"):
+        assert not _imports(path) & {"telegram", "aiosqlite", "sqlite3", "httpx"}, path
+
+
+def test_sql_is_written_only_in_the_store() -> None:
+    for path in BOT.rglob("*.py"):
+        if "store" in path.relative_to(BOT).parts:
+            continue
+        assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL outside bot/store: {path}"
+
+
+def test_every_command_is_in_the_menu_in_help_and_in_the_readme() -> None:
+    settings = load_settings({"BOT_TOKEN": "1:x"}, env_file=None)
+    handled = {
+        command
+        for handler in build_application(settings).handlers[0]
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    assert handled == {name for name, _ in CITIZEN_COMMANDS}
+    help_en = help_text(I18n(data_dir("locales"), "en", settings.timezone).get("en"))
+    readme = README.read_text(encoding="utf-8")
+    for command in handled - {"start"}:
+        assert f"/{command}" in help_en, command
+    for command in handled:
+        assert f"`/{command}" in readme, command
