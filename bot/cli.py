@@ -15,6 +15,8 @@ from bot.logs import configure_logging
 from bot.store import Store
 
 EXIT_CONFIG = 2
+BOOTSTRAP_RETRIES = 5
+"""Start-up tries to reach the Bot API (about 15 s in all) before giving up: a network blip is not fatal."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(settings: Settings) -> int:
     application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
     except InvalidToken:
         raise ConfigError("BOT_TOKEN", "was refused by the Bot API (check it with @BotFather)") from None
     except NetworkError as exc:

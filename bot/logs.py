@@ -23,9 +23,21 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class ConciseNetworkErrors(logging.Filter):
+    """python-telegram-bot logs a full traceback when the Bot API cannot be reached; one line says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name.startswith("telegram") and "Network Retry Loop" in record.getMessage():
+            error = record.exc_info[1]
+            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__}: {error})", None
+            record.exc_info = None
+        return True
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ConciseNetworkErrors())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL, and the URL carries the bot token.

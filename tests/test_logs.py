@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from bot.logs import RedactSecrets
+from bot.logs import ConciseNetworkErrors, RedactSecrets
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 KEY = "k" * 64
@@ -25,3 +26,19 @@ def test_the_configured_token_and_key_are_redacted() -> None:
 def test_any_token_shaped_string_is_redacted() -> None:
     other = "987654321:ZZHdqTcvCH1vGWJxfSeofSAs0K5PALDsxx"
     assert other not in _through_filter("leaked %s", other)
+
+
+def test_an_unreachable_bot_api_is_logged_in_one_line_without_a_traceback() -> None:
+    try:
+        raise ConnectionError("All connection attempts failed")
+    except ConnectionError:
+        record = logging.LogRecord(  # the call python-telegram-bot's network loop makes
+            "telegram.ext", logging.ERROR, __file__, 1, "%s Failed run number %s of %s. Aborting.",
+            ("Network Retry Loop (Bootstrap):", 5, 5), sys.exc_info(),
+        )
+    ConciseNetworkErrors().filter(record)
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "Network Retry Loop (Bootstrap): Failed run number 5 of 5. Aborting."
+        " (ConnectionError: All connection attempts failed)"
+    )
