@@ -114,7 +114,7 @@ async def test_forgetme_unlinks_every_report_and_deletes_the_settings(
 ) -> None:
     from bot.pseudonyms import Pseudonymizer, load_reporter_key
 
-    citizen = telegram.user(209, language_code="en")
+    citizen = telegram.user(5550002091, language_code="en")
     other = telegram.user(210, language_code="en")
     await _send(telegram, citizen, CAMPAIGN)
     await _send(telegram, citizen, "https://t.me/nurbot_kz")
