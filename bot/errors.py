@@ -40,3 +40,7 @@ class TextTooShort(NothingToReport):
 
 class UnsupportedLink(NothingToReport):
     """The message is only links that point at no supported platform."""
+
+
+class InvalidTemplate(KuzetError):
+    """A template's ``{a|b}`` / ``{*}`` syntax is broken; the message says where."""

@@ -1,0 +1,56 @@
+"""How alike a stored text and a message are, and when that counts as a match.
+
+Both sides are normalised (bot.core.normalize). The score is 0 to 1:
+
+- *whole*: rapidfuzz ``token_sort_ratio``, the whole texts compared with word
+  order ignored, so swapped clauses and one or two changed words still score high;
+- *contained*: rapidfuzz ``token_set_ratio``, which is high when the stored
+  text's words all stand in the message, so a template wrapped in a line of
+  chatter, or with words where a gap was, still matches. It is only used
+  when the stored text is long enough to mean something on its own
+  (``min_contained_tokens``) and not longer than the message: a short generic
+  phrase must not match a long unrelated text.
+
+Short texts (fewer than ``short_tokens`` words on either side) must agree
+almost exactly (``short_threshold``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Scores from which a match counts; defaults chosen on tests/data/match_eval.jsonl (see README)."""
+
+    template: float = 0.80
+    cluster: float = 0.85
+    negative: float = 0.90
+    short_threshold: float = 0.95
+    short_tokens: int = 5
+    min_contained_tokens: int = 6
+
+    def __post_init__(self) -> None:
+        for name in ("template", "cluster", "negative", "short_threshold"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"threshold {name} must be in (0, 1]")
+
+
+def similarity(
+    stored: str, stored_tokens: int, message: str, message_tokens: int, contained_in: str | None, limits: Thresholds
+) -> float:
+    """The score of ``stored`` against ``message``; ``contained_in`` is the message text to look inside, if any."""
+    score = fuzz.token_sort_ratio(stored, message) / 100
+    if contained_in is not None and limits.min_contained_tokens <= stored_tokens <= message_tokens:
+        score = max(score, fuzz.token_set_ratio(stored, contained_in) / 100)
+    return score
+
+
+def required(stored_tokens: int, message_tokens: int, threshold: float, limits: Thresholds) -> float:
+    """The score a pair needs: the kind's threshold, or near-exact agreement for short texts."""
+    if min(stored_tokens, message_tokens) < limits.short_tokens:
+        return max(threshold, limits.short_threshold)
+    return threshold

@@ -1,0 +1,56 @@
+"""The template syntax: alternatives ``{I|We}`` and gaps ``{*}`` (or ``…``).
+
+``{I|We} made a choice for the new Kazakhstan … {*} votes for Tokayev``
+stands for every text that picks one alternative from each ``{…|…}`` and
+puts a few varying words where a gap is. A plain text is a template too.
+
+A template is matched through its variants: each choice of alternatives,
+normalised, with the gaps left out (the matcher's containment score lets a
+message carry extra words where a gap was).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from bot.core.normalize import normalize
+from bot.errors import InvalidTemplate
+
+MAX_VARIANTS = 32
+_GROUP = re.compile(r"\{([^{}]*)\}")
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+
+
+def variants(template: str) -> tuple[str, ...]:
+    """The normalised texts a template stands for (at most MAX_VARIANTS; later groups fall back to their first choice)."""
+    _check_braces(template)
+    parts: list[list[str]] = []
+    position = 0
+    for group in _GROUP.finditer(template):
+        parts.append([template[position : group.start()]])
+        inner = group.group(1).strip()
+        parts.append([" "] if inner == "*" else inner.split("|"))
+        position = group.end()
+    parts.append([template[position:]])
+    choices, combinations = [], 1
+    for options in parts:
+        if combinations * len(options) > MAX_VARIANTS:
+            options = options[:1]
+        combinations *= len(options)
+        choices.append(options)
+    texts = {normalize(_ELLIPSIS.sub(" ", "".join(combo))) for combo in itertools.product(*choices)}
+    texts.discard("")
+    if not texts:
+        raise InvalidTemplate("the template has no words")
+    return tuple(sorted(texts))
+
+
+def _check_braces(template: str) -> None:
+    depth = 0
+    for i, char in enumerate(template):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth not in (0, 1):
+            raise InvalidTemplate(f"unbalanced or nested braces at character {i + 1}")
+    if depth:
+        raise InvalidTemplate("a '{' is never closed")
