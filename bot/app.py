@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -23,6 +25,7 @@ from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir
 from bot.service.installation import check_reporter_key
+from bot.service.matching import build_matcher, load_starter_pack
 from bot.store import Store
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -79,17 +82,19 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
 
 
 async def _open(application: Application) -> None:
-    """Open storage, check the reporter key, load translations, register the command menus."""
+    """Open storage, check the reporter key, load the starter pack and the matcher, register the command menus."""
     settings: Settings = application.bot_data["settings"]
     pseudonyms = Pseudonymizer(load_reporter_key(settings))
     store = await Store.open(settings.database_path)
     try:
         await check_reporter_key(store, pseudonyms.key_check())
+        await load_starter_pack(store, int(time.time()))
+        matcher = await build_matcher(store, settings.thresholds)
     except BaseException:
         await store.close()
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
-    application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms)
+    application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
     await register_command_menus(application.bot, i18n)
 
 

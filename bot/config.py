@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.core.similarity import Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
 
@@ -33,6 +34,7 @@ class Settings:
     reporter_key: str | None
     reports_per_hour: int
     log_level: str
+    thresholds: Thresholds
 
     @property
     def reporter_key_file(self) -> Path:
@@ -67,6 +69,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         reporter_key=_reporter_key(get("REPORTER_KEY")),
         reports_per_hour=_positive_int("REPORTS_PER_HOUR", get("REPORTS_PER_HOUR", "30")),
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
+        thresholds=Thresholds(
+            template=_fraction("MATCH_TEMPLATE_THRESHOLD", get("MATCH_TEMPLATE_THRESHOLD", str(Thresholds.template))),
+            cluster=_fraction("MATCH_CLUSTER_THRESHOLD", get("MATCH_CLUSTER_THRESHOLD", str(Thresholds.cluster))),
+            negative=_fraction("MATCH_NEGATIVE_THRESHOLD", get("MATCH_NEGATIVE_THRESHOLD", str(Thresholds.negative))),
+        ),
     )
 
 
@@ -106,6 +113,16 @@ def _positive_int(name: str, raw: str) -> int:
     value = _optional_int(name, raw)
     if value is None or value < 1:
         raise ConfigError(name, f"must be a whole number of at least 1, got {raw!r}")
+    return value
+
+
+def _fraction(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise ConfigError(name, f"must be a number above 0 and at most 1, got {raw!r}")
     return value
 
 

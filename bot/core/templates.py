@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 from bot.core.normalize import normalize
 from bot.errors import InvalidTemplate
@@ -54,3 +55,17 @@ def _check_braces(template: str) -> None:
             raise InvalidTemplate(f"unbalanced or nested braces at character {i + 1}")
     if depth:
         raise InvalidTemplate("a '{' is never closed")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template in the bank."""
+
+    id: int
+    text: str
+    language: str | None
+    label: str | None
+    family: str | None
+    enabled: bool
+    created_by: str | None
+    created_at: int

@@ -34,6 +34,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         receipt = await submit_report(
             deps.store,
+            deps.matcher,
             submission_from_message(message),
             reporter=deps.reporter(user),
             dedupe_key=deps.pseudonyms.message(user.id, message.message_id),

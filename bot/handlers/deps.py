@@ -10,6 +10,7 @@ from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.core.matcher import Matcher
 from bot.i18n import I18n, Translator, locale_from_telegram
 from bot.pseudonyms import Pseudonymizer
 from bot.service.reporters import chosen_language
@@ -26,6 +27,7 @@ class Deps:
     store: Store
     i18n: I18n
     pseudonyms: Pseudonymizer
+    matcher: Matcher
     clock: Callable[[], int] = field(default=_unix_now)
 
     KEY = "deps"

@@ -48,6 +48,7 @@ def receipt(t: Translator, receipt: Receipt) -> str:
         )
     lines = [_("✅ <b>Report #{number}</b> received.").format(number=number(report.id)), ""]
     lines += _report_body(t, report)
+    lines += ["", *match_lines(t, receipt)]
     lines += [
         "",
         _(
@@ -56,6 +57,44 @@ def receipt(t: Translator, receipt: Receipt) -> str:
         ).format(number=report.id),
     ]
     return "\n".join(lines)
+
+
+def match_lines(t: Translator, receipt: Receipt) -> list[str]:
+    """What the report matched: a known campaign, a group of similar reports, or nothing yet; and known accounts."""
+    lines = []
+    placement = receipt.placement
+    if placement is not None:
+        count = receipt.cluster.reports if receipt.cluster else 1
+        if receipt.template is not None:
+            label = receipt.template.label or excerpt(receipt.template.text, 60)
+            lines.append(
+                t.ngettext(
+                    "🔁 Matches the known campaign “{label}”, reported {count} time so far.",
+                    "🔁 Matches the known campaign “{label}”, reported {count} times so far.",
+                    count,
+                ).format(label=user_text(label), count=t.number(count))
+            )
+        elif placement.generic:
+            lines.append(t.gettext("This text is too common to point to a campaign on its own."))
+        elif placement.is_new:
+            lines.append(t.gettext("🆕 Nobody has reported this text before: copies that come later will be grouped with it."))
+        else:
+            lines.append(
+                t.ngettext(
+                    "👥 Joins a group of {count} similar report.",
+                    "👥 Joins a group of {count} similar reports.",
+                    count,
+                ).format(count=t.number(count))
+            )
+    for account, times in receipt.known_accounts:
+        lines.append(
+            t.ngettext(
+                "⚠️ {account} has been reported {count} time.",
+                "⚠️ {account} has been reported {count} times.",
+                times,
+            ).format(account=user_text(account.label), count=t.number(times))
+        )
+    return lines
 
 
 def status_name(t: Translator, status: ReportStatus) -> str:

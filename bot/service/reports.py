@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.accounts import Account
+from bot.core.clusters import ClusterSummary, Placement, place
+from bot.core.language import guess_language
+from bot.core.matcher import Matcher, MatchKind
 from bot.core.reports import Report
 from bot.core.submission import Submission
+from bot.core.templates import Template
 from bot.errors import RateLimited
-from bot.store import Store
+from bot.store import Store, Tx
 
 HOUR = 3600
 STATUS_PAGE = 10
@@ -18,10 +23,16 @@ class Receipt:
     report: Report
     duplicate: bool
     """True when this message had already been reported (Telegram delivered it again)."""
+    placement: Placement | None = None
+    cluster: ClusterSummary | None = None
+    template: Template | None = None
+    known_accounts: tuple[tuple[Account, int], ...] = ()
+    """Accounts of this report that earlier reports named too, with how many reports name them now."""
 
 
 async def submit_report(
     store: Store,
+    matcher: Matcher,
     submission: Submission,
     *,
     reporter: str,
@@ -29,12 +40,14 @@ async def submit_report(
     now: int,
     hourly_limit: int,
 ) -> Receipt:
-    """Record a report unless it is a repeat or the reporter is over their hourly limit.
+    """Record a report unless it is a repeat or the reporter is over their hourly limit, and place it.
 
-    The report is committed before this returns, so a receipt is only ever
-    sent for a report that is stored. Matching against known campaigns
-    plugs in here, after the report is stored (the matching issue).
+    The text is matched against templates, clusters and the negative bank;
+    the report joins the template's cluster, the nearest cluster, or starts a
+    new one. Everything is committed before this returns, so a receipt is
+    only ever sent for a report that is stored.
     """
+    placement = place(matcher.match(submission.text)) if submission.text else None
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
@@ -43,7 +56,35 @@ async def submit_report(
             raise RateLimited(hourly_limit)
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
-    return Receipt(report, duplicate=False)
+        cluster_id, new_cluster = await _cluster_for(tx, placement, submission, now)
+        if placement is not None:
+            await tx.reports.place(
+                report.id, cluster_id=cluster_id, template_id=placement.template_id, score=placement.score,
+                language=guess_language(submission.text or ""),
+            )
+        cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
+        template = None if placement is None or placement.template_id is None else await tx.templates.get(placement.template_id)
+        known = []
+        for target in report.targets:
+            if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
+                known.append((target.account, count))
+    if new_cluster and submission.text:
+        matcher.add(cluster_id, submission.text, MatchKind.CLUSTER)
+    return Receipt(report, False, placement, cluster, template, tuple(known))
+
+
+async def _cluster_for(tx: Tx, placement: Placement | None, submission: Submission, now: int) -> tuple[int | None, bool]:
+    """The cluster the report joins, and whether it was created for it."""
+    if placement is None or placement.generic:
+        return None, False
+    if placement.template_id is not None:
+        existing = await tx.clusters.of_template(placement.template_id)
+        if existing is not None:
+            return existing, False
+        return await tx.clusters.create(submission.text or "", placement.template_id, now), False
+    if placement.cluster_id is not None and await tx.clusters.exists(placement.cluster_id):
+        return placement.cluster_id, False
+    return await tx.clusters.create(submission.text or "", None, now), True
 
 
 async def reports_of(store: Store, reporter: str) -> list[Report]:

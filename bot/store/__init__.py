@@ -10,10 +10,12 @@ from pathlib import Path
 
 from bot.resources import data_dir
 from bot.store.accounts import Accounts
+from bot.store.clusters import Clusters
 from bot.store.db import Connection, Database
 from bot.store.meta import Meta
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
+from bot.store.templates import Negatives, Templates
 
 
 class Tx:
@@ -21,9 +23,12 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.accounts = Accounts(conn)
+        self.clusters = Clusters(conn)
         self.meta = Meta(conn)
+        self.negatives = Negatives(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
+        self.templates = Templates(conn)
 
 
 class Store:

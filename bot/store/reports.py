@@ -55,6 +55,15 @@ class Reports:
             submission.targets,
         )
 
+    async def place(
+        self, report_id: int, *, cluster_id: int | None, template_id: int | None, score: float | None, language: str | None
+    ) -> None:
+        """Record which cluster and template the report joined, how well it matched, and its language."""
+        await self._conn.execute(
+            "UPDATE reports SET cluster_id = ?, template_id = ?, match_score = ?, language = ? WHERE id = ?",
+            (cluster_id, template_id, score, language, report_id),
+        )
+
     async def by_dedupe_key(self, dedupe_key: str) -> Report | None:
         row = await self._conn.fetch_one("SELECT * FROM reports WHERE dedupe_key = ?", (dedupe_key,))
         return None if row is None else (await self._with_targets([row]))[0]

@@ -1,0 +1,48 @@
+"""Where a report goes, from what it matched: a template's group, an earlier cluster, or a new cluster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.matcher import Match, MatchKind
+
+
+@dataclass(frozen=True)
+class Placement:
+    template_id: int | None = None
+    cluster_id: int | None = None
+    score: float | None = None
+    generic: bool = False
+    """The text matched the negative bank: common words, no campaign."""
+
+    @property
+    def is_new(self) -> bool:
+        return self.template_id is None and self.cluster_id is None and not self.generic
+
+
+def place(matches: list[Match]) -> Placement:
+    """A template match wins over a cluster match; a negative match means no campaign at all."""
+    for kind in (MatchKind.NEGATIVE, MatchKind.TEMPLATE, MatchKind.CLUSTER):
+        best = next((m for m in matches if m.kind is kind), None)
+        if best is None:
+            continue
+        if kind is MatchKind.NEGATIVE:
+            return Placement(generic=True, score=best.score)
+        if kind is MatchKind.TEMPLATE:
+            return Placement(template_id=int(best.id), score=best.score)
+        return Placement(cluster_id=int(best.id), score=best.score)
+    return Placement()
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """What a cluster holds so far."""
+
+    id: int
+    template_id: int | None
+    reports: int
+    reporters: int
+    accounts: int
+    languages: tuple[str, ...]
+    first_seen_at: int
+    last_seen_at: int

@@ -1,0 +1,60 @@
+"""The template bank and the negative bank (tables ``templates``, ``negatives``)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.core.templates import Template
+from bot.store.db import Connection
+
+
+def _template(row: sqlite3.Row) -> Template:
+    return Template(
+        row["id"], row["text"], row["language"], row["label"], row["family"], bool(row["enabled"]),
+        row["created_by"], row["created_at"],
+    )
+
+
+class Templates:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def add(
+        self, text: str, *, language: str | None, label: str | None, family: str | None, created_by: str | None, now: int
+    ) -> Template:
+        template_id = await self._conn.next_id("templates")
+        await self._conn.execute(
+            "INSERT INTO templates (id, text, language, label, family, enabled, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            (template_id, text, language, label, family, created_by, now),
+        )
+        return Template(template_id, text, language, label, family, True, created_by, now)
+
+    async def get(self, template_id: int) -> Template | None:
+        row = await self._conn.fetch_one("SELECT * FROM templates WHERE id = ?", (template_id,))
+        return None if row is None else _template(row)
+
+    async def all(self, *, enabled_only: bool = False) -> list[Template]:
+        sql = "SELECT * FROM templates" + (" WHERE enabled = 1" if enabled_only else "") + " ORDER BY id"
+        return [_template(row) for row in await self._conn.fetch_all(sql)]
+
+    async def set_enabled(self, template_id: int, enabled: bool) -> bool:
+        return await self._conn.execute(
+            "UPDATE templates SET enabled = ? WHERE id = ?", (1 if enabled else 0, template_id)
+        ) > 0
+
+
+class Negatives:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def add(self, text: str, *, language: str | None, created_by: str | None, now: int) -> int:
+        negative_id = await self._conn.next_id("negatives")
+        await self._conn.execute(
+            "INSERT INTO negatives (id, text, language, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            (negative_id, text, language, created_by, now),
+        )
+        return negative_id
+
+    async def all(self) -> list[tuple[int, str]]:
+        return [(row["id"], row["text"]) for row in await self._conn.fetch_all("SELECT id, text FROM negatives ORDER BY id")]

@@ -1,0 +1,96 @@
+"""Receipts say what a report matched: a known campaign, a group of similar reports, or nothing yet."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.service.matching import TemplateRecord, import_templates
+from bot.store import Store
+from tests.conftest import plain, running
+from tests.fake_telegram import FakeTelegram
+
+CARES = "The President always cares and thinks about the people"
+WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+
+
+@pytest.fixture
+async def with_template(settings) -> int:
+    store = await Store.open(settings.database_path)
+    [template] = await import_templates(store, [TemplateRecord(CARES, label="Nurbots: the President cares")], "test", 0)
+    await store.close()
+    return template.id
+
+
+async def _receipt(telegram: FakeTelegram, user: dict, text: str) -> str:
+    before = len(telegram.sent(user["id"]))
+    telegram.send_text(user, text)
+    return (await telegram.wait_for_messages(user["id"], before + 1))[-1].plain
+
+
+def _line(t, singular: str, plural: str, count: int, **values: str) -> str:
+    return plain(t.ngettext(singular, plural, count).format(count=t.number(count), **values))
+
+
+async def test_a_report_matching_a_template_says_so_with_its_count(
+    telegram: FakeTelegram, settings, translations, with_template: int, db
+) -> None:
+    ru, ar = telegram.user(401, language_code="ru"), telegram.user(402, language_code="ar")
+    async with running(settings):
+        first = await _receipt(telegram, ru, "Согласен! " + CARES.replace("a", "а") + " 👍🇰🇿")
+        second = await _receipt(telegram, ar, "THE PRESIDENT always thinks and cares about the people!!!")
+    label = "\u2068Nurbots: the President cares\u2069"
+    singular = "🔁 Matches the known campaign “{label}”, reported {count} time so far."
+    plural = "🔁 Matches the known campaign “{label}”, reported {count} times so far."
+    assert _line(translations("ru"), singular, plural, 1, label=label) in first
+    assert _line(translations("ar"), singular, plural, 2, label=label) in second
+    rows = db.rows("SELECT template_id, cluster_id, language FROM reports ORDER BY id")
+    assert [r["template_id"] for r in rows] == [with_template, with_template]
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"] is not None
+
+
+async def test_similar_reports_from_different_people_form_a_cluster(
+    telegram: FakeTelegram, settings, translations, db
+) -> None:
+    kk, en = telegram.user(403, language_code="kk"), telegram.user(404, language_code="en")
+    async with running(settings):
+        first = await _receipt(telegram, kk, WAVE)
+        second = await _receipt(telegram, en, WAVE.upper() + " #elections @news_kz")
+    assert plain(translations("kk").gettext(
+        "🆕 Nobody has reported this text before: copies that come later will be grouped with it."
+    )) in first
+    assert _line(translations("en"), "👥 Joins a group of {count} similar report.",
+                 "👥 Joins a group of {count} similar reports.", 2) in second
+    assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
+    assert db.value("SELECT COUNT(DISTINCT reporter) FROM reports") == 2
+
+
+async def test_the_cluster_index_survives_a_restart(telegram: FakeTelegram, settings, db) -> None:
+    a, b = telegram.user(405), telegram.user(406)
+    async with running(settings):
+        await _receipt(telegram, a, WAVE)
+    async with running(settings):
+        await _receipt(telegram, b, "Foreign agents spread lies about our elections. Do not believe opposition channels!")
+    assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
+
+
+async def test_an_account_reported_before_is_flagged_in_the_receipt(telegram: FakeTelegram, settings, translations) -> None:
+    a, b = telegram.user(407, language_code="ar"), telegram.user(408, language_code="ar")
+    async with running(settings):
+        await _receipt(telegram, a, "https://t.me/nurbot_kz")
+        second = await _receipt(telegram, b, "https://telegram.me/NurBot_KZ/55")
+    expected = _line(translations("ar"), "⚠️ {account} has been reported {count} time.",
+                     "⚠️ {account} has been reported {count} times.", 2, account="\u2068@NurBot_KZ\u2069")
+    assert expected in second
+
+
+async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(telegram: FakeTelegram, settings, translations, db) -> None:
+    generic = "Congratulations to everyone on the holiday, all the best to your families!"
+    store = await Store.open(settings.database_path)
+    async with store.transaction() as tx:
+        await tx.negatives.add(generic, language="en", created_by="test", now=0)
+    await store.close()
+    citizen = telegram.user(409)
+    async with running(settings):
+        receipt = await _receipt(telegram, citizen, generic + " 🎉")
+    assert plain(translations("en").gettext("This text is too common to point to a campaign on its own.")) in receipt
+    assert db.value("SELECT cluster_id FROM reports") is None
