@@ -1,40 +1,64 @@
-"""The ``kuzet`` command: run the bot, or bring the database schema up to date."""
+"""The ``kuzet`` command: run the bot, update the schema, scan files, manage templates."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import sys
+import time
+from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
+from tqdm import tqdm
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings, load_settings
-from bot.errors import ConfigError, MigrationError
+from bot.core.matcher import Matcher, MatchKind
+from bot.errors import ConfigError, InvalidTemplate, MigrationError
 from bot.logs import configure_logging
+from bot.scan import ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
+from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack
 from bot.store import Store
 
 EXIT_CONFIG = 2
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up: a network blip is not fatal."""
+CLI_AUTHOR = "cli"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kuzet", description="Kuzet: report fake accounts and copy-paste propaganda.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
-    args = parser.parse_args(argv)
+    scan_parser = commands.add_parser("scan", help="match many messages from a file against the templates")
+    scan_parser.add_argument("input", help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin")
+    scan_parser.add_argument("--templates", type=Path, help="JSONL templates (id, text); default: the database's")
+    scan_parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    scan_parser.add_argument("--threshold", type=float, help="template score from which a match counts (0 to 1)")
+    templates = commands.add_parser("templates", help="import or export the template bank").add_subparsers(
+        dest="action", required=True
+    )
+    templates.add_parser("import", help="add the templates of a JSONL file to the bank").add_argument("file", type=Path)
+    templates.add_parser("export", help="write the template bank as JSONL to standard output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
         settings = load_settings()
         configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""])
-        if args.command == "migrate":
-            return asyncio.run(_migrate(settings))
-        return _run(settings)
+        if args.command == "run":
+            return _run(settings)
+        command = {"migrate": _migrate, "scan": _scan, "templates": _templates}[args.command]
+        return asyncio.run(command(settings, args))
     except ConfigError as exc:
         print(f"kuzet: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except MigrationError as exc:
+    except (MigrationError, ScanInputError, InvalidTemplate) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
         return 1
 
@@ -51,11 +75,58 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-async def _migrate(settings: Settings) -> int:
+async def _open_store(settings: Settings) -> Store:
+    store = await Store.open(settings.database_path)
+    await load_starter_pack(store, int(time.time()))
+    return store
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database_path)
     await store.close()
-    print(f"kuzet: database {settings.database_path} is up to date")
+    print(f"kuzet: database {settings.database_path} is up to date", file=sys.stderr)
     return 0
+
+
+def _complain(number: int, problem: str) -> None:
+    print(f"kuzet scan: line {number}: {problem}; skipped", file=sys.stderr)
+
+
+async def _scan(settings: Settings, args: argparse.Namespace) -> int:
+    thresholds = settings.thresholds
+    if args.threshold is not None:
+        if not 0 < args.threshold <= 1:
+            raise ConfigError("--threshold", f"must be above 0 and at most 1, got {args.threshold}")
+        thresholds = dataclasses.replace(thresholds, template=args.threshold)
+    if args.templates is not None:
+        matcher = Matcher(thresholds)
+        matcher.add_many((t.id, t.text, MatchKind.TEMPLATE) for t in read_templates(args.templates, _complain))
+    else:
+        store = await _open_store(settings)
+        try:
+            matcher = await build_matcher(store, thresholds)
+        finally:
+            await store.close()
+    messages = tqdm(read_messages(args.input, _complain), desc="scanning", unit=" msg", file=sys.stderr, disable=None)
+    write = write_csv if args.format == "csv" else write_jsonl
+    write(scan(messages, matcher), sys.stdout)
+    return 0
+
+
+async def _templates(settings: Settings, args: argparse.Namespace) -> int:
+    store = await _open_store(settings)
+    try:
+        if args.action == "import":
+            added = await import_templates(store, read_templates(args.file, _complain), CLI_AUTHOR, int(time.time()))
+            print(f"kuzet: {len(added)} templates added", file=sys.stderr)
+            return 0
+        for t in await all_templates(store):
+            item = {"id": str(t.id), "text": t.text, "lang": t.language, "label": t.label, "family": t.family,
+                    "enabled": t.enabled}
+            print(json.dumps(item, ensure_ascii=False))
+        return 0
+    finally:
+        await store.close()
 
 
 if __name__ == "__main__":
