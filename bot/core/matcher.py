@@ -7,8 +7,10 @@ scoring of those candidates with rapidfuzz (bot.core.similarity).
 
 A message that matches the negative bank produces only that negative match:
 greetings, "I agree" and slogans everyone uses never count as a campaign.
-Text inside quotation marks is left out of the containment score, so a
-critic who quotes the official line in order to mock it is not its author.
+When a message comments on something it quotes (at least COMMENTARY_TOKENS
+words outside quotation marks), only the commentary is matched: a critic who
+quotes the official line in order to mock it is not its author. A message
+that is little more than a quoted line is matched whole.
 
 Reads and writes take one lock, so a Matcher can be shared between threads.
 """
@@ -29,6 +31,8 @@ from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
 CLUSTER_CANDIDATES = 48
+COMMENTARY_TOKENS = 3
+"""Words outside quotation marks from which a message counts as commentary on what it quotes."""
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’")
 
 
@@ -110,10 +114,9 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> list[Match]:
         """Matches best first: templates and clusters above their thresholds, or the negative that vetoes them."""
-        message = normalize(text)
+        message = _own_words(text)
         if not message:
             return []
-        unquoted = normalize(_QUOTED.sub(" ", text)) if _QUOTED.search(text) else message
         tokens = len(message.split())
         with self._lock:
             candidates = chain(self._bank_candidates(message), self._clusters.candidates(message, CLUSTER_CANDIDATES))
@@ -123,7 +126,7 @@ class Matcher:
                 if entry is None:
                     continue
                 kind = entry.key[0]
-                contained = None if kind is MatchKind.NEGATIVE else unquoted
+                contained = None if kind is MatchKind.NEGATIVE else message
                 score = similarity(entry.text, entry.tokens, message, tokens, contained, self.thresholds)
                 threshold = {
                     MatchKind.TEMPLATE: self.thresholds.template,
@@ -146,3 +149,12 @@ class Matcher:
             for index, shared in counts.items()
             if (entry := self._entries[index]) is not None and shared * 3 >= entry.distinct_words
         ]
+
+
+def _own_words(text: str) -> str:
+    """The normalised message, without what it quotes when it comments on a quotation."""
+    if _QUOTED.search(text):
+        commentary = normalize(_QUOTED.sub(" ", text))
+        if len(commentary.split()) >= COMMENTARY_TOKENS:
+            return commentary
+    return normalize(text)

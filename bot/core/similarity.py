@@ -31,7 +31,7 @@ class Thresholds:
     negative: float = 0.90
     short_threshold: float = 0.95
     short_tokens: int = 5
-    min_contained_tokens: int = 6
+    min_contained_tokens: int = 5
 
     def __post_init__(self) -> None:
         for name in ("template", "cluster", "negative", "short_threshold"):
