@@ -81,3 +81,43 @@ def summary(result: Evaluation) -> str:
     lines.append(f"mistakes: {dict(counts)}")
     lines += [f"  [{i.case}/{i.language}] expected {i.family} got {p}: {i.text[:100]!r}" for i, p in result.mistakes[:40]]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """How reports streamed into an empty cluster index grouped: purity, cohesion, fragmentation."""
+
+    purity: float
+    """Share of reports whose cluster is mostly of their own family (or, for negatives, has no family)."""
+    cohesion: float
+    """Share of same-family, same-language report pairs that ended in one cluster."""
+    clusters: int
+    groups: int
+
+
+def stream_into_clusters(matcher: Matcher, items: list[Labelled]) -> Clustering:
+    """Place each item as the bot places a report with no template bank: nearest cluster above threshold, or new."""
+    assigned: list[int] = []
+    for number, item in enumerate(items):
+        best = next((m for m in matcher.match(item.text) if m.kind is MatchKind.CLUSTER), None)
+        if best is None:
+            matcher.add(number, item.text, MatchKind.CLUSTER)
+            assigned.append(number)
+        else:
+            assigned.append(int(best.id))
+    members: dict[int, list[Labelled]] = {}
+    for item, cluster in zip(items, assigned):
+        members.setdefault(cluster, []).append(item)
+    pure = 0
+    for group in members.values():
+        majority, _ = Counter(i.family for i in group).most_common(1)[0]
+        pure += sum(i.family == majority for i in group)
+    pairs = together = 0
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.family is not None and (a.family, a.language) == (b.family, b.language):
+                pairs += 1
+                together += assigned[i] == assigned[j]
+    groups = len({(i.family, i.language) for i in items if i.family})
+    return Clustering(pure / len(items), together / pairs if pairs else 1.0, len(members), groups)
