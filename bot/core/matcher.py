@@ -12,13 +12,16 @@ words outside quotation marks), only the commentary is matched: a critic who
 quotes the official line in order to mock it is not its author. A message
 that is little more than a quoted line is matched whole.
 
-Reads and writes take one lock, so a Matcher can be shared between threads.
+Stored texts are kept in parallel arrays (about 250 bytes a text with its
+LSH keys), so a million clusters fit well under a gigabyte. Reads and writes
+take one lock, so a Matcher can be shared between threads.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,16 +33,20 @@ from bot.core.normalize import normalize
 from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
-CLUSTER_CANDIDATES = 48
+CLUSTER_CANDIDATES = 64
 COMMENTARY_TOKENS = 3
 """Words outside quotation marks from which a message counts as commentary on what it quotes."""
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’")
+_MAX_COUNT = 65_535
 
 
 class MatchKind(StrEnum):
     TEMPLATE = "template"
     CLUSTER = "cluster"
     NEGATIVE = "negative"
+
+
+_KINDS = list(MatchKind)
 
 
 @dataclass(frozen=True)
@@ -51,21 +58,17 @@ class Match:
     """The stored text (normalised; for a template, the variant) that matched."""
 
 
-@dataclass(frozen=True)
-class _Entry:
-    key: tuple[MatchKind, str]
-    text: str
-    tokens: int
-    distinct_words: int
-
-
 class Matcher:
     """Known texts, searchable by similarity; see the module docstring."""
 
     def __init__(self, thresholds: Thresholds | None = None) -> None:
         self.thresholds = thresholds or Thresholds()
         self._lock = threading.RLock()
-        self._entries: list[_Entry | None] = []
+        self._texts: list[str | None] = []
+        self._ids: list[str] = []
+        self._kinds = bytearray()
+        self._tokens = array("H")
+        self._distinct = array("H")
         self._by_key: dict[tuple[MatchKind, str], list[int]] = {}
         self._bank_words: dict[str, set[int]] = {}
         self._clusters = MinHashIndex()
@@ -73,29 +76,43 @@ class Matcher:
     def add(self, id: str | int, text: str, kind: MatchKind | str) -> None:
         """Add (or replace) a text; a template is added through its variants."""
         kind = MatchKind(kind)
-        key = (kind, str(id))
-        texts = variants(text) if kind is MatchKind.TEMPLATE else (normalize(text),)
         with self._lock:
-            self.remove(key[1], kind)
-            for normalised in texts:
-                if not normalised:
-                    continue
-                index = len(self._entries)
-                words = normalised.split()
-                self._entries.append(_Entry(key, normalised, len(words), len(set(words))))
-                self._by_key.setdefault(key, []).append(index)
+            for index, normalised in self._store(str(id), text, kind):
                 if kind is MatchKind.CLUSTER:
                     self._clusters.add(index, normalised)
-                else:
-                    for word in set(normalised.split()):
-                        self._bank_words.setdefault(word, set()).add(index)
 
     def add_many(self, items: Iterable[tuple[str | int, str, MatchKind | str]]) -> None:
-        """Add many texts, then settle the cluster index once (for building at start)."""
+        """Add many texts; clusters are indexed with a single sort (for building at start)."""
         with self._lock:
+            clusters = array("I")
             for id, text, kind in items:
-                self.add(id, text, kind)
-            self._clusters.merge()
+                kind = MatchKind(kind)
+                for index, _ in self._store(str(id), text, kind):
+                    if kind is MatchKind.CLUSTER:
+                        clusters.append(index)
+            self._clusters.extend((i, self._texts[i] or "") for i in clusters)
+
+    def _store(self, id: str, text: str, kind: MatchKind) -> list[tuple[int, str]]:
+        """Record the texts of one key (replacing earlier ones); return their entry numbers."""
+        self.remove(id, kind)
+        texts = variants(text) if kind is MatchKind.TEMPLATE else (normalize(text),)
+        stored = []
+        for normalised in texts:
+            if not normalised:
+                continue
+            index = len(self._texts)
+            words = normalised.split()
+            self._texts.append(normalised)
+            self._ids.append(id)
+            self._kinds.append(_KINDS.index(kind))
+            self._tokens.append(min(len(words), _MAX_COUNT))
+            self._distinct.append(min(len(set(words)), _MAX_COUNT))
+            self._by_key.setdefault((kind, id), []).append(index)
+            if kind is not MatchKind.CLUSTER:
+                for word in set(words):
+                    self._bank_words.setdefault(word, set()).add(index)
+            stored.append((index, normalised))
+        return stored
 
     def remove(self, id: str | int, kind: MatchKind | str | None = None) -> None:
         """Forget a text, of one kind or of every kind."""
@@ -103,10 +120,10 @@ class Matcher:
         with self._lock:
             for k in kinds:
                 for index in self._by_key.pop((k, str(id)), []):
-                    entry = self._entries[index]
-                    self._entries[index] = None
-                    if entry is not None and k is not MatchKind.CLUSTER:
-                        for word in set(entry.text.split()):
+                    text = self._texts[index]
+                    self._texts[index] = None
+                    if text is not None and k is not MatchKind.CLUSTER:
+                        for word in set(text.split()):
                             self._bank_words[word].discard(index)
 
     def __len__(self) -> int:
@@ -118,25 +135,24 @@ class Matcher:
         if not message:
             return []
         tokens = len(message.split())
+        limits = self.thresholds
+        thresholds = {MatchKind.TEMPLATE: limits.template, MatchKind.CLUSTER: limits.cluster,
+                      MatchKind.NEGATIVE: limits.negative}
         with self._lock:
             candidates = chain(self._bank_candidates(message), self._clusters.candidates(message, CLUSTER_CANDIDATES))
             best: dict[tuple[MatchKind, str], Match] = {}
             for index in set(candidates):
-                entry = self._entries[index]
-                if entry is None:
+                stored = self._texts[index]
+                if stored is None:
                     continue
-                kind = entry.key[0]
-                contained = None if kind is MatchKind.NEGATIVE else message
-                score = similarity(entry.text, entry.tokens, message, tokens, contained, self.thresholds)
-                threshold = {
-                    MatchKind.TEMPLATE: self.thresholds.template,
-                    MatchKind.CLUSTER: self.thresholds.cluster,
-                    MatchKind.NEGATIVE: self.thresholds.negative,
-                }[kind]
-                if score < required(entry.tokens, tokens, threshold, self.thresholds):
+                kind = _KINDS[self._kinds[index]]
+                contained = message if kind is MatchKind.TEMPLATE else None
+                score = similarity(stored, self._tokens[index], message, tokens, contained, limits)
+                if score < required(self._tokens[index], tokens, thresholds[kind], limits):
                     continue
-                if entry.key not in best or best[entry.key].score < score:
-                    best[entry.key] = Match(entry.key[1], kind, round(score, 4), entry.text)
+                key = (kind, self._ids[index])
+                if key not in best or best[key].score < score:
+                    best[key] = Match(key[1], kind, round(score, 4), stored)
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.kind != MatchKind.TEMPLATE, m.id))
         negatives = [m for m in ranked if m.kind is MatchKind.NEGATIVE]
         return negatives[:1] if negatives else ranked[:limit]
@@ -144,11 +160,7 @@ class Matcher:
     def _bank_candidates(self, message: str) -> list[int]:
         """Templates and negatives sharing at least a third of their words with the message."""
         counts = Counter(chain.from_iterable(self._bank_words.get(w, ()) for w in set(message.split())))
-        return [
-            index
-            for index, shared in counts.items()
-            if (entry := self._entries[index]) is not None and shared * 3 >= entry.distinct_words
-        ]
+        return [index for index, shared in counts.items() if shared * 3 >= self._distinct[index]]
 
 
 def _own_words(text: str) -> str:

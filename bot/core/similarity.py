@@ -4,12 +4,14 @@ Both sides are normalised (bot.core.normalize). The score is 0 to 1:
 
 - *whole*: rapidfuzz ``token_sort_ratio``, the whole texts compared with word
   order ignored, so swapped clauses and one or two changed words still score high;
-- *contained*: rapidfuzz ``token_set_ratio``, which is high when the stored
-  text's words all stand in the message, so a template wrapped in a line of
-  chatter, or with words where a gap was, still matches. It is only used
-  when the stored text is long enough to mean something on its own
-  (``min_contained_tokens``) and not longer than the message: a short generic
-  phrase must not match a long unrelated text.
+- *contained* (templates only): rapidfuzz ``token_set_ratio``, which is high
+  when the stored text's words all stand in the message, so a template
+  wrapped in a line of chatter, or with words where a gap was, still matches.
+  It is only used when the template is long enough to mean something on its
+  own (``min_contained_tokens``) and not longer than the message: a short
+  generic phrase must not match a long unrelated text. Clusters group
+  near-copies by the whole-text score; a copy wrapped in chatter is what a
+  template made from the cluster then catches.
 
 Short texts (fewer than ``short_tokens`` words on either side) must agree
 almost exactly (``short_threshold``).
