@@ -20,7 +20,7 @@
    Latin word is the Latin ``a`` and a Latin ``p`` in a Cyrillic word is the
    Cyrillic ``р``; Greek letters become their Latin look-alikes.
 8. Cyrillic is transliterated to Latin by the 2021 Kazakh Latin alphabet
-   and Latin diacritics are dropped, so Kazakh written in Cyrillic and in
+   and Latin diacritics are dropped (one translation table), so Kazakh written in Cyrillic and in
    Latin (``Тоқаев`` / ``Toqaev``) meet in one form; Russian shares it.
 9. Emoji, symbols, decoration and punctuation become spaces; whitespace is
    collapsed.
@@ -34,7 +34,6 @@ import json
 import re
 import sys
 import unicodedata
-from functools import lru_cache
 from importlib.resources import files
 
 import opencc
@@ -48,6 +47,8 @@ _MENTION = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _NOT_WORD = re.compile(r"[\W_]+")
 _CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_LATIN_OR_GREEK = re.compile(r"[a-z\u0370-\u03ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
 _MIXED_WORD = re.compile(r"\w*(?:[a-z][\w]*[\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][\w]*[a-z])\w*")
 
 _IGNORABLE_RANGES = (
@@ -89,7 +90,7 @@ def _build_tables() -> tuple[dict[int, str | None], dict[int, str], dict[int, st
     cleanup.update({ord(k): v for k, v in _ARABIC_LETTERS.items()})
     to_latin, to_cyrillic = _confusables()
     greek = {code: latin for code, latin in to_latin.items() if 0x0370 <= code <= 0x03FF}
-    transliterate = greek | {ord(k): v for k, v in _TRANSLITERATION.items()}
+    transliterate = greek | _latin_without_marks() | {ord(k): v for k, v in _TRANSLITERATION.items()}
     return cleanup, to_latin, to_cyrillic, transliterate
 
 
@@ -116,6 +117,17 @@ def _confusables() -> tuple[dict[int, str], dict[int, str]]:
     return {ord(k): v for k, v in to_latin.items()}, {ord(k): v for k, v in to_cyrillic.items()}
 
 
+def _latin_without_marks() -> dict[int, str]:
+    """Latin letters with accents → without (ä → a, ş → s); other scripts keep their letters."""
+    table = {}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base and base != chr(code):
+            table[code] = base.casefold()
+    return table
+
+
 _CLEANUP, _TO_LATIN, _TO_CYRILLIC, _TRANSLITERATE = _build_tables()
 _T2S = opencc.OpenCC("t2s")
 
@@ -128,9 +140,9 @@ def normalize(text: str) -> str:
     text = text.translate(_CLEANUP)
     if _CJK.search(text):
         text = _CJK.sub(r" \1 ", _T2S.convert(text))
-    text = _MIXED_WORD.sub(_fold_look_alikes, text)
+    if _LATIN_OR_GREEK.search(text) and _CYRILLIC.search(text):
+        text = _MIXED_WORD.sub(_fold_look_alikes, text)
     text = text.translate(_TRANSLITERATE)
-    text = _strip_latin_diacritics(text)
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
@@ -160,17 +172,3 @@ def _fold_look_alikes(match: re.Match[str]) -> str:
     else:
         to_cyrillic = len(cyrillic) > len(latin)
     return word.translate(_TO_CYRILLIC if to_cyrillic else _TO_LATIN)
-
-
-@lru_cache(maxsize=4096)
-def _without_marks(char: str) -> str:
-    decomposed = unicodedata.normalize("NFD", char)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return base or char
-
-
-def _strip_latin_diacritics(text: str) -> str:
-    """Drop accents of Latin letters (ä → a, ş → s); other scripts keep their letters."""
-    if text.isascii():
-        return text
-    return "".join(_without_marks(c) if "\u00c0" <= c <= "\u024f" or "\u1e00" <= c <= "\u1eff" else c for c in text)
