@@ -33,7 +33,7 @@ from bot.core.normalize import normalize
 from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
-CLUSTER_CANDIDATES = 64
+CLUSTER_CANDIDATES = 128
 COMMENTARY_TOKENS = 3
 """Words outside quotation marks from which a message counts as commentary on what it quotes."""
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’")
