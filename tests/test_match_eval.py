@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.core.evaluation import Labelled, evaluate, summary
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
-from bot.service.matching import _data_file
+from bot.service.matching import shipped_data
 
 EVAL_SET = Path(__file__).parent / "data" / "match_eval.jsonl"
 PRECISION_FLOOR = 0.99
@@ -19,10 +19,10 @@ def starter_matcher(thresholds: Thresholds | None = None) -> tuple[Matcher, dict
     """The shipped starter pack and negative bank, as a fresh installation has them."""
     matcher = Matcher(thresholds)
     families = {}
-    for number, item in enumerate(_data_file("starter_templates.jsonl")):
+    for number, item in enumerate(shipped_data("starter_templates.jsonl")):
         matcher.add(number, item["text"], MatchKind.TEMPLATE)
         families[str(number)] = item["family"]
-    for number, item in enumerate(_data_file("negative_bank.jsonl")):
+    for number, item in enumerate(shipped_data("negative_bank.jsonl")):
         matcher.add(number, item["text"], MatchKind.NEGATIVE)
     return matcher, families
 

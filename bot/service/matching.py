@@ -27,7 +27,8 @@ class TemplateRecord:
     family: str | None = None
 
 
-def _data_file(name: str) -> list[dict]:
+def shipped_data(name: str) -> list[dict]:
+    """The JSON lines of a data file shipped in bot/data."""
     text = files("bot").joinpath("data", name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -37,13 +38,13 @@ async def load_starter_pack(store: Store, now: int) -> int:
     async with store.transaction() as tx:
         if await tx.meta.get(STARTER_PACK) is not None:
             return 0
-        templates = _data_file("starter_templates.jsonl")
+        templates = shipped_data("starter_templates.jsonl")
         for item in templates:
             await tx.templates.add(
                 item["text"], language=item.get("lang"), label=item.get("label"), family=item.get("family"),
                 created_by=STARTER_AUTHOR, now=now,
             )
-        negatives = _data_file("negative_bank.jsonl")
+        negatives = shipped_data("negative_bank.jsonl")
         for item in negatives:
             await tx.negatives.add(item["text"], language=item.get("lang"), created_by=STARTER_AUTHOR, now=now)
         await tx.meta.put(STARTER_PACK, str(now))
