@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import random  # noqa: E402
 
 from bot.core.evaluation import evaluate, stream_into_clusters, summary  # noqa: E402
-from bot.core.matcher import Matcher, MatchKind  # noqa: E402
+from bot.core.matcher import Matcher  # noqa: E402
 from bot.core.similarity import Thresholds  # noqa: E402
 from tests.test_match_eval import eval_items, starter_matcher  # noqa: E402
 

@@ -49,7 +49,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _LATIN_OR_GREEK = re.compile(r"[a-z\u0370-\u03ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u052f]")
-_MIXED_WORD = re.compile(r"\w*(?:[a-z][\w]*[\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][\w]*[a-z])\w*")
+_MIXED_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[\u0370-\u03ff\u0400-\u052f])\w+")
 
 _IGNORABLE_RANGES = (
     (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
