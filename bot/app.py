@@ -5,28 +5,36 @@ from __future__ import annotations
 import time
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import citizen, settings as settings_handlers
-from bot.handlers.commands import register_command_menus
+from bot.handlers import bank, citizen, follow_ups, moderation, roles, settings as settings_handlers
+from bot.handlers.cards import CardDesk
+from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
+from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir
 from bot.service.installation import check_reporter_key
 from bot.service.matching import build_matcher, load_starter_pack
+from bot.service.roles import sync_admins
 from bot.store import Store
+
+OUTCOME_RETRY_SECONDS = 600
+"""How often outcomes held back by a network failure are tried again."""
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
@@ -44,12 +52,27 @@ _REPORTABLE = (
 )
 
 
+MODERATOR_HANDLERS = (
+    ("queue", moderation.on_queue),
+    ("case", moderation.on_case),
+    ("verify", moderation.on_verify),
+    ("reject", moderation.on_reject),
+    ("reopen", moderation.on_reopen),
+    ("stats", moderation.on_stats),
+    ("template", bank.on_template),
+    ("negative", bank.on_negative),
+    ("mod", roles.on_mod),
+    ("audit", roles.on_audit),
+)
+
+
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:
     """The bot as `kuzet run` and the tests run it; storage opens in post_init."""
     builder = (
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.bot_api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_open)
         .post_shutdown(_close)
@@ -60,8 +83,22 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     application.bot_data["settings"] = settings
 
     private_command = _PRIVATE & _NEW & ~filters.FORWARDED
+    moderators_chat = _PRIVATE
+    if settings.moderator_chat_id is not None:
+        moderators_chat = moderators_chat | filters.Chat(settings.moderator_chat_id)
+    moderator_command = moderators_chat & _NEW & ~filters.FORWARDED
+    application.add_handler(
+        MessageHandler(moderators_chat & _NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, bank.on_draft_reply),
+        group=-1,
+    )
     application.add_handlers(
         [
+            *(CommandHandler(name, callback, filters=moderator_command) for name, callback in MODERATOR_HANDLERS),
+            CommandHandler("help", roles.on_moderators_help, filters=moderator_command & ~_PRIVATE),
+            CallbackQueryHandler(moderation.on_case_button, pattern=f"^{CASE}:"),
+            CallbackQueryHandler(moderation.on_queue_page, pattern=f"^{QUEUE}:"),
+            CallbackQueryHandler(bank.on_draft_save, pattern=f"^{DRAFT}:"),
+            CallbackQueryHandler(follow_ups.on_follow_up, pattern=f"^{FOLLOW}:"),
             CommandHandler("start", citizen.on_start, filters=private_command),
             CommandHandler("help", citizen.on_help, filters=private_command),
             CommandHandler("status", citizen.on_status, filters=private_command),
@@ -95,7 +132,12 @@ async def _open(application: Application) -> None:
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
+    desk = application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
+    await sync_admins(store, settings.admin_ids, int(time.time()))
     await register_command_menus(application.bot, i18n)
+    await register_moderator_menu(application.bot, settings.moderator_chat_id, i18n.get(settings.moderator_locale))
+    application.job_queue.run_once(lambda context: desk.post_missing(context.application), 0)
+    application.job_queue.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
 
 
 async def _close(application: Application) -> None:

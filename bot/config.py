@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.core.cases import Policy
+from bot.core.flags import DAY, HOUR, FlagRules
 from bot.core.similarity import Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
@@ -35,6 +37,11 @@ class Settings:
     reports_per_hour: int
     log_level: str
     thresholds: Thresholds
+    policy: Policy = field(default_factory=Policy)
+    moderator_locale: str = "en"
+    """The language of cards and messages in the moderators' chat."""
+    card_refresh_seconds: float = 30.0
+    """At most one edit of a case card per this many seconds while reports keep joining it."""
 
     @property
     def reporter_key_file(self) -> Path:
@@ -64,7 +71,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         database_path=_database_path(get("DATABASE_URL", "sqlite:///kuzet.db")),
         moderator_chat_id=_optional_int("MODERATOR_CHAT_ID", get("MODERATOR_CHAT_ID")),
         admin_ids=_id_list("ADMIN_IDS", get("ADMIN_IDS")),
-        default_locale=_locale(get("DEFAULT_LOCALE", "en")),
+        default_locale=_locale("DEFAULT_LOCALE", get("DEFAULT_LOCALE", "en")),
         timezone=_timezone(get("TIMEZONE", "UTC")),
         reporter_key=_reporter_key(get("REPORTER_KEY")),
         reports_per_hour=_positive_int("REPORTS_PER_HOUR", get("REPORTS_PER_HOUR", "30")),
@@ -74,6 +81,22 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             cluster=_fraction("MATCH_CLUSTER_THRESHOLD", get("MATCH_CLUSTER_THRESHOLD", str(Thresholds.cluster))),
             negative=_fraction("MATCH_NEGATIVE_THRESHOLD", get("MATCH_NEGATIVE_THRESHOLD", str(Thresholds.negative))),
         ),
+        policy=Policy(
+            quorum=_positive_int("VERIFY_QUORUM", get("VERIFY_QUORUM", str(Policy.quorum))),
+            rules=FlagRules(
+                coordinated_accounts=_positive_int(
+                    "COORDINATED_ACCOUNTS", get("COORDINATED_ACCOUNTS", str(FlagRules.coordinated_accounts))),
+                coordinated_window=HOUR * _positive_int(
+                    "COORDINATED_WINDOW_HOURS", get("COORDINATED_WINDOW_HOURS", str(FlagRules.coordinated_window // HOUR))),
+                surge_reports=_positive_int("SURGE_REPORTS", get("SURGE_REPORTS", str(FlagRules.surge_reports))),
+                surge_window=60 * _positive_int(
+                    "SURGE_WINDOW_MINUTES", get("SURGE_WINDOW_MINUTES", str(FlagRules.surge_window // 60))),
+                new_reporter_age=DAY * _positive_int(
+                    "NEW_REPORTER_DAYS", get("NEW_REPORTER_DAYS", str(FlagRules.new_reporter_age // DAY))),
+            ),
+        ),
+        moderator_locale=_locale("MODERATOR_LOCALE", get("MODERATOR_LOCALE", get("DEFAULT_LOCALE", "en"))),
+        card_refresh_seconds=_seconds("CARD_REFRESH_SECONDS", get("CARD_REFRESH_SECONDS", "30")),
     )
 
 
@@ -116,6 +139,16 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise ConfigError(name, f"must be a number of seconds from 0 to 3600, got {raw!r}")
+    return value
+
+
 def _fraction(name: str, raw: str) -> float:
     try:
         value = float(raw)
@@ -132,9 +165,9 @@ def _id_list(name: str, raw: str) -> frozenset[int]:
     return frozenset(i for i in ids if i is not None)
 
 
-def _locale(raw: str) -> str:
+def _locale(name: str, raw: str) -> str:
     if raw not in SUPPORTED_LOCALES:
-        raise ConfigError("DEFAULT_LOCALE", f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {raw!r}")
+        raise ConfigError(name, f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {raw!r}")
     return raw
 
 

@@ -44,3 +44,58 @@ class UnsupportedLink(NothingToReport):
 
 class InvalidTemplate(KuzetError):
     """A template's ``{a|b}`` / ``{*}`` syntax is broken; the message says where."""
+
+
+class NotAllowed(KuzetError):
+    """The user's role in the database does not allow this action."""
+
+    def __init__(self, needed: str) -> None:
+        super().__init__(f"needs the {needed} role")
+        self.needed = needed
+
+
+class CaseNotFound(KuzetError):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"no case {case_id}")
+        self.case_id = case_id
+
+
+class CaseClosed(KuzetError):
+    """The case is already decided; only an admin can reopen it."""
+
+    def __init__(self, case_id: int, status: str) -> None:
+        super().__init__(f"case {case_id} is {status}")
+        self.case_id = case_id
+        self.status = status
+
+
+class CaseAlreadyOpen(KuzetError):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} is open")
+        self.case_id = case_id
+
+
+class NoCaseText(KuzetError):
+    """The case holds no text to make a template from."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} has no text")
+        self.case_id = case_id
+
+
+class TemplateNotFound(KuzetError):
+    def __init__(self, template_id: int) -> None:
+        super().__init__(f"no template {template_id}")
+        self.template_id = template_id
+
+
+class DraftGone(KuzetError):
+    """The template draft was saved or does not exist any more."""
+
+
+class RoleFromConfig(KuzetError):
+    """Admins come from ADMIN_IDS; they are not added or removed with /mod."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__("admins are set with ADMIN_IDS")
+        self.user_id = user_id

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gettext
 import re
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
-from babel.dates import format_datetime
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -79,6 +79,17 @@ class Translator:
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def duration(self, seconds: int) -> str:
+        """A span such as "10 minutes" or "24 hours" (not rounded up to "1 day")."""
+        return format_timedelta(timedelta(seconds=seconds), threshold=2, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language code ("kk") named in this language ("казахский")."""
+        try:
+            return Locale.parse(code).get_display_name(self.locale) or code
+        except (ValueError, UnknownLocaleError):
+            return code
 
     def datetime(self, timestamp: int) -> str:
         moment = datetime.fromtimestamp(timestamp, timezone.utc)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from telegram.ext import CommandHandler
 
-from bot.app import build_application
+from bot.app import MODERATOR_HANDLERS, build_application
 from bot.config import load_settings
-from bot.handlers.commands import CITIZEN_COMMANDS
+from bot.handlers.commands import CITIZEN_COMMANDS, MODERATOR_COMMANDS
 from bot.i18n import I18n
 from bot.render.citizen import help_text
+from bot.render.moderation import moderator_help
 from bot.resources import data_dir
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -51,10 +52,15 @@ def test_every_command_is_in_the_menu_in_help_and_in_the_readme() -> None:
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     }
-    assert handled == {name for name, _ in CITIZEN_COMMANDS}
-    help_en = help_text(I18n(data_dir("locales"), "en", settings.timezone).get("en"))
+    citizen = {name for name, _ in CITIZEN_COMMANDS}
+    moderator = {name for name, _ in MODERATOR_HANDLERS}
+    assert handled == citizen | moderator
+    assert {name for name, _ in MODERATOR_COMMANDS} <= handled
+    t = I18n(data_dir("locales"), "en", settings.timezone).get("en")
     readme = README.read_text(encoding="utf-8")
-    for command in handled - {"start"}:
-        assert f"/{command}" in help_en, command
+    for command in citizen - {"start"}:
+        assert f"/{command}" in help_text(t), command
+    for command in moderator:
+        assert f"/{command}" in moderator_help(t), command
     for command in handled:
         assert f"`/{command}" in readme, command

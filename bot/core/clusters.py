@@ -19,6 +19,15 @@ class Placement:
     def is_new(self) -> bool:
         return self.template_id is None and self.cluster_id is None and not self.generic
 
+    @property
+    def matched(self) -> str:
+        """How the text matched, as stored with the report: template, cluster, generic or new."""
+        if self.generic:
+            return "generic"
+        if self.template_id is not None:
+            return "template"
+        return "cluster" if self.cluster_id is not None else "new"
+
 
 def place(matches: list[Match]) -> Placement:
     """A template match wins over a cluster match; a negative match means no campaign at all."""

@@ -16,6 +16,10 @@ class ReportKind(StrEnum):
 
 class ReportStatus(StrEnum):
     RECEIVED = "received"
+    VERIFIED = "verified"
+    """Moderators verified the case it is in as a campaign."""
+    REJECTED = "rejected"
+    """Moderators reviewed the case it is in and did not confirm it."""
 
 
 @dataclass(frozen=True)

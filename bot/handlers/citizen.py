@@ -6,12 +6,15 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NothingToReport, RateLimited, UnsupportedLink
+from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.keyboards import main_menu
+from bot.handlers.moderation_keyboards import follow_up_keyboard
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
-from bot.render import citizen, reports
+from bot.render import citizen, moderation, reports
 from bot.service.reports import report_of, reports_of, submit_report
+from bot.service.roles import role_of
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,9 +24,12 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain what to send, what happens next, and the commands."""
-    t = await Deps.of(context).translator(update.effective_user)
+    """Explain what to send, what happens next, and the commands; moderators also get theirs."""
+    deps = Deps.of(context)
+    t = await deps.translator(update.effective_user)
     await update.effective_message.reply_html(citizen.help_text(t))
+    if await role_of(deps.store, update.effective_user.id) is not None:
+        await update.effective_message.reply_html(moderation.moderator_help(t))
 
 
 async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -47,7 +53,9 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except NothingToReport as exc:
         await message.reply_html(_refusal(t, exc, message))
         return
-    await message.reply_html(reports.receipt(t, receipt))
+    markup = None if receipt.duplicate else follow_up_keyboard(t, receipt.report.id)
+    await message.reply_html(reports.receipt(t, receipt), reply_markup=markup)
+    await CardDesk.of(context.application).cases_changed(context.application, receipt.cases)
 
 
 def _refusal(t: Translator, exc: NothingToReport, message: Message) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import User
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.core.cases import Moderator
 from bot.core.matcher import Matcher
 from bot.i18n import I18n, Translator, locale_from_telegram
 from bot.pseudonyms import Pseudonymizer
@@ -34,10 +35,24 @@ class Deps:
 
     @classmethod
     def of(cls, context: ContextTypes.DEFAULT_TYPE) -> Deps:
-        return context.application.bot_data[cls.KEY]
+        return cls.of_application(context.application)
+
+    @classmethod
+    def of_application(cls, application: Application) -> Deps:
+        return application.bot_data[cls.KEY]
 
     def reporter(self, user: User) -> str:
         return self.pseudonyms.reporter(user.id)
+
+    @staticmethod
+    def actor(user: User) -> Moderator:
+        """The user as a (possible) moderator: the role is checked by the use case, in the database."""
+        return Moderator(user.id, user.full_name or user.username or "")
+
+    @property
+    def moderators_translator(self) -> Translator:
+        """The language of the moderators' chat."""
+        return self.i18n.get(self.settings.moderator_locale)
 
     async def translator(self, user: User | None) -> Translator:
         """The user's chosen language, else their Telegram language, else the default."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.handlers import citizen as citizen_handlers
 from bot.handlers.commands import clear_chat_command_menu, set_chat_command_menu
 from bot.handlers.deps import Deps
+from bot.handlers.edits import unless_unchanged
 from bot.handlers.keyboards import (
     FORGET_YES,
     MENU_HELP,
@@ -77,11 +77,7 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def _replace(query: CallbackQuery, text: str) -> None:
     """Replace the question with its answer; a second press of the same button changes nothing."""
-    try:
-        await query.edit_message_text(text)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.casefold():
-            raise
+    await unless_unchanged(query.edit_message_text(text))
 
 
 _MENU_ACTIONS = {

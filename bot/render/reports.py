@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from bot.core.accounts import Target
+from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportStatus
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
+from bot.service.follow_ups import FollowUpAnswer
 from bot.service.reports import Receipt
 
 _STATUS_NAMES = {
     ReportStatus.RECEIVED: N_("received, waiting for review"),
+    ReportStatus.VERIFIED: N_("verified: part of a confirmed campaign"),
+    ReportStatus.REJECTED: N_("reviewed: no campaign confirmed"),
 }
 
 
@@ -29,7 +33,7 @@ def target_line(t: Translator, target: Target) -> str:
 MAX_TARGETS_SHOWN = 10
 
 
-def _report_body(t: Translator, report: Report) -> list[str]:
+def report_body(t: Translator, report: Report) -> list[str]:
     _ = t.gettext
     lines = ["• " + target_line(t, target) for target in report.targets[:MAX_TARGETS_SHOWN]]
     if len(report.targets) > MAX_TARGETS_SHOWN:
@@ -47,7 +51,7 @@ def receipt(t: Translator, receipt: Receipt) -> str:
             number=number(report.id)
         )
     lines = [_("✅ <b>Report #{number}</b> received.").format(number=number(report.id)), ""]
-    lines += _report_body(t, report)
+    lines += report_body(t, report)
     lines += ["", *match_lines(t, receipt)]
     lines += [
         "",
@@ -128,4 +132,30 @@ def report_detail(t: Translator, report: Report) -> str:
         _("State: {status}").format(status=status_name(t, report.status)),
         "",
     ]
-    return "\n".join(lines + _report_body(t, report))
+    return "\n".join(lines + report_body(t, report))
+
+
+def outcome(t: Translator, report_id: int, status: CaseStatus) -> str:
+    """What a reporter who asked is told once moderators decide."""
+    _ = t.gettext
+    if status is CaseStatus.VERIFIED:
+        head = _("✅ Moderators verified the campaign that your report <b>#{number}</b> belongs to. "
+                 "Thank you: your report helped expose it.")
+    else:
+        head = _("Moderators reviewed your report <b>#{number}</b> and did not confirm a coordinated campaign. "
+                 "Thank you for reporting: every report is checked.")
+    return "\n\n".join([
+        head.format(number=number(report_id)),
+        _("As promised, the chat ID we kept to tell you this is now deleted."),
+    ])
+
+
+def follow_up_answer(t: Translator, answer: FollowUpAnswer) -> str:
+    """The short answer (a toast, plain text) to the "tell me the outcome" button."""
+    _ = t.gettext
+    return {
+        FollowUpAnswer.ASKED: _("We will message you when moderators decide."),
+        FollowUpAnswer.ALREADY: _("You will be told; nothing more to do."),
+        FollowUpAnswer.DECIDED: _("This report was already reviewed: see /status."),
+        FollowUpAnswer.NOT_FOUND: _("This report is not among yours."),
+    }[answer]

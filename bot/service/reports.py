@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.accounts import Account
+from bot.core.cases import CaseKind
 from bot.core.clusters import ClusterSummary, Placement, place
 from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
@@ -28,6 +29,15 @@ class Receipt:
     template: Template | None = None
     known_accounts: tuple[tuple[Account, int], ...] = ()
     """Accounts of this report that earlier reports named too, with how many reports name them now."""
+    cases: tuple[CaseTouch, ...] = ()
+    """The cases the report joined, for the moderators' cards."""
+
+
+@dataclass(frozen=True)
+class CaseTouch:
+    case_id: int
+    opened: bool
+    """The report opened this case."""
 
 
 async def submit_report(
@@ -59,9 +69,10 @@ async def submit_report(
         cluster_id, new_cluster = await _cluster_for(tx, placement, submission, now)
         if placement is not None:
             await tx.reports.place(
-                report.id, cluster_id=cluster_id, template_id=placement.template_id, score=placement.score,
-                language=guess_language(submission.text or ""),
+                report.id, matched=placement.matched, cluster_id=cluster_id, template_id=placement.template_id,
+                score=placement.score, language=guess_language(submission.text or ""),
             )
+        cases = await _join_cases(tx, report.id, cluster_id, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
         template = None if placement is None or placement.template_id is None else await tx.templates.get(placement.template_id)
         known = []
@@ -70,7 +81,24 @@ async def submit_report(
                 known.append((target.account, count))
     if new_cluster and submission.text:
         matcher.add(cluster_id, submission.text, MatchKind.CLUSTER)
-    return Receipt(report, False, placement, cluster, template, tuple(known))
+    return Receipt(report, False, placement, cluster, template, tuple(known), cases)
+
+
+async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:
+    """A clustered report joins its cluster's case; any other report joins the case of each account it names."""
+    if cluster_id is not None:
+        keys = [(CaseKind.CLUSTER, cluster_id, await tx.cases.of_cluster(cluster_id))]
+    else:
+        keys = [(CaseKind.ACCOUNT, a, await tx.cases.of_account(a)) for a in await tx.reports.account_ids(report_id)]
+    touched = []
+    for kind, key, case_id in keys:
+        opened = case_id is None
+        if case_id is None:
+            subject = {"cluster_id": key} if kind is CaseKind.CLUSTER else {"account_id": key}
+            case_id = await tx.cases.create(kind, now, **subject)
+        await tx.cases.attach(case_id, report_id, now)
+        touched.append(CaseTouch(case_id, opened))
+    return tuple(touched)
 
 
 async def _cluster_for(tx: Tx, placement: Placement | None, submission: Submission, now: int) -> tuple[int | None, bool]:

@@ -10,11 +10,17 @@ from pathlib import Path
 
 from bot.resources import data_dir
 from bot.store.accounts import Accounts
+from bot.store.audit import AuditLog
+from bot.store.cases import Cases
 from bot.store.clusters import Clusters
 from bot.store.db import Connection, Database
+from bot.store.drafts import TemplateDrafts
+from bot.store.follow_ups import FollowUps
 from bot.store.meta import Meta
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
+from bot.store.roles import Roles
+from bot.store.stats import Stats
 from bot.store.templates import Negatives, Templates
 
 
@@ -23,11 +29,17 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.accounts = Accounts(conn)
+        self.audit = AuditLog(conn)
+        self.cases = Cases(conn)
         self.clusters = Clusters(conn)
+        self.drafts = TemplateDrafts(conn)
+        self.follow_ups = FollowUps(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
+        self.roles = Roles(conn)
+        self.stats = Stats(conn)
         self.templates = Templates(conn)
 
 

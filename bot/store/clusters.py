@@ -23,6 +23,13 @@ class Clusters:
             "SELECT id FROM clusters WHERE template_id = ? ORDER BY id LIMIT 1", (template_id,)
         )
 
+    async def set_template(self, cluster_id: int, template_id: int) -> None:
+        """The cluster became a template: reports matching the template join it from now on."""
+        await self._conn.execute("UPDATE clusters SET template_id = ? WHERE id = ?", (template_id, cluster_id))
+
+    async def template_of(self, cluster_id: int) -> int | None:
+        return await self._conn.fetch_value("SELECT template_id FROM clusters WHERE id = ?", (cluster_id,))
+
     async def exists(self, cluster_id: int) -> bool:
         return await self._conn.fetch_value("SELECT 1 FROM clusters WHERE id = ?", (cluster_id,)) is not None
 

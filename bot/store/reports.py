@@ -56,13 +56,34 @@ class Reports:
         )
 
     async def place(
-        self, report_id: int, *, cluster_id: int | None, template_id: int | None, score: float | None, language: str | None
+        self, report_id: int, *, matched: str, cluster_id: int | None, template_id: int | None, score: float | None,
+        language: str | None,
     ) -> None:
-        """Record which cluster and template the report joined, how well it matched, and its language."""
+        """Record how the text matched, which cluster and template the report joined, and its language."""
         await self._conn.execute(
-            "UPDATE reports SET cluster_id = ?, template_id = ?, match_score = ?, language = ? WHERE id = ?",
-            (cluster_id, template_id, score, language, report_id),
+            "UPDATE reports SET matched = ?, cluster_id = ?, template_id = ?, match_score = ?, language = ? "
+            "WHERE id = ?",
+            (matched, cluster_id, template_id, score, language, report_id),
         )
+
+    async def account_ids(self, report_id: int) -> list[int]:
+        """The distinct accounts the report names, in the order it names them."""
+        rows = await self._conn.fetch_all(
+            "SELECT account_id, MIN(position) AS first FROM report_targets WHERE report_id = ? "
+            "AND account_id IS NOT NULL GROUP BY account_id ORDER BY first",
+            (report_id,),
+        )
+        return [row["account_id"] for row in rows]
+
+    async def by_ids(self, report_ids: list[int]) -> list[Report]:
+        """These reports, newest first."""
+        if not report_ids:
+            return []
+        placeholders = ", ".join("?" for _ in report_ids)
+        rows = await self._conn.fetch_all(
+            f"SELECT * FROM reports WHERE id IN ({placeholders}) ORDER BY created_at DESC, id DESC", report_ids
+        )
+        return await self._with_targets(rows)
 
     async def by_dedupe_key(self, dedupe_key: str) -> Report | None:
         row = await self._conn.fetch_one("SELECT * FROM reports WHERE dedupe_key = ?", (dedupe_key,))

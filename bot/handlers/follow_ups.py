@@ -1,0 +1,57 @@
+"""Telling reporters the outcome: the receipt's button, and delivering outcomes once cases are decided."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.handlers.deps import Deps
+from bot.handlers.edits import unless_unchanged
+from bot.handlers.moderation_keyboards import FOLLOW, parse_id
+from bot.render import citizen, reports
+from bot.service.follow_ups import FollowUpAnswer, ask_outcome, due_outcomes, outcome_delivered
+
+log = logging.getLogger(__name__)
+
+
+async def on_follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep this chat's id until the report is decided, then tell the reporter."""
+    deps = Deps.of(context)
+    query, user = update.callback_query, update.effective_user
+    t = await deps.translator(user)
+    report_id = parse_id(FOLLOW, query.data)
+    if report_id is None:
+        await query.answer(citizen.stale_button(t))
+        return
+    answer = await ask_outcome(deps.store, deps.reporter(user), report_id, update.effective_chat.id, t.code,
+                               deps.clock())
+    await query.answer(reports.follow_up_answer(t, answer))
+    if answer in (FollowUpAnswer.ASKED, FollowUpAnswer.ALREADY):
+        await unless_unchanged(query.message.edit_reply_markup(reply_markup=None))
+
+
+async def deliver_outcomes(application: Application) -> int:
+    """Message every waiting reporter whose report was decided, then forget their chat id; return how many."""
+    deps = Deps.of_application(application)
+    delivered = 0
+    for due in await due_outcomes(deps.store):
+        t = deps.i18n.get(due.locale)
+        try:
+            await application.bot.send_message(due.chat_id, reports.outcome(t, due.report_id, due.status))
+        except (Forbidden, BadRequest) as exc:
+            log.info("outcome of report %s not deliverable (%s); forgetting the chat id", due.report_id, exc.message)
+        except TelegramError as exc:
+            log.warning("outcome delivery paused, will retry: %s", exc)
+            break
+        else:
+            delivered += 1
+        await outcome_delivered(deps.store, due.report_id)
+    return delivered
+
+
+async def retry_outcomes(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: deliver outcomes that a network failure held back."""
+    await deliver_outcomes(context.application)

@@ -1,0 +1,263 @@
+"""Moderators: cases (commands and card buttons), the queue and /stats.
+
+Each handler turns the update into a use-case call with the acting user;
+the use case checks that user's role in the database. Chat membership
+grants nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ContextTypes
+
+from bot.core.cases import RejectReason
+from bot.errors import CaseClosed, KuzetError
+from bot.handlers.cards import CardDesk
+from bot.handlers.deps import Deps
+from bot.handlers.edits import reply_long, unless_unchanged
+from bot.handlers.follow_ups import deliver_outcomes
+from bot.handlers.moderation_keyboards import (
+    BACK,
+    DETAILS,
+    QUEUE,
+    REASON,
+    REJECT,
+    REOPEN,
+    SHOW,
+    TEMPLATE,
+    VERIFY,
+    case_keyboard,
+    draft_keyboard,
+    parse_case_press,
+    parse_id,
+    queue_keyboard,
+    reason_keyboard,
+)
+from bot.i18n import Translator
+from bot.render import citizen, moderation, moderator_replies as replies
+from bot.service.bank import place_draft, start_draft
+from bot.service.cases import (
+    card_view,
+    case_details,
+    open_queue,
+    reject_case,
+    reopen_case,
+    view_case,
+    vote_verify,
+)
+from bot.service.stats import moderation_stats
+
+_CASE_NUMBER = re.compile(r"^#?(\d{1,12})$")
+
+
+def case_number(text: str) -> int | None:
+    """``12`` or ``#12`` as a case number."""
+    found = _CASE_NUMBER.match(text)
+    return None if found is None else int(found.group(1))
+
+
+def command_rest(message: Message, words: int) -> str:
+    """The message text after its first ``words`` words (the command and subcommands), line breaks kept."""
+    parts = (message.text or "").split(maxsplit=words)
+    return parts[words].strip() if len(parts) > words else ""
+
+
+async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """Replies go in the moderators' chat language there, else in the user's own."""
+    deps = Deps.of(context)
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return deps.moderators_translator
+    return await deps.translator(update.effective_user)
+
+
+async def after_decision(application: Application, case_id: int) -> None:
+    """Update the card, and tell the reporters who asked."""
+    await CardDesk.of(application).refresh(application, case_id)
+    await deliver_outcomes(application)
+
+
+async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open cases, most reported first, with buttons to open each and to turn pages."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    try:
+        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, 1)
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
+
+
+async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = Deps.of(context)
+    query = update.callback_query
+    toast_t = await deps.translator(update.effective_user)
+    number = parse_id(QUEUE, query.data)
+    if number is None:
+        await query.answer(citizen.stale_button(toast_t))
+        return
+    try:
+        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, number)
+    except KuzetError as exc:
+        await query.answer(replies.refusal(toast_t, exc, plain=True))
+        return
+    await query.answer()
+    t = await chat_translator(update, context)
+    await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
+
+
+async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One case's card, here."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    args = context.args or []
+    case_id = case_number(args[0]) if len(args) == 1 else None
+    if case_id is None:
+        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_CASE))
+        return
+    try:
+        view = await view_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy)
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
+
+
+async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/verify <n>: one vote to verify."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    args = context.args or []
+    case_id = case_number(args[0]) if len(args) == 1 else None
+    if case_id is None:
+        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_VERIFY))
+        return
+    try:
+        result = await vote_verify(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
+                                   deps.clock())
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(replies.vote_answer(t, result.change, result.decided, case_id))
+    await after_decision(context.application, case_id)
+
+
+async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reject <n> <reason>: close the case with a written reason."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    args = context.args or []
+    case_id = case_number(args[0]) if args else None
+    reason = command_rest(update.effective_message, 2)
+    if case_id is None or not reason:
+        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REJECT))
+        return
+    try:
+        await reject_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock(),
+                          RejectReason.OTHER, reason)
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(replies.rejected(t, case_id))
+    await after_decision(context.application, case_id)
+
+
+async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reopen <n>: an admin reopens a decided case."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    args = context.args or []
+    case_id = case_number(args[0]) if len(args) == 1 else None
+    if case_id is None:
+        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REOPEN))
+        return
+    try:
+        await reopen_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock())
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(replies.reopened(t, case_id))
+    await CardDesk.of(context.application).refresh(context.application, case_id)
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    try:
+        figures = await moderation_stats(deps.store, deps.actor(update.effective_user), deps.clock(),
+                                         deps.settings.timezone)
+    except KuzetError as exc:
+        await update.effective_message.reply_html(replies.refusal(t, exc))
+        return
+    await update.effective_message.reply_html(moderation.stats(t, figures))
+
+
+async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button of a case card. The press is refused unless the presser moderates."""
+    deps = Deps.of(context)
+    query = update.callback_query
+    toast_t = await deps.translator(update.effective_user)
+    press = parse_case_press(query.data)
+    if press is None:
+        await query.answer(citizen.stale_button(toast_t))
+        return
+    actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
+    t = await chat_translator(update, context)
+    application = context.application
+    try:
+        if press.action == VERIFY:
+            result = await vote_verify(deps.store, actor, press.case_id, policy, now, toggle=True)
+            await query.answer(replies.vote_answer(toast_t, result.change, result.decided, press.case_id))
+            await _show_card(update, context, press.case_id)
+            if result.decided:
+                await deliver_outcomes(application)
+        elif press.action == REASON:
+            await reject_case(deps.store, actor, press.case_id, policy, now, press.reason or RejectReason.OTHER)
+            await query.answer(replies.rejected(toast_t, press.case_id))
+            await _show_card(update, context, press.case_id)
+            await deliver_outcomes(application)
+        elif press.action == REOPEN:
+            await reopen_case(deps.store, actor, press.case_id, policy, now)
+            await query.answer(replies.reopened(toast_t, press.case_id))
+            await _show_card(update, context, press.case_id)
+        elif press.action == REJECT:
+            view = await view_case(deps.store, actor, press.case_id, policy)
+            if not view.case.is_open:
+                raise CaseClosed(view.case.id, view.case.status.value)
+            await query.answer(replies.choose_reason(toast_t))
+            await unless_unchanged(query.message.edit_reply_markup(reply_markup=reason_keyboard(t, press.case_id)))
+        elif press.action == BACK:
+            view = await view_case(deps.store, actor, press.case_id, policy)
+            await query.answer()
+            await unless_unchanged(query.message.edit_reply_markup(reply_markup=case_keyboard(t, view)))
+        elif press.action == DETAILS:
+            view, reports = await case_details(deps.store, actor, press.case_id, policy)
+            await query.answer()
+            await reply_long(query.message, moderation.details(t, view, reports))
+        elif press.action == SHOW:
+            view = await view_case(deps.store, actor, press.case_id, policy)
+            await query.answer()
+            await query.message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
+        elif press.action == TEMPLATE:
+            draft = await start_draft(deps.store, actor, press.case_id, query.message.chat.id, now)
+            await query.answer()
+            shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text),
+                                                   reply_markup=draft_keyboard(t, draft.id))
+            await place_draft(deps.store, draft.id, shown.message_id)
+    except KuzetError as exc:
+        await query.answer(replies.refusal(toast_t, exc, plain=True))
+
+
+async def _show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, case_id: int) -> None:
+    """Refresh the case's card, and the message whose button was pressed if that is another copy of it."""
+    await CardDesk.of(context.application).refresh(context.application, case_id)
+    deps = Deps.of(context)
+    view = await card_view(deps.store, case_id, deps.settings.policy)
+    message = update.callback_query.message
+    if (message.chat.id, message.message_id) == (view.case.card_chat_id, view.case.card_message_id):
+        return
+    t = await chat_translator(update, context)
+    await unless_unchanged(message.edit_text(moderation.card(t, view), reply_markup=case_keyboard(t, view)))

@@ -1,0 +1,317 @@
+"""What moderators read: case cards, the queue, details, statistics, the audit log, and their replies."""
+
+from __future__ import annotations
+
+from bot.core.accounts import Account, Platform
+from bot.core.cases import CaseKind, CaseStatus, CaseView, Moderator, RejectReason, Role
+from bot.core.reports import Report
+from bot.core.templates import Template
+from bot.core.text import excerpt
+from bot.i18n import N_, Translator
+from bot.render import number, user_text
+from bot.render.reports import report_body
+from bot.service.cases import QueuePage
+from bot.service.stats import ModerationStats
+from bot.store.audit import AuditEntry
+from bot.store.stats import Counts
+
+REASON_NAMES = {
+    RejectReason.GENUINE: N_("A real person's own opinion"),
+    RejectReason.MASS_REPORTING: N_("The reports themselves look organised"),
+    RejectReason.NOT_ENOUGH: N_("Not enough evidence"),
+    RejectReason.OTHER: N_("Other reason"),
+}
+
+ROLE_NAMES = {Role.MODERATOR: N_("moderator"), Role.ADMIN: N_("admin")}
+
+ACTION_NAMES = {
+    "vote.verify": N_("voted to verify"),
+    "vote.withdraw": N_("withdrew a vote"),
+    "case.verify": N_("case verified"),
+    "case.reject": N_("rejected a case"),
+    "case.reopen": N_("reopened a case"),
+    "template.add": N_("added a template"),
+    "template.draft": N_("started a template from a case"),
+    "template.draft_edit": N_("corrected a template draft"),
+    "template.enable": N_("enabled a template"),
+    "template.disable": N_("disabled a template"),
+    "negative.add": N_("added to the negative bank"),
+    "role.add": N_("gave a role"),
+    "role.remove": N_("took a role away"),
+    "digest.publish": N_("published a digest"),
+}
+
+MAX_LISTED_TEMPLATES = 40
+
+HELP_QUEUE = N_("/queue: open cases, the most reported first")
+HELP_CASE = N_("/case <i>number</i>: one case's card")
+HELP_VERIFY = N_("/verify <i>number</i>: vote to verify a case")
+HELP_REJECT = N_("/reject <i>number</i> <i>reason</i>: close a case as not a campaign")
+HELP_TEMPLATE = N_(
+    "/template add <i>text</i> · /template list · /template disable <i>number</i> · /template enable <i>number</i>"
+)
+HELP_NEGATIVE = N_("/negative add <i>text</i>: a common phrase that is never a campaign on its own")
+HELP_STATS = N_("/stats: reports, cases and verdicts, this week and all time")
+HELP_MOD = N_("/mod add <i>user id</i> (or reply to their message) · /mod remove <i>user id</i> · /mod list")
+HELP_REOPEN = N_("/reopen <i>number</i>: reopen a decided case")
+HELP_AUDIT = N_("/audit <i>count</i>: the latest moderator actions")
+
+
+def moderator_name(t: Translator, moderator: Moderator) -> str:
+    return user_text(moderator.name) if moderator.name else t.gettext("moderator {id}").format(id=moderator.user_id)
+
+
+def account_label(account: Account) -> str:
+    return f"{account.platform.brand} {user_text(account.label)}"
+
+
+def status_label(t: Translator, status: CaseStatus) -> str:
+    _ = t.gettext
+    return {CaseStatus.OPEN: _("🟡 open"), CaseStatus.VERIFIED: _("✅ verified"), CaseStatus.REJECTED: _("❌ rejected")}[
+        status
+    ]
+
+
+def reason_label(t: Translator, code: RejectReason | None, reason: str | None) -> str:
+    if reason:
+        return user_text(reason)
+    return t.gettext(REASON_NAMES[code or RejectReason.OTHER])
+
+
+def card(t: Translator, view: CaseView) -> str:
+    """The one message per case in the moderators' chat, edited as the case grows and is decided."""
+    _ = t.gettext
+    case = view.case
+    kind = _("similar texts") if case.kind is CaseKind.CLUSTER else _("reported account")
+    lines = [_("<b>Case #{number}</b> · {kind} · {status}").format(
+        number=number(case.id), kind=kind, status=status_label(t, case.status))]
+    lines += flag_lines(t, view)
+    lines.append("")
+    if view.text:
+        lines.append("“" + user_text(excerpt(view.text, 300)) + "”")
+    if view.template_id is not None:
+        label = user_text(view.template_label) if view.template_label else ""
+        lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
+    if view.accounts:
+        lines.append(_("Accounts: {accounts}").format(accounts=", ".join(
+            f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts)))
+    lines.append(_("Reports: {reports} · reporters: {reporters}").format(
+        reports=t.number(view.reports), reporters=t.number(view.reporters)))
+    if view.languages:
+        lines.append(_("Languages: {languages}").format(
+            languages=", ".join(t.language_name(code) for code in view.languages)))
+    if view.platforms:
+        lines.append(_("Platforms: {platforms}").format(platforms=", ".join(p.brand for p in view.platforms)))
+    if view.reports:
+        lines.append(_("First seen: {first} · last seen: {last}").format(
+            first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)))
+    lines.append("")
+    lines += verdict_lines(t, view)
+    return "\n".join(lines)
+
+
+def flag_lines(t: Translator, view: CaseView) -> list[str]:
+    """The warnings, most serious first: a possible report campaign, coordination, earlier rejections, common text."""
+    _ = t.gettext
+    lines = []
+    for account, surge in view.surges:
+        lines += [
+            _("🚨 <b>Possible report campaign against {account}</b>").format(account=account_label(account)),
+            _("Reports: {count} within {window}").format(count=t.number(surge.reports),
+                                                        window=t.duration(surge.window)),
+            _("Reporters: {count}, new: {new}, often report together: {together}").format(
+                count=t.number(surge.reporters), new=t.number(surge.new_reporters),
+                together=t.number(surge.co_reporters)),
+        ]
+    if view.surges and view.case.is_open:
+        lines.append(t.ngettext(
+            "<b>Verifying needs at least {count} moderator.</b>",
+            "<b>Verifying needs at least {count} moderators.</b>",
+            view.votes_needed,
+        ).format(count=t.number(view.votes_needed)))
+    if view.coordination is not None:
+        lines.append(t.ngettext(
+            "🤝 <b>Coordinated:</b> {count} account posted this text within {window}",
+            "🤝 <b>Coordinated:</b> {count} accounts posted this text within {window}",
+            view.coordination.accounts,
+        ).format(count=t.number(view.coordination.accounts), window=t.duration(view.coordination.window)))
+    for prior in view.prior_rejections:
+        lines.append(_("↩️ {account} was in case #{number}, which moderators rejected").format(
+            account=account_label(prior.account), number=number(prior.case_id)))
+    if view.generic_reports:
+        lines.append(t.ngettext(
+            "🔇 {count} report only matched the negative bank (common phrases, no campaign)",
+            "🔇 {count} reports only matched the negative bank (common phrases, no campaign)",
+            view.generic_reports,
+        ).format(count=t.number(view.generic_reports)))
+    return lines
+
+
+def verdict_lines(t: Translator, view: CaseView) -> list[str]:
+    _ = t.gettext
+    case = view.case
+    voters = ", ".join(moderator_name(t, m) for m in view.verify_votes)
+    if case.status is CaseStatus.VERIFIED:
+        return [_("Verified {date} by {moderators}.").format(date=t.datetime(case.decided_at or 0), moderators=voters)]
+    if case.status is CaseStatus.REJECTED:
+        return [_("Rejected {date}: {reason}").format(
+            date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason))]
+    lines = [_("Votes to verify: {count} of {needed}").format(
+        count=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed))
+        + (f" ({voters})" if voters else "")]
+    lines.append(_("Another reason to reject: /reject {number} <i>reason</i>").format(number=case.id))
+    return lines
+
+
+def details(t: Translator, view: CaseView, reports: list[Report]) -> str:
+    """The case's latest reports in full, for a closer look."""
+    _ = t.gettext
+    lines = [_("<b>Case #{number}: latest reports</b>").format(number=number(view.case.id))]
+    for report in reports:
+        lines += ["", _("<b>#{number}</b> · {date}").format(number=number(report.id), date=t.datetime(report.created_at))]
+        lines += report_body(t, report)
+    if view.reports > len(reports):
+        lines += ["", _("…and {count} more.").format(count=t.number(view.reports - len(reports)))]
+    return "\n".join(lines)
+
+
+def queue(t: Translator, page: QueuePage) -> str:
+    _ = t.gettext
+    if not page.views:
+        return _("No open cases. 🎉")
+    lines = [_("<b>Open cases: {total}</b> · page {page} of {pages}").format(
+        total=t.number(page.total), page=t.number(page.page), pages=t.number(page.pages))]
+    for view in page.views:
+        marks = ("🚨" if view.surges else "") + ("🤝" if view.coordination else "") + ("↩️" if view.prior_rejections else "")
+        lines += ["", _("<b>#{number}</b> · reports: {reports} · reporters: {reporters} {marks}").format(
+            number=number(view.case.id), reports=t.number(view.reports), reporters=t.number(view.reporters),
+            marks=marks).rstrip()]
+        if view.text:
+            lines.append("“" + user_text(excerpt(view.text, 100)) + "”")
+        elif view.accounts:
+            lines.append(account_label(view.accounts[0].account))
+    lines += ["", _("Open one with its button or /case <i>number</i>.")]
+    return "\n".join(lines)
+
+
+def stats(t: Translator, figures: ModerationStats) -> str:
+    _ = t.gettext
+    lines = [_("<b>Statistics</b>"), _("Open cases now: {count}").format(count=t.number(figures.open_cases)), ""]
+    lines.append(_("<b>This week</b> (since {date})").format(date=t.datetime(figures.week_start)))
+    lines += _counts(t, figures.this_week)
+    lines += ["", _("<b>All time</b>")]
+    lines += _counts(t, figures.all_time)
+    return "\n".join(lines)
+
+
+def _counts(t: Translator, counts: Counts) -> list[str]:
+    _ = t.gettext
+    lines = [
+        _("Reports: {count}").format(count=t.number(counts.reports)),
+        _("Cases opened: {count}").format(count=t.number(counts.cases)),
+        _("Verified: {verified} · rejected: {rejected}").format(
+            verified=t.number(counts.verified), rejected=t.number(counts.rejected)),
+    ]
+    if counts.by_language:
+        lines.append(_("By language: {list}").format(list=", ".join(
+            f"{t.language_name(code) if code else _('no text')} {t.number(n)}" for code, n in counts.by_language)))
+    if counts.by_platform:
+        lines.append(_("By platform: {list}").format(list=", ".join(
+            f"{_platform_brand(code)} {t.number(n)}" for code, n in counts.by_platform)))
+    return lines
+
+
+def _platform_brand(code: str) -> str:
+    return Platform(code).brand
+
+
+def audit(t: Translator, entries: list[AuditEntry]) -> str:
+    _ = t.gettext
+    if not entries:
+        return _("The audit log is empty.")
+    lines = [_("<b>Audit log</b>, latest first")]
+    for entry in entries:
+        who = user_text(entry.actor_name) if entry.actor_name else (
+            _("configuration") if entry.actor_id is None else str(entry.actor_id))
+        action = t.gettext(ACTION_NAMES.get(entry.action, entry.action))
+        where = " · " + _("case #{number}").format(number=number(entry.case_id)) if entry.case_id else ""
+        subject = f" · {user_text(entry.subject)}" if entry.subject and not entry.case_id else ""
+        lines.append(f"{t.datetime(entry.at)} · {who}: {action}{where}{subject}")
+        change = _change(entry)
+        if change:
+            lines.append("   " + change)
+    return "\n".join(lines)
+
+
+def _change(entry: AuditEntry) -> str:
+    """Before → after, briefly."""
+    def brief(value: object) -> str:
+        text = value if isinstance(value, str) else ", ".join(
+            f"{k}={v}" for k, v in value.items() if v not in (None, [])) if isinstance(value, dict) else str(value)
+        return user_text(excerpt(text, 80))
+
+    parts = [brief(v) for v in (entry.before, entry.after) if v is not None]
+    return " → ".join(parts)
+
+
+def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
+    _ = t.gettext
+    if not members:
+        return _("Nobody moderates yet. Add someone with /mod add <i>user id</i>.")
+    lines = [_("<b>Moderators and admins</b>")]
+    for moderator, role in members:
+        name = user_text(moderator.name) if moderator.name else "—"
+        lines.append(f"• {name} · <code>{moderator.user_id}</code> · {t.gettext(ROLE_NAMES[role])}")
+    return "\n".join(lines)
+
+
+def templates(t: Translator, items: list[Template]) -> str:
+    _ = t.gettext
+    if not items:
+        return _("The template bank is empty.")
+    shown = items[-MAX_LISTED_TEMPLATES:]
+    lines = [_("<b>Templates: {count}</b> (✅ on, ⏸ off)").format(count=t.number(len(items)))]
+    if len(items) > len(shown):
+        lines.append(_("The latest {count} are shown.").format(count=t.number(len(shown))))
+    for item in shown:
+        mark = "✅" if item.enabled else "⏸"
+        text = item.label or excerpt(item.text, 60)
+        lines.append(f"{mark} <b>#{item.id}</b> {user_text(text)}")
+    lines += ["", _("/template disable <i>number</i> · /template enable <i>number</i>")]
+    return "\n".join(lines)
+
+
+def draft(t: Translator, case_id: int, text: str) -> str:
+    _ = t.gettext
+    return "\n".join([
+        _("<b>Template draft from case #{number}</b>").format(number=number(case_id)),
+        "",
+        f"<code>{user_text(text)}</code>",
+        "",
+        _("Reply to this message with a corrected text if needed, then press Save. "
+          "Write alternatives as {{a|b}} and any words as {{*}}.").format(),
+    ])
+
+
+def draft_saved(t: Translator, case_id: int, template: Template) -> str:
+    return "\n".join([
+        t.gettext("📌 Template #{template} saved from case #{case}. Reports matching it now join this case.").format(
+            template=number(template.id), case=number(case_id)),
+        "",
+        f"<code>{user_text(template.text)}</code>",
+    ])
+
+
+def moderator_help(t: Translator) -> str:
+    _ = t.gettext
+    return "\n".join([
+        _("<b>Moderation</b>"),
+        _("Each new case gets a card in the moderators' chat: ✅ votes to verify, ❌ rejects with a reason, "
+          "📌 makes a template from its text, 🔎 shows the reports."),
+        "",
+        *(_(line) for line in (HELP_QUEUE, HELP_CASE, HELP_VERIFY, HELP_REJECT, HELP_TEMPLATE, HELP_NEGATIVE,
+                               HELP_STATS)),
+        "",
+        _("<b>Admins</b>"),
+        *(_(line) for line in (HELP_MOD, HELP_REOPEN, HELP_AUDIT)),
+    ])

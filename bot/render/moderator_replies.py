@@ -1,0 +1,115 @@
+"""Short answers to moderators: confirmations, refusals and how to use each command.
+
+Texts for button answers (toasts) are plain: Telegram shows them without HTML.
+"""
+
+from __future__ import annotations
+
+from bot.core.templates import Template
+from bot.errors import (
+    CaseAlreadyOpen,
+    CaseClosed,
+    CaseNotFound,
+    DraftGone,
+    InvalidTemplate,
+    KuzetError,
+    NoCaseText,
+    NotAllowed,
+    RoleFromConfig,
+    TemplateNotFound,
+    TextTooShort,
+)
+from bot.i18n import Translator
+from bot.render import number, user_text
+from bot.service.cases import VoteChange
+
+
+def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
+    """Why a moderator action was refused; ``plain`` for a button's toast."""
+    _ = t.gettext
+    if isinstance(error, NotAllowed):
+        return _("Only admins can do this.") if error.needed == "admin" else _("Only moderators can do this.")
+    case_number = str(error.case_id) if plain or not hasattr(error, "case_id") else number(error.case_id)
+    if isinstance(error, CaseNotFound):
+        return _("There is no case #{number}.").format(number=case_number)
+    if isinstance(error, CaseClosed):
+        return _("Case #{number} is already decided; an admin can reopen it.").format(number=case_number)
+    if isinstance(error, CaseAlreadyOpen):
+        return _("Case #{number} is already open.").format(number=case_number)
+    if isinstance(error, NoCaseText):
+        return _("Case #{number} has no text to make a template from.").format(number=case_number)
+    if isinstance(error, TemplateNotFound):
+        return _("There is no template #{number}.").format(number=error.template_id)
+    if isinstance(error, DraftGone):
+        return _("This draft was already saved.")
+    if isinstance(error, RoleFromConfig):
+        return _("Admins are set with ADMIN_IDS in the configuration; /mod does not change them.")
+    if isinstance(error, InvalidTemplate):
+        return _("The template's syntax is broken: every {{ needs a matching }}, alternatives look like {{a|b}}, "
+                 "any words like {{*}}.").format()
+    if isinstance(error, TextTooShort):
+        return _("This text is too short to be a template or a common phrase.")
+    raise error
+
+
+def vote_answer(t: Translator, change: VoteChange, decided: bool, case_id: int) -> str:
+    _ = t.gettext
+    if decided:
+        return _("Case #{number} is verified.").format(number=case_id)
+    return {
+        VoteChange.VOTED: _("Your vote to verify is counted."),
+        VoteChange.WITHDRAWN: _("Your vote is withdrawn."),
+        VoteChange.ALREADY: _("You already voted to verify this case."),
+    }[change]
+
+
+def rejected(t: Translator, case_id: int) -> str:
+    return t.gettext("Case #{number} is rejected.").format(number=case_id)
+
+
+def reopened(t: Translator, case_id: int) -> str:
+    return t.gettext("Case #{number} is open again; it needs a fresh quorum.").format(number=case_id)
+
+
+def choose_reason(t: Translator) -> str:
+    return t.gettext("Why is this not a campaign?")
+
+
+def usage(t: Translator, help_line: str) -> str:
+    """How to use a command: its line of the moderators' help (one of ``moderation.HELP_*``)."""
+    return t.gettext("Usage: {line}").format(line=t.gettext(help_line))
+
+
+def moderator_added(t: Translator, name: str, added: bool) -> str:
+    if not added:
+        return t.gettext("{name} already moderates.").format(name=user_text(name))
+    return t.gettext("{name} is now a moderator.").format(name=user_text(name))
+
+
+def moderator_removed(t: Translator, name: str, removed: bool) -> str:
+    if not removed:
+        return t.gettext("{name} was not a moderator.").format(name=user_text(name))
+    return t.gettext("{name} no longer moderates.").format(name=user_text(name))
+
+
+def template_added(t: Translator, template: Template) -> str:
+    return t.gettext("📌 Template #{number} added. Reports matching it now count as this campaign.").format(
+        number=number(template.id))
+
+
+def template_switched(t: Translator, template_id: int, enabled: bool, changed: bool) -> str:
+    _ = t.gettext
+    if not changed:
+        text = _("Template #{number} was already on.") if enabled else _("Template #{number} was already off.")
+    else:
+        text = _("Template #{number} is on again.") if enabled else _("Template #{number} is off: nothing matches it now.")
+    return text.format(number=number(template_id))
+
+
+def negative_added(t: Translator, negative_id: int) -> str:
+    return t.gettext("Added to the negative bank (#{number}): texts like this no longer count as a campaign "
+                     "on their own.").format(number=number(negative_id))
+
+
+def draft_corrected(t: Translator) -> str:
+    return t.gettext("Draft corrected. Press Save when it is right.")

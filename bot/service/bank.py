@@ -1,0 +1,142 @@
+"""Use cases of moderators editing the banks: templates (also made from a case) and the negative bank.
+
+The database is changed and audited first; the live matcher follows only
+after the transaction committed.
+"""
+
+from __future__ import annotations
+
+from bot.core.cases import Moderator
+from bot.core.language import guess_language
+from bot.core.matcher import Matcher, MatchKind
+from bot.core.submission import MIN_TEXT_WEIGHT
+from bot.core.templates import Template, variants
+from bot.core.text import content_weight
+from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort
+from bot.service.roles import require
+from bot.store import Store
+from bot.store.drafts import TemplateDraft
+
+
+def checked_text(text: str) -> str:
+    """A template or negative text, stripped; TextTooShort or InvalidTemplate if it cannot be one."""
+    text = text.strip()
+    if content_weight(text) < MIN_TEXT_WEIGHT:
+        raise TextTooShort()
+    variants(text)
+    return text
+
+
+async def add_template(store: Store, matcher: Matcher, actor: Moderator, text: str, now: int) -> Template:
+    text = checked_text(text)
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
+                                          created_by=str(actor.user_id), now=now)
+        await tx.audit.record(actor.user_id, "template.add", now, subject=str(template.id), after={"text": text})
+    matcher.add(template.id, text, MatchKind.TEMPLATE)
+    return template
+
+
+async def list_templates(store: Store, actor: Moderator) -> list[Template]:
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        return await tx.templates.all()
+
+
+async def set_template_enabled(
+    store: Store, matcher: Matcher, actor: Moderator, template_id: int, enabled: bool, now: int
+) -> bool:
+    """Switch a template on or off; False if it already was."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        template = await tx.templates.get(template_id)
+        if template is None:
+            raise TemplateNotFound(template_id)
+        if template.enabled == enabled:
+            return False
+        await tx.templates.set_enabled(template_id, enabled)
+        await tx.audit.record(actor.user_id, "template.enable" if enabled else "template.disable", now,
+                              subject=str(template_id), before={"enabled": template.enabled},
+                              after={"enabled": enabled})
+    if enabled:
+        matcher.add(template_id, template.text, MatchKind.TEMPLATE)
+    else:
+        matcher.remove(template_id, MatchKind.TEMPLATE)
+    return True
+
+
+async def add_negative(store: Store, matcher: Matcher, actor: Moderator, text: str, now: int) -> int:
+    """Add a text that must never count as a campaign on its own (a greeting, a common slogan)."""
+    text = text.strip()
+    if not text:
+        raise TextTooShort()
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        negative_id = await tx.negatives.add(text, language=guess_language(text), created_by=str(actor.user_id),
+                                             now=now)
+        await tx.audit.record(actor.user_id, "negative.add", now, subject=str(negative_id), after={"text": text})
+    matcher.add(negative_id, text, MatchKind.NEGATIVE)
+    return negative_id
+
+
+async def start_draft(store: Store, actor: Moderator, case_id: int, chat_id: int, now: int) -> TemplateDraft:
+    """A template draft holding the case's text, to be corrected and saved."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        if await tx.cases.get(case_id) is None:
+            raise CaseNotFound(case_id)
+        text = await tx.cases.text(case_id)
+        if not text:
+            raise NoCaseText(case_id)
+        draft = await tx.drafts.add(case_id, text, chat_id, actor.user_id, now)
+        await tx.audit.record(actor.user_id, "template.draft", now, case_id=case_id, subject=f"draft:{draft.id}",
+                              after={"text": text})
+        return draft
+
+
+async def place_draft(store: Store, draft_id: int, message_id: int) -> None:
+    """Remember the message showing the draft, so replies to it correct the draft."""
+    async with store.transaction() as tx:
+        await tx.drafts.set_message(draft_id, message_id)
+
+
+async def correct_draft(
+    store: Store, actor: Moderator, chat_id: int, message_id: int, text: str, now: int
+) -> TemplateDraft | None:
+    """Replace the draft's text by a moderator's reply to it; None if that message shows no open draft."""
+    async with store.transaction() as tx:
+        draft = await tx.drafts.at_message(chat_id, message_id)
+        if draft is None or draft.saved_template_id is not None:
+            return None
+        await require(tx, actor)
+        text = checked_text(text)
+        await tx.drafts.set_text(draft.id, text)
+        await tx.audit.record(actor.user_id, "template.draft_edit", now, case_id=draft.case_id,
+                              subject=f"draft:{draft.id}", before={"text": draft.text}, after={"text": text})
+        return await tx.drafts.get(draft.id)
+
+
+async def save_draft(
+    store: Store, matcher: Matcher, actor: Moderator, draft_id: int, now: int
+) -> tuple[int, Template]:
+    """Turn the draft into a template; the case's cluster follows the template from now on. Returns the case id."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        draft = await tx.drafts.get(draft_id)
+        if draft is None or draft.saved_template_id is not None:
+            raise DraftGone()
+        text = checked_text(draft.text)
+        case = await tx.cases.get(draft.case_id)
+        template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
+                                          created_by=str(actor.user_id), now=now)
+        await tx.drafts.mark_saved(draft.id, template.id)
+        await tx.cases.set_template(draft.case_id, template.id)
+        if case is not None and case.cluster_id is not None:
+            await tx.clusters.set_template(case.cluster_id, template.id)
+        await tx.audit.record(actor.user_id, "template.add", now, case_id=draft.case_id, subject=str(template.id),
+                              after={"text": text, "draft": draft.id})
+    matcher.add(template.id, text, MatchKind.TEMPLATE)
+    if case is not None and case.cluster_id is not None:
+        matcher.remove(case.cluster_id, MatchKind.CLUSTER)
+    return draft.case_id, template

@@ -1,0 +1,246 @@
+"""Cases, the reports in them and moderators' votes (tables ``cases``, ``case_reports``, ``case_votes``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.core.accounts import Account, Platform
+from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason
+from bot.core.flags import AccountReport
+from bot.core.reports import ReportStatus
+from bot.store.db import Connection
+
+
+@dataclass(frozen=True)
+class CaseTotals:
+    reports: int
+    reporters: int
+    first_seen_at: int
+    last_seen_at: int
+    generic_reports: int
+    languages: tuple[str, ...]
+    platforms: tuple[Platform, ...]
+
+
+def _case(row: sqlite3.Row) -> CaseRecord:
+    return CaseRecord(
+        row["id"], CaseKind(row["kind"]), CaseStatus(row["status"]), row["cluster_id"], row["account_id"],
+        row["opened_at"], row["updated_at"],
+        None if row["reason_code"] is None else RejectReason(row["reason_code"]), row["reason"],
+        row["decided_at"], row["decided_by"], row["template_id"], row["card_chat_id"], row["card_message_id"],
+    )
+
+
+def account_of(row: sqlite3.Row) -> Account:
+    return Account(Platform(row["platform"]), row["identity"], row["handle"], row["external_id"], row["display_name"])
+
+
+_IN_CASE = "JOIN case_reports cr ON cr.report_id = r.id WHERE cr.case_id = ?"
+
+
+class Cases:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def of_cluster(self, cluster_id: int) -> int | None:
+        return await self._conn.fetch_value("SELECT id FROM cases WHERE cluster_id = ?", (cluster_id,))
+
+    async def of_account(self, account_id: int) -> int | None:
+        return await self._conn.fetch_value("SELECT id FROM cases WHERE account_id = ?", (account_id,))
+
+    async def create(self, kind: CaseKind, now: int, *, cluster_id: int | None = None,
+                     account_id: int | None = None) -> int:
+        case_id = await self._conn.next_id("cases")
+        await self._conn.execute(
+            "INSERT INTO cases (id, kind, cluster_id, account_id, status, opened_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, kind.value, cluster_id, account_id, CaseStatus.OPEN.value, now, now),
+        )
+        return case_id
+
+    async def attach(self, case_id: int, report_id: int, now: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO case_reports (case_id, report_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (case_id, report_id)
+        )
+        await self._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (now, case_id))
+
+    async def get(self, case_id: int) -> CaseRecord | None:
+        row = await self._conn.fetch_one("SELECT * FROM cases WHERE id = ?", (case_id,))
+        return None if row is None else _case(row)
+
+    async def decide(self, case_id: int, status: CaseStatus, by: int, now: int, *,
+                     reason_code: RejectReason | None = None, reason: str | None = None) -> None:
+        """Close the case, and mark its reports with the outcome."""
+        await self._conn.execute(
+            "UPDATE cases SET status = ?, reason_code = ?, reason = ?, decided_at = ?, decided_by = ?, updated_at = ? "
+            "WHERE id = ?",
+            (status.value, None if reason_code is None else reason_code.value, reason, now, by, now, case_id),
+        )
+        await self._mark_reports(case_id, ReportStatus(status.value))
+
+    async def reopen(self, case_id: int, now: int) -> None:
+        await self._conn.execute(
+            "UPDATE cases SET status = ?, reason_code = NULL, reason = NULL, decided_at = NULL, decided_by = NULL, "
+            "updated_at = ? WHERE id = ?",
+            (CaseStatus.OPEN.value, now, case_id),
+        )
+        await self._conn.execute("DELETE FROM case_votes WHERE case_id = ?", (case_id,))
+        await self._mark_reports(case_id, ReportStatus.RECEIVED)
+
+    async def _mark_reports(self, case_id: int, status: ReportStatus) -> None:
+        await self._conn.execute(
+            "UPDATE reports SET status = ? WHERE id IN (SELECT report_id FROM case_reports WHERE case_id = ?)",
+            (status.value, case_id),
+        )
+
+    async def set_card(self, case_id: int, chat_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE cases SET card_chat_id = ?, card_message_id = ? WHERE id = ?", (chat_id, message_id, case_id)
+        )
+
+    async def set_template(self, case_id: int, template_id: int) -> None:
+        await self._conn.execute("UPDATE cases SET template_id = ? WHERE id = ?", (template_id, case_id))
+
+    async def without_card(self) -> list[int]:
+        rows = await self._conn.fetch_all(
+            "SELECT id FROM cases WHERE status = ? AND card_message_id IS NULL ORDER BY id", (CaseStatus.OPEN.value,)
+        )
+        return [row["id"] for row in rows]
+
+    # ---- votes ----
+
+    async def verify_votes(self, case_id: int) -> list[Moderator]:
+        rows = await self._conn.fetch_all(
+            "SELECT v.moderator_id, r.name FROM case_votes v LEFT JOIN roles r ON r.user_id = v.moderator_id "
+            "WHERE v.case_id = ? AND v.vote = 'verify' ORDER BY v.voted_at, v.moderator_id",
+            (case_id,),
+        )
+        return [Moderator(row["moderator_id"], row["name"] or "") for row in rows]
+
+    async def put_vote(self, case_id: int, moderator_id: int, now: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO case_votes (case_id, moderator_id, vote, voted_at) VALUES (?, ?, 'verify', ?) "
+            "ON CONFLICT (case_id, moderator_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
+            (case_id, moderator_id, now),
+        )
+
+    async def drop_vote(self, case_id: int, moderator_id: int) -> bool:
+        return await self._conn.execute(
+            "DELETE FROM case_votes WHERE case_id = ? AND moderator_id = ?", (case_id, moderator_id)
+        ) > 0
+
+    # ---- what is in a case ----
+
+    async def totals(self, case_id: int) -> CaseTotals:
+        row = await self._conn.fetch_one(
+            "SELECT COUNT(*) AS reports, COUNT(DISTINCT r.reporter) AS reporters, MIN(r.created_at) AS first_at, "
+            "MAX(r.created_at) AS last_at, SUM(CASE WHEN r.matched = 'generic' THEN 1 ELSE 0 END) AS generic "
+            f"FROM reports r {_IN_CASE}",
+            (case_id,),
+        )
+        languages = await self._conn.fetch_all(
+            f"SELECT DISTINCT r.language FROM reports r {_IN_CASE} AND r.language IS NOT NULL ORDER BY r.language",
+            (case_id,),
+        )
+        platforms = await self._conn.fetch_all(
+            "SELECT DISTINCT t.platform FROM report_targets t JOIN case_reports cr ON cr.report_id = t.report_id "
+            "WHERE cr.case_id = ? ORDER BY t.platform",
+            (case_id,),
+        )
+        return CaseTotals(
+            int(row["reports"]), int(row["reporters"]), int(row["first_at"] or 0), int(row["last_at"] or 0),
+            int(row["generic"] or 0), tuple(r["language"] for r in languages),
+            tuple(Platform(r["platform"]) for r in platforms),
+        )
+
+    async def text(self, case_id: int) -> str | None:
+        """The cluster's representative text, else the case's latest report text."""
+        value = await self._conn.fetch_value(
+            "SELECT cl.representative FROM cases c JOIN clusters cl ON cl.id = c.cluster_id WHERE c.id = ?", (case_id,)
+        )
+        if value is not None:
+            return value
+        return await self._conn.fetch_value(
+            f"SELECT r.text FROM reports r {_IN_CASE} AND r.text IS NOT NULL ORDER BY r.created_at DESC, r.id DESC "
+            "LIMIT 1",
+            (case_id,),
+        )
+
+    async def accounts(self, case_id: int, limit: int) -> list[AccountCount]:
+        """The accounts the case's reports name, most reported first."""
+        rows = await self._conn.fetch_all(
+            "SELECT a.id, a.platform, a.identity, a.handle, a.external_id, a.display_name, "
+            "COUNT(DISTINCT t.report_id) AS reports "
+            "FROM report_targets t JOIN case_reports cr ON cr.report_id = t.report_id "
+            "JOIN accounts a ON a.id = t.account_id WHERE cr.case_id = ? "
+            "GROUP BY a.id, a.platform, a.identity, a.handle, a.external_id, a.display_name "
+            "ORDER BY reports DESC, a.id LIMIT ?",
+            (case_id, limit),
+        )
+        return [AccountCount(row["id"], account_of(row), int(row["reports"])) for row in rows]
+
+    async def source_posts(self, case_id: int) -> list[tuple[int, int]]:
+        """(time, source account) of each forwarded or linked post carrying the case's text."""
+        rows = await self._conn.fetch_all(
+            "SELECT r.created_at, t.account_id FROM reports r JOIN report_targets t ON t.report_id = r.id "
+            f"{_IN_CASE} AND t.via IN ('forward', 'link') AND t.account_id IS NOT NULL",
+            (case_id,),
+        )
+        return [(row["created_at"], row["account_id"]) for row in rows]
+
+    async def account_reports(self, account_id: int) -> list[AccountReport]:
+        """Every report naming the account, with its reporter's first-seen time."""
+        rows = await self._conn.fetch_all(
+            "SELECT DISTINCT r.id, r.created_at, r.reporter, p.first_seen_at FROM report_targets t "
+            "JOIN reports r ON r.id = t.report_id LEFT JOIN reporters p ON p.pseudonym = r.reporter "
+            "WHERE t.account_id = ?",
+            (account_id,),
+        )
+        return [AccountReport(row["created_at"], row["reporter"], row["first_seen_at"]) for row in rows]
+
+    async def earlier_targets(self, reporters: list[str], before: int, except_account: int) -> dict[str, set[int]]:
+        """The other accounts each reporter reported before a time."""
+        found: dict[str, set[int]] = {r: set() for r in reporters}
+        if not reporters:
+            return found
+        placeholders = ", ".join("?" for _ in reporters)
+        rows = await self._conn.fetch_all(
+            "SELECT DISTINCT r.reporter, t.account_id FROM reports r JOIN report_targets t ON t.report_id = r.id "
+            f"WHERE r.reporter IN ({placeholders}) AND r.created_at < ? AND t.account_id IS NOT NULL "
+            "AND t.account_id <> ?",
+            (*reporters, before, except_account),
+        )
+        for row in rows:
+            found[row["reporter"]].add(row["account_id"])
+        return found
+
+    async def rejected_with_account(self, account_id: int, except_case: int) -> int | None:
+        """The latest other rejected case that named this account."""
+        return await self._conn.fetch_value(
+            "SELECT MAX(c.id) FROM cases c JOIN case_reports cr ON cr.case_id = c.id "
+            "JOIN report_targets t ON t.report_id = cr.report_id "
+            "WHERE c.status = ? AND c.id <> ? AND t.account_id = ?",
+            (CaseStatus.REJECTED.value, except_case, account_id),
+        )
+
+    async def report_ids(self, case_id: int, limit: int) -> list[int]:
+        rows = await self._conn.fetch_all(
+            f"SELECT r.id FROM reports r {_IN_CASE} ORDER BY r.created_at DESC, r.id DESC LIMIT ?", (case_id, limit)
+        )
+        return [row["id"] for row in rows]
+
+    # ---- the queue ----
+
+    async def open_by_weight(self, limit: int, offset: int) -> list[int]:
+        """Open cases, most reports first."""
+        rows = await self._conn.fetch_all(
+            "SELECT c.id, COUNT(cr.report_id) AS weight FROM cases c JOIN case_reports cr ON cr.case_id = c.id "
+            "WHERE c.status = ? GROUP BY c.id ORDER BY weight DESC, c.id LIMIT ? OFFSET ?",
+            (CaseStatus.OPEN.value, limit, offset),
+        )
+        return [row["id"] for row in rows]
+
+    async def count_open(self) -> int:
+        return int(await self._conn.fetch_value("SELECT COUNT(*) FROM cases WHERE status = ?",
+                                                (CaseStatus.OPEN.value,)))
