@@ -35,6 +35,11 @@ class FoundLinks:
     unsupported: tuple[str, ...]
 
 
+def strip_links(text: str) -> str:
+    """The text without the links and @handles in it: what it says, not what it points at."""
+    return _MENTION.sub(" ", _URL.sub(" ", text))
+
+
 def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     """Every account or post named in ``text`` (links and @handles), then in ``extra_urls``.
 

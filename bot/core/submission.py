@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.accounts import Target
-from bot.core.links import find_links
+from bot.core.links import find_links, strip_links
 from bot.core.reports import ReportKind
 from bot.core.text import content_weight
 from bot.errors import TextTooShort, UnsupportedLink
@@ -20,6 +20,17 @@ class Submission:
     text: str | None
     targets: tuple[Target, ...]
     media: str | None = None
+
+    @property
+    def campaign_text(self) -> str | None:
+        """What to compare with campaigns: the text, minus the links and handles a link report points with.
+
+        None when too little is left to be a campaign comment (a bare link, "look at this").
+        """
+        if self.text is None:
+            return None
+        prose = strip_links(self.text).strip() if self.kind is ReportKind.LINK else self.text
+        return prose if content_weight(prose) >= MIN_TEXT_WEIGHT else None
 
 
 def build_submission(

@@ -29,7 +29,8 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
     _ = t.gettext
     if isinstance(error, NotAllowed):
         return _("Only admins can do this.") if error.needed == "admin" else _("Only moderators can do this.")
-    case_number = str(error.case_id) if plain or not hasattr(error, "case_id") else number(error.case_id)
+    case_id = getattr(error, "case_id", 0)
+    case_number = str(case_id) if plain else number(case_id)
     if isinstance(error, CaseNotFound):
         return _("There is no case #{number}.").format(number=case_number)
     if isinstance(error, CaseClosed):

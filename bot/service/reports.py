@@ -57,7 +57,8 @@ async def submit_report(
     new one. Everything is committed before this returns, so a receipt is
     only ever sent for a report that is stored.
     """
-    placement = place(matcher.match(submission.text)) if submission.text else None
+    text = submission.campaign_text
+    placement = None if text is None else place(matcher.match(text))
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
@@ -66,11 +67,11 @@ async def submit_report(
             raise RateLimited(hourly_limit)
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
-        cluster_id, new_cluster = await _cluster_for(tx, placement, submission, now)
+        cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
         if placement is not None:
             await tx.reports.place(
                 report.id, matched=placement.matched, cluster_id=cluster_id, template_id=placement.template_id,
-                score=placement.score, language=guess_language(submission.text or ""),
+                score=placement.score, language=guess_language(text or ""),
             )
         cases = await _join_cases(tx, report.id, cluster_id, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
@@ -79,8 +80,8 @@ async def submit_report(
         for target in report.targets:
             if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
                 known.append((target.account, count))
-    if new_cluster and submission.text:
-        matcher.add(cluster_id, submission.text, MatchKind.CLUSTER)
+    if new_cluster and text:
+        matcher.add(cluster_id, text, MatchKind.CLUSTER)
     return Receipt(report, False, placement, cluster, template, tuple(known), cases)
 
 
@@ -101,7 +102,7 @@ async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) 
     return tuple(touched)
 
 
-async def _cluster_for(tx: Tx, placement: Placement | None, submission: Submission, now: int) -> tuple[int | None, bool]:
+async def _cluster_for(tx: Tx, placement: Placement | None, text: str | None, now: int) -> tuple[int | None, bool]:
     """The cluster the report joins, and whether it was created for it."""
     if placement is None or placement.generic:
         return None, False
@@ -109,10 +110,10 @@ async def _cluster_for(tx: Tx, placement: Placement | None, submission: Submissi
         existing = await tx.clusters.of_template(placement.template_id)
         if existing is not None:
             return existing, False
-        return await tx.clusters.create(submission.text or "", placement.template_id, now), False
+        return await tx.clusters.create(text or "", placement.template_id, now), False
     if placement.cluster_id is not None and await tx.clusters.exists(placement.cluster_id):
         return placement.cluster_id, False
-    return await tx.clusters.create(submission.text or "", None, now), True
+    return await tx.clusters.create(text or "", None, now), True
 
 
 async def reports_of(store: Store, reporter: str) -> list[Report]:

@@ -276,6 +276,17 @@ class FakeTelegram:
             return self.send_message(user, forward_origin=origin, photo=self._photo_sizes(None), caption=caption)
         return self.send_message(user, forward_origin=origin, text=text)
 
+    def reply(self, user: dict, to: "SentMessage | dict", text: str) -> dict:
+        """The user answers a bot message (or a message sent through the fake) with ``text``, in its chat."""
+        if isinstance(to, SentMessage):
+            live = self._bot_messages[(to.chat_id, to.message_id)]
+            assert not live.deleted, f"message {live.message_id} was deleted"
+            original = self._bot_message_json(live)
+        else:
+            original = self._user_messages[(to["chat"]["id"], to["message_id"])]
+        original = {k: v for k, v in original.items() if k != "reply_to_message"}
+        return self.send_message(user, chat=original["chat"], text=text, reply_to_message=original)
+
     def edit(self, user: dict, message: dict, new_text: str) -> dict:
         """The user edits a text message they sent earlier. Returns the edited Message."""
         current = self._user_messages.get((message["chat"]["id"], message["message_id"]))
