@@ -81,8 +81,10 @@ class Translator:
         return format_decimal(value, locale=self.locale)
 
     def duration(self, seconds: int) -> str:
-        """A span such as "10 minutes" or "24 hours" (not rounded up to "1 day")."""
-        return format_timedelta(timedelta(seconds=seconds), threshold=2, locale=self.locale)
+        """A span in the largest whole unit: "10 minutes", "1 hour", "24 hours", "7 days"."""
+        whole = next((size for size in (86400, 3600, 60, 1) if seconds % size == 0), 1)
+        # The threshold makes babel pick exactly that unit instead of rounding to a larger one.
+        return format_timedelta(timedelta(seconds=seconds), threshold=max(seconds // whole, 1), locale=self.locale)
 
     def language_name(self, code: str) -> str:
         """A language code ("kk") named in this language ("казахский")."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.cases import CaseView, RejectReason
+from bot.core.cases import CaseKind, CaseView, RejectReason
 from bot.handlers.keyboards import data
 from bot.i18n import Translator
 from bot.render.moderation import REASON_NAMES
@@ -69,7 +69,7 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[case_button(_("🔎 Details"), DETAILS, case_id),
                                       case_button(_("↩️ Reopen"), REOPEN, case_id)]])
     second_row = [case_button(_("🔎 Details"), DETAILS, case_id)]
-    if view.text and view.case.template_id is None:
+    if view.case.kind is CaseKind.CLUSTER and view.text and view.template_id is None:
         second_row.insert(0, case_button(_("📌 Make template"), TEMPLATE, case_id))
     return InlineKeyboardMarkup([
         [case_button(_("✅ Verify"), VERIFY, case_id), case_button(_("❌ Reject"), REJECT, case_id)],

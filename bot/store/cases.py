@@ -155,14 +155,14 @@ class Cases:
         )
 
     async def text(self, case_id: int) -> str | None:
-        """The cluster's representative text, else the case's latest report text."""
+        """The cluster's representative text, else the latest text that was matched (not a bare link)."""
         value = await self._conn.fetch_value(
             "SELECT cl.representative FROM cases c JOIN clusters cl ON cl.id = c.cluster_id WHERE c.id = ?", (case_id,)
         )
         if value is not None:
             return value
         return await self._conn.fetch_value(
-            f"SELECT r.text FROM reports r {_IN_CASE} AND r.text IS NOT NULL ORDER BY r.created_at DESC, r.id DESC "
+            f"SELECT r.text FROM reports r {_IN_CASE} AND r.matched IS NOT NULL ORDER BY r.created_at DESC, r.id DESC "
             "LIMIT 1",
             (case_id,),
         )
