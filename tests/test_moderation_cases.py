@@ -127,7 +127,7 @@ async def test_a_reject_with_a_reason_closes_the_case(telegram: FakeTelegram, te
     assert await press(telegram, team["alice"], card, "case:r:1:genuine") == "Case #1 is rejected."
     card = card_of(telegram, db, 1)
     assert "❌ rejected" in seen(card) and "A real person's own opinion" in seen(card)
-    assert db.rows("SELECT status, reason_code, decided_by FROM cases")[0][:] == ("rejected", "genuine", 901)
+    assert tuple(db.rows("SELECT status, reason_code, decided_by FROM cases")[0]) == ("rejected", "genuine", 901)
 
     assert await press(telegram, team["bob"], card, "case:v:1", forge=True) == (
         "Дело #1 уже решено; администратор может открыть его снова.")

@@ -1,0 +1,104 @@
+"""Roles live in the database, admins manage them, and every moderator action is in the append-only audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.conftest import Database, running
+from tests.fake_telegram import FakeTelegram
+from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, press, reply, say, seen, wait_for_card
+
+TEXT = "The President always cares and thinks about the people of every region, thank you"
+
+
+@pytest.fixture
+def settings(make_settings):
+    return make_settings(**MODERATION_SETTINGS)
+
+
+async def test_admins_add_list_and_remove_moderators_by_id_or_by_reply(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    group = telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    dana = telegram.user(903, first_name="Dana")
+    async with running(settings):
+        assert [tuple(row) for row in db.rows("SELECT user_id, role FROM roles")] == [(ADMIN_ID, "admin")]
+        said = telegram.send_text(dana, "hello, I would like to help", chat=group)
+        before = len(telegram.sent(GROUP))
+        telegram.reply(admin, said, "/mod add")
+        [added] = (await telegram.wait_for_messages(GROUP, before + 1))[before:]
+        assert seen(added) == "Dana is now a moderator."
+        assert tuple(db.rows("SELECT user_id, role, name, added_by FROM roles WHERE user_id = 903")[0]) == (
+            903, "moderator", "Dana", ADMIN_ID)
+        assert seen(await say(telegram, admin, "/mod add 903")) == "903 already moderates."
+        listing = await say(telegram, admin, "/mod list")
+        assert "Dana · 903 · moderator" in seen(listing) and "900 · admin" in seen(listing)
+        assert seen(await say(telegram, admin, f"/mod remove {ADMIN_ID}")).startswith("Admins are set with ADMIN_IDS")
+        assert seen(await say(telegram, admin, "/mod remove 903")) == "903 no longer moderates."
+        assert seen(await say(telegram, dana, "/queue")) == "Only moderators can do this."
+        assert seen(await say(telegram, admin, "/mod add nobody")).startswith("Usage: /mod add")
+
+
+async def test_the_audit_log_holds_every_action_and_refuses_changes(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
+    async with running(settings):
+        await appoint(telegram, admin, alice, bob)
+        await say(telegram, telegram.user(1), TEXT)
+        await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not trust them")
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, bob, card, "case:v:1")
+        await say(telegram, bob, "/reject 2 a real journalist's opinion")
+        await say(telegram, admin, "/reopen 2")
+        await press(telegram, alice, card_of(telegram, db, 2), "case:t:2")
+        draft = telegram.sent(GROUP)[-1]
+        await reply(telegram, alice, draft, "Foreign agents spread lies about our {elections|referendum}, do not trust them")
+        await press(telegram, alice, draft, "draft:1")
+        await say(telegram, alice, "/template add Our {glorious|great} leader thinks about every family {*}")
+        await say(telegram, alice, "/template disable 1")
+        await say(telegram, alice, "/template enable 1")
+        await say(telegram, alice, "/negative add Blessings to all the mothers of our land")
+        await say(telegram, admin, "/mod remove 902")
+
+        log = db.rows("SELECT actor_id, action, case_id FROM audit_log ORDER BY id")
+        assert [tuple(row) for row in log] == [
+            (None, "role.add", None),
+            (ADMIN_ID, "role.add", None),
+            (ADMIN_ID, "role.add", None),
+            (901, "vote.verify", 1),
+            (901, "vote.withdraw", 1),
+            (901, "vote.verify", 1),
+            (902, "vote.verify", 1),
+            (902, "case.verify", 1),
+            (902, "case.reject", 2),
+            (ADMIN_ID, "case.reopen", 2),
+            (901, "template.draft", 2),
+            (901, "template.draft_edit", 2),
+            (901, "template.add", 2),
+            (901, "template.add", None),
+            (901, "template.disable", None),
+            (901, "template.enable", None),
+            (901, "negative.add", None),
+            (ADMIN_ID, "role.remove", None),
+        ]
+        reject = db.rows("SELECT before_value, after_value FROM audit_log WHERE action = 'case.reject'")[0]
+        assert '"status": "open"' in reject[0] and "a real journalist's opinion" in reject[1]
+
+        shown = seen(await say(telegram, admin, "/audit 5"))
+        assert shown.startswith("Audit log, latest first") and shown.count("\n") >= 5
+        assert "Aigerim: took a role away" in shown and "Alice: added to the negative bank" in shown
+        assert seen(await say(telegram, alice, "/audit")) == "Only admins can do this."
+
+    with sqlite3.connect(db.path) as conn:
+        for statement in ("UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(statement)

@@ -1,0 +1,99 @@
+"""Moderators grow the banks: a template made from a case, /template and /negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Database, running
+from tests.fake_telegram import FakeTelegram
+from tests.moderation_helpers import (
+    ADMIN_ID,
+    GROUP,
+    MODERATION_SETTINGS,
+    appoint,
+    card_of,
+    press,
+    reply,
+    say,
+    seen,
+    wait_for_card,
+)
+
+FIRST = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"
+CORRECTED = "Thank you to our akim, the new {hospital|school|road} in {*} was built in record time for the people"
+VARIANT = "Thank you to our akim, the new road in Shymkent was built in record time for the people!"
+
+
+@pytest.fixture
+async def team(telegram: FakeTelegram, make_settings) -> dict[str, dict]:
+    group = telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice = telegram.user(901, first_name="Alice")
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        await appoint(telegram, admin, alice)
+        yield {"group": group, "admin": admin, "alice": alice}
+
+
+async def test_a_template_made_from_a_case_matches_the_next_report(telegram: FakeTelegram, team, db: Database) -> None:
+    alice, citizen = team["alice"], telegram.user(1)
+    await say(telegram, citizen, FIRST)
+    card = await wait_for_card(telegram, db, 1)
+
+    await press(telegram, alice, card, "case:t:1")
+    draft = telegram.sent(GROUP)[-1]
+    assert "Template draft from case #1" in seen(draft) and FIRST in seen(draft)
+
+    refused = await reply(telegram, alice, draft, "too short")
+    assert seen(refused) == "This text is too short to be a template or a common phrase."
+    stranger = telegram.user(666)
+    assert seen(await reply(telegram, stranger, draft, CORRECTED)) == "Only moderators can do this."
+    corrected = await reply(telegram, alice, draft, CORRECTED)
+    assert seen(corrected) == "Draft corrected. Press Save when it is right."
+    assert CORRECTED in seen(draft)
+
+    await press(telegram, alice, draft, draft.button("Save"))
+    template_id = db.value("SELECT MAX(id) FROM templates")
+    assert db.value("SELECT text FROM templates WHERE id = ?", (template_id,)) == CORRECTED
+    assert f"Template #{template_id} saved from case #1" in seen(draft) and draft.buttons == []
+    assert f"📌 Template #{template_id}" in seen(card_of(telegram, db, 1))
+
+    receipt = await say(telegram, telegram.user(2), VARIANT)
+    assert "Matches the known campaign" in seen(receipt)
+    assert db.value("SELECT case_id FROM case_reports WHERE report_id = 2") == 1
+    assert await press(telegram, alice, draft, "draft:1", forge=True) == "This draft was already saved."
+
+
+async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: FakeTelegram, team, db: Database) -> None:
+    alice, citizen = team["alice"], telegram.user(1)
+    added = await say(telegram, alice, "/template add Our {glorious|great} leader thinks about every family {*}")
+    template_id = db.value("SELECT MAX(id) FROM templates")
+    assert seen(added).startswith(f"📌 Template #{template_id} added")
+    assert "Matches the known campaign" in seen(await say(telegram, citizen, "Our great leader thinks about every family in Almaty"))
+
+    listing = await say(telegram, alice, "/template list")
+    assert f"✅ #{template_id} Our {{glorious|great}} leader" in seen(listing)
+
+    assert seen(await say(telegram, alice, f"/template disable {template_id}")) == (
+        f"Template #{template_id} is off: nothing matches it now.")
+    assert "Matches the known campaign" not in seen(
+        await say(telegram, citizen, "Our glorious leader thinks about every family in Aktobe"))
+    assert seen(await say(telegram, alice, f"/template disable {template_id}")) == f"Template #{template_id} was already off."
+    assert seen(await say(telegram, alice, f"/template enable {template_id}")) == f"Template #{template_id} is on again."
+    assert "Matches the known campaign" in seen(
+        await say(telegram, citizen, "Our glorious leader thinks about every family in Atyrau"))
+
+    assert seen(await say(telegram, alice, "/template enable 999")) == "There is no template #999."
+    assert seen(await say(telegram, alice, "/template add Our {great leader")).startswith("The template's syntax is broken")
+    assert seen(await say(telegram, alice, "/template")).startswith("Usage: /template add")
+
+
+async def test_a_phrase_added_to_the_negative_bank_no_longer_makes_a_campaign(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    alice, citizen = team["alice"], telegram.user(1)
+    phrase = "Glory to the hardworking people of our great steppe"
+    added = await say(telegram, alice, f"/negative add {phrase}")
+    assert seen(added).startswith("Added to the negative bank")
+    receipt = await say(telegram, citizen, phrase + "!")
+    assert "too common to point to a campaign" in seen(receipt)
+    assert seen(await say(telegram, alice, "/negative remove x")).startswith("Usage: /negative add")
