@@ -11,6 +11,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     MessageHandler,
     filters,
@@ -132,12 +133,16 @@ async def _open(application: Application) -> None:
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
-    desk = application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
+    application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await register_command_menus(application.bot, i18n)
     await register_moderator_menu(application.bot, settings.moderator_chat_id, i18n.get(settings.moderator_locale))
-    application.job_queue.run_once(lambda context: desk.post_missing(context.application), 0)
+    application.job_queue.run_once(_post_missing_cards, 0)
     application.job_queue.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
+
+
+async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await CardDesk.of(context.application).post_missing(context.application)
 
 
 async def _close(application: Application) -> None:

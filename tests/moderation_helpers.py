@@ -54,7 +54,7 @@ async def press(telegram: FakeTelegram, user: dict, message: SentMessage, data: 
 async def appoint(telegram: FakeTelegram, admin: dict, *moderators: dict) -> None:
     for moderator in moderators:
         reply = await say(telegram, admin, f"/mod add {moderator['id']}")
-        assert "moderator" in reply.plain, reply.plain
+        assert str(moderator["id"]) in reply.plain, reply.plain
 
 
 def card_of(telegram: FakeTelegram, db: Database, case_id: int) -> SentMessage:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import DraftGone, NotAllowed
+from bot.errors import CaseClosed, DraftGone, NotAllowed
 from bot.render import moderator_replies as replies
+from bot.service.cases import VoteChange
 from tests.conftest import Database, running
 from tests.fake_telegram import FakeTelegram
 from tests.moderation_helpers import (
@@ -63,7 +64,9 @@ async def test_a_new_case_gets_one_card_which_is_edited_as_reports_join(
     assert card.edits and "Reports: 3 · reporters: 3" in seen(card)
 
 
-async def test_two_moderators_verify_a_case_with_buttons(telegram: FakeTelegram, team, db: Database) -> None:
+async def test_two_moderators_verify_a_case_with_buttons(
+    telegram: FakeTelegram, team, db: Database, translations
+) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
 
@@ -73,7 +76,8 @@ async def test_two_moderators_verify_a_case_with_buttons(telegram: FakeTelegram,
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
 
     answer = await press(telegram, team["bob"], card, "case:v:1")
-    assert answer == "Дело #1 подтверждено."
+    in_russian = replies.vote_answer(translations("ru"), VoteChange.VOTED, True, 1)
+    assert answer == in_russian != replies.vote_answer(translations("en"), VoteChange.VOTED, True, 1)
     card = card_of(telegram, db, 1)
     assert "✅ verified" in seen(card) and "by Alice, Bob" in seen(card)
     assert [data for _, data in card.buttons] == ["case:d:1", "case:o:1"]
@@ -117,7 +121,9 @@ async def test_a_strangers_press_and_crafted_payloads_change_nothing(
     assert seen(card_of(telegram, db, 1)) == seen(card)
 
 
-async def test_a_reject_with_a_reason_closes_the_case(telegram: FakeTelegram, team, db: Database) -> None:
+async def test_a_reject_with_a_reason_closes_the_case(
+    telegram: FakeTelegram, team, db: Database, translations
+) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
     assert await press(telegram, team["alice"], card, "case:x:1") == "Why is this not a campaign?"
@@ -129,8 +135,8 @@ async def test_a_reject_with_a_reason_closes_the_case(telegram: FakeTelegram, te
     assert "❌ rejected" in seen(card) and "A real person's own opinion" in seen(card)
     assert tuple(db.rows("SELECT status, reason_code, decided_by FROM cases")[0]) == ("rejected", "genuine", 901)
 
-    assert await press(telegram, team["bob"], card, "case:v:1", forge=True) == (
-        "Дело #1 уже решено; администратор может открыть его снова.")
+    assert await press(telegram, team["bob"], card, "case:v:1", forge=True) == replies.refusal(
+        translations("ru"), CaseClosed(1, "rejected"), plain=True)
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
 
 

@@ -74,7 +74,7 @@ def status_label(t: Translator, status: CaseStatus) -> str:
 
 def reason_label(t: Translator, code: RejectReason | None, reason: str | None) -> str:
     if reason:
-        return user_text(reason)
+        return user_text(excerpt(reason, 300))
     return t.gettext(REASON_NAMES[code or RejectReason.OTHER])
 
 

@@ -6,7 +6,7 @@ after the transaction committed.
 
 from __future__ import annotations
 
-from bot.core.cases import Moderator
+from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.submission import MIN_TEXT_WEIGHT
@@ -81,12 +81,13 @@ async def add_negative(store: Store, matcher: Matcher, actor: Moderator, text: s
 
 
 async def start_draft(store: Store, actor: Moderator, case_id: int, chat_id: int, now: int) -> TemplateDraft:
-    """A template draft holding the case's text, to be corrected and saved."""
+    """A template draft holding a cluster case's text, to be corrected and saved."""
     async with store.transaction() as tx:
         await require(tx, actor)
-        if await tx.cases.get(case_id) is None:
+        case = await tx.cases.get(case_id)
+        if case is None:
             raise CaseNotFound(case_id)
-        text = await tx.cases.text(case_id)
+        text = await tx.cases.text(case_id) if case.kind is CaseKind.CLUSTER else None
         if not text:
             raise NoCaseText(case_id)
         draft = await tx.drafts.add(case_id, text, chat_id, actor.user_id, now)
