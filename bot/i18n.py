@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from io import BytesIO
@@ -12,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 DOMAIN = "kuzet"
@@ -85,6 +87,11 @@ class Translator:
         whole = next((size for size in (86400, 3600, 60, 1) if seconds % size == 0), 1)
         # The threshold makes babel pick exactly that unit instead of rounding to a larger one.
         return format_timedelta(timedelta(seconds=seconds), threshold=max(seconds // whole, 1), locale=self.locale)
+
+    def list(self, items: Iterable[str]) -> str:
+        """Items joined as this language joins a list: "A, B and C", "A، وB", "A、B和C"."""
+        items = list(items)
+        return format_list(items, style="standard", locale=self.locale) if items else ""
 
     def language_name(self, code: str) -> str:
         """A language code ("kk") named in this language ("казахский")."""

@@ -79,7 +79,7 @@ async def test_two_moderators_verify_a_case_with_buttons(
     in_russian = replies.vote_answer(translations("ru"), VoteChange.VOTED, True, 1)
     assert answer == in_russian != replies.vote_answer(translations("en"), VoteChange.VOTED, True, 1)
     card = card_of(telegram, db, 1)
-    assert "✅ verified" in seen(card) and "by Alice, Bob" in seen(card)
+    assert "✅ verified" in seen(card) and "by Alice and Bob" in seen(card)
     assert [data for _, data in card.buttons] == ["case:d:1", "case:o:1"]
     assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"
     assert db.value("SELECT status FROM reports WHERE id = 1") == "verified"

@@ -79,7 +79,7 @@ async def test_the_same_text_from_three_channels_within_a_day_is_flagged_as_coor
         await telegram.wait_for_messages(citizen["id"], 3)
         card = await wait_for_card(telegram, db, 1)
         assert "🤝 Coordinated: 3 accounts posted this text within 1 day" in seen(card)
-        assert "Accounts: Telegram @news_one (1), Telegram @news_two (1), Telegram @patriot_kz (1)" in seen(card)
+        assert "Accounts: Telegram @news_one (1), Telegram @news_two (1), and Telegram @patriot_kz (1)" in seen(card)
 
 
 async def test_an_account_rejected_before_is_shown_as_such_on_a_new_case(

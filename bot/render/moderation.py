@@ -93,15 +93,15 @@ def card(t: Translator, view: CaseView) -> str:
         label = user_text(view.template_label) if view.template_label else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
     if view.accounts:
-        lines.append(_("Accounts: {accounts}").format(accounts=", ".join(
+        lines.append(_("Accounts: {accounts}").format(accounts=t.list(
             f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts)))
     lines.append(_("Reports: {reports} · reporters: {reporters}").format(
         reports=t.number(view.reports), reporters=t.number(view.reporters)))
     if view.languages:
         lines.append(_("Languages: {languages}").format(
-            languages=", ".join(t.language_name(code) for code in view.languages)))
+            languages=t.list(t.language_name(code) for code in view.languages)))
     if view.platforms:
-        lines.append(_("Platforms: {platforms}").format(platforms=", ".join(p.brand for p in view.platforms)))
+        lines.append(_("Platforms: {platforms}").format(platforms=t.list(p.brand for p in view.platforms)))
     if view.reports:
         lines.append(_("First seen: {first} · last seen: {last}").format(
             first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)))
@@ -150,7 +150,7 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
 def verdict_lines(t: Translator, view: CaseView) -> list[str]:
     _ = t.gettext
     case = view.case
-    voters = ", ".join(moderator_name(t, m) for m in view.verify_votes)
+    voters = t.list(moderator_name(t, m) for m in view.verify_votes)
     if case.status is CaseStatus.VERIFIED:
         return [_("Verified {date} by {moderators}.").format(date=t.datetime(case.decided_at or 0), moderators=voters)]
     if case.status is CaseStatus.REJECTED:
@@ -213,10 +213,10 @@ def _counts(t: Translator, counts: Counts) -> list[str]:
             verified=t.number(counts.verified), rejected=t.number(counts.rejected)),
     ]
     if counts.by_language:
-        lines.append(_("By language: {list}").format(list=", ".join(
+        lines.append(_("By language: {list}").format(list=t.list(
             f"{t.language_name(code) if code else _('no text')} {t.number(n)}" for code, n in counts.by_language)))
     if counts.by_platform:
-        lines.append(_("By platform: {list}").format(list=", ".join(
+        lines.append(_("By platform: {list}").format(list=t.list(
             f"{_platform_brand(code)} {t.number(n)}" for code, n in counts.by_platform)))
     return lines
 
