@@ -54,33 +54,37 @@ class NotAllowed(KuzetError):
         self.needed = needed
 
 
-class CaseNotFound(KuzetError):
-    def __init__(self, case_id: int) -> None:
-        super().__init__(f"no case {case_id}")
+class CaseError(KuzetError):
+    """Something about one case stops the action."""
+
+    def __init__(self, case_id: int, problem: str) -> None:
+        super().__init__(f"case {case_id}: {problem}")
         self.case_id = case_id
 
 
-class CaseClosed(KuzetError):
+class CaseNotFound(CaseError):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "does not exist")
+
+
+class CaseClosed(CaseError):
     """The case is already decided; only an admin can reopen it."""
 
     def __init__(self, case_id: int, status: str) -> None:
-        super().__init__(f"case {case_id} is {status}")
-        self.case_id = case_id
+        super().__init__(case_id, status)
         self.status = status
 
 
-class CaseAlreadyOpen(KuzetError):
+class CaseAlreadyOpen(CaseError):
     def __init__(self, case_id: int) -> None:
-        super().__init__(f"case {case_id} is open")
-        self.case_id = case_id
+        super().__init__(case_id, "is open")
 
 
-class NoCaseText(KuzetError):
+class NoCaseText(CaseError):
     """The case holds no text to make a template from."""
 
     def __init__(self, case_id: int) -> None:
-        super().__init__(f"case {case_id} has no text")
-        self.case_id = case_id
+        super().__init__(case_id, "has no text")
 
 
 class TemplateNotFound(KuzetError):

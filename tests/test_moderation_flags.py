@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.conftest import Database, running
 from tests.fake_telegram import FakeTelegram

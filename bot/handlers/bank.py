@@ -9,7 +9,7 @@ from bot.errors import KuzetError
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long, unless_unchanged
-from bot.handlers.moderation import case_number, chat_translator, command_rest
+from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing, refusing_press
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
 from bot.render import citizen, moderation, moderator_replies as replies
 from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
@@ -23,20 +23,18 @@ async def on_template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     args = context.args or []
     action = args[0].casefold() if args else ""
     actor, now = deps.actor(update.effective_user), deps.clock()
-    try:
+    async with refusing(message, t):
         if action == "add" and (text := command_rest(message, 2)):
             template = await add_template(deps.store, deps.matcher, actor, text, now)
             await message.reply_html(replies.template_added(t, template))
         elif action == "list" and len(args) == 1:
             await reply_long(message, moderation.templates(t, await list_templates(deps.store, actor)))
-        elif action in ("disable", "enable") and len(args) == 2 and (number := case_number(args[1])) is not None:
+        elif action in ("disable", "enable") and len(args) == 2 and (number := number_arg(args[1])) is not None:
             enabled = action == "enable"
             changed = await set_template_enabled(deps.store, deps.matcher, actor, number, enabled, now)
             await message.reply_html(replies.template_switched(t, number, enabled, changed))
         else:
             await message.reply_html(replies.usage(t, moderation.HELP_TEMPLATE))
-    except KuzetError as exc:
-        await message.reply_html(replies.refusal(t, exc))
 
 
 async def on_negative(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -49,12 +47,9 @@ async def on_negative(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not args or args[0].casefold() != "add" or not text:
         await message.reply_html(replies.usage(t, moderation.HELP_NEGATIVE))
         return
-    try:
+    async with refusing(message, t):
         negative_id = await add_negative(deps.store, deps.matcher, deps.actor(update.effective_user), text, deps.clock())
-    except KuzetError as exc:
-        await message.reply_html(replies.refusal(t, exc))
-        return
-    await message.reply_html(replies.negative_added(t, negative_id))
+        await message.reply_html(replies.negative_added(t, negative_id))
 
 
 async def on_draft_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -66,16 +61,13 @@ async def on_draft_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if draft_id is None:
         await query.answer(citizen.stale_button(toast_t))
         return
-    try:
+    async with refusing_press(query, toast_t):
         case_id, template = await save_draft(deps.store, deps.matcher, deps.actor(update.effective_user), draft_id,
                                              deps.clock())
-    except KuzetError as exc:
-        await query.answer(replies.refusal(toast_t, exc, plain=True))
-        return
-    await query.answer()
-    t = await chat_translator(update, context)
-    await query.message.edit_text(moderation.draft_saved(t, case_id, template))
-    await CardDesk.of(context.application).refresh(context.application, case_id)
+        await query.answer()
+        t = await chat_translator(update, context)
+        await query.message.edit_text(moderation.draft_saved(t, case_id, template))
+        await CardDesk.of(context.application).refresh(context.application, case_id)
 
 
 async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

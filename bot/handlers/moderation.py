@@ -7,18 +7,23 @@ grants nothing.
 
 from __future__ import annotations
 
-import re
-
-from telegram import Message, Update
-from telegram.constants import ChatType
+from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.core.cases import RejectReason
-from bot.errors import CaseClosed, KuzetError
+from bot.errors import CaseClosed
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long, unless_unchanged
 from bot.handlers.follow_ups import deliver_outcomes
+from bot.handlers.moderator_input import (
+    chat_translator,
+    command_rest,
+    number_arg,
+    only_number,
+    refusing,
+    refusing_press,
+)
 from bot.handlers.moderation_keyboards import (
     BACK,
     DETAILS,
@@ -36,7 +41,6 @@ from bot.handlers.moderation_keyboards import (
     queue_keyboard,
     reason_keyboard,
 )
-from bot.i18n import Translator
 from bot.render import citizen, moderation, moderator_replies as replies
 from bot.service.bank import place_draft, start_draft
 from bot.service.cases import (
@@ -50,29 +54,6 @@ from bot.service.cases import (
 )
 from bot.service.stats import moderation_stats
 
-_CASE_NUMBER = re.compile(r"^#?(\d{1,12})$")
-
-
-def case_number(text: str) -> int | None:
-    """``12`` or ``#12`` as a case number."""
-    found = _CASE_NUMBER.match(text)
-    return None if found is None else int(found.group(1))
-
-
-def command_rest(message: Message, words: int) -> str:
-    """The message text after its first ``words`` words (the command and subcommands), line breaks kept."""
-    parts = (message.text or "").split(maxsplit=words)
-    return parts[words].strip() if len(parts) > words else ""
-
-
-async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
-    """Replies go in the moderators' chat language there, else in the user's own."""
-    deps = Deps.of(context)
-    if update.effective_chat.type != ChatType.PRIVATE:
-        return deps.moderators_translator
-    return await deps.translator(update.effective_user)
-
-
 async def after_decision(application: Application, case_id: int) -> None:
     """Update the card, and tell the reporters who asked."""
     await CardDesk.of(application).refresh(application, case_id)
@@ -83,12 +64,9 @@ async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open cases, most reported first, with buttons to open each and to turn pages."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    try:
+    async with refusing(update.effective_message, t):
         page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, 1)
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
+        await update.effective_message.reply_html(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
 
 
 async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,50 +77,39 @@ async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if number is None:
         await query.answer(citizen.stale_button(toast_t))
         return
-    try:
+    async with refusing_press(query, toast_t):
         page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, number)
-    except KuzetError as exc:
-        await query.answer(replies.refusal(toast_t, exc, plain=True))
-        return
-    await query.answer()
-    t = await chat_translator(update, context)
-    await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
+        await query.answer()
+        t = await chat_translator(update, context)
+        await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
 
 
 async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One case's card, here."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    args = context.args or []
-    case_id = case_number(args[0]) if len(args) == 1 else None
+    case_id = only_number(context)
     if case_id is None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_CASE))
         return
-    try:
+    async with refusing(update.effective_message, t):
         view = await view_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy)
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
+        await update.effective_message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
 
 
 async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/verify <n>: one vote to verify."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    args = context.args or []
-    case_id = case_number(args[0]) if len(args) == 1 else None
+    case_id = only_number(context)
     if case_id is None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_VERIFY))
         return
-    try:
+    async with refusing(update.effective_message, t):
         result = await vote_verify(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
                                    deps.clock())
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(replies.vote_answer(t, result.change, result.decided, case_id))
-    await after_decision(context.application, case_id)
+        await update.effective_message.reply_html(replies.vote_answer(t, result.change, result.decided, case_id))
+        await after_decision(context.application, case_id)
 
 
 async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,49 +117,39 @@ async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = Deps.of(context)
     t = await chat_translator(update, context)
     args = context.args or []
-    case_id = case_number(args[0]) if args else None
+    case_id = number_arg(args[0]) if args else None
     reason = command_rest(update.effective_message, 2)
     if case_id is None or not reason:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REJECT))
         return
-    try:
+    async with refusing(update.effective_message, t):
         await reject_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock(),
                           RejectReason.OTHER, reason)
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(replies.rejected(t, case_id))
-    await after_decision(context.application, case_id)
+        await update.effective_message.reply_html(replies.rejected(t, case_id))
+        await after_decision(context.application, case_id)
 
 
 async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reopen <n>: an admin reopens a decided case."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    args = context.args or []
-    case_id = case_number(args[0]) if len(args) == 1 else None
+    case_id = only_number(context)
     if case_id is None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REOPEN))
         return
-    try:
+    async with refusing(update.effective_message, t):
         await reopen_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock())
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(replies.reopened(t, case_id))
-    await CardDesk.of(context.application).refresh(context.application, case_id)
+        await update.effective_message.reply_html(replies.reopened(t, case_id))
+        await CardDesk.of(context.application).refresh(context.application, case_id)
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    try:
+    async with refusing(update.effective_message, t):
         figures = await moderation_stats(deps.store, deps.actor(update.effective_user), deps.clock(),
                                          deps.settings.timezone)
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await update.effective_message.reply_html(moderation.stats(t, figures))
+        await update.effective_message.reply_html(moderation.stats(t, figures))
 
 
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,7 +164,7 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
     t = await chat_translator(update, context)
     application = context.application
-    try:
+    async with refusing_press(query, toast_t):
         if press.action == VERIFY:
             result = await vote_verify(deps.store, actor, press.case_id, policy, now, toggle=True)
             await query.answer(replies.vote_answer(toast_t, result.change, result.decided, press.case_id))
@@ -247,8 +204,6 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text),
                                                    reply_markup=draft_keyboard(t, draft.id))
             await place_draft(deps.store, draft.id, shown.message_id)
-    except KuzetError as exc:
-        await query.answer(replies.refusal(toast_t, exc, plain=True))
 
 
 async def _show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, case_id: int) -> None:

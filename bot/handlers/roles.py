@@ -5,10 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.errors import KuzetError
 from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long
-from bot.handlers.moderation import case_number, chat_translator
+from bot.handlers.moderator_input import chat_translator, number_arg, only_number, refusing
 from bot.render import moderation, moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
 
@@ -24,7 +23,7 @@ async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = args[0].casefold() if args else ""
     actor, now = deps.actor(update.effective_user), deps.clock()
     target = _target(update, args[1:])
-    try:
+    async with refusing(message, t):
         if action == "list" and len(args) == 1:
             await message.reply_html(moderation.team(t, await team(deps.store, actor)))
         elif action == "add" and target is not None:
@@ -37,14 +36,12 @@ async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_html(replies.moderator_removed(t, name or str(user_id), removed))
         else:
             await message.reply_html(replies.usage(t, moderation.HELP_MOD))
-    except KuzetError as exc:
-        await message.reply_html(replies.refusal(t, exc))
 
 
 def _target(update: Update, rest: list[str]) -> tuple[int, str] | None:
     """The user a /mod command names: a numeric id, or the author of the message it replies to."""
     if len(rest) == 1:
-        user_id = case_number(rest[0])
+        user_id = number_arg(rest[0])
         return None if user_id is None or user_id == 0 else (user_id, "")
     replied = update.effective_message.reply_to_message
     if not rest and replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
@@ -56,17 +53,13 @@ async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/audit [n]: the latest moderator actions, for admins."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
-    args = context.args or []
-    count = case_number(args[0]) if len(args) == 1 else (DEFAULT_AUDIT_ENTRIES if not args else None)
+    count = DEFAULT_AUDIT_ENTRIES if not context.args else only_number(context)
     if count is None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_AUDIT))
         return
-    try:
+    async with refusing(update.effective_message, t):
         entries = await latest_audit(deps.store, deps.actor(update.effective_user), count)
-    except KuzetError as exc:
-        await update.effective_message.reply_html(replies.refusal(t, exc))
-        return
-    await reply_long(update.effective_message, moderation.audit(t, entries))
+        await reply_long(update.effective_message, moderation.audit(t, entries))
 
 
 async def on_moderators_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.core.templates import Template
 from bot.errors import (
     CaseAlreadyOpen,
+    CaseError,
     CaseClosed,
     CaseNotFound,
     DraftGone,
@@ -29,8 +30,9 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
     _ = t.gettext
     if isinstance(error, NotAllowed):
         return _("Only admins can do this.") if error.needed == "admin" else _("Only moderators can do this.")
-    case_id = getattr(error, "case_id", 0)
-    case_number = str(case_id) if plain else number(case_id)
+    case_number = ""
+    if isinstance(error, CaseError):
+        case_number = str(error.case_id) if plain else number(error.case_id)
     if isinstance(error, CaseNotFound):
         return _("There is no case #{number}.").format(number=case_number)
     if isinstance(error, CaseClosed):
