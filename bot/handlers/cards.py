@@ -17,6 +17,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes
 
+from bot.core.cases import CaseView
 from bot.handlers.deps import Deps
 from bot.handlers.edits import is_not_modified
 from bot.handlers.moderation_keyboards import case_keyboard
@@ -65,13 +66,17 @@ class CardDesk:
         self._scheduled.discard(case_id)
         await self.refresh(context.application, case_id)
 
-    async def refresh(self, application: Application, case_id: int) -> None:
-        """Bring the case's card up to date now, posting it if it has none (or it was deleted)."""
+    async def refresh(self, application: Application, case_id: int, view: CaseView | None = None) -> None:
+        """Bring the case's card up to date now, posting it if it has none (or it was deleted).
+
+        ``view`` is the case as an action just left it, to save reading it again.
+        """
         if self.chat_id is None:
             return
         deps = Deps.of_application(application)
         async with self._lock:
-            view = await card_view(deps.store, case_id, deps.settings.policy)
+            if view is None:
+                view = await card_view(deps.store, case_id, deps.settings.policy)
             t = deps.moderators_translator
             text, markup = card(t, view), case_keyboard(t, view)
             case = view.case

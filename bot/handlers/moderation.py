@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from bot.core.cases import RejectReason
+from bot.core.cases import CaseView, RejectReason
 from bot.errors import CaseClosed
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
@@ -44,7 +44,6 @@ from bot.handlers.moderation_keyboards import (
 from bot.render import citizen, moderation, moderator_replies as replies
 from bot.service.bank import place_draft, start_draft
 from bot.service.cases import (
-    card_view,
     case_details,
     open_queue,
     reject_case,
@@ -54,10 +53,11 @@ from bot.service.cases import (
 )
 from bot.service.stats import moderation_stats
 
-async def after_decision(application: Application, case_id: int) -> None:
-    """Update the card, and tell the reporters who asked."""
-    await CardDesk.of(application).refresh(application, case_id)
-    await deliver_outcomes(application)
+async def after_change(application: Application, view: CaseView) -> None:
+    """After a vote, reject or reopen: update the card, and tell the reporters who asked if the case is decided."""
+    await CardDesk.of(application).refresh(application, view.case.id, view)
+    if not view.case.is_open:
+        await deliver_outcomes(application)
 
 
 async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,7 +109,7 @@ async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         result = await vote_verify(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
                                    deps.clock())
         await update.effective_message.reply_html(replies.vote_answer(t, result.change, result.decided, case_id))
-        await after_decision(context.application, case_id)
+        await after_change(context.application, result.view)
 
 
 async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,10 +123,10 @@ async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REJECT))
         return
     async with refusing(update.effective_message, t):
-        await reject_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock(),
-                          RejectReason.OTHER, reason)
+        view = await reject_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
+                                 deps.clock(), RejectReason.OTHER, reason)
         await update.effective_message.reply_html(replies.rejected(t, case_id))
-        await after_decision(context.application, case_id)
+        await after_change(context.application, view)
 
 
 async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,9 +138,10 @@ async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REOPEN))
         return
     async with refusing(update.effective_message, t):
-        await reopen_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy, deps.clock())
+        view = await reopen_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
+                                 deps.clock())
         await update.effective_message.reply_html(replies.reopened(t, case_id))
-        await CardDesk.of(context.application).refresh(context.application, case_id)
+        await after_change(context.application, view)
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,23 +164,19 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
     t = await chat_translator(update, context)
-    application = context.application
     async with refusing_press(query, toast_t):
         if press.action == VERIFY:
             result = await vote_verify(deps.store, actor, press.case_id, policy, now, toggle=True)
             await query.answer(replies.vote_answer(toast_t, result.change, result.decided, press.case_id))
-            await _show_card(update, context, press.case_id)
-            if result.decided:
-                await deliver_outcomes(application)
+            await _show_change(update, context, result.view)
         elif press.action == REASON:
-            await reject_case(deps.store, actor, press.case_id, policy, now, press.reason or RejectReason.OTHER)
+            view = await reject_case(deps.store, actor, press.case_id, policy, now, press.reason or RejectReason.OTHER)
             await query.answer(replies.rejected(toast_t, press.case_id))
-            await _show_card(update, context, press.case_id)
-            await deliver_outcomes(application)
+            await _show_change(update, context, view)
         elif press.action == REOPEN:
-            await reopen_case(deps.store, actor, press.case_id, policy, now)
+            view = await reopen_case(deps.store, actor, press.case_id, policy, now)
             await query.answer(replies.reopened(toast_t, press.case_id))
-            await _show_card(update, context, press.case_id)
+            await _show_change(update, context, view)
         elif press.action == REJECT:
             view = await view_case(deps.store, actor, press.case_id, policy)
             if not view.case.is_open:
@@ -206,11 +203,9 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await place_draft(deps.store, draft.id, shown.message_id)
 
 
-async def _show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, case_id: int) -> None:
-    """Refresh the case's card, and the message whose button was pressed if that is another copy of it."""
-    await CardDesk.of(context.application).refresh(context.application, case_id)
-    deps = Deps.of(context)
-    view = await card_view(deps.store, case_id, deps.settings.policy)
+async def _show_change(update: Update, context: ContextTypes.DEFAULT_TYPE, view: CaseView) -> None:
+    """Show the case as a press left it: on its card, and on the pressed message if that is another copy."""
+    await after_change(context.application, view)
     message = update.callback_query.message
     if (message.chat.id, message.message_id) == (view.case.card_chat_id, view.case.card_message_id):
         return
