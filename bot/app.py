@@ -19,7 +19,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import bank, citizen, follow_ups, moderation, roles, settings as settings_handlers
+from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles, settings as settings_handlers
+from bot.handlers.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
 from bot.handlers.cards import CardDesk
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Deps
@@ -34,6 +35,12 @@ from bot.service.matching import build_matcher, load_starter_pack
 from bot.service.roles import sync_admins
 from bot.store import Store
 
+MESSAGES_PER_SECOND = 29.5
+"""Telegram allows about 30 a second over all chats. Sent evenly spaced (a bucket of one): a bucket of 30
+would let a burst through after every pause and earn 429s that stall the digest broadcast a second each.
+Measured with benchmarks/bench_broadcast.py: 28.5 accepted a second, no 429."""
+CONNECTIONS = 16
+POOL_TIMEOUT = 30.0
 OUTCOME_RETRY_SECONDS = 600
 """How often outcomes held back by a network failure are tried again."""
 
@@ -64,6 +71,9 @@ MODERATOR_HANDLERS = (
     ("negative", bank.on_negative),
     ("mod", roles.on_mod),
     ("audit", roles.on_audit),
+    ("digest", digest.on_digest),
+    ("publish", digest.on_publish),
+    ("digests", digest.on_digests),
 )
 
 
@@ -74,12 +84,18 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .token(settings.require_token())
         .base_url(settings.bot_api_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
+        )
         .post_init(_open)
+        .post_stop(_stop_broadcast)
         .post_shutdown(_close)
     )
     if request is not None:
         builder = builder.request(request)
+    else:
+        # Handlers, jobs and the digest broadcast send at the same time; one connection would queue them all.
+        builder = builder.connection_pool_size(CONNECTIONS).pool_timeout(POOL_TIMEOUT)
     application = builder.build()
     application.bot_data["settings"] = settings
 
@@ -100,12 +116,15 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             CallbackQueryHandler(moderation.on_queue_page, pattern=f"^{QUEUE}:"),
             CallbackQueryHandler(bank.on_draft_save, pattern=f"^{DRAFT}:"),
             CallbackQueryHandler(follow_ups.on_follow_up, pattern=f"^{FOLLOW}:"),
+            CallbackQueryHandler(digest.on_draft_button, pattern=f"^{digest.DIGEST}:"),
             CommandHandler("start", citizen.on_start, filters=private_command),
             CommandHandler("help", citizen.on_help, filters=private_command),
             CommandHandler("status", citizen.on_status, filters=private_command),
             CommandHandler("language", settings_handlers.on_language, filters=private_command),
             CommandHandler("privacy", settings_handlers.on_privacy, filters=private_command),
             CommandHandler("forgetme", settings_handlers.on_forgetme, filters=private_command),
+            CommandHandler("subscribe", digest.on_subscribe, filters=private_command),
+            CommandHandler("unsubscribe", digest.on_unsubscribe, filters=private_command),
             CallbackQueryHandler(settings_handlers.on_menu, pattern=f"^{MENU}:"),
             CallbackQueryHandler(settings_handlers.on_language_chosen, pattern=f"^{LANGUAGE}:"),
             CallbackQueryHandler(settings_handlers.on_forget_answered, pattern=f"^{FORGET}:"),
@@ -137,12 +156,29 @@ async def _open(application: Application) -> None:
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await register_command_menus(application.bot, i18n)
     await register_moderator_menu(application.bot, settings.moderator_chat_id, i18n.get(settings.moderator_locale))
-    application.job_queue.run_once(_post_missing_cards, 0)
+    application.bot_data[Broadcaster.KEY] = Broadcaster(settings.moderator_chat_id)
+    # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
+    at_start = {"misfire_grace_time": None}
+    application.job_queue.run_once(_post_missing_cards, 0, job_kwargs=at_start)
+    application.job_queue.run_once(resume_broadcasts, 0, job_kwargs=at_start)
+    application.job_queue.run_repeating(resume_broadcasts, RESUME_EVERY, first=RESUME_EVERY)
+    application.job_queue.run_daily(
+        digest.post_weekly_draft,
+        time=settings.digest_time.replace(tzinfo=settings.timezone),
+        days=(settings.digest_weekday % 7,),  # PTB counts days from Sunday = 0
+    )
     application.job_queue.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
 
 
 async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
     await CardDesk.of(context.application).post_missing(context.application)
+
+
+async def _stop_broadcast(application: Application) -> None:
+    """Let the digest message in flight finish and be recorded before the bot goes."""
+    broadcaster: Broadcaster | None = application.bot_data.get(Broadcaster.KEY)
+    if broadcaster is not None:
+        await broadcaster.stop()
 
 
 async def _close(application: Application) -> None:

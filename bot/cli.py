@@ -1,8 +1,9 @@
-"""The ``kuzet`` command: run the bot, update the schema, scan files, manage templates."""
+"""The ``kuzet`` command: run the bot, update the schema, scan files, manage templates, print digests, export."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import asyncio
 import dataclasses
 import json
@@ -16,9 +17,17 @@ from tqdm import tqdm
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings, load_settings
 from bot.core.matcher import Matcher, MatchKind
+from bot.core.periods import last_complete_week, week_bounds
 from bot.errors import ConfigError, InvalidTemplate, MigrationError
+from bot.export import write_export
+from bot.i18n import SUPPORTED_LOCALES, I18n
 from bot.logs import configure_logging
+from bot.render import as_plain_text
+from bot.render.digest import digest_text
+from bot.resources import data_dir
 from bot.scan import ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
+from bot.service.digest import build_digest
+from bot.service.export import verified_cases
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack
 from bot.store import Store
 
@@ -43,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     templates.add_parser("import", help="add the templates of a JSONL file to the bank").add_argument("file", type=Path)
     templates.add_parser("export", help="write the template bank as JSONL to standard output")
+    digest = commands.add_parser("digest", help="print a week's digest draft")
+    digest.add_argument("--week", help="ISO week as YYYY-Www (default: the last complete week)")
+    digest.add_argument("--lang", default=None, help=f"one of {', '.join(SUPPORTED_LOCALES)} (default: DEFAULT_LOCALE)")
+    export = commands.add_parser("export", help="write the verified cases (never who reported them)")
+    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument("--since", help="only cases verified on or after this date, YYYY-MM-DD (in TIMEZONE)")
     return parser
 
 
@@ -53,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""])
         if args.command == "run":
             return _run(settings)
-        command = {"migrate": _migrate, "scan": _scan, "templates": _templates}[args.command]
+        command = {"migrate": _migrate, "scan": _scan, "templates": _templates, "digest": _digest,
+                   "export": _export}[args.command]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:
         print(f"kuzet: configuration error: {exc}", file=sys.stderr)
@@ -127,6 +143,43 @@ async def _templates(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await store.close()
+
+
+async def _digest(settings: Settings, args: argparse.Namespace) -> int:
+    lang = args.lang or settings.default_locale
+    if lang not in SUPPORTED_LOCALES:
+        raise ConfigError("--lang", f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {lang!r}")
+    period = args.week or last_complete_week(int(time.time()), settings.timezone)
+    try:
+        week_bounds(period, settings.timezone)
+    except ValueError:
+        raise ConfigError("--week", f"must be an ISO week such as 2026-W47, got {period!r}") from None
+    store = await _open_store(settings)
+    try:
+        digest = await build_digest(store, period, settings.timezone, settings.policy.rules)
+    finally:
+        await store.close()
+    t = I18n(data_dir("locales"), settings.default_locale, settings.timezone).get(lang)
+    print(as_plain_text(digest_text(t, digest)))
+    return 0
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    since = 0
+    if args.since:
+        try:
+            day = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise ConfigError("--since", f"must be a date as YYYY-MM-DD, got {args.since!r}") from None
+        since = int(dt.datetime.combine(day, dt.time(0), tzinfo=settings.timezone).timestamp())
+    store = await _open_store(settings)
+    try:
+        cases = await verified_cases(store, since, settings.policy)
+    finally:
+        await store.close()
+    write_export(cases, args.format, sys.stdout)
+    print(f"kuzet: {len(cases)} verified cases exported", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

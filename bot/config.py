@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -42,6 +43,10 @@ class Settings:
     """The language of cards and messages in the moderators' chat."""
     card_refresh_seconds: float = 30.0
     """At most one edit of a case card per this many seconds while reports keep joining it."""
+    digest_weekday: int = 1
+    """ISO weekday (Monday = 1) on which the weekly digest draft is posted to the moderators."""
+    digest_time: dt.time = dt.time(9, 0)
+    digest_channel_id: int | None = None
 
     @property
     def reporter_key_file(self) -> Path:
@@ -97,6 +102,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         ),
         moderator_locale=_locale("MODERATOR_LOCALE", get("MODERATOR_LOCALE", get("DEFAULT_LOCALE", "en"))),
         card_refresh_seconds=_seconds("CARD_REFRESH_SECONDS", get("CARD_REFRESH_SECONDS", "30")),
+        digest_weekday=_weekday(get("DIGEST_WEEKDAY", "monday")),
+        digest_time=_time_of_day(get("DIGEST_TIME", "09:00")),
+        digest_channel_id=_optional_int("DIGEST_CHANNEL_ID", get("DIGEST_CHANNEL_ID")),
     )
 
 
@@ -137,6 +145,25 @@ def _positive_int(name: str, raw: str) -> int:
     if value is None or value < 1:
         raise ConfigError(name, f"must be a whole number of at least 1, got {raw!r}")
     return value
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(raw: str) -> int:
+    """A day name ("monday", "mon") or ISO number (1 = Monday … 7 = Sunday), as the ISO number."""
+    word = raw.casefold()
+    for number, name in enumerate(_WEEKDAYS, start=1):
+        if word in (name, name[:3], str(number)):
+            return number
+    raise ConfigError("DIGEST_WEEKDAY", f"must be a day such as monday (or 1-7, Monday = 1), got {raw!r}")
+
+
+def _time_of_day(raw: str) -> dt.time:
+    try:
+        return dt.datetime.strptime(raw, "%H:%M").time()
+    except ValueError:
+        raise ConfigError("DIGEST_TIME", f"must be a time as HH:MM (24-hour), got {raw!r}") from None
 
 
 def _seconds(name: str, raw: str) -> float:

@@ -10,11 +10,11 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime, format_interval, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 DOMAIN = "kuzet"
 SUPPORTED_LOCALES = ("en", "ru", "kk", "ar", "zh_Hant")
@@ -99,6 +99,15 @@ class Translator:
             return Locale.parse(code).get_display_name(self.locale) or code
         except (ValueError, UnknownLocaleError):
             return code
+
+    def percent(self, value: int) -> str:
+        """A whole percentage, unsigned ("12 %", "12%", "٪12" as the language writes it)."""
+        return format_percent(abs(value) / 100, locale=self.locale)
+
+    def date_range(self, start: int, end: int) -> str:
+        """Two days as one span: "Nov 16 – 22, 2026"."""
+        first, last = (datetime.fromtimestamp(moment, self._tz) for moment in (start, end))
+        return format_interval(first, last, "yMMMd", tzinfo=self._tz, locale=self.locale)
 
     def datetime(self, timestamp: int) -> str:
         moment = datetime.fromtimestamp(timestamp, timezone.utc)

@@ -63,6 +63,7 @@ async def running(settings: Settings) -> AsyncIterator[Application]:
             await application.updater.stop()
         if application.running:
             await application.stop()
+            await application.post_stop(application)
         await application.shutdown()
         await application.post_shutdown(application)
 

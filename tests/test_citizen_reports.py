@@ -211,6 +211,7 @@ async def test_an_unexpected_failure_gets_an_apology_and_the_log_names_no_user(
     telegram: FakeTelegram, db, translations, caplog
 ) -> None:
     citizen = telegram.user(987654321, language_code="ar", username="activist_handle")
+    await telegram.wait_until_idle()  # start-up jobs (cards, broadcasts) are done with the database
     with db.connect() as conn:
         conn.execute("DROP TABLE report_targets")
     telegram.send_text(citizen, "https://t.me/nurbot_kz is posting the same comment again")

@@ -18,6 +18,8 @@ CITIZEN_COMMANDS = (
     ("language", N_("Choose the language")),
     ("privacy", N_("What is stored and for how long")),
     ("forgetme", N_("Delete everything linked to you")),
+    ("subscribe", N_("Get the weekly digest of verified campaigns")),
+    ("unsubscribe", N_("Stop the weekly digest")),
 )
 
 
@@ -29,6 +31,8 @@ MODERATOR_COMMANDS = (
     ("template", N_("Templates: add, list, disable, enable")),
     ("negative", N_("Add a common phrase to the negative bank")),
     ("stats", N_("Reports, cases and verdicts")),
+    ("digest", N_("This week's digest draft")),
+    ("publish", N_("Publish the digest to the subscribers")),
     ("help", N_("How moderation works")),
 )
 

@@ -7,7 +7,8 @@ sentence around it.
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from bot.i18n import isolate
 
@@ -20,3 +21,11 @@ def user_text(text: str) -> str:
 def number(value: int) -> str:
     """A report number: plain digits (people type them back), isolated."""
     return isolate(str(value))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def as_plain_text(markup: str) -> str:
+    """One of our HTML texts as plain text, for a terminal."""
+    return unescape(_TAG.sub("", markup))

@@ -50,6 +50,7 @@ def help_text(t: Translator) -> str:
             _("/language: choose the language"),
             _("/privacy: what is stored and for how long"),
             _("/forgetme: delete everything linked to you"),
+            _("/subscribe: the weekly digest of verified campaigns; /unsubscribe to stop it"),
             _("/help: this help"),
         ]
     )

@@ -55,6 +55,7 @@ HELP_STATS = N_("/stats: reports, cases and verdicts, this week and all time")
 HELP_MOD = N_("/mod add <i>user id</i> (or reply to their message) · /mod remove <i>user id</i> · /mod list")
 HELP_REOPEN = N_("/reopen <i>number</i>: reopen a decided case")
 HELP_AUDIT = N_("/audit <i>count</i>: the latest moderator actions")
+HELP_DIGEST = N_("/digest: this week's digest draft · /publish: send it to the subscribers · /digests: past digests")
 
 
 def moderator_name(t: Translator, moderator: Moderator) -> str:
@@ -310,7 +311,7 @@ def moderator_help(t: Translator) -> str:
           "📌 makes a template from its text, 🔎 shows the reports."),
         "",
         *(_(line) for line in (HELP_QUEUE, HELP_CASE, HELP_VERIFY, HELP_REJECT, HELP_TEMPLATE, HELP_NEGATIVE,
-                               HELP_STATS)),
+                               HELP_STATS, HELP_DIGEST)),
         "",
         _("<b>Admins</b>"),
         *(_(line) for line in (HELP_MOD, HELP_REOPEN, HELP_AUDIT)),

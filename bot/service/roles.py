@@ -22,6 +22,12 @@ async def require(tx: Tx, actor: Moderator, needed: Role = Role.MODERATOR) -> Ro
     return role
 
 
+async def require_moderator(store: Store, actor: Moderator) -> None:
+    """NotAllowed unless the actor moderates (for reading what only moderators may see)."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+
+
 async def role_of(store: Store, user_id: int) -> Role | None:
     async with store.transaction() as tx:
         return await tx.roles.of(user_id)

@@ -11,9 +11,11 @@ from pathlib import Path
 from bot.resources import data_dir
 from bot.store.accounts import Accounts
 from bot.store.audit import AuditLog
-from bot.store.cases import Cases
+from bot.store.cases import CaseArchive, Cases
 from bot.store.clusters import Clusters
 from bot.store.db import Connection, Database
+from bot.store.digest_facts import DigestFacts
+from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
 from bot.store.follow_ups import FollowUps
 from bot.store.meta import Meta
@@ -21,6 +23,7 @@ from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
 from bot.store.stats import Stats
+from bot.store.subscribers import Subscribers
 from bot.store.templates import Negatives, Templates
 
 
@@ -30,8 +33,11 @@ class Tx:
     def __init__(self, conn: Connection) -> None:
         self.accounts = Accounts(conn)
         self.audit = AuditLog(conn)
+        self.archive = CaseArchive(conn)
         self.cases = Cases(conn)
         self.clusters = Clusters(conn)
+        self.digest_facts = DigestFacts(conn)
+        self.digests = Digests(conn)
         self.drafts = TemplateDrafts(conn)
         self.follow_ups = FollowUps(conn)
         self.meta = Meta(conn)
@@ -40,6 +46,7 @@ class Tx:
         self.reports = Reports(conn)
         self.roles = Roles(conn)
         self.stats = Stats(conn)
+        self.subscribers = Subscribers(conn)
         self.templates = Templates(conn)
 
 

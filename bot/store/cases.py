@@ -244,3 +244,25 @@ class Cases:
     async def count_open(self) -> int:
         return int(await self._conn.fetch_value("SELECT COUNT(*) FROM cases WHERE status = ?",
                                                 (CaseStatus.OPEN.value,)))
+
+
+class CaseArchive:
+    """Verified cases for researchers: which, and the distinct texts reported in each."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def verified_since(self, since: int) -> list[int]:
+        rows = await self._conn.fetch_all(
+            "SELECT id FROM cases WHERE status = ? AND decided_at >= ? ORDER BY decided_at, id",
+            (CaseStatus.VERIFIED.value, since),
+        )
+        return [row["id"] for row in rows]
+
+    async def texts(self, case_id: int, limit: int) -> list[str]:
+        rows = await self._conn.fetch_all(
+            f"SELECT r.text, MIN(r.id) AS first FROM reports r {_IN_CASE} AND r.matched IS NOT NULL "
+            "GROUP BY r.text ORDER BY first LIMIT ?",
+            (case_id, limit),
+        )
+        return [row["text"] for row in rows]

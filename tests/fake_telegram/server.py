@@ -6,7 +6,7 @@ import copy
 import json
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -247,6 +247,13 @@ class FakeTelegram:
     origin_hidden_user = staticmethod(updates.origin_hidden_user)
     origin_chat = staticmethod(updates.origin_chat)
     origin_channel = staticmethod(updates.origin_channel)
+
+    def add_private_chats(self, user_ids: Iterable[int]) -> None:
+        """Private chats with users who once wrote to the bot (without sending their messages through polling)."""
+        for user_id in user_ids:
+            user = self._users.get(user_id) or updates.user(user_id, first_name="Test", last_name=None, username=None,
+                                                             language_code="en")
+            self._chats[user_id] = updates.private_chat(user)
 
     def add_group(self, chat_id: int, title: str) -> dict:
         """A group or supergroup the bot is a member of, so it may send there."""

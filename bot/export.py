@@ -1,0 +1,44 @@
+"""Writing exported verified cases as CSV or JSON (the file formats of `kuzet export`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import TextIO
+
+from bot.service.export import ExportedCase
+
+CSV_COLUMNS = ("case_id", "kind", "verified_at", "template_id", "template_label", "text", "texts", "accounts",
+               "reports", "reporters", "languages", "platforms", "first_seen_at", "last_seen_at", "coordinated")
+LIST_SEPARATOR = " | "
+
+
+def _iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+
+
+def _record(case: ExportedCase) -> dict:
+    record = asdict(case)
+    record["accounts"] = [{"platform": platform, "account": account} for platform, account in case.accounts]
+    for name in ("verified_at", "first_seen_at", "last_seen_at"):
+        record[name] = _iso(record[name])
+    return record
+
+
+def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
+    """JSON: an array of cases. CSV: a case a row; lists joined with " | ", accounts as platform:account."""
+    if format == "json":
+        json.dump([_record(case) for case in cases], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for case in cases:
+        row = _record(case)
+        row["texts"] = LIST_SEPARATOR.join(case.texts)
+        row["accounts"] = LIST_SEPARATOR.join(f"{platform}:{account}" for platform, account in case.accounts)
+        row["languages"] = LIST_SEPARATOR.join(case.languages)
+        row["platforms"] = LIST_SEPARATOR.join(case.platforms)
+        writer.writerow(row)

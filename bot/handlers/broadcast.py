@@ -1,0 +1,200 @@
+"""Sending published digests to every subscriber exactly once, resuming after a restart.
+
+Each delivery is sent part by part (the text in pieces, then the chart), and each part is
+recorded as delivered right after Telegram accepted it, before the next is sent. A restart
+therefore continues where the last accepted part left off. Deliveries go one at a time, so at
+most one message is ever in flight: on a graceful stop (SIGTERM) it is finished and recorded;
+only a hard kill in the milliseconds between Telegram's answer and the commit can repeat it.
+
+Telegram's flood limits are kept by PTB's AIORateLimiter; a RetryAfter that still gets through
+is waited out, and timeouts and network errors are retried with backoff. When Telegram stays
+unreachable the broadcast pauses and a job resumes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from telegram import InputFile
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.core.digest import Digest
+from bot.handlers.deps import Deps
+from bot.handlers.edits import unless_unchanged
+from bot.render import digest as digest_texts
+from bot.render.chart import reports_per_day_png
+from bot.render.split import split_message
+from bot.service.subscriptions import (
+    delivery_ended,
+    delivery_tally,
+    part_delivered,
+    pending_deliveries,
+    progress_message,
+    published_digest,
+    record_progress_message,
+)
+from bot.store.digests import Delivery, DeliveryState
+
+log = logging.getLogger(__name__)
+
+NETWORK_RETRIES = 5
+MAX_BACKOFF = 60.0
+PROGRESS_EVERY = 5.0
+"""Seconds between edits of the progress message (a group takes about 20 messages a minute)."""
+RESUME_EVERY = 60
+"""Seconds between checks for a paused or unfinished broadcast."""
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str | None = None
+    chart: bytes | None = None
+    caption: str | None = None
+
+
+class TelegramUnreachable(Exception):
+    """Timeouts and network errors outlasted the retries: pause, a job resumes later."""
+
+
+class Broadcaster:
+    """Lives in bot_data; one broadcast loop at a time."""
+
+    KEY = "broadcaster"
+
+    def __init__(self, progress_chat_id: int | None) -> None:
+        self.progress_chat_id = progress_chat_id
+        self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+        self._parts: dict[tuple[int, str], list[Part]] = {}
+        self._chart_ids: dict[int, str] = {}
+        """Telegram's file id of each digest's chart: uploaded once, then sent by id."""
+        self._last_progress: dict[int, float] = {}
+
+    @classmethod
+    def of(cls, application: Application) -> Broadcaster:
+        return application.bot_data[cls.KEY]
+
+    def start(self, application: Application) -> None:
+        """Send whatever is pending, unless a broadcast is already running."""
+        if self._stopping.is_set() or (self._task is not None and not self._task.done()):
+            return
+        self._task = asyncio.create_task(self._run(application), name="digest-broadcast")
+
+    async def stop(self) -> None:
+        """Finish the message in flight, record it, and stop."""
+        self._stopping.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self, application: Application) -> None:
+        deps = Deps.of_application(application)
+        touched: set[int] = set()
+        try:
+            while not self._stopping.is_set():
+                batch = await pending_deliveries(deps.store)
+                if not batch:
+                    break
+                for delivery in batch:
+                    if self._stopping.is_set():
+                        return
+                    touched.add(delivery.digest_id)
+                    await self._deliver(application, delivery)
+                    await self._report(application, delivery.digest_id, final=False)
+            for digest_id in sorted(touched):
+                await self._report(application, digest_id, final=True)
+        except TelegramUnreachable as exc:
+            log.warning("digest broadcast paused, Telegram unreachable: %s", exc)
+        except Exception:
+            log.exception("digest broadcast stopped by an error; it resumes on the next check")
+
+    async def _deliver(self, application: Application, delivery: Delivery) -> None:
+        deps = Deps.of_application(application)
+        parts = await self._parts_for(application, delivery)
+        for index in range(delivery.parts_sent, len(parts)):
+            try:
+                await self._send(application, delivery, parts[index])
+            except Forbidden:
+                await delivery_ended(deps.store, delivery, DeliveryState.BLOCKED, deps.clock())
+                return
+            except BadRequest as exc:
+                log.warning("digest %s not deliverable to one chat: %s", delivery.digest_id, exc.message)
+                await delivery_ended(deps.store, delivery, DeliveryState.FAILED, deps.clock())
+                return
+            await part_delivered(deps.store, delivery, index + 1, index + 1 == len(parts), deps.clock())
+
+    async def _send(self, application: Application, delivery: Delivery, part: Part) -> None:
+        """One message, waiting out flood limits and retrying network failures with backoff."""
+        bot, backoff, failures = application.bot, 1.0, 0
+        while True:
+            try:
+                if part.text is not None:
+                    await bot.send_message(delivery.chat_id, part.text)
+                else:
+                    photo = self._chart_ids.get(delivery.digest_id) or InputFile(part.chart, filename="digest.png")
+                    message = await bot.send_photo(delivery.chat_id, photo, caption=part.caption)
+                    self._chart_ids.setdefault(delivery.digest_id, message.photo[-1].file_id)
+                return
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except (Forbidden, BadRequest):
+                raise
+            except NetworkError as exc:  # includes TimedOut
+                failures += 1
+                if failures > NETWORK_RETRIES:
+                    raise TelegramUnreachable(str(exc)) from exc
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+
+    async def _parts_for(self, application: Application, delivery: Delivery) -> list[Part]:
+        """The messages of one digest in one language, rendered once and kept."""
+        key = (delivery.digest_id, delivery.locale)
+        if key not in self._parts:
+            deps = Deps.of_application(application)
+            digest = await published_digest(deps.store, delivery.digest_id)
+            self._parts[key] = digest_parts(deps, digest, delivery.locale)
+        return self._parts[key]
+
+    async def _report(self, application: Application, digest_id: int, *, final: bool) -> None:
+        """Post or edit the moderators' progress message, at most every PROGRESS_EVERY seconds."""
+        if self.progress_chat_id is None:
+            return
+        now = time.monotonic()
+        if not final and now - self._last_progress.get(digest_id, float("-inf")) < PROGRESS_EVERY:
+            return
+        self._last_progress[digest_id] = now
+        deps = Deps.of_application(application)
+        tally = await delivery_tally(deps.store, digest_id)
+        digest = await published_digest(deps.store, digest_id)
+        text = digest_texts.progress(deps.moderators_translator, digest.period, tally)
+        chat_id, message_id = await progress_message(deps.store, digest_id)
+        try:
+            if message_id is None:
+                sent = await application.bot.send_message(self.progress_chat_id, text)
+                await record_progress_message(deps.store, digest_id, self.progress_chat_id, sent.message_id)
+            else:
+                await unless_unchanged(application.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id))
+        except TelegramError as exc:
+            log.warning("digest progress not shown: %s", exc)
+
+
+def digest_parts(deps: Deps, digest: Digest, locale: str) -> list[Part]:
+    """What one subscriber receives: the digest text in pieces within Telegram's limit, then the chart."""
+    t = deps.i18n.get(locale)
+    parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest))]
+    chart = reports_per_day_png(digest, deps.settings.timezone)
+    if chart is not None:
+        parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
+    return parts
+
+
+def _seconds(retry_after: object) -> float:
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
+
+
+async def resume_broadcasts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: pick up deliveries left pending (after a pause, or from before a restart)."""
+    Broadcaster.of(context.application).start(context.application)

@@ -1,0 +1,128 @@
+"""The digest in Telegram: subscribing, the weekly draft for moderators, publishing, past digests."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, ContextTypes
+
+from bot.core.digest import Digest
+from bot.core.periods import last_complete_week
+from bot.handlers.broadcast import Broadcaster
+from bot.handlers.deps import Deps
+from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
+from bot.i18n import Translator
+from bot.render import citizen, digest as texts
+from bot.render.split import split_message
+from bot.service.digest import AlreadyPublished, build_digest, discard_digest, past_digests, publish_digest
+from bot.service.roles import require_moderator
+from bot.service.subscriptions import subscribe, unsubscribe
+
+DIGEST = "digest"
+PUBLISH, DISCARD = "publish", "discard"
+
+
+async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = Deps.of(context)
+    user = update.effective_user
+    t = await deps.translator(user)
+    added = await subscribe(deps.store, update.effective_chat.id, deps.reporter(user), t.code, deps.clock())
+    await update.effective_message.reply_html(texts.subscribe_text(t, added))
+
+
+async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = Deps.of(context)
+    t = await deps.translator(update.effective_user)
+    removed = await unsubscribe(deps.store, update.effective_chat.id)
+    await update.effective_message.reply_html(texts.unsubscribe_text(t, removed))
+
+
+async def current_draft(application: Application) -> Digest:
+    """The digest of the last complete week, as it stands now."""
+    deps = Deps.of_application(application)
+    period = last_complete_week(deps.clock(), deps.settings.timezone)
+    return await build_digest(deps.store, period, deps.settings.timezone, deps.settings.policy.rules)
+
+
+def draft_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t.gettext("📣 Publish"), callback_data=f"{DIGEST}:{PUBLISH}:{period}"),
+        InlineKeyboardButton(t.gettext("🗑 Discard"), callback_data=f"{DIGEST}:{DISCARD}:{period}"),
+    ]])
+
+
+async def send_draft(application: Application, chat_id: int, t: Translator, digest: Digest) -> None:
+    """The draft as subscribers will read it, under a header, with Publish and Discard on its last piece."""
+    pieces = split_message(texts.draft_header(t, digest) + "\n\n" + texts.digest_text(t, digest))
+    for index, piece in enumerate(pieces):
+        markup = draft_keyboard(t, digest.period) if index == len(pieces) - 1 else None
+        await application.bot.send_message(chat_id, piece, reply_markup=markup)
+
+
+async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest: the current draft, for moderators."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    async with refusing(update.effective_message, t):
+        await require_moderator(deps.store, deps.actor(update.effective_user))
+        await send_draft(context.application, update.effective_chat.id, t, await current_draft(context.application))
+
+
+async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/publish: send the current draft to every subscriber."""
+    t = await chat_translator(update, context)
+    async with refusing(update.effective_message, t):
+        await _publish(update, context, t, update.effective_message, await current_draft(context.application))
+
+
+async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator, message: Message,
+                   digest: Digest) -> None:
+    deps = Deps.of(context)
+    channel = deps.settings.digest_channel_id
+    try:
+        published = await publish_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock(),
+                                         None if channel is None else (channel, deps.settings.default_locale))
+    except AlreadyPublished:
+        await message.reply_html(texts.already_published(t, digest.period))
+        return
+    await message.reply_html(texts.publishing(t, digest.period, published.deliveries))
+    Broadcaster.of(context.application).start(context.application)
+
+
+async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📣 Publish or 🗑 Discard under a draft; only for the week the draft shows."""
+    deps = Deps.of(context)
+    query = update.callback_query
+    toast_t = await deps.translator(update.effective_user)
+    parts = (query.data or "").split(":")
+    digest = await current_draft(context.application)
+    if len(parts) != 3 or parts[1] not in (PUBLISH, DISCARD) or parts[2] != digest.period:
+        await query.answer(citizen.stale_button(toast_t))
+        return
+    t = await chat_translator(update, context)
+    async with refusing_press(query, toast_t):
+        if parts[1] == PUBLISH:
+            await _publish(update, context, t, query.message, digest)
+            await query.answer()
+        else:
+            await discard_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock())
+            await query.answer()
+            await query.message.reply_html(texts.discarded(t, digest.period))
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def on_digests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digests: the published digests and how their delivery went."""
+    deps = Deps.of(context)
+    t = await chat_translator(update, context)
+    async with refusing(update.effective_message, t):
+        items = await past_digests(deps.store, deps.actor(update.effective_user))
+        await update.effective_message.reply_html(texts.past_digests(t, items))
+
+
+async def post_weekly_draft(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: the week's draft to the moderators' chat, to publish or discard."""
+    deps = Deps.of(context)
+    chat_id = deps.settings.moderator_chat_id
+    if chat_id is None:
+        return
+    await send_draft(context.application, chat_id, deps.moderators_translator, await current_draft(context.application))

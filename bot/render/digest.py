@@ -1,0 +1,139 @@
+"""The weekly digest in one language, and the texts around it: subscribing, drafts, progress."""
+
+from __future__ import annotations
+
+from bot.core.accounts import Platform
+from bot.core.digest import Campaign, Digest, change
+from bot.core.text import excerpt
+from bot.i18n import Translator
+from bot.render import number, user_text
+from bot.store.digests import DigestRecord, Tally
+
+
+def period_label(t: Translator, digest: Digest) -> str:
+    """"16 – 22 Nov 2026" in the reader's language (the end is the week's last day)."""
+    return t.date_range(digest.start, digest.end - 1)
+
+
+def _figure(t: Translator, label: str, current: int, previous: int) -> str:
+    percent = change(current, previous)
+    if percent is None:
+        trend = ""
+    elif percent == 0:
+        trend = t.gettext("same as the week before")
+    else:
+        arrow = "▲ +" if percent > 0 else "▼ −"
+        trend = t.gettext("{change} vs. the week before").format(change=arrow + t.percent(percent))
+    line = label.format(count=t.number(current))
+    return f"{line} ({trend})" if trend else line
+
+
+def digest_text(t: Translator, digest: Digest) -> str:
+    """The whole digest as Telegram HTML (split it with render.split before sending)."""
+    _ = t.gettext
+    lines = [
+        _("📰 <b>Kuzet weekly digest</b>"),
+        _("<b>{period}</b>: what volunteer moderators verified").format(period=period_label(t, digest)),
+        "",
+        _figure(t, _("Reports in verified campaigns: {count}"), digest.totals.reports, digest.previous.reports),
+        _figure(t, _("Cases verified: {count}"), digest.totals.verified_cases, digest.previous.verified_cases),
+        _figure(t, _("New templates: {count}"), digest.totals.new_templates, digest.previous.new_templates),
+    ]
+    if digest.campaigns:
+        lines += ["", _("<b>Top campaigns</b>")]
+        for rank, campaign in enumerate(digest.campaigns, start=1):
+            lines += campaign_lines(t, rank, campaign)
+    else:
+        lines += ["", _("No campaign was verified with reports this week.")]
+    if digest.accounts:
+        lines += ["", _("<b>Accounts verified as part of campaigns</b>")]
+        lines += [f"• {Platform(a.platform).brand}: {user_text(a.label)}" for a in digest.accounts]
+        if digest.more_accounts:
+            lines.append(_("…and {count} more.").format(count=t.number(digest.more_accounts)))
+    lines += ["", _("To stop receiving the digest: /unsubscribe")]
+    return "\n".join(lines)
+
+
+def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
+    _ = t.gettext
+    title = user_text(campaign.label) if campaign.label else _("Case #{number}").format(number=number(campaign.case_id))
+    lines = [f"{t.number(rank)}. <b>{title}</b>" + (" · " + _("🤝 coordinated") if campaign.coordinated else "")]
+    if campaign.text:
+        lines.append("“" + user_text(excerpt(campaign.text, 160)) + "”")
+    details = [t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))]
+    if campaign.languages:
+        details.append(t.list(t.language_name(code) for code in campaign.languages))
+    if campaign.platforms:
+        details.append(t.list(Platform(p).brand for p in campaign.platforms))
+    lines.append(" · ".join(details))
+    return lines
+
+
+def chart_caption(t: Translator, digest: Digest) -> str:
+    """The chart's caption: what it shows, and which line is which campaign."""
+    _ = t.gettext
+    lines = [_("📈 Reports per day, {period}").format(period=period_label(t, digest))]
+    for campaign in digest.campaigns:
+        name = campaign.label or excerpt(campaign.text, 50)
+        lines.append(f"#{campaign.case_id}: {user_text(excerpt(name, 60))}")
+    return "\n".join(lines)
+
+
+def subscribe_text(t: Translator, subscribed: bool) -> str:
+    _ = t.gettext
+    head = _("✅ You are subscribed to the weekly digest.") if subscribed else _(
+        "You are already subscribed to the weekly digest.")
+    return "\n".join([
+        head,
+        "",
+        _("Every week, after moderators review it, you get: the verified campaigns and how much they were "
+          "reported, in which languages and on which platforms; the accounts verified as part of them; and "
+          "how the week compares with the one before, with a chart."),
+        "",
+        _("To stop, send /unsubscribe. Your chat ID is kept only while you are subscribed."),
+    ])
+
+
+def unsubscribe_text(t: Translator, was_subscribed: bool) -> str:
+    if not was_subscribed:
+        return t.gettext("You were not subscribed. To get the weekly digest: /subscribe")
+    return t.gettext("Done: you will get no more digests, and your chat ID is deleted. To come back: /subscribe")
+
+
+def draft_header(t: Translator, digest: Digest) -> str:
+    return t.gettext("📝 <b>Digest draft for {period}</b> ({week}). Publish it to the subscribers or discard it.").format(
+        period=period_label(t, digest), week=digest.period)
+
+
+def already_published(t: Translator, period: str) -> str:
+    return t.gettext("The digest for {week} is already published.").format(week=period)
+
+
+def discarded(t: Translator, period: str) -> str:
+    return t.gettext("🗑 The draft for {week} was discarded. /publish still publishes it.").format(week=period)
+
+
+def progress(t: Translator, period: str, tally: Tally) -> str:
+    if tally.pending:
+        return t.gettext("📣 Digest {week}: sent {sent} of {total}").format(
+            week=period, sent=t.number(tally.sent), total=t.number(tally.total))
+    return t.gettext("📣 Digest {week} delivered: {sent} sent, {blocked} blocked the bot, {failed} failed.").format(
+        week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed))
+
+
+def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:
+    _ = t.gettext
+    if not items:
+        return _("No digest has been published yet.")
+    lines = [_("<b>Published digests</b>")]
+    for record, tally in items:
+        lines.append(_("{week} · published {date} · sent {sent} of {total}").format(
+            week=record.period, date=t.datetime(record.published_at or 0), sent=t.number(tally.sent),
+            total=t.number(tally.total)))
+    return "\n".join(lines)
+
+
+def publishing(t: Translator, period: str, chats: int) -> str:
+    return t.ngettext("📣 Publishing the digest for {week} to {count} chat.",
+                      "📣 Publishing the digest for {week} to {count} chats.", chats).format(
+        week=period, count=t.number(chats))

@@ -1,0 +1,152 @@
+"""The weekly digest: subscribing, publishing once, delivery in each language, resuming, flood limits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from telegram.ext import Application
+
+from bot.handlers.deps import Deps
+from tests.conftest import Database, running
+from tests.fake_telegram import FakeTelegram
+from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
+
+CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
+WEEK = 7 * 86400
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def next_week(application: Application) -> None:
+    """Move the bot's clock a week ahead, so this week becomes the last complete one."""
+    Deps.of_application(application).clock = lambda: int(time.time()) + WEEK
+
+
+async def _verified_campaign(telegram: FakeTelegram, db: Database) -> tuple[dict, dict]:
+    """An admin, a moderator, and a case verified this week from two reports."""
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice = telegram.user(901, first_name="Alice")
+    await appoint(telegram, admin, alice)
+    channel = telegram.channel(-1000000000777, "Nur News", username="nur_news")
+    telegram.forward(telegram.user(1), telegram.origin_channel(channel, 5), text=CAMPAIGN)
+    await say(telegram, telegram.user(2), CAMPAIGN + "!")
+    card = await wait_for_card(telegram, db, 1)
+    await press(telegram, alice, card, "case:v:1")
+    await press(telegram, admin, card, "case:v:1")
+    return admin, alice
+
+
+async def _subscribe(telegram: FakeTelegram, user_id: int, language: str) -> dict:
+    user = telegram.user(user_id, language_code=language)
+    await say(telegram, user, "/subscribe")
+    return user
+
+
+def _received(telegram: FakeTelegram, chat_id: int) -> list:
+    """The digest parts a chat got: everything after its /subscribe answer."""
+    return telegram.sent(chat_id)[1:]
+
+
+@pytest.fixture
+def settings(make_settings):
+    return make_settings(**MODERATION_SETTINGS)
+
+
+async def test_subscribers_in_three_languages_each_get_one_digest_in_their_language(
+    telegram: FakeTelegram, settings, db: Database, translations
+) -> None:
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        readers = {"en": await _subscribe(telegram, 31, "en"), "kk": await _subscribe(telegram, 32, "kk"),
+                   "ar": await _subscribe(telegram, 33, "ar")}
+        assert seen(telegram.sent(31)[0]).startswith("✅ You are subscribed to the weekly digest.")
+        next_week(application)
+
+        answer = await say(telegram, admin, "/publish")
+        assert "Publishing the digest" in seen(answer)
+        for code, reader in readers.items():
+            text, chart = await telegram.wait_for_messages(reader["id"], 3) and _received(telegram, reader["id"])
+            title = translations(code).gettext("📰 <b>Kuzet weekly digest</b>")
+            assert seen(text).startswith(title.replace("<b>", "").replace("</b>", "")), code
+            assert CAMPAIGN[:30] in seen(text) and "@nur_news" in seen(text)
+            assert chart.method == "sendPhoto" and chart.file_bytes is None or chart.file_bytes.startswith(PNG)
+        await telegram.wait_until_idle()
+        assert [len(_received(telegram, r["id"])) for r in readers.values()] == [2, 2, 2]
+        assert db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'") == 3
+        assert db.value("SELECT COUNT(*) FROM audit_log WHERE action = 'digest.publish'") == 1
+        uploads = [c for c in telegram.calls if c.method.lower() == "sendphoto"]
+        assert len(uploads) == 3
+
+        again = await say(telegram, admin, "/publish")
+        assert "already published" in seen(again)
+        progress = [m for m in telegram.sent(GROUP) if "Digest" in m.plain]
+        assert progress and "3 sent, 0 blocked the bot, 0 failed" in seen(progress[-1])
+
+
+async def test_the_chart_is_a_png_sent_with_the_digest(telegram: FakeTelegram, settings, db: Database) -> None:
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        reader = await _subscribe(telegram, 41, "ru")
+        next_week(application)
+        await say(telegram, admin, "/publish")
+        await telegram.wait_for_messages(reader["id"], 3)
+        [upload] = [c for c in telegram.calls if c.method.lower() == "sendphoto"]
+        photo = upload.params["photo"]
+        assert photo.data.startswith(PNG) and len(photo.data) > 10_000
+        assert "#1" in upload.params["caption"]
+
+
+async def test_a_subscriber_who_blocked_the_bot_is_unsubscribed(telegram: FakeTelegram, settings, db: Database) -> None:
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        await _subscribe(telegram, 51, "en")
+        stays = await _subscribe(telegram, 52, "en")
+        telegram.block(51)
+        next_week(application)
+        await say(telegram, admin, "/publish")
+        await telegram.wait_for_messages(stays["id"], 3)
+        await telegram.wait_until_idle()
+        assert [tuple(r) for r in db.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")] == [
+            (51, "blocked"), (52, "sent")]
+        assert [r[0] for r in db.rows("SELECT chat_id FROM subscribers")] == [52]
+
+
+async def test_an_interrupted_broadcast_resumes_and_delivers_exactly_once(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    readers = list(range(1000, 1060))
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        for chat_id in readers:
+            await _subscribe(telegram, chat_id, "en")
+        next_week(application)
+        telegram.send_text(admin, "/publish")
+        await telegram.wait_for_call("sendPhoto", lambda c: c.params.get("chat_id") == readers[15])
+    done_before = db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'")
+    assert 0 < done_before < len(readers)
+
+    async with running(settings):
+        deadline = time.monotonic() + 30
+        while db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        await telegram.wait_until_idle()
+    counts = {chat_id: len(_received(telegram, chat_id)) for chat_id in readers}
+    assert set(counts.values()) == {2}, counts
+    assert db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'") == len(readers)
+
+
+async def test_a_retry_after_from_telegram_is_waited_out(telegram: FakeTelegram, settings, db: Database) -> None:
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        reader = await _subscribe(telegram, 61, "en")
+        next_week(application)
+        telegram.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 2", retry_after=2,
+                           count=1)
+        await say(telegram, admin, "/publish")
+        await telegram.wait_for_messages(reader["id"], 3, timeout=20)
+        refused = [c for c in telegram.calls if c.status == 429]
+        accepted = [c for c in telegram.calls if c.method == "sendMessage" and c.params.get("chat_id") == 61
+                    and c.status == 200 and c.at > refused[0].at]
+        assert accepted and accepted[0].at - refused[0].at >= 2
