@@ -9,6 +9,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.handlers.deps import Deps
+from bot.handlers.digest import post_weekly_draft
 from tests.conftest import Database, running
 from tests.fake_telegram import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
@@ -150,3 +151,47 @@ async def test_a_retry_after_from_telegram_is_waited_out(telegram: FakeTelegram,
         accepted = [c for c in telegram.calls if c.method == "sendMessage" and c.params.get("chat_id") == 61
                     and c.status == 200 and c.at > refused[0].at]
         assert accepted and accepted[0].at - refused[0].at >= 2
+
+
+async def test_the_weekly_draft_goes_to_the_moderators_and_its_button_publishes_it_also_to_the_channel(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    channel = telegram.add_group(-1009999999999, "Kuzet digest channel")
+    settings = make_settings(**MODERATION_SETTINGS, DIGEST_CHANNEL_ID=str(channel["id"]))
+    async with running(settings) as application:
+        _, alice = await _verified_campaign(telegram, db)
+        reader = await _subscribe(telegram, 71, "zh-hant")
+        next_week(application)
+        before = len(telegram.sent(GROUP))
+        application.job_queue.run_once(post_weekly_draft, 0)
+        [draft] = (await telegram.wait_for_messages(GROUP, before + 1))[before:]
+        assert seen(draft).startswith("📝 Digest draft for") and [d for _, d in draft.buttons][0].startswith(
+            "digest:publish:")
+
+        stranger = telegram.user(666)
+        assert await press(telegram, stranger, draft, draft.button("Publish")) == "Only moderators can do this."
+        assert db.value("SELECT COUNT(*) FROM deliveries") == 0
+        await press(telegram, alice, draft, draft.button("Publish"))
+        await telegram.wait_for_messages(reader["id"], 3)
+        await telegram.wait_for_messages(channel["id"], 2)
+        await telegram.wait_until_idle()
+        assert draft.buttons == []
+        assert [tuple(r) for r in db.rows("SELECT chat_id, locale, state FROM deliveries ORDER BY chat_id")] == [
+            (channel["id"], "en", "sent"), (71, "zh_Hant", "sent")]
+        listing = seen(await say(telegram, alice, "/digests"))
+        assert "sent 2 of 2" in listing
+        assert [c.method for c in telegram.refused()] == ["setMyCommands"]  # the group was added after start
+
+
+async def test_subscribing_twice_and_unsubscribing_keep_the_chat_id_only_while_subscribed(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    async with running(settings):
+        reader = await _subscribe(telegram, 81, "en")
+        again = await say(telegram, reader, "/subscribe")
+        assert seen(again).startswith("You are already subscribed")
+        assert db.value("SELECT COUNT(*) FROM subscribers") == 1
+        gone = await say(telegram, reader, "/unsubscribe")
+        assert seen(gone).startswith("Done: you will get no more digests")
+        assert db.rows("SELECT * FROM subscribers") == []
+        assert seen(await say(telegram, reader, "/unsubscribe")).startswith("You were not subscribed")

@@ -1,0 +1,63 @@
+"""`kuzet digest` and `kuzet export` on a database the bot filled: verified cases only, never who reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import timezone
+from pathlib import Path
+
+import pytest
+
+from bot.core.periods import week_of
+from tests.conftest import Database, running
+from tests.fake_telegram import FakeTelegram
+from tests.moderation_helpers import MODERATION_SETTINGS, say
+from tests.test_digest import CAMPAIGN, _verified_campaign
+from tests.test_scan import kuzet
+
+UNVERIFIED = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+
+
+@pytest.fixture
+async def filled(telegram: FakeTelegram, make_settings, db: Database, tmp_path: Path) -> Path:
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        await _verified_campaign(telegram, db)
+        await say(telegram, telegram.user(3), UNVERIFIED)
+    return tmp_path
+
+
+def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_reporter(filled: Path, db: Database) -> None:
+    result = kuzet(["export", "--format", "json"], filled)
+    assert result.returncode == 0, result.stderr
+    [case] = json.loads(result.stdout)
+    assert case["case_id"] == 1 and case["reports"] == 2 and case["reporters"] == 2
+    assert case["texts"] == [CAMPAIGN, CAMPAIGN + "!"]
+    assert case["accounts"] == [{"platform": "telegram", "account": "@nur_news"}]
+    assert case["verified_at"].endswith("+00:00")
+    pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
+    assert pseudonyms and not any(p in result.stdout for p in pseudonyms)
+    assert UNVERIFIED not in result.stdout
+
+    table = list(csv.DictReader(io.StringIO(kuzet(["export", "--format", "csv"], filled).stdout)))
+    assert [row["case_id"] for row in table] == ["1"] and table[0]["accounts"] == "telegram:@nur_news"
+    assert json.loads(kuzet(["export", "--since", "2099-01-01"], filled).stdout) == []
+
+
+def test_digest_prints_the_weeks_draft_in_the_chosen_language(filled: Path) -> None:
+    week = week_of(int(time.time()), timezone.utc)
+    result = kuzet(["digest", "--week", week, "--lang", "ru"], filled)
+    assert result.returncode == 0, result.stderr
+    assert CAMPAIGN[:40] in result.stdout and "@nur_news" in result.stdout and "<b>" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["digest", "--week", "2026-W99"], "--week"),
+    (["digest", "--lang", "fr"], "--lang"),
+    (["export", "--since", "yesterday"], "--since"),
+])
+def test_bad_arguments_are_named_in_one_line(tmp_path: Path, args: list[str], problem: str) -> None:
+    result = kuzet(args, tmp_path)
+    assert result.returncode == 2 and problem in result.stderr and "Traceback" not in result.stderr
