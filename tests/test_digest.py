@@ -84,6 +84,7 @@ async def test_subscribers_in_three_languages_each_get_one_digest_in_their_langu
         assert "already published" in seen(again)
         progress = [m for m in telegram.sent(GROUP) if "Digest" in m.plain]
         assert progress and "3 sent, 0 blocked the bot, 0 failed" in seen(progress[-1])
+        assert [c.method for c in telegram.refused()] == ["setMyCommands"]  # the group was added after start
 
 
 async def test_the_chart_is_a_png_sent_with_the_digest(telegram: FakeTelegram, settings, db: Database) -> None:
