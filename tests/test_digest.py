@@ -179,6 +179,8 @@ async def test_the_weekly_draft_goes_to_the_moderators_and_its_button_publishes_
         assert draft.buttons == []
         assert [tuple(r) for r in db.rows("SELECT chat_id, locale, state FROM deliveries ORDER BY chat_id")] == [
             (channel["id"], "en", "sent"), (71, "zh_Hant", "sent")]
+        shown = await say(telegram, alice, "/digest")
+        assert seen(shown).startswith("📝 Digest draft for") and CAMPAIGN[:30] in seen(shown)
         listing = seen(await say(telegram, alice, "/digests"))
         assert "sent 2 of 2" in listing
         assert [c.method for c in telegram.refused()] == ["setMyCommands"]  # the group was added after start

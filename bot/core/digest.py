@@ -5,6 +5,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class DigestStatus(StrEnum):
+    DRAFT = "draft"
+    DISCARDED = "discarded"
+    PUBLISHED = "published"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
 
 TOP_CAMPAIGNS = 5
 MAX_ACCOUNTS = 30

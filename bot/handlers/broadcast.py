@@ -37,7 +37,8 @@ from bot.service.subscriptions import (
     published_digest,
     record_progress_message,
 )
-from bot.store.digests import Delivery, DeliveryState
+from bot.core.digest import DeliveryState
+from bot.store.digests import Delivery
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from bot.core.cases import Moderator
-from bot.core.digest import MAX_ACCOUNTS, TOP_CAMPAIGNS, Campaign, Digest, VerifiedAccount
+from bot.core.digest import MAX_ACCOUNTS, TOP_CAMPAIGNS, Campaign, Digest, DigestStatus, VerifiedAccount
 from bot.core.flags import FlagRules, coordination
 from bot.core.periods import day_starts, previous_week, week_bounds
 from bot.errors import KuzetError
@@ -14,7 +14,7 @@ from bot.service.matching import STARTER_AUTHOR
 from bot.service.roles import require
 from bot.store import Store, Tx
 from bot.store.digest_facts import CampaignFacts
-from bot.store.digests import DigestRecord, DigestStatus, Tally
+from bot.store.digests import DigestRecord, Tally
 
 PAST_DIGESTS = 20
 

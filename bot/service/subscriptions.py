@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.digest import Digest
+from bot.core.digest import DeliveryState, Digest
 from bot.store import Store
-from bot.store.digests import Delivery, DeliveryState, Tally
+from bot.store.digests import Delivery, Tally
 
 DELIVERY_BATCH = 500
 

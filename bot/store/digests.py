@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from enum import StrEnum
 
+from bot.core.digest import DeliveryState, DigestStatus
 from bot.store.db import Connection
-
-
-class DigestStatus(StrEnum):
-    DRAFT = "draft"
-    DISCARDED = "discarded"
-    PUBLISHED = "published"
-
-
-class DeliveryState(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    BLOCKED = "blocked"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
