@@ -25,6 +25,7 @@ from telegram.ext import Application, ContextTypes
 from bot.core.digest import Digest
 from bot.handlers.deps import Deps
 from bot.handlers.edits import unless_unchanged
+from bot.i18n import Translator
 from bot.render import digest as digest_texts
 from bot.render.chart import reports_per_day_png
 from bot.render.split import split_message
@@ -71,6 +72,8 @@ class Broadcaster:
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
         self._parts: dict[tuple[int, str], list[Part]] = {}
+        self._charts: dict[int, bytes | None] = {}
+        """Each digest's chart, drawn once: the image is the same in every language."""
         self._chart_ids: dict[int, str] = {}
         """Telegram's file id of each digest's chart: uploaded once, then sent by id."""
         self._last_progress: dict[int, float] = {}
@@ -156,7 +159,9 @@ class Broadcaster:
         if key not in self._parts:
             deps = Deps.of_application(application)
             digest = await published_digest(deps.store, delivery.digest_id)
-            self._parts[key] = digest_parts(deps, digest, delivery.locale)
+            if delivery.digest_id not in self._charts:
+                self._charts[delivery.digest_id] = reports_per_day_png(digest, deps.settings.timezone)
+            self._parts[key] = digest_parts(deps.i18n.get(delivery.locale), digest, self._charts[delivery.digest_id])
         return self._parts[key]
 
     async def _report(self, application: Application, digest_id: int, *, final: bool) -> None:
@@ -182,11 +187,9 @@ class Broadcaster:
             log.warning("digest progress not shown: %s", exc)
 
 
-def digest_parts(deps: Deps, digest: Digest, locale: str) -> list[Part]:
+def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Part]:
     """What one subscriber receives: the digest text in pieces within Telegram's limit, then the chart."""
-    t = deps.i18n.get(locale)
     parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest))]
-    chart = reports_per_day_png(digest, deps.settings.timezone)
     if chart is not None:
         parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
     return parts
