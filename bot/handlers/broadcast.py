@@ -3,8 +3,13 @@
 Each delivery is sent part by part (the text in pieces, then the chart), and each part is
 recorded as delivered right after Telegram accepted it, before the next is sent. A restart
 therefore continues where the last accepted part left off. Deliveries go one at a time, so at
-most one message is ever in flight: on a graceful stop (SIGTERM) it is finished and recorded;
-only a hard kill in the milliseconds between Telegram's answer and the commit can repeat it.
+most one message is ever in flight: on a graceful stop (SIGTERM) it is finished and recorded.
+
+Telegram has no idempotency key, so one case cannot be exactly-once: a message whose fate is
+unknown, because the process was killed (SIGKILL, power loss) between Telegram's answer and the
+commit, or because the request timed out. Such a part is sent again (a repeat beats a miss) and
+the delivery is counted as doubtful in the moderators' tally; ``in_flight``, committed before
+every request, is what makes a hard kill's one in-doubt message known after the restart.
 
 Telegram's flood limits are kept by PTB's AIORateLimiter; a RetryAfter that still gets through
 is waited out, and timeouts and network errors are retried with backoff. When Telegram stays
@@ -33,6 +38,7 @@ from bot.service.subscriptions import (
     delivery_ended,
     delivery_tally,
     part_delivered,
+    part_sending,
     pending_deliveries,
     progress_message,
     published_digest,
@@ -119,8 +125,9 @@ class Broadcaster:
         deps = Deps.of_application(application)
         parts = await self._parts_for(application, delivery)
         for index in range(delivery.parts_sent, len(parts)):
+            in_doubt = delivery.in_flight and index == delivery.parts_sent
             try:
-                await self._send(application, delivery, parts[index])
+                await self._send(application, delivery, parts[index], in_doubt=in_doubt)
             except Forbidden:
                 await delivery_ended(deps.store, delivery, DeliveryState.BLOCKED, deps.clock())
                 return
@@ -130,10 +137,14 @@ class Broadcaster:
                 return
             await part_delivered(deps.store, delivery, index + 1, index + 1 == len(parts), deps.clock())
 
-    async def _send(self, application: Application, delivery: Delivery, part: Part) -> None:
-        """One message, waiting out flood limits and retrying network failures with backoff."""
-        bot, backoff, failures = application.bot, 1.0, 0
+    async def _send(self, application: Application, delivery: Delivery, part: Part, *, in_doubt: bool) -> None:
+        """One message, waiting out flood limits and retrying network failures with backoff.
+
+        ``in_doubt``: an earlier send of this part may have reached Telegram.
+        """
+        bot, store, backoff, failures = application.bot, Deps.of_application(application).store, 1.0, 0
         while True:
+            await part_sending(store, delivery, doubtful=in_doubt)
             try:
                 if part.text is not None:
                     await bot.send_message(delivery.chat_id, part.text)
@@ -150,6 +161,7 @@ class Broadcaster:
                 failures += 1
                 if failures > NETWORK_RETRIES:
                     raise TelegramUnreachable(str(exc)) from exc
+                in_doubt = True  # the request may have reached Telegram before the connection failed
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
 

@@ -117,8 +117,15 @@ def progress(t: Translator, period: str, tally: Tally) -> str:
     if tally.pending:
         return t.gettext("📣 Digest {week}: sent {sent} of {total}").format(
             week=period, sent=t.number(tally.sent), total=t.number(tally.total))
-    return t.gettext("📣 Digest {week} delivered: {sent} sent, {blocked} blocked the bot, {failed} failed.").format(
+    done = t.gettext("📣 Digest {week} delivered: {sent} sent, {blocked} blocked the bot, {failed} failed.").format(
         week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed))
+    if not tally.doubtful:
+        return done
+    return done + "\n" + t.ngettext(
+        "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it was "
+        "being sent, and a repeat is better than a gap.",
+        "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it was "
+        "being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful))
 
 
 def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:

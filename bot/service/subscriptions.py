@@ -35,6 +35,12 @@ async def published_digest(store: Store, digest_id: int) -> Digest:
     return Digest.from_json(record.data)
 
 
+async def part_sending(store: Store, delivery: Delivery, *, doubtful: bool) -> None:
+    """Record, before the request, that a part is in flight: a hard kill then leaves a trace."""
+    async with store.transaction() as tx:
+        await tx.digests.sending(delivery.digest_id, delivery.chat_id, doubtful=doubtful)
+
+
 async def part_delivered(store: Store, delivery: Delivery, parts_sent: int, done: bool, now: int) -> None:
     """Telegram accepted one more part of this delivery: record it before sending the next."""
     async with store.transaction() as tx:

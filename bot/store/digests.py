@@ -27,6 +27,8 @@ class Delivery:
     locale: str
     parts_sent: int
     attempts: int
+    in_flight: bool
+    """A send was under way when the last process stopped: Telegram may have accepted it."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Tally:
     sent: int
     blocked: int
     failed: int
+    doubtful: int = 0
+    """Sent deliveries one of whose parts was sent again after its first send's fate was unknown."""
 
     @property
     def pending(self) -> int:
@@ -110,31 +114,41 @@ class Digests:
 
     async def pending(self, limit: int) -> list[Delivery]:
         rows = await self._conn.fetch_all(
-            "SELECT digest_id, chat_id, locale, parts_sent, attempts FROM deliveries WHERE state = ? "
+            "SELECT digest_id, chat_id, locale, parts_sent, attempts, in_flight FROM deliveries WHERE state = ? "
             "ORDER BY digest_id, chat_id LIMIT ?",
             (DeliveryState.PENDING.value, limit),
         )
-        return [Delivery(r["digest_id"], r["chat_id"], r["locale"], r["parts_sent"], r["attempts"]) for r in rows]
+        return [Delivery(r["digest_id"], r["chat_id"], r["locale"], r["parts_sent"], r["attempts"], bool(r["in_flight"]))
+                for r in rows]
+
+    async def sending(self, digest_id: int, chat_id: int, *, doubtful: bool) -> None:
+        """A part is about to be sent; ``doubtful`` if an earlier send of it may have reached Telegram."""
+        await self._conn.execute(
+            "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, "
+            "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END WHERE digest_id = ? AND chat_id = ?",
+            (int(doubtful), digest_id, chat_id),
+        )
 
     async def part_sent(self, digest_id: int, chat_id: int, parts_sent: int, done: bool, now: int) -> None:
         state = DeliveryState.SENT if done else DeliveryState.PENDING
         await self._conn.execute(
-            "UPDATE deliveries SET parts_sent = ?, state = ?, updated_at = ? WHERE digest_id = ? AND chat_id = ?",
+            "UPDATE deliveries SET parts_sent = ?, state = ?, in_flight = 0, updated_at = ? "
+            "WHERE digest_id = ? AND chat_id = ?",
             (parts_sent, state.value, now, digest_id, chat_id),
         )
 
     async def end(self, digest_id: int, chat_id: int, state: DeliveryState, now: int) -> None:
         await self._conn.execute(
-            "UPDATE deliveries SET state = ?, attempts = attempts + 1, updated_at = ? WHERE digest_id = ? AND chat_id = ?",
+            "UPDATE deliveries SET state = ?, in_flight = 0, updated_at = ? WHERE digest_id = ? AND chat_id = ?",
             (state.value, now, digest_id, chat_id),
         )
 
     async def tally(self, digest_id: int) -> Tally:
-        counts = {
-            row["state"]: int(row["n"])
-            for row in await self._conn.fetch_all(
-                "SELECT state, COUNT(*) AS n FROM deliveries WHERE digest_id = ? GROUP BY state", (digest_id,)
-            )
-        }
+        rows = await self._conn.fetch_all(
+            "SELECT state, COUNT(*) AS n, SUM(doubtful) AS doubtful FROM deliveries WHERE digest_id = ? GROUP BY state",
+            (digest_id,),
+        )
+        counts = {row["state"]: int(row["n"]) for row in rows}
+        doubtful = sum(int(row["doubtful"] or 0) for row in rows if row["state"] == DeliveryState.SENT.value)
         return Tally(sum(counts.values()), counts.get(DeliveryState.SENT.value, 0),
-                     counts.get(DeliveryState.BLOCKED.value, 0), counts.get(DeliveryState.FAILED.value, 0))
+                     counts.get(DeliveryState.BLOCKED.value, 0), counts.get(DeliveryState.FAILED.value, 0), doubtful)

@@ -192,6 +192,7 @@ class FakeTelegram:
         self._counter = 0
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._faults: dict[str, list[ApiError]] = {}
+        self._lost_answers: dict[tuple[str, int | None], int] = {}
         self._claimed_calls: set[int] = set()
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getme": self._get_me, "logout": self._ok, "close": self._ok,
@@ -355,6 +356,16 @@ class FakeTelegram:
         errors = self._faults.setdefault(method.lower(), [])
         errors += [ApiError(status, description, retry_after) for _ in range(count)]
 
+    def lose_answer_next(self, method: str, *, chat_id: int | None = None, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` (to ``chat_id``, if given) are carried out, then the
+        connection drops unanswered.
+
+        What a bot sees when a request reached Telegram but the answer was lost: it cannot know
+        whether the message went out.
+        """
+        key = (method.lower(), chat_id)
+        self._lost_answers[key] = self._lost_answers.get(key, 0) + count
+
     # ---- observing ----
 
     def sent(self, chat_id: int | None = None) -> list[SentMessage]:
@@ -436,6 +447,12 @@ class FakeTelegram:
                 self._in_flight -= 1
         self.calls.append(ApiCall(method, params, status, body, arrived))
         self._notify()
+        lost = next((key for key in ((method.lower(), params.get("chat_id")), (method.lower(), None))
+                     if self._lost_answers.get(key)), None)
+        if status == 200 and lost is not None:
+            self._lost_answers[lost] -= 1
+            if request.transport is not None:
+                request.transport.abort()
         return web.json_response(body, status=status)
 
     async def _dispatch(self, token: str, method: str, params: dict[str, Any]) -> Any:
