@@ -8,7 +8,7 @@ from bot.errors import CaseClosed, DraftGone, NotAllowed
 from bot.render import moderator_replies as replies
 from bot.service.cases import VoteChange
 from tests.conftest import Database, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import (
     ADMIN_ID,
     GROUP,
@@ -62,6 +62,25 @@ async def test_a_new_case_gets_one_card_which_is_edited_as_reports_join(
     card = await wait_for_card(telegram, db, 1)
     assert len(telegram.sent(GROUP)) == 1
     assert card.edits and "Reports: 3 · reporters: 3" in seen(card)
+
+
+async def test_one_campaign_reported_in_several_languages_is_one_case(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    await _report(telegram, 1, "We made a choice for the new Kazakhstan. We participate in the upcoming presidential "
+                               "elections, our families give 4 votes for Tokayev")
+    await _report(telegram, 2, "Мы сделали выбор в пользу Нового Казахстана. Мы участвуем в предстоящих "
+                               "президентских выборах, наши семьи отдают 6 голосов за Токаева", "ru")
+    await _report(telegram, 3, "اخترنا كازاخستان الجديدة. نحن نشارك في الانتخابات الرئاسية المقبلة، عائلاتنا تقدم "
+                               "ستة أصوات لتوكاييف", "ar")
+    await _report(telegram, 4, OTHER)
+    templates = {row[0] for row in db.rows("SELECT template_id FROM reports WHERE id <= 3")}
+    assert len(templates) == 3 and None not in templates  # three language versions, each matched directly
+    assert [tuple(r) for r in db.rows("SELECT report_id, case_id FROM case_reports ORDER BY report_id")] == [
+        (1, 1), (2, 1), (3, 1), (4, 2)]
+    card = await wait_for_card(telegram, db, 1)
+    assert "Reports: 3 · reporters: 3" in seen(card)
+    assert "Languages: Arabic, English, and Russian" in seen(card)
 
 
 async def test_two_moderators_verify_a_case_with_buttons(

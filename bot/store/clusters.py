@@ -19,8 +19,11 @@ class Clusters:
         return cluster_id
 
     async def of_template(self, template_id: int) -> int | None:
+        """The cluster of this template, or of another template of its family (one campaign, many languages)."""
         return await self._conn.fetch_value(
-            "SELECT id FROM clusters WHERE template_id = ? ORDER BY id LIMIT 1", (template_id,)
+            "SELECT c.id FROM clusters c JOIN templates t ON t.id = c.template_id "
+            "WHERE c.template_id = ? OR t.family = (SELECT family FROM templates WHERE id = ?) ORDER BY c.id LIMIT 1",
+            (template_id, template_id),
         )
 
     async def set_template(self, cluster_id: int, template_id: int) -> None:
