@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.normalize import normalize
-from bot.core.templates import variants
+from bot.core.templates import readable, variants
 from bot.errors import InvalidTemplate
 
 
@@ -77,3 +77,9 @@ def test_template_variants_are_capped() -> None:
 def test_broken_template_syntax_is_refused(broken: str) -> None:
     with pytest.raises(InvalidTemplate):
         variants(broken)
+
+
+def test_a_template_reads_as_its_first_alternatives_with_an_ellipsis_for_a_gap() -> None:
+    template = "{I|We} made a choice. Our {family gives|families give} {*} votes for Tokayev."
+    assert readable(template) == "I made a choice. Our family gives … votes for Tokayev."
+    assert readable("A plain text, with no syntax.") == "A plain text, with no syntax."

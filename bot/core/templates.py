@@ -47,6 +47,15 @@ def variants(template: str) -> tuple[str, ...]:
     return tuple(sorted(texts))
 
 
+def readable(template: str) -> str:
+    """The template as a person reads it: the first alternative of each ``{…|…}``, and "…" for a gap."""
+    def first(group: re.Match) -> str:
+        inner = group.group(1).strip()
+        return "…" if inner == "*" else inner.split("|")[0]
+
+    return _GROUP.sub(first, template)
+
+
 def _check_braces(template: str) -> None:
     depth = 0
     for i, char in enumerate(template):

@@ -9,6 +9,7 @@ from bot.core.cases import Moderator
 from bot.core.digest import MAX_ACCOUNTS, TOP_CAMPAIGNS, Campaign, Digest, DigestStatus, VerifiedAccount
 from bot.core.flags import FlagRules, coordination
 from bot.core.periods import day_starts, previous_week, week_bounds
+from bot.core.templates import readable
 from bot.errors import KuzetError
 from bot.service.matching import STARTER_AUTHOR
 from bot.service.roles import require
@@ -58,7 +59,8 @@ async def _campaign(
     for at in facts.report_times:
         per_day[max(i for i, day in enumerate(days) if day <= at)] += 1
     coordinated = coordination(await tx.digest_facts.source_posts(facts.case_id, start, end), rules) is not None
-    return Campaign(facts.case_id, facts.label, facts.text, facts.reports, facts.languages, facts.platforms,
+    text = readable(facts.text) if facts.from_template else facts.text
+    return Campaign(facts.case_id, facts.label, text, facts.reports, facts.languages, facts.platforms,
                     coordinated, tuple(per_day))
 
 

@@ -21,6 +21,8 @@ class CampaignFacts:
     reports: int
     label: str | None
     text: str
+    from_template: bool
+    """``text`` is a template, in the template syntax."""
     languages: tuple[str, ...]
     platforms: tuple[str, ...]
     report_times: tuple[int, ...]
@@ -53,7 +55,8 @@ class DigestFacts:
         for row in rows:
             case_id = row["id"]
             text_row = await self._conn.fetch_one(
-                "SELECT t.label, COALESCE(t.text, cl.representative, a.handle, a.display_name, a.identity) AS text "
+                "SELECT t.label, t.id IS NOT NULL AS from_template, "
+                "COALESCE(t.text, cl.representative, a.handle, a.display_name, a.identity) AS text "
                 "FROM cases c LEFT JOIN clusters cl ON cl.id = c.cluster_id "
                 "LEFT JOIN templates t ON t.id = COALESCE(c.template_id, cl.template_id) "
                 "LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?",
@@ -71,7 +74,7 @@ class DigestFacts:
             )
             times = await self._conn.fetch_all(f"SELECT DISTINCT r.id, r.created_at {in_case}", (start, end, case_id))
             found.append(CampaignFacts(
-                case_id, int(row["n"]), text_row["label"], text_row["text"] or "",
+                case_id, int(row["n"]), text_row["label"], text_row["text"] or "", bool(text_row["from_template"]),
                 tuple(r["language"] for r in languages), tuple(r["platform"] for r in platforms),
                 tuple(r["created_at"] for r in times),
             ))
