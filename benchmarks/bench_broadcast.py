@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.store import Store  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from bot.sandbox import FakeTelegram  # noqa: E402
 
 ADMIN = 900
 GROUP = -1001234567890

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -185,3 +187,27 @@ async def _close(application: Application) -> None:
     deps: Deps | None = application.bot_data.pop(Deps.KEY, None)
     if deps is not None:
         await deps.store.close()
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Application]:
+    """The application `kuzet run` builds, polling (e.g. the sandbox) until the block ends.
+
+    run_polling owns the event loop and the process signals; the tests and `kuzet demo` run the
+    same steps inside their own loop instead.
+    """
+    application = build_application(settings)
+    await application.initialize()
+    try:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+            await application.post_stop(application)
+        await application.shutdown()
+        await application.post_shutdown(application)

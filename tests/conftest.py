@@ -6,7 +6,6 @@ import html
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import running
 from bot.config import Settings, load_settings
 from bot.i18n import I18n, Translator
 from bot.resources import data_dir
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 
 @pytest.fixture
@@ -46,26 +45,6 @@ def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Setti
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
     return make_settings()
-
-
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Application]:
-    """Run the application as `kuzet run` does, polling the fake server, until the block ends."""
-    application = build_application(settings)
-    await application.initialize()
-    try:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        yield application
-    finally:
-        if application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-            await application.post_stop(application)
-        await application.shutdown()
-        await application.post_shutdown(application)
 
 
 @pytest.fixture

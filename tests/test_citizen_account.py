@@ -7,7 +7,7 @@ import pytest
 from bot.render import citizen as texts
 from bot.render import reports as report_texts
 from tests.conftest import Database, plain, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 

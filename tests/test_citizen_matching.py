@@ -7,7 +7,7 @@ import pytest
 from bot.service.matching import TemplateRecord, import_templates
 from bot.store import Store
 from tests.conftest import plain, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 CARES = "The President always cares and thinks about the people"
 WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"

@@ -6,7 +6,7 @@ import pytest
 
 from bot.render import citizen as texts
 from tests.conftest import plain
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 pytestmark = pytest.mark.usefixtures("bot")
 

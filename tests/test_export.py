@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.periods import week_of
 from tests.conftest import Database, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import MODERATION_SETTINGS, say
 from tests.test_digest import CAMPAIGN, _verified_campaign
 from tests.test_scan import kuzet

@@ -12,7 +12,7 @@ import telegram
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are exactly "

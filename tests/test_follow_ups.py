@@ -8,7 +8,7 @@ from bot.core.cases import CaseStatus
 from bot.render import reports as report_texts
 from bot.service.follow_ups import FollowUpAnswer
 from tests.conftest import Database, plain, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import plain
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 
 
 async def _start_kuzet(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import Database, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, press, reply, say, seen, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"

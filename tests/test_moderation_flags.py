@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from tests.conftest import Database, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import (
     ADMIN_ID,
     GROUP,

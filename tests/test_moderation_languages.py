@@ -6,7 +6,7 @@ import pytest
 
 from bot.i18n import SUPPORTED_LOCALES
 from tests.conftest import Database, running
-from tests.fake_telegram import FakeTelegram
+from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, reply, say, wait_for_card
 
 TEXT = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"

@@ -1,4 +1,4 @@
-"""A local fake of the Telegram Bot API (aiohttp), as strict as Telegram, for driving a PTB bot in tests."""
+"""A local fake of the Telegram Bot API (aiohttp), as strict as Telegram, for driving a PTB bot in tests and the demo."""
 
 import asyncio
 import contextlib
@@ -441,7 +441,7 @@ class FakeTelegram:
         except ApiError as error:
             status, body = error.status, error.body
         except Exception as error:  # a bug in the fake: make it visible in calls and to the bot
-            status, body = 500, {"ok": False, "error_code": 500, "description": f"fake_telegram bug: {error!r}"}
+            status, body = 500, {"ok": False, "error_code": 500, "description": f"sandbox bug: {error!r}"}
         finally:
             if counted:
                 self._in_flight -= 1
