@@ -20,7 +20,7 @@ from bot.core.matcher import Matcher, MatchKind
 from bot.core.periods import last_complete_week, week_bounds
 from bot.errors import ConfigError, InvalidTemplate, MigrationError
 from bot.export import write_export
-from bot.i18n import SUPPORTED_LOCALES, I18n
+from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.logs import configure_logging
 from bot.render import as_plain_text
 from bot.render.digest import digest_text
@@ -40,6 +40,9 @@ CLI_AUTHOR = "cli"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kuzet", description="Kuzet: report fake accounts and copy-paste propaganda.")
     commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="play the whole story offline against a local Bot API; no token needed")
+    demo.add_argument("--lang", default="en", help=f"whose point of view: one of {', '.join(SUPPORTED_LOCALES)}")
+    demo.add_argument("--output", type=Path, default=Path("kuzet-demo"), help="folder for the transcript and chart")
     commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
     scan_parser = commands.add_parser("scan", help="match many messages from a file against the templates")
@@ -63,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return _demo(args)
     try:
         settings = load_settings()
         configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""])
@@ -77,6 +82,18 @@ def main(argv: list[str] | None = None) -> int:
     except (MigrationError, ScanInputError, InvalidTemplate) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
         return 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo  # rich and the sandbox load only for the demo
+    from rich.console import Console
+
+    lang = locale_from_telegram(args.lang)
+    if lang is None:
+        print(f"kuzet demo: --lang must be one of {', '.join(SUPPORTED_LOCALES)}, got {args.lang!r}", file=sys.stderr)
+        return EXIT_CONFIG
+    asyncio.run(run_demo(lang, args.output, Console(record=True)))
+    return 0
 
 
 def _run(settings: Settings) -> int:
