@@ -1,4 +1,8 @@
-"""Logging set-up: secrets never reach a log line."""
+"""Logging set-up: secrets and people's identifiers never reach a log line.
+
+Redaction happens on the formatted line, traceback included, so it also covers what
+python-telegram-bot and httpx log at DEBUG (request payloads carry chat ids and texts).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,29 @@ import logging
 import re
 
 _TOKEN_IN_TEXT = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+_PHONE = re.compile(r"(?<![\w.])\+\d[\d ()-]{6,}\d(?!\w)")
+_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{6,}(?![\w.])")
+"""Telegram user, chat and group ids (and any other number of 6+ digits): never needed to read a log."""
 
 
-class RedactSecrets(logging.Filter):
-    """Replace bot tokens and the reporter key in every record with a placeholder."""
+def redact(line: str, secrets: list[str]) -> str:
+    """The line with secrets, tokens, phone numbers and long numbers (Telegram ids) replaced."""
+    for secret in secrets:
+        line = line.replace(secret, "<redacted>")
+    line = _TOKEN_IN_TEXT.sub("<token>", line)
+    line = _PHONE.sub("<phone>", line)
+    return _LONG_NUMBER.sub("<id>", line)
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then redacts the whole output, traceback included."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
         self._secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        for secret in self._secrets:
-            message = message.replace(secret, "<redacted>")
-        record.msg, record.args = _TOKEN_IN_TEXT.sub("<token>", message), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self._secrets)
 
 
 class ConciseNetworkErrors(logging.Filter):
@@ -36,10 +48,12 @@ class ConciseNetworkErrors(logging.Filter):
 
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     handler.addFilter(ConciseNetworkErrors())
-    handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement at DEBUG: thousands of lines at start, and SQL parameters.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
