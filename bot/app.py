@@ -28,6 +28,7 @@ from bot.handlers.commands import register_command_menus, register_moderator_men
 from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
+from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
@@ -170,6 +171,7 @@ async def _open(application: Application) -> None:
         days=(settings.digest_weekday % 7,),  # PTB counts days from Sunday = 0
     )
     application.job_queue.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
+    application.job_queue.run_repeating(apply_retention_job, RETENTION_EVERY, first=0, job_kwargs=at_start)
 
 
 async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:

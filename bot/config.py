@@ -47,6 +47,8 @@ class Settings:
     """ISO weekday (Monday = 1) on which the weekly digest draft is posted to the moderators."""
     digest_time: dt.time = dt.time(9, 0)
     digest_channel_id: int | None = None
+    retention_days: int = 365
+    """Reports in rejected or undecided cases lose text and pseudonym after this; verified ones the pseudonym."""
 
     @property
     def reporter_key_file(self) -> Path:
@@ -105,6 +107,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         digest_weekday=_weekday(get("DIGEST_WEEKDAY", "monday")),
         digest_time=_time_of_day(get("DIGEST_TIME", "09:00")),
         digest_channel_id=_optional_int("DIGEST_CHANNEL_ID", get("DIGEST_CHANNEL_ID")),
+        retention_days=_positive_int("RETENTION_DAYS", get("RETENTION_DAYS", "365")),
     )
 
 

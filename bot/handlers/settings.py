@@ -52,7 +52,7 @@ async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain what is stored and for how long."""
     t = await Deps.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.privacy(t))
+    await update.effective_message.reply_html(citizen.privacy(t, Deps.of(context).settings.retention_days))
 
 
 async def on_forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -56,7 +56,7 @@ def help_text(t: Translator) -> str:
     )
 
 
-def privacy(t: Translator) -> str:
+def privacy(t: Translator, retention_days: int) -> str:
     _ = t.gettext
     return "\n".join(
         [
@@ -73,8 +73,16 @@ def privacy(t: Translator) -> str:
             ),
             "",
             _("<b>For how long</b>"),
+            t.ngettext(
+                "Reports are kept while moderators review them. {days} day after it was sent, a report whose case "
+                "was rejected or has gone quiet loses its text and its pseudonym; a report in a verified campaign "
+                "keeps its text as evidence but loses its pseudonym, so it no longer points to you.",
+                "Reports are kept while moderators review them. {days} days after it was sent, a report whose case "
+                "was rejected or has gone quiet loses its text and its pseudonym; a report in a verified campaign "
+                "keeps its text as evidence but loses its pseudonym, so it no longer points to you.",
+                retention_days,
+            ).format(days=t.number(retention_days)),
             _(
-                "Reports are kept while moderators review them, and afterwards as evidence of verified campaigns. "
                 "/forgetme deletes your settings and unlinks every report from you at any time; "
                 "the reports stay only as anonymous texts."
             ),

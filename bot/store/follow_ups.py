@@ -52,6 +52,13 @@ class FollowUps:
     async def delete(self, report_id: int) -> None:
         await self._conn.execute("DELETE FROM follow_ups WHERE report_id = ?", (report_id,))
 
+    async def delete_expired(self, cutoff: int) -> int:
+        """Requests about reports from before ``cutoff`` that no longer belong to anyone."""
+        return await self._conn.execute(
+            "DELETE FROM follow_ups WHERE report_id IN (SELECT id FROM reports WHERE created_at < ? AND reporter IS NULL)",
+            (cutoff,),
+        )
+
     async def delete_of_reporter(self, reporter: str) -> int:
         return await self._conn.execute(
             "DELETE FROM follow_ups WHERE report_id IN (SELECT id FROM reports WHERE reporter = ?)", (reporter,)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.core.cases import CaseStatus
 from bot.core.accounts import Account, Platform, Target, Via
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
@@ -16,9 +17,31 @@ _TARGETS = (
 )
 
 
+_IN_CASES = "SELECT cr.report_id FROM case_reports cr JOIN cases c ON c.id = cr.case_id "
+
+
 class Reports:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    async def expire(self, cutoff: int) -> int:
+        """Reports from before ``cutoff`` that are neither evidence of a verified case nor in a case that
+        still gets reports lose their text and pseudonym; returns how many."""
+        return await self._conn.execute(
+            "UPDATE reports SET text = NULL, reporter = NULL, dedupe_key = NULL WHERE created_at < ? "
+            "AND (text IS NOT NULL OR reporter IS NOT NULL OR dedupe_key IS NOT NULL) "
+            f"AND id NOT IN ({_IN_CASES} WHERE c.status = ? OR (c.status = ? AND c.updated_at >= ?))",
+            (cutoff, CaseStatus.VERIFIED.value, CaseStatus.OPEN.value, cutoff),
+        )
+
+    async def unlink_verified(self, cutoff: int) -> int:
+        """Reports from before ``cutoff`` in verified cases keep their text but lose their pseudonym."""
+        return await self._conn.execute(
+            "UPDATE reports SET reporter = NULL, dedupe_key = NULL WHERE created_at < ? "
+            "AND (reporter IS NOT NULL OR dedupe_key IS NOT NULL) "
+            f"AND id IN ({_IN_CASES} WHERE c.status = ?)",
+            (cutoff, CaseStatus.VERIFIED.value),
+        )
 
     async def add(self, reporter: str, dedupe_key: str, submission: Submission, now: int) -> Report:
         """Store a new report with its targets; the accounts are created as needed."""

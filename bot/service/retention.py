@@ -1,0 +1,27 @@
+"""Use case of keeping reports no longer than needed (RETENTION_DAYS; explained to citizens in /privacy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store import Store
+
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class Expired:
+    purged: int
+    """Reports in rejected, undecided-and-quiet or no case that lost their text and pseudonym."""
+    unlinked: int
+    """Reports in verified cases that lost their pseudonym (their text stays as evidence)."""
+
+
+async def apply_retention(store: Store, now: int, days: int) -> Expired:
+    """Cut what is older than ``days``: a case counts as undecided-and-quiet when open with no report since."""
+    cutoff = now - days * DAY
+    async with store.transaction() as tx:
+        purged = await tx.reports.expire(cutoff)
+        unlinked = await tx.reports.unlink_verified(cutoff)
+        await tx.follow_ups.delete_expired(cutoff)
+    return Expired(purged, unlinked)
