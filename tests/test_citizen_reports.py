@@ -165,7 +165,16 @@ async def test_a_message_that_cannot_be_a_report_gets_a_reply_saying_what_is_acc
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ok 👍", "text_too_short"), ("https://example.com/some/page", "unsupported_link")],
+    [
+        ("ok 👍", "text_too_short"),
+        ("https://example.com/some/page", "unsupported_link"),
+        ("https://user:secret@t.me/nurbot_kz", "unsupported_link"),  # credentials: not a link to an account
+        ("https://t.me:8443/nurbot_kz", "unsupported_link"),  # an odd port
+        ("https://mastodon.social/@nurbot", "unsupported_link"),  # a platform Kuzet does not know
+        ("javascript:alert(1)", "unsupported_link"),
+        ("htps:/t.me//nurbot", "unsupported_link"),  # looks like a link, is not one
+        ("@", "text_too_short"),
+    ],
 )
 async def test_too_little_to_act_on_is_refused_and_nothing_is_stored(
     telegram: FakeTelegram, db, translations, text: str, expected: str
@@ -175,6 +184,7 @@ async def test_too_little_to_act_on_is_refused_and_nothing_is_stored(
     reply = await _reply(telegram, citizen)
     assert reply.plain == plain(getattr(texts, expected)(translations("kk")))
     assert _reports(db) == []
+    assert db.value("SELECT COUNT(*) FROM accounts") == 0
 
 
 async def test_hostile_markup_in_a_report_is_shown_literally(telegram: FakeTelegram, db) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.accounts import Platform, Via
-from bot.core.links import find_links, parse_url
+from bot.core.links import find_links, parse_url, strip_links
 
 T, X, FB, IG, VK, TT, YT = (
     Platform.TELEGRAM,
@@ -25,6 +25,7 @@ T, X, FB, IG, VK, TT, YT = (
         ("t.me/nurbot_kz/123?utm_source=share", T, "@nurbot_kz", "123"),
         ("https://telegram.me/s/Some_Channel/45", T, "@some_channel", "45"),
         ("https://www.t.me/c/1234567/89", T, "id:-1001234567", "89"),
+        ("tg://resolve?domain=Nurbot_KZ&post=7", T, "@nurbot_kz", "7"),
         ("https://x.com/Bot_123", X, "@bot_123", None),
         ("https://mobile.twitter.com/bot_123/status/1789?s=20&t=abc", X, "@bot_123", "1789"),
         ("https://twitter.com/i/web/status/555", X, None, "555"),
@@ -75,6 +76,11 @@ def test_a_supported_url_names_its_account_and_post(url: str, platform: Platform
         "https://www.youtube.com/results?search_query=x",
         "https://t.me/",
         "https://[broken",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://t.me/nurbot_kz",
+        "htps:/t.me//nurbot_kz",
+        "tg://msg?text=hello",
     ],
 )
 def test_a_url_that_names_no_account_is_unsupported(url: str) -> None:
@@ -111,3 +117,10 @@ def test_unsupported_links_are_listed_separately() -> None:
 def test_an_absurdly_long_handle_or_post_id_is_not_a_link() -> None:
     assert parse_url("https://instagram.com/p/" + "A" * 500) is None
     assert parse_url("https://facebook.com/groups/" + "g" * 500) is None
+
+
+def test_a_link_of_another_scheme_is_neither_a_target_nor_prose() -> None:
+    found = find_links("read javascript:alert(1) and file:///etc/passwd, then t.me/nurbot_kz")
+    assert [u[:12] for u in found.unsupported] == ["javascript:a", "file:///etc/"]
+    assert [t.account.identity for t in found.targets] == ["@nurbot_kz"]
+    assert strip_links("see htps:/t.me//x now").split() == ["see", "now"]

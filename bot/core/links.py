@@ -9,6 +9,8 @@ or a post are read). A bare ``@name`` is a Telegram handle.
 URLs with credentials or an explicit port, short links that need a network
 look-up to resolve, invite links and the platforms' own pages (search,
 settings, share dialogs...) name no account: they come back as unsupported.
+So do links of any other scheme (``javascript:``, ``file://``, a misspelt
+``htps:/``...), except Telegram's own ``tg://resolve?domain=name``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ _URL = re.compile(
     facebook\.com|fb\.com|instagram\.com|vk\.com|vk\.ru|tiktok\.com|youtube\.com|youtu\.be)/))[^\s<>"'«»]+""",
     re.IGNORECASE | re.VERBOSE,
 )
+_OTHER_SCHEME = re.compile(
+    r"(?<![\w@./])(?!https?://)(?:[a-z][a-z0-9+.-]{1,15}:/{1,3}|(?:javascript|vbscript|data|mailto|tel|sms):)[^\s<>\"'«»]+",
+    re.IGNORECASE,
+)
+"""A link that is not a web link: it never names an account, and is never prose either."""
 _TRAILING = ".,;:!?)]}»\"'…"
 _MENTION = re.compile(r"(?<![\w@./])@([A-Za-z][A-Za-z0-9_]{3,31})(?![\w@])")
 
@@ -37,7 +44,7 @@ class FoundLinks:
 
 def strip_links(text: str) -> str:
     """The text without the links and @handles in it: what it says, not what it points at."""
-    return _MENTION.sub(" ", _URL.sub(" ", text))
+    return _MENTION.sub(" ", _URL.sub(" ", _OTHER_SCHEME.sub(" ", text)))
 
 
 def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
@@ -46,7 +53,9 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     ``extra_urls`` are links hidden behind words (Telegram's text links).
     Duplicates are dropped; the order of appearance is kept.
     """
-    found: list[tuple[int, str]] = [(m.start(), m.group(0).rstrip(_TRAILING)) for m in _URL.finditer(text)]
+    found: list[tuple[int, str]] = [(m.start(), m.group(0).rstrip(_TRAILING)) for m in _OTHER_SCHEME.finditer(text)]
+    text = _OTHER_SCHEME.sub(lambda m: " " * len(m.group(0)), text)
+    found += [(m.start(), m.group(0).rstrip(_TRAILING)) for m in _URL.finditer(text)]
     without_urls = _URL.sub(lambda m: " " * len(m.group(0)), text)
     found += [(m.start(), "@" + m.group(1)) for m in _MENTION.finditer(without_urls)]
     found.sort()
@@ -69,6 +78,11 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
 
 def parse_url(url: str) -> Target | None:
     """The account and post a URL names, or None when it names none we support."""
+    if url.casefold().startswith("tg://resolve?"):
+        query = {k: v[0] for k, v in parse_qs(url.split("?", 1)[1]).items()}
+        return _telegram([query.get("domain", ""), *([query["post"]] if "post" in query else [])], {})
+    if _OTHER_SCHEME.fullmatch(url):
+        return None
     if not re.match(r"^https?://", url, re.IGNORECASE):
         url = "https://" + url
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.accounts import Target
 from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportStatus
+from bot.core.links import strip_links
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
@@ -38,7 +39,7 @@ def report_body(t: Translator, report: Report) -> list[str]:
     lines = ["• " + target_line(t, target) for target in report.targets[:MAX_TARGETS_SHOWN]]
     if len(report.targets) > MAX_TARGETS_SHOWN:
         lines.append(f"• … (+{t.number(len(report.targets) - MAX_TARGETS_SHOWN)})")
-    if report.text:
+    if report.text and strip_links(report.text).strip():  # a bare link is already listed above
         lines.append(_("Text: “{excerpt}”").format(excerpt=user_text(excerpt(report.text))))
     return lines
 
@@ -52,7 +53,9 @@ def receipt(t: Translator, receipt: Receipt) -> str:
         )
     lines = [_("✅ <b>Report #{number}</b> received.").format(number=number(report.id)), ""]
     lines += report_body(t, report)
-    lines += ["", *match_lines(t, receipt)]
+    matched = match_lines(t, receipt)
+    if matched:
+        lines += ["", *matched]
     lines += [
         "",
         _(
