@@ -229,3 +229,4 @@ async def test_an_unexpected_failure_gets_an_apology_and_the_log_names_no_user(
     assert apology.plain == plain(texts.internal_error(translations("ar")))
     assert "error while handling update" in caplog.text
     assert "987654321" not in caplog.text and "activist_handle" not in caplog.text
+

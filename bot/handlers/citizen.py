@@ -13,7 +13,7 @@ from bot.handlers.moderation_keyboards import follow_up_keyboard
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
 from bot.render import citizen, moderation, reports
-from bot.service.reports import report_of, reports_of, submit_report
+from bot.service.reports import receipt_delivered, report_of, reports_of, submit_report
 from bot.service.roles import role_of
 
 
@@ -53,8 +53,11 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except NothingToReport as exc:
         await message.reply_html(_refusal(t, exc, message))
         return
+    if receipt.answered:
+        return  # Telegram delivered this message again, and its receipt had gone out: one answer is enough
     markup = None if receipt.duplicate else follow_up_keyboard(t, receipt.report.id)
     await message.reply_html(reports.receipt(t, receipt), reply_markup=markup)
+    await receipt_delivered(deps.store, receipt.report.id, deps.clock())
     await CardDesk.of(context.application).cases_changed(context.application, receipt.cases)
 
 

@@ -193,6 +193,7 @@ class FakeTelegram:
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._faults: dict[str, list[ApiError]] = {}
         self._lost_answers: dict[tuple[str, int | None], int] = {}
+        self._pushed: dict[int, dict] = {}
         self._claimed_calls: set[int] = set()
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getme": self._get_me, "logout": self._ok, "close": self._ok,
@@ -336,9 +337,22 @@ class FakeTelegram:
             raise AssertionError(f"PTB cannot parse this update: {error!r}\n{update}") from error
         self._last_update_id = max(self._last_update_id, update["update_id"])
         self._note(update)
+        self._pushed[update["update_id"]] = copy.deepcopy(update)
         self._updates.append(update)
         self._notify()
         return update["update_id"]
+
+    @property
+    def last_update_id(self) -> int:
+        return self._last_update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Offer an update again, as Telegram does when the bot stopped before confirming it.
+
+        A running bot has confirmed past it and never sees it; a bot started afterwards does.
+        """
+        self._updates = sorted([*self._updates, copy.deepcopy(self._pushed[update_id])], key=lambda u: u["update_id"])
+        self._notify()
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them fail, and the bot gets a my_chat_member update."""

@@ -31,6 +31,8 @@ class Receipt:
     """Accounts of this report that earlier reports named too, with how many reports name them now."""
     cases: tuple[CaseTouch, ...] = ()
     """The cases the report joined, for the moderators' cards."""
+    answered: bool = False
+    """For a duplicate: its receipt already reached the citizen, so nothing more needs saying."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ async def submit_report(
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
-            return Receipt(existing, duplicate=True)
+            return Receipt(existing, duplicate=True, answered=await tx.reports.was_answered(existing.id))
         if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
             raise RateLimited(hourly_limit)
         await tx.reporters.touch(reporter, now)
@@ -83,6 +85,12 @@ async def submit_report(
     if new_cluster and text:
         matcher.add(cluster_id, text, MatchKind.CLUSTER)
     return Receipt(report, False, placement, cluster, template, tuple(known), cases)
+
+
+async def receipt_delivered(store: Store, report_id: int, now: int) -> None:
+    """Telegram accepted the receipt: a later re-delivery of the same message needs no answer."""
+    async with store.transaction() as tx:
+        await tx.reports.receipt_sent(report_id, now)
 
 
 async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:

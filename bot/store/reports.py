@@ -108,6 +108,13 @@ class Reports:
         )
         return await self._with_targets(rows)
 
+    async def receipt_sent(self, report_id: int, now: int) -> None:
+        await self._conn.execute("UPDATE reports SET receipt_sent_at = ? WHERE id = ?", (now, report_id))
+
+    async def was_answered(self, report_id: int) -> bool:
+        return await self._conn.fetch_value(
+            "SELECT receipt_sent_at IS NOT NULL FROM reports WHERE id = ?", (report_id,)) == 1
+
     async def by_dedupe_key(self, dedupe_key: str) -> Report | None:
         row = await self._conn.fetch_one("SELECT * FROM reports WHERE dedupe_key = ?", (dedupe_key,))
         return None if row is None else (await self._with_targets([row]))[0]
