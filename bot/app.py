@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,6 +26,7 @@ from bot.handlers.cards import CardDesk
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
+from bot.handlers.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
@@ -88,7 +88,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .base_url(settings.bot_api_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
+            TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
         )
         .post_init(_open)
         .post_stop(_stop_broadcast)

@@ -55,7 +55,9 @@ def _telegram_account(username: str | None, external_id: str, name: str | None) 
 
 def submission_from_message(message: Message) -> Submission:
     """What the message reports; raises NothingToReport when it gives nothing to act on."""
-    entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    # Only the links hidden behind words are needed, not the entities' text: slicing the text by entity
+    # offsets fails on offsets that split an emoji, which Telegram never sends but a client might.
+    entities = message.entities if message.text else message.caption_entities
     hidden_urls = tuple(e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url)
     return build_submission(
         message.text or message.caption,
