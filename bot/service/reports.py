@@ -60,16 +60,21 @@ async def submit_report(
     only ever sent for a report that is stored.
     """
     text = submission.campaign_text
-    placement = None if text is None else place(matcher.match(text))
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
             return Receipt(existing, duplicate=True, answered=await tx.reports.was_answered(existing.id))
         if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
             raise RateLimited(hourly_limit)
+        # Matched and placed under the store's lock: of two copies arriving at once, the second is
+        # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
+        # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.)
+        placement = None if text is None else place(matcher.match(text))
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
         cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
+        if new_cluster and text:
+            matcher.add(cluster_id, text, MatchKind.CLUSTER)
         if placement is not None:
             await tx.reports.place(
                 report.id, matched=placement.matched, cluster_id=cluster_id, template_id=placement.template_id,
@@ -82,8 +87,6 @@ async def submit_report(
         for target in report.targets:
             if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
                 known.append((target.account, count))
-    if new_cluster and text:
-        matcher.add(cluster_id, text, MatchKind.CLUSTER)
     return Receipt(report, False, placement, cluster, template, tuple(known), cases)
 
 
