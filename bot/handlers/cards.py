@@ -40,6 +40,8 @@ class CardDesk:
         self.interval = interval
         self._scheduled: set[int] = set()
         self._last_edit: dict[int, float] = {}
+        self._shown: dict[int, tuple[int | None, str, str]] = {}
+        """Each card as last sent (message id, text, keyboard), so an identical edit is never made."""
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -47,9 +49,16 @@ class CardDesk:
         return application.bot_data[cls.KEY]
 
     async def cases_changed(self, application: Application, touched: Iterable[CaseTouch]) -> None:
-        """A report joined these cases: post a card for a new one, schedule an edit for the others."""
+        """A report joined these cases: post a card for a new one, schedule an edit for the others.
+
+        A new card is posted from a task, so the citizen's update does not wait for a place in the
+        group's 20 messages a minute; while the bot is stopping nothing would await the task, so then
+        the card is posted at once.
+        """
         for touch in touched:
-            if touch.opened:
+            if touch.opened and application.running:
+                application.create_task(self.refresh(application, touch.case_id), name=f"card-{touch.case_id}")
+            elif touch.opened:
                 await self.refresh(application, touch.case_id)
             else:
                 self.schedule(application, touch.case_id)
@@ -80,6 +89,9 @@ class CardDesk:
             t = deps.moderators_translator
             text, markup = card(t, view), case_keyboard(t, view)
             case = view.case
+            shown = (case.card_message_id, text, markup.to_json())
+            if case.card_message_id is not None and self._shown.get(case_id) == shown:
+                return  # an identical edit would spend one of the group's 20 messages a minute on nothing
             try:
                 if case.card_message_id is not None and case.card_chat_id == self.chat_id:
                     try:
@@ -87,10 +99,13 @@ class CardDesk:
                             text, chat_id=self.chat_id, message_id=case.card_message_id, reply_markup=markup)
                     except BadRequest as exc:
                         if is_not_modified(exc):
+                            self._shown[case_id] = shown
                             return
                         if "not found" not in exc.message.casefold():
                             raise
                         await self._post(application, case_id, text, markup)
+                        return
+                    self._shown[case_id] = shown
                 else:
                     await self._post(application, case_id, text, markup)
             except (Forbidden, BadRequest) as exc:
@@ -101,12 +116,14 @@ class CardDesk:
     async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
         message = await application.bot.send_message(self.chat_id, text, reply_markup=markup)
         await record_card(Deps.of_application(application).store, case_id, self.chat_id, message.message_id)
+        self._shown[case_id] = (message.message_id, text, markup.to_json())
 
     def _remember(self, case_id: int) -> None:
         now = time.monotonic()
         self._last_edit[case_id] = now
         if len(self._last_edit) > MAX_REMEMBERED:
             self._last_edit = {k: v for k, v in self._last_edit.items() if now - v < self.interval}
+            self._shown = {k: v for k, v in self._shown.items() if k in self._last_edit}
 
     async def post_missing(self, application: Application) -> None:
         """Cards for open cases that have none (e.g. the bot stopped between a report and its card)."""
