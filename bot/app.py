@@ -27,7 +27,6 @@ from bot.handlers.commands import register_command_menus, register_moderator_men
 from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
 from bot.handlers.flood import TelegramRateLimiter
-from bot.handlers.ordering import PerChatOrder
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
@@ -91,7 +90,6 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .rate_limiter(
             TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
         )
-        .concurrent_updates(PerChatOrder())
         .post_init(_open)
         .post_stop(_stop_broadcast)
         .post_shutdown(_close)
