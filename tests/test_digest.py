@@ -50,6 +50,27 @@ def _received(telegram: FakeTelegram, chat_id: int) -> list:
     return telegram.sent(chat_id)[1:]
 
 
+async def _stopped_mid_broadcast(telegram: FakeTelegram, settings, db: Database, readers: list[int], *,
+                                 stop_after: int) -> None:
+    """Subscribe ``readers``, publish, and stop the bot (gracefully) once ``stop_after`` has its chart."""
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        for chat_id in readers:
+            await _subscribe(telegram, chat_id, "en")
+        next_week(application)
+        telegram.send_text(admin, "/publish")
+        await telegram.wait_for_call("sendPhoto", lambda c: c.params.get("chat_id") == stop_after)
+
+
+async def _restarted_until_delivered(telegram: FakeTelegram, settings, db: Database) -> None:
+    """Start the bot again and let it run until no delivery is pending (at most 30 s)."""
+    async with running(settings):
+        deadline = time.monotonic() + 30
+        while db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        await telegram.wait_until_idle()
+
+
 @pytest.fixture
 def settings(make_settings):
     return make_settings(**MODERATION_SETTINGS)
@@ -119,21 +140,11 @@ async def test_an_interrupted_broadcast_resumes_and_delivers_exactly_once(
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
     readers = list(range(1000, 1060))
-    async with running(settings) as application:
-        admin, _ = await _verified_campaign(telegram, db)
-        for chat_id in readers:
-            await _subscribe(telegram, chat_id, "en")
-        next_week(application)
-        telegram.send_text(admin, "/publish")
-        await telegram.wait_for_call("sendPhoto", lambda c: c.params.get("chat_id") == readers[15])
+    await _stopped_mid_broadcast(telegram, settings, db, readers, stop_after=readers[15])
     done_before = db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'")
     assert 0 < done_before < len(readers)
 
-    async with running(settings):
-        deadline = time.monotonic() + 30
-        while db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        await telegram.wait_until_idle()
+    await _restarted_until_delivered(telegram, settings, db)
     counts = {chat_id: len(_received(telegram, chat_id)) for chat_id in readers}
     assert set(counts.values()) == {2}, counts
     assert db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'") == len(readers)
@@ -164,24 +175,14 @@ async def test_after_a_hard_kill_the_delivery_left_in_flight_is_resent_once_and_
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
     readers = list(range(1100, 1130))
-    async with running(settings) as application:
-        admin, _ = await _verified_campaign(telegram, db)
-        for chat_id in readers:
-            await _subscribe(telegram, chat_id, "en")
-        next_week(application)
-        telegram.send_text(admin, "/publish")
-        await telegram.wait_for_call("sendPhoto", lambda c: c.params.get("chat_id") == readers[5])
+    await _stopped_mid_broadcast(telegram, settings, db, readers, stop_after=readers[5])
     [killed_in_flight] = [r[0] for r in db.rows(
         "SELECT chat_id FROM deliveries WHERE state = 'pending' AND parts_sent = 0 ORDER BY chat_id LIMIT 1")]
     # What SIGKILL leaves when it lands between Telegram's answer and the commit: the delivery
     # marked in flight and not recorded as sent. (benchmarks/bench_broadcast.py kills a real process.)
     with db.connect() as conn:
         conn.execute("UPDATE deliveries SET in_flight = 1 WHERE chat_id = ?", (killed_in_flight,))
-    async with running(settings):
-        deadline = time.monotonic() + 30
-        while db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        await telegram.wait_until_idle()
+    await _restarted_until_delivered(telegram, settings, db)
     assert [r[0] for r in db.rows("SELECT chat_id FROM deliveries WHERE doubtful = 1")] == [killed_in_flight]
     assert db.value("SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND in_flight = 0") == len(readers)
     assert {len(_received(telegram, chat_id)) for chat_id in readers} == {2}
