@@ -28,8 +28,8 @@ from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
 from bot.handlers.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
-from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
+from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.core.cases import Policy
-from bot.core.flags import DAY, HOUR, FlagRules
+from bot.core.flags import FlagRules
+from bot.core.periods import DAY, HOUR
 from bot.core.similarity import Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES

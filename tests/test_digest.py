@@ -9,13 +9,13 @@ import pytest
 from telegram.ext import Application
 
 from bot.handlers.deps import Deps
+from bot.core.periods import WEEK
 from bot.handlers.digest import post_weekly_draft
 from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
-WEEK = 7 * 86400
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

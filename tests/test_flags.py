@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.flags import DAY, HOUR, AccountReport, FlagRules, coordination, report_surge, surge_burst
+from bot.core.flags import AccountReport, FlagRules, coordination, report_surge, surge_burst
+from bot.core.periods import DAY, HOUR
 
 RULES = FlagRules()
 NOW = 1_800_000_000

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.core.periods import DAY
 from bot.handlers.deps import Deps
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
@@ -14,7 +15,6 @@ from bot.sandbox import FakeTelegram, press, say, seen
 from tests.conftest import Database, running
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, wait_for_card
 
-DAY = 86400
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 

@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-HOUR = 3600
-DAY = 24 * HOUR
+from bot.core.periods import DAY, HOUR
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
 
+HOUR = 3600
+DAY = 24 * HOUR
+WEEK = 7 * DAY
+
 
 def week_start(now: int, tz: tzinfo) -> int:
     """Monday 00:00 of the week holding ``now``, in ``tz``, as Unix seconds."""

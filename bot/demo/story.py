@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram.ext import Application
 
 from bot.core.cases import RejectReason
+from bot.core.periods import WEEK
 from bot.demo import cast
 from bot.demo.cast import Citizen
 from bot.demo.transcript import Transcript
@@ -21,7 +22,6 @@ from bot.i18n import Translator
 from bot.render.moderation import REASON_NAMES
 from bot.sandbox import FakeTelegram, SentMessage, Upload, press
 
-WEEK = 7 * 86400
 STICKER = {"file_id": "demo-sticker", "file_unique_id": "demo-sticker", "width": 512, "height": 512,
            "is_animated": False, "is_video": False, "type": "regular", "emoji": "👍"}
 
@@ -79,27 +79,25 @@ class Stage:
         for message in self.telegram.sent(chat_id):
             self._shown[(chat_id, message.message_id)] = len(message.edits)
 
-    async def says(self, person: Person, text: str, shown: str | None = None) -> list[SentMessage]:
-        self.transcript.person(person.name, shown or text, person.style)
-        self.telegram.send_text(person.user, text)
-        await self.settle()
-        return self.show_new(person.id, person.name)
-
-    async def sends(self, person: Person, shown: str, **fields: object) -> list[SentMessage]:
+    async def sends(self, person: Person, shown: str, *, answer_shown: bool = True,
+                    **fields: object) -> list[SentMessage]:
+        """The person sends a message with these Message ``fields``, shown in their bubble as ``shown``;
+        the bot's answers are shown too unless ``answer_shown`` is False."""
         self.transcript.person(person.name, shown, person.style)
         self.telegram.send_message(person.user, **fields)
-        await self.settle()
-        return self.show_new(person.id, person.name)
-
-    async def forwards(self, person: Person, origin: dict, source: str, text: str, *,
-                       answer_shown: bool = True) -> list[SentMessage]:
-        self.transcript.person(person.name, f"↪ {source}\n{text}", person.style)
-        self.telegram.forward(person.user, origin, text=text)
         await self.settle()
         if not answer_shown:
             self.hide(person.id)
             return []
         return self.show_new(person.id, person.name)
+
+    async def says(self, person: Person, text: str) -> list[SentMessage]:
+        return await self.sends(person, text, text=text)
+
+    async def forwards(self, person: Person, origin: dict, source: str, text: str, *,
+                       answer_shown: bool = True) -> list[SentMessage]:
+        return await self.sends(person, f"↪ {source}\n{text}", answer_shown=answer_shown, forward_origin=origin,
+                                text=text)
 
     async def presses(self, person: Person, message: SentMessage, label: str) -> str:
         """Press the button whose text contains ``label``; show the press and the bot's answer to it."""

@@ -6,12 +6,13 @@ import logging
 
 from telegram.ext import ContextTypes
 
+from bot.core.periods import DAY
 from bot.handlers.deps import Deps
 from bot.service.retention import apply_retention
 
 log = logging.getLogger(__name__)
 
-RETENTION_EVERY = 86400
+RETENTION_EVERY = DAY
 
 
 async def apply_retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,13 +9,13 @@ from bot.core.cases import CaseKind
 from bot.core.clusters import ClusterSummary, Placement, place
 from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
+from bot.core.periods import HOUR
 from bot.core.reports import Report
 from bot.core.submission import Submission
 from bot.core.templates import Template
 from bot.errors import RateLimited
 from bot.store import Store, Tx
 
-HOUR = 3600
 STATUS_PAGE = 10
 
 

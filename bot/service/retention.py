@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.periods import DAY
 from bot.store import Store
-
-DAY = 86400
 
 
 @dataclass(frozen=True)

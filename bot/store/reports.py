@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.core.cases import CaseStatus
 from bot.core.accounts import Account, Platform, Target, Via
+from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
 from bot.store.accounts import Accounts
