@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from telegram import Update
@@ -17,6 +20,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -28,6 +32,8 @@ from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error
 from bot.handlers.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
+from bot.handlers.polling import ConfirmingPoller
+from bot.handlers.receipts import ReceiptSender
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
@@ -38,6 +44,12 @@ from bot.service.matching import build_matcher, load_starter_pack
 from bot.service.roles import sync_admins
 from bot.store import Store
 
+BOOTSTRAP_RETRIES = 5
+"""Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
+LONG_POLL_SECONDS = 10
+
+log = logging.getLogger(__name__)
+
 MESSAGES_PER_SECOND = 29.5
 """Telegram allows about 30 a second over all chats. Sent evenly spaced (a bucket of one): a bucket of 30
 would let a burst through after every pause and earn 429s that stall the digest broadcast a second each.
@@ -46,6 +58,10 @@ CONNECTIONS = 16
 POOL_TIMEOUT = 30.0
 OUTCOME_RETRY_SECONDS = 600
 """How often outcomes held back by a network failure are tried again."""
+
+MENU_RETRY_SECONDS = 60
+CARD_CHECK_SECONDS = 300
+"""How often cards that could not be posted (Telegram unreachable) are looked for."""
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
@@ -90,8 +106,9 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .rate_limiter(
             TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
         )
+        .updater(None)  # bot.handlers.polling confirms updates only once handled
         .post_init(_open)
-        .post_stop(_stop_broadcast)
+        .post_stop(_stop_sending)
         .post_shutdown(_close)
     )
     if request is not None:
@@ -157,12 +174,14 @@ async def _open(application: Application) -> None:
     application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
     application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
     await sync_admins(store, settings.admin_ids, int(time.time()))
-    await register_command_menus(application.bot, i18n)
-    await register_moderator_menu(application.bot, settings.moderator_chat_id, i18n.get(settings.moderator_locale))
+    await _register_menus(application)
     application.bot_data[Broadcaster.KEY] = Broadcaster(settings.moderator_chat_id)
+    receipts = application.bot_data[ReceiptSender.KEY] = ReceiptSender(application.bot, application.bot_data[Deps.KEY])
+    receipts.start()
     # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
     at_start = {"misfire_grace_time": None}
     application.job_queue.run_once(_post_missing_cards, 0, job_kwargs=at_start)
+    application.job_queue.run_repeating(_post_missing_cards, CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS)
     application.job_queue.run_once(resume_broadcasts, 0, job_kwargs=at_start)
     application.job_queue.run_repeating(resume_broadcasts, RESUME_EVERY, first=RESUME_EVERY)
     application.job_queue.run_daily(
@@ -174,15 +193,48 @@ async def _open(application: Application) -> None:
     application.job_queue.run_repeating(apply_retention_job, RETENTION_EVERY, first=0, job_kwargs=at_start)
 
 
+async def _register_menus(application: Application) -> None:
+    """The command menus; should Telegram not take them now, they are tried again later, not fatal."""
+    deps = Deps.of_application(application)
+    try:
+        await register_command_menus(application.bot, deps.i18n)
+        await register_moderator_menu(application.bot, deps.settings.moderator_chat_id, deps.moderators_translator)
+    except (NetworkError, RetryAfter) as exc:
+        log.warning("command menus not registered (%s); trying again in %d s", exc.message, MENU_RETRY_SECONDS)
+        application.job_queue.run_once(_register_menus_job, MENU_RETRY_SECONDS)
+
+
+async def _register_menus_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _register_menus(context.application)
+
+
+async def _initialize(application: Application, tries: int) -> None:
+    """Reach the Bot API, trying again after 1, 2, 4… s: a network blip at start is not fatal."""
+    for attempt in range(1, tries + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            if attempt == tries:
+                raise
+            pause = 2 ** (attempt - 1)
+            log.warning("cannot reach the Bot API (try %d of %d: %s); trying again in %d s",
+                        attempt, tries, exc.message, pause)
+            await asyncio.sleep(pause)
+
+
 async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
     await CardDesk.of(context.application).post_missing(context.application)
 
 
-async def _stop_broadcast(application: Application) -> None:
-    """Let the digest message in flight finish and be recorded before the bot goes."""
-    broadcaster: Broadcaster | None = application.bot_data.get(Broadcaster.KEY)
-    if broadcaster is not None:
-        await broadcaster.stop()
+async def _stop_sending(application: Application) -> None:
+    """Let the receipts and the digest message in flight finish and be recorded before the bot goes."""
+    for key in (ReceiptSender.KEY, Broadcaster.KEY):
+        sender: ReceiptSender | Broadcaster | None = application.bot_data.get(key)
+        if sender is not None:
+            await sender.stop()
 
 
 async def _close(application: Application) -> None:
@@ -191,23 +243,31 @@ async def _close(application: Application) -> None:
         await deps.store.close()
 
 
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Application]:
-    """The application `kuzet run` builds, polling (e.g. the sandbox) until the block ends.
+async def serve(settings: Settings) -> None:
+    """`kuzet run`: poll until SIGINT or SIGTERM (or until Telegram refuses the token)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(settings, poll_timeout=LONG_POLL_SECONDS, bootstrap_retries=BOOTSTRAP_RETRIES,
+                       on_fatal=stop.set):
+        await stop.wait()
 
-    run_polling owns the event loop and the process signals; the tests and `kuzet demo` run the
-    same steps inside their own loop instead.
-    """
+
+@asynccontextmanager
+async def running(settings: Settings, *, poll_timeout: int = 1, bootstrap_retries: int = 1,
+                  on_fatal: Callable[[], None] | None = None) -> AsyncIterator[Application]:
+    """The bot, polling until the block ends: `kuzet run`, `kuzet demo` and the tests all start it here."""
     application = build_application(settings)
-    await application.initialize()
+    await _initialize(application, bootstrap_retries)
+    poller = ConfirmingPoller(application, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, on_fatal=on_fatal)
     try:
         await application.post_init(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        poller.start()
         yield application
     finally:
-        if application.updater.running:
-            await application.updater.stop()
+        await poller.stop()
         if application.running:
             await application.stop()
             await application.post_stop(application)

@@ -14,7 +14,7 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 from tqdm import tqdm
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import serve
 from bot.config import Settings, load_settings
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.periods import last_complete_week, week_bounds
@@ -32,8 +32,6 @@ from bot.service.matching import all_templates, build_matcher, import_templates,
 from bot.store import Store
 
 EXIT_CONFIG = 2
-BOOTSTRAP_RETRIES = 5
-"""Start-up tries to reach the Bot API (about 15 s in all) before giving up: a network blip is not fatal."""
 CLI_AUTHOR = "cli"
 
 
@@ -97,9 +95,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings) -> int:
-    application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+        asyncio.run(serve(settings))
     except InvalidToken:
         raise ConfigError("BOT_TOKEN", "was refused by the Bot API (check it with @BotFather)") from None
     except NetworkError as exc:

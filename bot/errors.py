@@ -103,3 +103,14 @@ class RoleFromConfig(KuzetError):
     def __init__(self, user_id: int) -> None:
         super().__init__("admins are set with ADMIN_IDS")
         self.user_id = user_id
+
+
+class StorageUnavailable(KuzetError):
+    """The database cannot take a write now: locked by another process, or the disk is full.
+
+    The transaction was rolled back whole, so nothing half-written is left behind.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database cannot be written ({reason})")
+        self.reason = reason

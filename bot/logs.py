@@ -35,21 +35,9 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self._secrets)
 
 
-class ConciseNetworkErrors(logging.Filter):
-    """python-telegram-bot logs a full traceback when the Bot API cannot be reached; one line says it all."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.name.startswith("telegram") and "Network Retry Loop" in record.getMessage():
-            error = record.exc_info[1]
-            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__}: {error})", None
-            record.exc_info = None
-        return True
-
-
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
-    handler.addFilter(ConciseNetworkErrors())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

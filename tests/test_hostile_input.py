@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from bot.app import running
 from bot.config import load_settings
+from bot.render.reports import SEPARATOR
 from bot.sandbox import FakeTelegram
 
 GROUP = -1001234567890
@@ -132,12 +133,22 @@ class _Errors(logging.Handler):
             self.records.append(record)
 
 
+def _answers(telegram: FakeTelegram) -> Counter:
+    """Messages answered in each private chat: receipts (replies to the report) may answer several at once."""
+    answered: Counter = Counter()
+    for message in telegram.sent():
+        if message.chat_id > 0:
+            answered[message.chat_id] += max(1, message.text.count(SEPARATOR)) if message.reply_to else 1
+    return answered
+
+
 async def _until_answered(telegram: FakeTelegram, private: Counter, timeout: float = 120) -> None:
     """Until each user has at least as many answers as private messages sent (the bot may pause for a
     flood wait, so a quiet moment is not proof that it is done); the assertions below judge the result."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
-        if all(len(telegram.sent(user_id)) >= count for user_id, count in private.items()):
+        answered = _answers(telegram)
+        if all(answered[user_id] >= count for user_id, count in private.items()):
             return
         await asyncio.sleep(0.2)
 
@@ -170,7 +181,7 @@ async def _play(batch: list, presses: list[str]) -> None:
                     for data, message in zip(presses, bot_messages):
                         telegram.press(telegram.user(message.chat_id, first_name="x"), message, data, forge=True)
                     await telegram.wait_until_idle(timeout=60)
-                    answered = Counter(m.chat_id for m in telegram.sent() if m.chat_id > 0)
+                    answered = _answers(telegram)
                     replies = {u: [m.plain[:80] for m in telegram.sent(u)] for u in private}
                     refused = [(c.method, c.description) for c in telegram.refused() if c.method != "answerCallbackQuery"
                                or "query is too old" not in (c.description or "")]

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.logs import ConciseNetworkErrors, RedactingFormatter
+from bot.logs import RedactingFormatter
 from bot.sandbox import FakeTelegram, press
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -41,22 +41,6 @@ def test_telegram_ids_and_phone_numbers_are_redacted_also_inside_a_traceback() -
     assert "5550002091" not in line and "1234567890" not in line and "701 123" not in line
     assert "<id>" in line and "<phone>" in line and "ValueError" in line
     assert _through_filter("report #42 took 0.25 s") == "INFO report #42 took 0.25 s"
-
-
-def test_an_unreachable_bot_api_is_logged_in_one_line_without_a_traceback() -> None:
-    try:
-        raise ConnectionError("All connection attempts failed")
-    except ConnectionError:
-        record = logging.LogRecord(  # the call python-telegram-bot's network loop makes
-            "telegram.ext", logging.ERROR, __file__, 1, "%s Failed run number %s of %s. Aborting.",
-            ("Network Retry Loop (Bootstrap):", 5, 5), sys.exc_info(),
-        )
-    ConciseNetworkErrors().filter(record)
-    assert record.exc_info is None
-    assert record.getMessage() == (
-        "Network Retry Loop (Bootstrap): Failed run number 5 of 5. Aborting."
-        " (ConnectionError: All connection attempts failed)"
-    )
 
 
 async def test_a_full_session_at_debug_level_logs_no_id_phone_key_or_token(

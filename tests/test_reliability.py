@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from bot.sandbox import FakeTelegram
+import logging
+import re
+
+import pytest
+
+from bot.sandbox import FakeTelegram, Faults, say
 from tests.conftest import Database, running
+from tests.moderation_helpers import GROUP, MODERATION_SETTINGS
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -23,7 +29,7 @@ async def test_a_message_telegram_delivers_again_after_a_restart_is_one_report_w
         telegram.send_text(citizen, CAMPAIGN + " 2")
         second = telegram.last_update_id
         await telegram.wait_for_messages(citizen["id"], 2)
-    with db.connect() as conn:  # as if the bot had stopped between storing report 2 and sending its receipt
+    with db.connect() as conn:  # as if the bot had stopped between storing report 2 and queueing its receipt
         conn.execute("UPDATE reports SET receipt_sent_at = NULL WHERE id = 2")
     telegram.redeliver(first)
     telegram.redeliver(second)
@@ -34,3 +40,60 @@ async def test_a_message_telegram_delivers_again_after_a_restart_is_one_report_w
     assert len(answers) == 3  # two receipts, and for report 2 a confirmation that it is stored
     assert "#\u20682\u2069" in answers[2].plain and "already sent this message" in answers[2].plain
     assert _reports(db) == [(1, CAMPAIGN), (2, CAMPAIGN + " 2")]
+
+
+async def test_a_bot_api_unreachable_at_start_is_tried_again_then_reported_in_one_line_each(
+    make_settings, caplog
+) -> None:
+    import socket
+
+    from telegram.error import NetworkError
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/bot"
+    caplog.set_level(logging.WARNING)
+    with pytest.raises(NetworkError):
+        async with running(make_settings(BOT_API_URL=dead), bootstrap_retries=2):
+            pass
+    [warning] = [r for r in caplog.records if r.name == "bot.app"]
+    assert warning.getMessage().startswith("cannot reach the Bot API (try 1 of 2:") and warning.exc_info is None
+
+
+def _receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
+    """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
+    return [int(n) for m in telegram.sent(chat_id) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", m.plain)]
+
+
+async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_and_the_bot_keeps_running(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    telegram.add_group(GROUP, "Kuzet moderators")
+    citizens = [telegram.user(500 + n, language_code="en") for n in range(8)]
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        telegram.faults = Faults(0.3, seed=3, stall_seconds=7.0, methods=frozenset(
+            {"getupdates", "sendmessage", "editmessagetext"}))
+        for round_ in range(3):
+            for n, citizen in enumerate(citizens):
+                line = CAMPAIGN if n % 2 else f"Citizen {n} saw post {round_}: district {n} roads are praised daily"
+                telegram.send_text(citizen, f"{line} {round_}")
+        await telegram.wait_until(lambda: all(len(_receipted_reports(telegram, c["id"])) >= 3 for c in citizens),
+                                timeout=120, what="a receipt for every report")
+        telegram.faults.rate = 0.0
+        await telegram.wait_until_idle(timeout=30)
+        assert set(telegram.faults.counts) == {"429", "500", "drop", "timeout"}, telegram.faults.counts
+        status = await say(telegram, citizens[0], "/status")
+        assert "#" in status.plain  # still running and answering
+
+    reports_of_chat = {}
+    for citizen in citizens:
+        reporter_reports = _receipted_reports(telegram, citizen["id"])
+        assert len(reporter_reports) == len(set(reporter_reports)) == 3, reporter_reports
+        reports_of_chat[citizen["id"]] = reporter_reports
+    assert sorted(n for ids in reports_of_chat.values() for n in ids) == list(range(1, 25))
+    assert db.value("SELECT COUNT(*) FROM reports") == 24
+    assert db.value("SELECT COUNT(*) FROM receipt_outbox") == 0
+    cases = [row[0] for row in db.rows("SELECT card_message_id FROM cases ORDER BY id")]
+    assert cases and None not in cases
+    cards = [m.message_id for m in telegram.sent(GROUP)]
+    assert sorted(cards) == sorted(cases)  # one card per case: none lost, none doubled

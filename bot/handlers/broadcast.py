@@ -27,9 +27,10 @@ from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.core.digest import Digest
+from bot.core.digest import DeliveryState, Digest
 from bot.handlers.deps import Deps
 from bot.handlers.edits import unless_unchanged
+from bot.handlers.flood import wait_seconds
 from bot.i18n import Translator
 from bot.render import digest as digest_texts
 from bot.render.chart import reports_per_day_png
@@ -44,7 +45,6 @@ from bot.service.subscriptions import (
     published_digest,
     record_progress_message,
 )
-from bot.core.digest import DeliveryState
 from bot.store.digests import Delivery
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class Broadcaster:
                     self._chart_ids.setdefault(delivery.digest_id, message.photo[-1].file_id)
                 return
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(wait_seconds(exc))
             except (Forbidden, BadRequest):
                 raise
             except NetworkError as exc:  # includes TimedOut
@@ -206,9 +206,6 @@ def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Par
         parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
     return parts
 
-
-def _seconds(retry_after: object) -> float:
-    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
 async def resume_broadcasts(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
 from bot.core.cases import CaseView
@@ -90,6 +90,7 @@ class CardDesk:
             text, markup = card(t, view), case_keyboard(t, view)
             case = view.case
             shown = (case.card_message_id, text, markup.to_json())
+            retry = False
             if case.card_message_id is not None and self._shown.get(case_id) == shown:
                 return  # an identical edit would spend one of the group's 20 messages a minute on nothing
             try:
@@ -110,8 +111,13 @@ class CardDesk:
                     await self._post(application, case_id, text, markup)
             except (Forbidden, BadRequest) as exc:
                 log.warning("cannot post case card %s in the moderators' chat: %s", case_id, exc.message)
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("case card %s not sent (%s); trying again shortly", case_id, exc.message)
+                retry = True
             finally:
                 self._remember(case_id)
+            if retry:
+                self.schedule(application, case_id)
 
     async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
         message = await application.bot.send_message(self.chat_id, text, reply_markup=markup)

@@ -9,12 +9,14 @@ from bot.errors import NothingToReport, RateLimited, UnsupportedLink
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.keyboards import main_menu
-from bot.handlers.moderation_keyboards import follow_up_keyboard
+from bot.handlers.receipts import ReceiptSender
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
 from bot.render import citizen, moderation, reports
-from bot.service.reports import receipt_delivered, report_of, reports_of, submit_report
+from bot.service.receipts import queue_receipt
+from bot.service.reports import report_of, reports_of, submit_report
 from bot.service.roles import role_of
+from bot.store.outbox import QueuedReceipt
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,10 +56,11 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(_refusal(t, exc, message))
         return
     if receipt.answered:
-        return  # Telegram delivered this message again, and its receipt had gone out: one answer is enough
-    markup = None if receipt.duplicate else follow_up_keyboard(t, receipt.report.id)
-    await message.reply_html(reports.receipt(t, receipt), reply_markup=markup)
-    await receipt_delivered(deps.store, receipt.report.id, deps.clock())
+        return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
+    queued = QueuedReceipt(receipt.report.id, message.chat_id, message.message_id, t.code,
+                           reports.receipt(t, receipt), follow_up=not receipt.duplicate)
+    await queue_receipt(deps.store, queued, deps.clock())
+    ReceiptSender.of(context.application).queued()
     await CardDesk.of(context.application).cases_changed(context.application, receipt.cases)
 
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.errors import StorageUnavailable
 from bot.handlers.deps import Deps
 from bot.render import citizen
 
@@ -17,13 +18,18 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an unexpected error with the update number only, and apologise in the user's language."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("error while handling update %s", update_id, exc_info=context.error)
+    unavailable = isinstance(context.error, StorageUnavailable)
+    if unavailable:  # the cause is known and nothing was stored: one clear line, no traceback
+        log.error("update %s not handled: %s", update_id, context.error)
+    else:
+        log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     try:
         t = await Deps.of(context).translator(update.effective_user)
-        await context.bot.send_message(update.effective_chat.id, citizen.internal_error(t))
+        apology = citizen.storage_unavailable(t) if unavailable else citizen.internal_error(t)
+        await context.bot.send_message(update.effective_chat.id, apology)
     except Exception:  # the apology itself failed: the log above already has the cause
         log.warning("could not tell the user about the error in update %s", update_id)

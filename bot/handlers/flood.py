@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections import deque
 
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 GROUP_MESSAGES_PER_MINUTE = 20
@@ -58,3 +59,9 @@ class TelegramRateLimiter(AIORateLimiter):
         if group_id not in self._group_limiters:
             self._group_limiters[group_id] = SlidingWindow(GROUP_MESSAGES_PER_MINUTE, GROUP_WINDOW_SECONDS)
         return self._group_limiters[group_id]
+
+
+def wait_seconds(exc: RetryAfter) -> float:
+    """A 429's retry_after in seconds (PTB gives an int or a timedelta, depending on its settings)."""
+    value = exc.retry_after
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)

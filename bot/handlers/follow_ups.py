@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
@@ -30,7 +30,14 @@ async def on_follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                                deps.clock())
     await query.answer(reports.follow_up_answer(t, answer))
     if answer in (FollowUpAnswer.ASKED, FollowUpAnswer.ALREADY):
-        await unless_unchanged(query.message.edit_reply_markup(reply_markup=None))
+        await unless_unchanged(query.message.edit_reply_markup(reply_markup=_without(query.message.reply_markup, query.data)))
+
+
+def _without(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboardMarkup | None:
+    """The keyboard less the pressed button (receipts sent together have one button per report)."""
+    rows = [[b for b in row if b.callback_data != pressed] for row in (markup.inline_keyboard if markup else ())]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def deliver_outcomes(application: Application) -> int:

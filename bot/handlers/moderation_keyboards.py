@@ -103,6 +103,12 @@ def draft_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
                                                        callback_data=data(DRAFT, str(draft_id)))]])
 
 
-def follow_up_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("🔔 Tell me the outcome"),
-                                                       callback_data=data(FOLLOW, str(report_id)))]])
+def follow_up_keyboard(t: Translator, report_ids: list[int]) -> InlineKeyboardMarkup | None:
+    """"Tell me the outcome" under a receipt; one button per report under receipts sent together."""
+    if len(report_ids) == 1:
+        labels = [t.gettext("🔔 Tell me the outcome")]
+    else:
+        labels = [t.gettext("🔔 Outcome of #{number}").format(number=report_id) for report_id in report_ids]
+    rows = [[InlineKeyboardButton(label, callback_data=data(FOLLOW, str(report_id)))]
+            for label, report_id in zip(labels, report_ids)]
+    return InlineKeyboardMarkup(rows) if rows else None

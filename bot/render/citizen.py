@@ -182,6 +182,12 @@ def stale_button(t: Translator) -> str:
     return t.gettext("This button no longer works. Send /start for a fresh menu.")
 
 
+def storage_unavailable(t: Translator) -> str:
+    return t.gettext(
+        "⚠️ We could not save this just now, so nothing was recorded. Please send it again in a few minutes."
+    )
+
+
 def internal_error(t: Translator) -> str:
     return t.gettext(
         "Sorry, something went wrong on our side. If you were sending a report, please send it again in a minute."

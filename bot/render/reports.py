@@ -8,7 +8,8 @@ from bot.core.reports import Report, ReportStatus
 from bot.core.links import strip_links
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
-from bot.render import number, user_text
+from bot.render import as_plain_text, number, user_text
+from bot.render.split import MESSAGE_LIMIT
 from bot.service.follow_ups import FollowUpAnswer
 from bot.service.reports import Receipt
 
@@ -17,6 +18,9 @@ _STATUS_NAMES = {
     ReportStatus.VERIFIED: N_("verified: part of a confirmed campaign"),
     ReportStatus.REJECTED: N_("reviewed: no campaign confirmed"),
 }
+
+
+SEPARATOR = "➖➖➖"
 
 
 def target_line(t: Translator, target: Target) -> str:
@@ -64,6 +68,22 @@ def receipt(t: Translator, receipt: Receipt) -> str:
         ).format(number=report.id),
     ]
     return "\n".join(lines)
+
+
+def receipts_together(t: Translator, bodies: list[str]) -> str:
+    """One message for several receipts, when a citizen's reports came faster than Telegram lets the bot answer."""
+    if len(bodies) == 1:
+        return bodies[0]
+    heading = t.ngettext(
+        "📬 You sent {count} report in quick succession; here is its receipt.",
+        "📬 You sent {count} reports in quick succession; here are their receipts in one message.",
+        len(bodies),
+    ).format(count=t.number(len(bodies)))
+    return f"\n\n{SEPARATOR}\n\n".join([heading, *bodies])
+
+
+def fits_in_a_message(text: str) -> bool:
+    return len(as_plain_text(text)) <= MESSAGE_LIMIT
 
 
 def match_lines(t: Translator, receipt: Receipt) -> list[str]:

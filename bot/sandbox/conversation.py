@@ -12,13 +12,14 @@ def seen(message: SentMessage) -> str:
     return message.plain.replace(FIRST_STRONG_ISOLATE, "").replace(POP_DIRECTIONAL_ISOLATE, "")
 
 
-async def say(telegram: FakeTelegram, user: dict, text: str, *, chat: dict | None = None) -> SentMessage:
+async def say(telegram: FakeTelegram, user: dict, text: str, *, chat: dict | None = None,
+              timeout: float = 10) -> SentMessage:
     """Send a message (privately unless ``chat``) and return the bot's next message in that chat."""
     chat_id = user["id"] if chat is None else chat["id"]
     before = len(telegram.sent(chat_id))
     telegram.send_text(user, text, chat=chat)
-    answer = (await telegram.wait_for_messages(chat_id, before + 1))[before]
-    await telegram.wait_until_idle()
+    answer = (await telegram.wait_for_messages(chat_id, before + 1, timeout=timeout))[before]
+    await telegram.wait_until_idle(timeout=timeout)
     return answer
 
 

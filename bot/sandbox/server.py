@@ -14,6 +14,7 @@ import telegram
 from aiohttp import web
 
 from . import updates
+from .faults import Faults
 from .html import HtmlError, parse_html
 from .limits import FloodLimits
 
@@ -122,6 +123,8 @@ class SentMessage:
     edit_date: int | None = None
     media: dict = field(default_factory=dict)
     reply_to: dict | None = None
+    sent_at: float = 0.0
+    """time.monotonic() when the bot sent it."""
 
     @property
     def inline_markup(self) -> dict | None:
@@ -192,6 +195,8 @@ class FakeTelegram:
         self._counter = 0
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._faults: dict[str, list[ApiError]] = {}
+        self.faults: Faults | None = None
+        """Random faults on a fraction of calls; set it to turn them on (see faults.py)."""
         self._lost_answers: dict[tuple[str, int | None], int] = {}
         self._pushed: dict[int, dict] = {}
         self._claimed_calls: set[int] = set()
@@ -415,6 +420,10 @@ class FakeTelegram:
         self._claimed_calls.add(index)
         return self.calls[index]
 
+    async def wait_until(self, condition: Callable[[], bool], *, timeout: float = 10, what: str = "condition") -> None:
+        """Wait until ``condition()`` holds, looking again after every call the bot makes."""
+        await self._wait_for(lambda: True if condition() else None, timeout, lambda: f"still not true: {what}")
+
     async def wait_until_idle(self, timeout: float = 10) -> None:
         """Wait until every update is confirmed, no request is being served and none came for 0.3 s."""
         deadline = time.monotonic() + timeout
@@ -450,6 +459,12 @@ class FakeTelegram:
         params: dict[str, Any] = {}
         try:
             params = await _read_params(request)
+            fault = self.faults.pick(method) if self.faults is not None else None
+            if fault in ("drop", "timeout"):
+                return await self._drop(request, method, params, arrived, stall=fault == "timeout")
+            if fault is not None:
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1) if fault == "429" else \
+                    ApiError(500, "Internal Server Error")
             result = await self._dispatch(request.match_info["token"], method, params)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
@@ -468,6 +483,16 @@ class FakeTelegram:
             if request.transport is not None:
                 request.transport.abort()
         return web.json_response(body, status=status)
+
+    async def _drop(self, request: web.Request, method: str, params: dict[str, Any], arrived: float, *,
+                    stall: bool) -> web.Response:
+        """Leave the call undone and unanswered: hold it first (``stall``: the client times out), then cut it."""
+        if stall:
+            await asyncio.sleep(self.faults.stall_seconds if self.faults else 0)
+        self.calls.append(ApiCall(method, params, 0, {"ok": False, "description": "connection dropped"}, arrived))
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=502)
 
     async def _dispatch(self, token: str, method: str, params: dict[str, Any]) -> Any:
         if token != self.token:
@@ -784,7 +809,7 @@ class FakeTelegram:
                *, media: dict | None = None, file_bytes: bytes | None = None) -> SentMessage:
         sent = SentMessage(chat["id"], self._next_message_id(chat["id"]), method, content.raw, content.plain,
                            content.parse_mode, markup, content.entities, file_bytes=file_bytes,
-                           date=int(time.time()), media=media or {}, reply_to=reply_to)
+                           date=int(time.time()), media=media or {}, reply_to=reply_to, sent_at=time.monotonic())
         self._sent.append(sent)
         self._bot_messages[(sent.chat_id, sent.message_id)] = sent
         return sent

@@ -10,7 +10,7 @@ from bot.store import Store
 
 async def chosen_language(store: Store, reporter: str) -> str | None:
     """The language the reporter picked with /language, if any."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         return await tx.reporters.locale(reporter)
 
 
@@ -30,6 +30,7 @@ async def forget_reporter(store: Store, reporter: str) -> Forgotten:
     """Delete everything linked to the reporter; their reports stay, unlinked and anonymous."""
     async with store.transaction() as tx:
         await tx.follow_ups.delete_of_reporter(reporter)
+        await tx.outbox.drop_of_reporter(reporter)
         await tx.subscribers.remove_of(reporter)
         unlinked = await tx.reports.unlink_reporter(reporter)
         await tx.reporters.delete(reporter)

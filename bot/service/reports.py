@@ -32,7 +32,7 @@ class Receipt:
     cases: tuple[CaseTouch, ...] = ()
     """The cases the report joined, for the moderators' cards."""
     answered: bool = False
-    """For a duplicate: its receipt already reached the citizen, so nothing more needs saying."""
+    """For a duplicate: its receipt reached the citizen or is queued, so nothing more needs saying."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ async def submit_report(
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
-            return Receipt(existing, duplicate=True, answered=await tx.reports.was_answered(existing.id))
+            answered = await tx.reports.was_answered(existing.id) or await tx.outbox.holds(existing.id)
+            return Receipt(existing, duplicate=True, answered=answered)
         if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
             raise RateLimited(hourly_limit)
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
@@ -88,12 +89,6 @@ async def submit_report(
             if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
                 known.append((target.account, count))
     return Receipt(report, False, placement, cluster, template, tuple(known), cases)
-
-
-async def receipt_delivered(store: Store, report_id: int, now: int) -> None:
-    """Telegram accepted the receipt: a later re-delivery of the same message needs no answer."""
-    async with store.transaction() as tx:
-        await tx.reports.receipt_sent(report_id, now)
 
 
 async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:
@@ -129,11 +124,11 @@ async def _cluster_for(tx: Tx, placement: Placement | None, text: str | None, no
 
 async def reports_of(store: Store, reporter: str) -> list[Report]:
     """The reporter's own latest reports, newest first."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         return await tx.reports.of_reporter(reporter, STATUS_PAGE)
 
 
 async def report_of(store: Store, reporter: str, report_id: int) -> Report | None:
     """One of the reporter's own reports; None for anyone else's."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         return await tx.reports.one_of_reporter(reporter, report_id)

@@ -29,7 +29,7 @@ async def require_moderator(store: Store, actor: Moderator) -> None:
 
 
 async def role_of(store: Store, user_id: int) -> Role | None:
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         return await tx.roles.of(user_id)
 
 

@@ -19,6 +19,7 @@ from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
 from bot.store.follow_ups import FollowUps
 from bot.store.meta import Meta
+from bot.store.outbox import ReceiptOutbox
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
@@ -42,6 +43,7 @@ class Tx:
         self.follow_ups = FollowUps(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)
+        self.outbox = ReceiptOutbox(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)
@@ -68,6 +70,12 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self.db.transaction() as conn:
+            yield Tx(conn)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Tx]:
+        """A read-only transaction: it does not wait while another process (or a full disk) blocks writes."""
+        async with self.db.transaction(write=False) as conn:
             yield Tx(conn)
 
     async def close(self) -> None:

@@ -9,7 +9,7 @@ from bot.core.accounts import Account, Platform
 from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason
 from bot.core.flags import AccountReport
 from bot.core.reports import ReportStatus
-from bot.store.db import Connection
+from bot.store.db import Connection, placeholders
 
 
 @dataclass(frozen=True)
@@ -204,10 +204,9 @@ class Cases:
         found: dict[str, set[int]] = {r: set() for r in reporters}
         if not reporters:
             return found
-        placeholders = ", ".join("?" for _ in reporters)
         rows = await self._conn.fetch_all(
             "SELECT DISTINCT r.reporter, t.account_id FROM reports r JOIN report_targets t ON t.report_id = r.id "
-            f"WHERE r.reporter IN ({placeholders}) AND r.created_at < ? AND t.account_id IS NOT NULL "
+            f"WHERE r.reporter IN ({placeholders(reporters)}) AND r.created_at < ? AND t.account_id IS NOT NULL "
             "AND t.account_id <> ?",
             (*reporters, before, except_account),
         )

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence, Sized
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.errors import MigrationError
+from bot.errors import MigrationError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any]
+
+_UNAVAILABLE = re.compile(r"database is locked|database or disk is full|disk I/O error|attempt to write a readonly")
+"""SQLite's words for a database that cannot take a write now (SQLITE_BUSY, _FULL, _IOERR, _READONLY)."""
+
+
+def placeholders(values: Sized) -> str:
+    """``?, ?, ?`` for an ``IN (…)`` list of these values."""
+    return ", ".join("?" * len(values))
 
 
 class Connection:
@@ -84,16 +93,26 @@ class Database:
         await self._conn.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """Run the block in one transaction: committed on success, rolled back on any error."""
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[Connection]:
+        """Run the block in one transaction: committed on success, rolled back on any error.
+
+        A write transaction takes the write lock at once (no deadlock upgrading later); a read
+        (``write=False``) does not wait for another process's writes.
+        """
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Connection(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield Connection(self._conn)
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                if _UNAVAILABLE.search(str(exc)):
+                    raise StorageUnavailable(str(exc)) from exc
                 raise
-            await self._conn.execute("COMMIT")
 
     async def migrate(self, migrations: Path) -> list[str]:
         """Apply the numbered ``*.sql`` files not yet recorded, each in its own transaction.

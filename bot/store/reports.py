@@ -9,7 +9,7 @@ from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
 from bot.store.accounts import Accounts
-from bot.store.db import Connection
+from bot.store.db import Connection, placeholders
 
 _TARGETS = (
     "SELECT t.report_id, t.platform, t.post_id, t.via, a.identity, a.handle, a.external_id, a.display_name "
@@ -102,14 +102,14 @@ class Reports:
         """These reports, newest first."""
         if not report_ids:
             return []
-        placeholders = ", ".join("?" for _ in report_ids)
         rows = await self._conn.fetch_all(
-            f"SELECT * FROM reports WHERE id IN ({placeholders}) ORDER BY created_at DESC, id DESC", report_ids
+            f"SELECT * FROM reports WHERE id IN ({placeholders(report_ids)}) ORDER BY created_at DESC, id DESC", report_ids
         )
         return await self._with_targets(rows)
 
-    async def receipt_sent(self, report_id: int, now: int) -> None:
-        await self._conn.execute("UPDATE reports SET receipt_sent_at = ? WHERE id = ?", (now, report_id))
+    async def receipt_sent(self, report_id: int, now: int, *, resent: bool) -> None:
+        await self._conn.execute("UPDATE reports SET receipt_sent_at = ?, receipt_resent = ? WHERE id = ?",
+                                 (now, int(resent), report_id))
 
     async def was_answered(self, report_id: int) -> bool:
         return await self._conn.fetch_value(
@@ -148,10 +148,9 @@ class Reports:
         if not rows:
             return []
         ids = [row["id"] for row in rows]
-        placeholders = ", ".join("?" for _ in ids)
         targets: dict[int, list[Target]] = {i: [] for i in ids}
         for t in await self._conn.fetch_all(
-            _TARGETS + f"WHERE t.report_id IN ({placeholders}) ORDER BY t.report_id, t.position", ids
+            _TARGETS + f"WHERE t.report_id IN ({placeholders(ids)}) ORDER BY t.report_id, t.position", ids
         ):
             platform = Platform(t["platform"])
             account = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.cases import Moderator, Role
-from bot.store.db import Connection
+from bot.store.db import Connection, placeholders
 
 
 class Roles:
@@ -36,8 +36,7 @@ class Roles:
     async def names(self, user_ids: list[int]) -> dict[int, str]:
         if not user_ids:
             return {}
-        placeholders = ", ".join("?" for _ in user_ids)
         rows = await self._conn.fetch_all(
-            f"SELECT user_id, name FROM roles WHERE user_id IN ({placeholders})", user_ids
+            f"SELECT user_id, name FROM roles WHERE user_id IN ({placeholders(user_ids)})", user_ids
         )
         return {row["user_id"]: row["name"] or "" for row in rows}

@@ -1,0 +1,160 @@
+"""Sending the queued receipts: one message per citizen per turn, at the flood limit's pace, retried until delivered.
+
+A report's handler only queues its receipt (committed with the report), so taking updates never
+waits for Telegram. Chats take turns, the longest-waiting first, with a few sends in flight; in a
+burst, the receipts that piled up for a citizen while others had their turn go out as one message.
+So 5,000 reports from 500 people need far fewer than 5,000 messages, and nobody waits for all of them.
+
+A send that fails is tried again later: after retry_after for a 429, after a doubling pause for a
+500, a timeout or a dropped connection. Only when the send may have reached Telegram (a timeout,
+a dropped connection, a kill mid-send) is the receipt flagged, as it may then arrive twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from telegram import Bot, ReplyParameters
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+from bot.handlers.deps import Deps
+from bot.handlers.flood import wait_seconds
+from bot.handlers.moderation_keyboards import follow_up_keyboard
+from bot.render.reports import fits_in_a_message, receipts_together
+from bot.service.receipts import (
+    due_chats,
+    receipts_postponed,
+    receipts_sent,
+    receipts_undeliverable,
+    release_interrupted,
+    take_turn,
+)
+from bot.store.outbox import QueuedReceipt
+
+log = logging.getLogger(__name__)
+
+SENDS_IN_FLIGHT = 4
+"""Enough to keep up with the flood limit over a slow link; few, so receipts wait (and combine) in the
+outbox rather than in the rate limiter's queue."""
+CHAT_PAUSE_SECONDS = 1.0
+"""Telegram asks bots not to send more than one message a second to one chat."""
+IDLE_CHECK_SECONDS = 1.0
+"""How often postponed receipts are looked at when nothing else wakes the sender."""
+
+
+class ReceiptSender:
+    """The one task that empties the outbox; lives in bot_data."""
+
+    KEY = "receipts"
+
+    def __init__(self, bot: Bot, deps: Deps) -> None:
+        self._bot = bot
+        self._deps = deps
+        self._store = deps.store
+        self._i18n = deps.i18n
+        self._wake = asyncio.Event()
+        self._sending: dict[int, asyncio.Task[None]] = {}
+        self._last_sent: dict[int, float] = {}
+        self._release_needed = True
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def of(cls, application: Application) -> ReceiptSender:
+        return application.bot_data[cls.KEY]
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="receipts")
+
+    def queued(self) -> None:
+        """A receipt was queued: look at the outbox now."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Let the sends in flight finish and be recorded; what waits stays queued for the next start."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self._start_sends()
+            except Exception:  # the database failed (locked, disk full): try again shortly, never stop sending
+                log.exception("cannot read the receipt outbox")
+            waiting = [asyncio.create_task(self._wake.wait()), *self._sending.values()]
+            await asyncio.wait(waiting, timeout=IDLE_CHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            waiting[0].cancel()
+        if self._sending:
+            await asyncio.wait(self._sending.values())
+
+    async def _start_sends(self) -> None:
+        if self._release_needed:
+            if released := await release_interrupted(self._store, list(self._sending)):
+                log.info("%d receipt(s) whose send was interrupted will be sent again", released)
+            self._release_needed = False
+        free = SENDS_IN_FLIGHT - len(self._sending)
+        if free <= 0:
+            return
+        now = time.monotonic()
+        resting = {chat for chat, at in self._last_sent.items() if now - at < CHAT_PAUSE_SECONDS}
+        self._last_sent = {chat: self._last_sent[chat] for chat in resting}
+        candidates = await due_chats(self._store, self._deps.clock(), free + len(self._sending) + len(resting))
+        for chat_id in [c for c in candidates if c not in self._sending and c not in resting][:free]:
+            task = asyncio.create_task(self._send_turn(chat_id), name="receipt")
+            self._sending[chat_id] = task
+            task.add_done_callback(lambda _, chat_id=chat_id: self._sent_turn(chat_id))
+
+    def _sent_turn(self, chat_id: int) -> None:
+        self._sending.pop(chat_id, None)
+        self._last_sent[chat_id] = time.monotonic()
+        self._wake.set()
+
+    async def _send_turn(self, chat_id: int) -> None:
+        try:
+            receipts = await take_turn(self._store, chat_id, self._deps.clock(), self._fits)
+            if receipts:
+                await self._send(chat_id, receipts)
+        except Exception:  # the database failed around the send: its receipts are released and tried again
+            log.exception("sending queued receipts failed")
+            self._release_needed = True
+
+    async def _send(self, chat_id: int, receipts: list[QueuedReceipt]) -> None:
+        t = self._i18n.get(receipts[-1].locale)
+        markup = follow_up_keyboard(t, [r.report_id for r in receipts if r.follow_up])
+        try:
+            await self._bot.send_message(
+                chat_id, receipts_together(t, [r.body for r in receipts]), reply_markup=markup,
+                reply_parameters=ReplyParameters(receipts[-1].message_id, allow_sending_without_reply=True),
+            )
+        except Forbidden:
+            log.info("%d receipt(s) not deliverable: the citizen blocked the bot", len(receipts))
+            await receipts_undeliverable(self._store, receipts)
+        except BadRequest as exc:
+            log.error("Telegram refused a receipt message (%s); it is dropped", exc.message)
+            await receipts_undeliverable(self._store, receipts)
+        except RetryAfter as exc:
+            await receipts_postponed(self._store, receipts, self._deps.clock(),
+                                     retry_after=int(wait_seconds(exc)) + 1, doubtful=False)
+        except NetworkError as exc:
+            pause = await receipts_postponed(self._store, receipts, self._deps.clock(), retry_after=None,
+                                             doubtful=_may_have_arrived(exc))
+            log.warning("sending a receipt failed (%s); trying again in %d s", exc.message, pause)
+        else:
+            await receipts_sent(self._store, receipts, self._deps.clock())
+
+    def _fits(self, bodies: list[str]) -> bool:
+        return fits_in_a_message(receipts_together(self._i18n.get(None), bodies))
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """A timeout or a dropped connection leaves the send's fate unknown; an error answer from the
+    Bot API (a 5xx) means it was not carried out."""
+    return isinstance(exc, TimedOut) or exc.message.startswith("httpx")
