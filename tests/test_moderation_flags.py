@@ -70,7 +70,7 @@ async def test_the_same_text_from_three_channels_within_a_day_is_flagged_as_coor
         for number, name in enumerate(["news_one", "news_two"], start=1):
             channel = telegram.channel(-1000000000100 - number, name.title(), username=name)
             telegram.forward(citizen, telegram.origin_channel(channel, 10 * number), text=text)
-        await telegram.wait_for_messages(citizen["id"], 2)
+            await telegram.wait_for_messages(citizen["id"], number)  # one receipt each, not two sent together
         card = await wait_for_card(telegram, db, 1)
         assert "Coordinated" not in seen(card)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.sandbox import FakeTelegram, Faults, say
+from bot.sandbox import FakeTelegram, Faults, SentMessage, press, say
 from tests.conftest import Database, running
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS
 
@@ -60,9 +60,13 @@ async def test_a_bot_api_unreachable_at_start_is_tried_again_then_reported_in_on
     assert warning.getMessage().startswith("cannot reach the Bot API (try 1 of 2:") and warning.exc_info is None
 
 
+def _receipted_reports_in(message: SentMessage) -> list[int]:
+    return [int(n) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", message.plain)]
+
+
 def _receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
     """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
-    return [int(n) for m in telegram.sent(chat_id) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", m.plain)]
+    return [n for m in telegram.sent(chat_id) for n in _receipted_reports_in(m)]
 
 
 async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_and_the_bot_keeps_running(
@@ -97,3 +101,24 @@ async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_
     assert cases and None not in cases
     cards = [m.message_id for m in telegram.sent(GROUP)]
     assert sorted(cards) == sorted(cases)  # one card per case: none lost, none doubled
+
+
+async def test_reports_sent_faster_than_the_bot_may_answer_share_one_receipt_with_a_button_each(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    citizen = telegram.user(121, language_code="en")
+    async with running(settings):
+        for n in range(12):
+            telegram.send_text(citizen, f"{CAMPAIGN} {n}")
+        await telegram.wait_until(lambda: len(_receipted_reports(telegram, citizen["id"])) == 12,
+                                  what="receipts for all 12 reports")
+        messages = telegram.sent(citizen["id"])
+        together = next(m for m in messages if len(_receipted_reports_in(m)) > 1)
+        numbers = _receipted_reports_in(together)
+        assert together.plain.startswith(f"📬 You sent {len(numbers)} reports in quick succession")
+        assert together.reply_to["text"] == f"{CAMPAIGN} {numbers[-1] - 1}"  # it answers the newest of them
+        assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers]
+        await press(telegram, citizen, together, f"follow:{numbers[0]}")
+        assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers[1:]]
+    assert sorted(_receipted_reports(telegram, citizen["id"])) == list(range(1, 13))
+    assert len(messages) < 12 and all(m.sent_at - p.sent_at >= 1 for p, m in zip(messages, messages[1:]))

@@ -13,8 +13,7 @@ from bot.handlers.receipts import ReceiptSender
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
 from bot.render import citizen, moderation, reports
-from bot.service.receipts import queue_receipt
-from bot.service.reports import report_of, reports_of, submit_report
+from bot.service.reports import Receipt, report_of, reports_of, submit_report
 from bot.service.roles import role_of
 from bot.store.outbox import QueuedReceipt
 
@@ -39,6 +38,11 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = Deps.of(context)
     message, user = update.effective_message, update.effective_user
     t = await deps.translator(user)
+
+    def answer(receipt: Receipt) -> QueuedReceipt:
+        return QueuedReceipt(receipt.report.id, message.chat_id, message.message_id, t.code,
+                             reports.receipt(t, receipt), follow_up=not receipt.duplicate)
+
     try:
         receipt = await submit_report(
             deps.store,
@@ -48,6 +52,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             dedupe_key=deps.pseudonyms.message(user.id, message.message_id),
             now=deps.clock(),
             hourly_limit=deps.settings.reports_per_hour,
+            answer=answer,
         )
     except RateLimited as exc:
         await message.reply_html(citizen.rate_limited(t, exc.limit))
@@ -57,9 +62,6 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
-    queued = QueuedReceipt(receipt.report.id, message.chat_id, message.message_id, t.code,
-                           reports.receipt(t, receipt), follow_up=not receipt.duplicate)
-    await queue_receipt(deps.store, queued, deps.clock())
     ReceiptSender.of(context.application).queued()
     await CardDesk.of(context.application).cases_changed(context.application, receipt.cases)
 

@@ -18,6 +18,9 @@ from bot.service.reporters import chosen_language
 from bot.store import Store
 
 
+REMEMBERED_LANGUAGES = 100_000
+
+
 def _unix_now() -> int:
     return int(time.time())
 
@@ -30,6 +33,8 @@ class Deps:
     pseudonyms: Pseudonymizer
     matcher: Matcher
     clock: Callable[[], int] = field(default=_unix_now)
+    _chosen_languages: dict[str, str | None] = field(default_factory=dict, repr=False)
+    """Pseudonym -> the language chosen with /language: read once, not on every update."""
 
     KEY = "deps"
 
@@ -58,5 +63,13 @@ class Deps:
         """The user's chosen language, else their Telegram language, else the default."""
         if user is None:
             return self.i18n.get(None)
-        chosen = await chosen_language(self.store, self.reporter(user))
-        return self.i18n.get(chosen or locale_from_telegram(user.language_code))
+        reporter = self.reporter(user)
+        if reporter not in self._chosen_languages:
+            if len(self._chosen_languages) >= REMEMBERED_LANGUAGES:
+                self._chosen_languages.clear()
+            self._chosen_languages[reporter] = await chosen_language(self.store, reporter)
+        return self.i18n.get(self._chosen_languages[reporter] or locale_from_telegram(user.language_code))
+
+    def language_changed(self, reporter: str) -> None:
+        """The reporter chose a language, or was forgotten: read it from the database next time."""
+        self._chosen_languages.pop(reporter, None)

@@ -103,11 +103,14 @@ class ReceiptSender:
         free = SENDS_IN_FLIGHT - len(self._sending)
         if free <= 0:
             return
+        self._last_sent = {chat: at for chat, at in self._last_sent.items()
+                           if time.monotonic() - at < CHAT_PAUSE_SECONDS}
+        candidates = await due_chats(self._store, self._deps.clock(), free + len(self._sending) + len(self._last_sent))
+        # Looked at after the query: a send that ended meanwhile has just put its chat to rest.
         now = time.monotonic()
-        resting = {chat for chat, at in self._last_sent.items() if now - at < CHAT_PAUSE_SECONDS}
-        self._last_sent = {chat: self._last_sent[chat] for chat in resting}
-        candidates = await due_chats(self._store, self._deps.clock(), free + len(self._sending) + len(resting))
-        for chat_id in [c for c in candidates if c not in self._sending and c not in resting][:free]:
+        ready = [c for c in candidates
+                 if c not in self._sending and now - self._last_sent.get(c, -CHAT_PAUSE_SECONDS) >= CHAT_PAUSE_SECONDS]
+        for chat_id in ready[:free]:
             task = asyncio.create_task(self._send_turn(chat_id), name="receipt")
             self._sending[chat_id] = task
             task.add_done_callback(lambda _, chat_id=chat_id: self._sent_turn(chat_id))

@@ -41,6 +41,7 @@ async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE)
     reporter = deps.reporter(user)
     unchanged = await chosen_language(deps.store, reporter) == code
     await choose_language(deps.store, reporter, code, deps.clock())
+    deps.language_changed(reporter)
     t = deps.i18n.get(code)
     await query.answer(citizen.language_set(t))
     if unchanged:
@@ -71,6 +72,7 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await _replace(query, citizen.forget_cancelled(t))
         return
     forgotten = await forget_reporter(deps.store, deps.reporter(user))
+    deps.language_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
     await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked))
 

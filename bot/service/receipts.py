@@ -1,4 +1,5 @@
-"""Use cases of the receipt outbox: queue a receipt with its report, take a chat's turn, record the outcome."""
+"""Use cases of the receipt outbox (receipts are queued with their report, by submit_report): take a chat's
+turn, record the outcome."""
 
 from __future__ import annotations
 
@@ -10,11 +11,6 @@ from bot.store.outbox import QueuedReceipt
 RECEIPTS_PER_MESSAGE = 10
 """At most this many receipts go out together, so the message stays readable and its buttons few."""
 MAX_RETRY_SECONDS = 300
-
-
-async def queue_receipt(store: Store, receipt: QueuedReceipt, now: int) -> None:
-    async with store.transaction() as tx:
-        await tx.outbox.add(receipt, now)
 
 
 async def release_interrupted(store: Store, sending_chats: list[int]) -> int:
@@ -44,11 +40,10 @@ async def take_turn(store: Store, chat_id: int, now: int, fits: Callable[[list[s
 
 async def receipts_sent(store: Store, receipts: list[QueuedReceipt], now: int) -> None:
     """Telegram accepted them: forget the chat id, and remember that the reports were answered."""
-    ids = [r.report_id for r in receipts]
     async with store.transaction() as tx:
-        await tx.outbox.remove(ids)
-        for receipt in receipts:
-            await tx.reports.receipt_sent(receipt.report_id, now, resent=receipt.doubtful)
+        await tx.outbox.remove([r.report_id for r in receipts])
+        for resent in {r.doubtful for r in receipts}:
+            await tx.reports.receipts_sent([r.report_id for r in receipts if r.doubtful == resent], now, resent=resent)
 
 
 async def receipts_undeliverable(store: Store, receipts: list[QueuedReceipt]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.accounts import Account
@@ -15,6 +17,7 @@ from bot.core.submission import Submission
 from bot.core.templates import Template
 from bot.errors import RateLimited
 from bot.store import Store, Tx
+from bot.store.outbox import QueuedReceipt
 
 STATUS_PAGE = 10
 
@@ -32,7 +35,7 @@ class Receipt:
     cases: tuple[CaseTouch, ...] = ()
     """The cases the report joined, for the moderators' cards."""
     answered: bool = False
-    """For a duplicate: its receipt reached the citizen or is queued, so nothing more needs saying."""
+    """For a duplicate: its first receipt reached the citizen or is queued, so nothing more was queued."""
 
 
 @dataclass(frozen=True)
@@ -51,20 +54,26 @@ async def submit_report(
     dedupe_key: str,
     now: int,
     hourly_limit: int,
+    answer: Callable[[Receipt], QueuedReceipt],
 ) -> Receipt:
-    """Record a report unless it is a repeat or the reporter is over their hourly limit, and place it.
+    """Record a report unless it is a repeat or the reporter is over their hourly limit, place it, and
+    queue its receipt (``answer`` words it).
 
     The text is matched against templates, clusters and the negative bank;
     the report joins the template's cluster, the nearest cluster, or starts a
-    new one. Everything is committed before this returns, so a receipt is
-    only ever sent for a report that is stored.
+    new one. The report and its queued receipt are committed together, so a
+    receipt is only ever sent for a stored report, and no stored report lacks one.
+    A repeat is answered only if its first receipt is neither sent nor queued.
     """
     text = submission.campaign_text
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
-            answered = await tx.reports.was_answered(existing.id) or await tx.outbox.holds(existing.id)
-            return Receipt(existing, duplicate=True, answered=answered)
+            repeat = Receipt(existing, duplicate=True)
+            if await tx.reports.was_answered(existing.id) or await tx.outbox.holds(existing.id):
+                return dataclasses.replace(repeat, answered=True)
+            await tx.outbox.add(answer(repeat), now)
+            return repeat
         if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
             raise RateLimited(hourly_limit)
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
@@ -88,7 +97,9 @@ async def submit_report(
         for target in report.targets:
             if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
                 known.append((target.account, count))
-    return Receipt(report, False, placement, cluster, template, tuple(known), cases)
+        receipt = Receipt(report, False, placement, cluster, template, tuple(known), cases)
+        await tx.outbox.add(answer(receipt), now)
+    return receipt
 
 
 async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:

@@ -107,9 +107,11 @@ class Reports:
         )
         return await self._with_targets(rows)
 
-    async def receipt_sent(self, report_id: int, now: int, *, resent: bool) -> None:
-        await self._conn.execute("UPDATE reports SET receipt_sent_at = ?, receipt_resent = ? WHERE id = ?",
-                                 (now, int(resent), report_id))
+    async def receipts_sent(self, report_ids: list[int], now: int, *, resent: bool) -> None:
+        await self._conn.execute(
+            f"UPDATE reports SET receipt_sent_at = ?, receipt_resent = ? WHERE id IN ({placeholders(report_ids)})",
+            (now, int(resent), *report_ids),
+        )
 
     async def was_answered(self, report_id: int) -> bool:
         return await self._conn.fetch_value(
