@@ -122,3 +122,21 @@ async def test_reports_sent_faster_than_the_bot_may_answer_share_one_receipt_wit
         assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers[1:]]
     assert sorted(_receipted_reports(telegram, citizen["id"])) == list(range(1, 13))
     assert len(messages) < 12 and all(m.sent_at - p.sent_at >= 1 for p, m in zip(messages, messages[1:]))
+
+
+async def test_receipts_sent_together_never_exceed_telegrams_message_length(
+    telegram: FakeTelegram, settings
+) -> None:
+    citizen = telegram.user(122, language_code="en")
+    links = " ".join(f"https://x.com/bot_acct_{n:02d}" for n in range(12))
+    async with running(settings):
+        await say(telegram, citizen, links)  # from now on each receipt warns of 12 known accounts
+        for n in range(10):
+            telegram.send_text(citizen, f"{links} https://x.com/other_acct_{n}")
+        await telegram.wait_until(lambda: len(_receipted_reports(telegram, citizen["id"])) == 11,
+                                  what="receipts for all 11 reports")
+    messages = telegram.sent(citizen["id"])[1:]
+    assert telegram.refused() == []
+    assert max(len(m.plain) for m in messages) <= 4096
+    assert any(len(_receipted_reports_in(m)) > 1 for m in messages)
+    assert sum(len(m.plain) for m in messages) > 4096  # all ten would not have fitted in one

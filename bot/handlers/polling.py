@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.handlers.flood import wait_seconds
@@ -70,7 +70,7 @@ class ConfirmingPoller:
                 if self._on_fatal is not None:
                     self._on_fatal()
                 return
-            except (Conflict, NetworkError) as exc:
+            except TelegramError as exc:  # network errors, 5xx, a Conflict with another poller
                 failures += 1
                 pause = min(MAX_BACKOFF_SECONDS, 2.0 ** min(failures, 5))
                 log.warning("getting updates failed (%s: %s); trying again in %.0f s",

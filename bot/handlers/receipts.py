@@ -57,7 +57,6 @@ class ReceiptSender:
         self._bot = bot
         self._deps = deps
         self._store = deps.store
-        self._i18n = deps.i18n
         self._wake = asyncio.Event()
         self._sending: dict[int, asyncio.Task[None]] = {}
         self._last_sent: dict[int, float] = {}
@@ -132,11 +131,11 @@ class ReceiptSender:
             self._release_needed = True
 
     async def _send(self, chat_id: int, receipts: list[QueuedReceipt]) -> None:
-        t = self._i18n.get(receipts[-1].locale)
+        t = self._deps.i18n.get(receipts[-1].locale)
         markup = follow_up_keyboard(t, [r.report_id for r in receipts if r.follow_up])
         try:
             await self._bot.send_message(
-                chat_id, receipts_together(t, [r.body for r in receipts]), reply_markup=markup,
+                chat_id, self._message(receipts), reply_markup=markup,
                 reply_parameters=ReplyParameters(receipts[-1].message_id, allow_sending_without_reply=True),
             )
         except Forbidden:
@@ -155,8 +154,12 @@ class ReceiptSender:
         else:
             await receipts_sent(self._store, receipts, self._deps.clock())
 
-    def _fits(self, bodies: list[str]) -> bool:
-        return fits_in_a_message(receipts_together(self._i18n.get(None), bodies))
+    def _message(self, receipts: list[QueuedReceipt]) -> str:
+        """The receipts as one message, in the language of the newest (the citizen's language now)."""
+        return receipts_together(self._deps.i18n.get(receipts[-1].locale), [r.body for r in receipts])
+
+    def _fits(self, receipts: list[QueuedReceipt]) -> bool:
+        return fits_in_a_message(self._message(receipts))
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:

@@ -25,12 +25,13 @@ async def due_chats(store: Store, now: int, limit: int) -> list[int]:
         return await tx.outbox.due_chats(now, limit)
 
 
-async def take_turn(store: Store, chat_id: int, now: int, fits: Callable[[list[str]], bool]) -> list[QueuedReceipt]:
+async def take_turn(store: Store, chat_id: int, now: int,
+                    fits: Callable[[list[QueuedReceipt]], bool]) -> list[QueuedReceipt]:
     """The chat's waiting receipts that fit in one message, oldest first, marked as being sent."""
     async with store.transaction() as tx:
         waiting = await tx.outbox.of_chat(chat_id, now, RECEIPTS_PER_MESSAGE)
         count = len(waiting)
-        while count > 1 and not fits([r.body for r in waiting[:count]]):
+        while count > 1 and not fits(waiting[:count]):
             count -= 1
         taken = waiting[:count]
         if taken:
