@@ -19,7 +19,6 @@ take one lock, so a Matcher can be shared between threads.
 
 from __future__ import annotations
 
-import re
 import threading
 from array import array
 from collections import Counter
@@ -30,13 +29,11 @@ from itertools import chain
 
 from bot.core.lsh import MinHashIndex
 from bot.core.normalize import normalize
+from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes
 from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
 CLUSTER_CANDIDATES = 128
-COMMENTARY_TOKENS = 3
-"""Words outside quotation marks from which a message counts as commentary on what it quotes."""
-_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’")
 _MAX_COUNT = 65_535
 
 
@@ -165,8 +162,9 @@ class Matcher:
 
 def _own_words(text: str) -> str:
     """The normalised message, without what it quotes when it comments on a quotation."""
-    if _QUOTED.search(text):
-        commentary = normalize(_QUOTED.sub(" ", text))
+    own = outside_quotes(text)
+    if own is not None:
+        commentary = normalize(own)
         if len(commentary.split()) >= COMMENTARY_TOKENS:
             return commentary
     return normalize(text)
