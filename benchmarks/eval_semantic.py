@@ -13,6 +13,10 @@ translation is scored without its own language's template of that family, so onl
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
 
+With --verifier, a second test: logistic regression trained on tests/data/semantic_train/ (560 other
+paraphrases and same-topic negatives, none from the test set) over the pair (message, nearest template)
+must also accept the match; the sweep then crosses thresholds with the verifier's cut-off.
+
 Figures go to benchmarks/results/eval_semantic.json. The issue's floors: paraphrase recall ≥ 0.9 and
 translation recall ≥ 0.6 at precision ≥ 0.99.
 """
@@ -35,6 +39,8 @@ from bot.core.templates import readable  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
 
 THRESHOLDS = (0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96)
+VERIFIER_THRESHOLDS = (0.86, 0.88, 0.90)
+VERIFIER_CUTS = (0.5, 0.8, 0.9, 0.95)
 POSITIVE_CASES = ("paraphrase", "translation")
 
 
@@ -66,14 +72,15 @@ def predictions(similarity: np.ndarray, templates: list[dict], items: list[dict]
     return found
 
 
-def sweep(items: list[dict], found: list[tuple[str, float]]) -> list[dict]:
+def sweep(items: list[dict], found: list[tuple[str, float]], verified: np.ndarray | None = None,
+          cut: float | None = None, thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
     rows = []
-    for threshold in THRESHOLDS:
+    for threshold in thresholds:
         hits = {case: 0 for case in POSITIVE_CASES}
         totals = {case: sum(1 for i in items if i["case"] == case) for case in POSITIVE_CASES}
         false_positives = 0
-        for item, (family, score) in zip(items, found):
-            if score < threshold:
+        for index, (item, (family, score)) in enumerate(zip(items, found)):
+            if score < threshold or (verified is not None and verified[index] < cut):
                 continue
             if item["case"] in POSITIVE_CASES and family == item["family"]:
                 hits[item["case"]] += 1
@@ -81,12 +88,44 @@ def sweep(items: list[dict], found: list[tuple[str, float]]) -> list[dict]:
                 false_positives += 1
         true_positives = sum(hits.values())
         rows.append({
-            "threshold": threshold,
+            "threshold": threshold, **({} if cut is None else {"verifier_cut": cut}),
             **{f"{case}_recall": round(hits[case] / totals[case], 3) for case in POSITIVE_CASES},
             "false_positives": false_positives,
             "precision": round(true_positives / max(1, true_positives + false_positives), 3),
         })
     return rows
+
+
+def pair_features(vectors: np.ndarray, template_vectors: np.ndarray) -> np.ndarray:
+    """For each message and its nearest template: their product, their difference, the cosine, the message."""
+    similarity = vectors @ template_vectors.T
+    nearest = template_vectors[np.argmax(similarity, axis=1)]
+    return np.hstack([vectors * nearest, np.abs(vectors - nearest), similarity.max(axis=1, keepdims=True), vectors])
+
+
+def logistic_regression(features: np.ndarray, labels: np.ndarray, *, steps: int = 3000, rate: float = 0.3,
+                        l2: float = 1e-3):
+    """Plain batch gradient descent on standardised features; returns the probability function."""
+    mean, spread = features.mean(0), features.std(0) + 1e-6
+    z = (features - mean) / spread
+    weights, bias = np.zeros(z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ weights + bias)))
+        weights -= rate * (z.T @ (p - labels) / len(labels) + l2 * weights)
+        bias -= rate * float((p - labels).mean())
+    return lambda queries: 1 / (1 + np.exp(-(((queries - mean) / spread) @ weights + bias)))
+
+
+def verifier_sweep(encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict],
+                   found: list[tuple[str, float]]) -> list[dict]:
+    training = [json.loads(line) for path in sorted((ROOT / "tests/data/semantic_train").glob("*.jsonl"))
+                for line in path.open(encoding="utf-8")]
+    train_vectors = encoder.encode([own_words(item["text"]) for item in training])
+    labels = np.array([1.0 if item["case"] == "paraphrase" else 0.0 for item in training])
+    accepts = logistic_regression(pair_features(train_vectors, template_vectors), labels)
+    verified = accepts(pair_features(vectors, template_vectors))
+    return [row for cut in VERIFIER_CUTS
+            for row in sweep(items, found, verified, cut, thresholds=VERIFIER_THRESHOLDS)]
 
 
 def encode_times(encoder, texts: list[str]) -> dict:
@@ -103,6 +142,7 @@ def encode_times(encoder, texts: list[str]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoder", default=DEFAULT_ENCODER)
+    parser.add_argument("--verifier", action="store_true", help="also train and apply the pair verifier")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "eval_semantic.json")
     args = parser.parse_args()
     templates, items = load(ROOT)
@@ -118,6 +158,8 @@ def main() -> int:
         "encode": encode_times(encoder, texts),
         "sweep": sweep(items, found),
     }
+    if args.verifier:
+        result["verifier_sweep"] = verifier_sweep(encoder, template_vectors, vectors, items, found)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"encoder {result['encoder']}: {result['encode']['single_ms']} ms a message alone, "
@@ -127,6 +169,11 @@ def main() -> int:
     for row in result["sweep"]:
         print(f"{row['threshold']:9.2f}  {row['paraphrase_recall']:10.3f}  {row['translation_recall']:11.3f}"
               f"  {row['false_positives']:6d}  {row['precision']:9.3f}")
+    if args.verifier:
+        print("with the verifier:\nthreshold  cut-off  paraphrase  translation  false+  precision")
+        for row in result["verifier_sweep"]:
+            print(f"{row['threshold']:9.2f}  {row['verifier_cut']:7.2f}  {row['paraphrase_recall']:10.3f}"
+                  f"  {row['translation_recall']:11.3f}  {row['false_positives']:6d}  {row['precision']:9.3f}")
     return 0
 
 
