@@ -21,6 +21,7 @@ from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from bot.errors import StorageUnavailable
 from bot.handlers.deps import Deps
 from bot.handlers.flood import wait_seconds
 from bot.handlers.moderation_keyboards import follow_up_keyboard
@@ -88,8 +89,8 @@ class ReceiptSender:
             self._wake.clear()
             try:
                 await self._start_sends()
-            except Exception:  # the database failed (locked, disk full): try again shortly, never stop sending
-                log.exception("cannot read the receipt outbox")
+            except Exception as exc:  # e.g. the database is locked or the disk full: try again shortly
+                _log_failure("cannot read the receipt outbox", exc)
             waiting = [asyncio.create_task(self._wake.wait()), *self._sending.values()]
             await asyncio.wait(waiting, timeout=IDLE_CHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)
             waiting[0].cancel()
@@ -126,8 +127,8 @@ class ReceiptSender:
             receipts = await take_turn(self._store, chat_id, self._deps.clock(), self._fits)
             if receipts:
                 await self._send(chat_id, receipts)
-        except Exception:  # the database failed around the send: its receipts are released and tried again
-            log.exception("sending queued receipts failed")
+        except Exception as exc:  # the database failed around the send: its receipts are released and tried again
+            _log_failure("sending queued receipts failed", exc)
             self._release_needed = True
 
     async def _send(self, chat_id: int, receipts: list[QueuedReceipt]) -> None:
@@ -160,6 +161,11 @@ class ReceiptSender:
 
     def _fits(self, receipts: list[QueuedReceipt]) -> bool:
         return fits_in_a_message(self._message(receipts))
+
+
+def _log_failure(what: str, exc: Exception) -> None:
+    """One line when the database cannot be written (the cause is known), a traceback for anything else."""
+    log.error("%s: %s", what, exc, exc_info=not isinstance(exc, StorageUnavailable))
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:
