@@ -13,7 +13,7 @@ translation is scored without its own language's template of that family, so onl
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
 
-With --verifier, a second test: logistic regression trained on tests/data/semantic_train/ (560 other
+With --verifier, a second test: logistic regression trained on tests/data/semantic_train/ (1,260 other
 paraphrases and same-topic negatives, none from the test set) over the pair (message, nearest template)
 must also accept the match; the sweep then crosses thresholds with the verifier's cut-off.
 
