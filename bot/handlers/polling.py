@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.handlers.flood import wait_seconds
@@ -53,7 +53,7 @@ class ConfirmingPoller:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         if self._offset is not None and self._offset != self._confirmed:
-            with contextlib.suppress(NetworkError, RetryAfter):
+            with contextlib.suppress(TelegramError):  # not confirmed: Telegram sends them again, dedupe knows them
                 await self._application.bot.get_updates(offset=self._offset, timeout=0, limit=1)
 
     async def _run(self) -> None:

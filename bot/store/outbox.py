@@ -67,7 +67,8 @@ class ReceiptOutbox:
     async def postpone(self, report_ids: list[int], until: int, *, doubtful: bool) -> None:
         """The send failed: try again at ``until``; ``doubtful`` if it may have reached Telegram all the same."""
         await self._conn.execute(
-            "UPDATE receipt_outbox SET in_flight = 0, next_try_at = ?, doubtful = MAX(doubtful, ?) "
+            "UPDATE receipt_outbox SET in_flight = 0, next_try_at = ?, "
+            "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END "
             f"WHERE report_id IN ({placeholders(report_ids)})",
             (until, int(doubtful), *report_ids),
         )
