@@ -34,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.normalize import normalize  # noqa: E402
 from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes  # noqa: E402
 from bot.core.templates import readable  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
@@ -45,8 +46,9 @@ POSITIVE_CASES = ("paraphrase", "translation")
 
 
 def own_words(text: str) -> str:
+    """As the lexical tier decides it: words counted after normalisation (each Chinese character is one)."""
     own = outside_quotes(text)
-    return own if own is not None and len(own.split()) >= COMMENTARY_TOKENS else text
+    return own if own is not None and len(normalize(own).split()) >= COMMENTARY_TOKENS else text
 
 
 def load(root: Path) -> tuple[list[dict], list[dict]]:
