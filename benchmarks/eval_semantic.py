@@ -7,8 +7,9 @@
 The messages: tests/data/semantic_eval/*.jsonl (per language and template family, 5 paraphrases and
 2 translations; 5 hard negatives on the same topic: critics, sarcasm, negations, questions, news) and
 the hard negatives of tests/data/match_eval.jsonl (same topic, critics' quotes, short generic lines,
-unrelated). Each message is embedded in its own words (what it quotes is left out when it comments on
-a quotation, the lexical tier's rule) and given the family of its most similar starter template; a
+unrelated). Each message is embedded as bot.semantic.reading prepares it (what it quotes left out when
+it comments on a quotation, the lexical tier's rule; Kazakh Latin back in Cyrillic) and given the
+family of its most similar starter template; a
 translation is scored without its own language's template of that family, so only a template in
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
@@ -34,21 +35,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.normalize import normalize  # noqa: E402
-from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes  # noqa: E402
 from bot.core.templates import readable  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
+from bot.semantic.reading import text_to_encode  # noqa: E402
 
 THRESHOLDS = (0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96)
 VERIFIER_THRESHOLDS = (0.86, 0.88, 0.90)
 VERIFIER_CUTS = (0.5, 0.8, 0.9, 0.95)
 POSITIVE_CASES = ("paraphrase", "translation")
-
-
-def own_words(text: str) -> str:
-    """As the lexical tier decides it: words counted after normalisation (each Chinese character is one)."""
-    own = outside_quotes(text)
-    return own if own is not None and len(normalize(own).split()) >= COMMENTARY_TOKENS else text
 
 
 def load(root: Path) -> tuple[list[dict], list[dict]]:
@@ -122,7 +116,7 @@ def verifier_sweep(encoder, template_vectors: np.ndarray, vectors: np.ndarray, i
                    found: list[tuple[str, float]]) -> list[dict]:
     training = [json.loads(line) for path in sorted((ROOT / "tests/data/semantic_train").glob("*.jsonl"))
                 for line in path.open(encoding="utf-8")]
-    train_vectors = encoder.encode([own_words(item["text"]) for item in training])
+    train_vectors = encoder.encode([text_to_encode(item["text"]) for item in training])
     labels = np.array([1.0 if item["case"] == "paraphrase" else 0.0 for item in training])
     accepts = logistic_regression(pair_features(train_vectors, template_vectors), labels)
     verified = accepts(pair_features(vectors, template_vectors))
@@ -149,7 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     templates, items = load(ROOT)
     encoder = load_encoder(args.encoder)
-    texts = [own_words(item["text"]) for item in items]
+    texts = [text_to_encode(item["text"]) for item in items]
     vectors = encoder.encode(texts)
     template_vectors = encoder.encode([readable(t["text"]) for t in templates])
     found = predictions(vectors @ template_vectors.T, templates, items)
