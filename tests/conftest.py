@@ -17,7 +17,7 @@ from bot.app import running
 from bot.config import Settings, load_settings
 from bot.i18n import I18n, Translator
 from bot.resources import data_dir
-from bot.sandbox import FakeTelegram
+from bot.sandbox import FakeTelegram, SentMessage
 
 
 @pytest.fixture
@@ -91,3 +91,13 @@ def translations() -> Callable[[str], Translator]:
 def plain(markup: str) -> str:
     """What a person sees of one of our HTML strings: tags dropped, entities decoded."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def receipted_reports_in(message: SentMessage) -> list[int]:
+    """Report numbers an English receipt message announces (receipts sent together announce several)."""
+    return [int(n) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", message.plain)]
+
+
+def receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
+    """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
+    return [n for m in telegram.sent(chat_id) for n in receipted_reports_in(m)]

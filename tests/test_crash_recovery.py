@@ -15,7 +15,7 @@ import pytest
 from bot.handlers.receipts import SENDS_IN_FLIGHT
 from bot.sandbox import FakeTelegram
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
-from tests.test_reliability import _receipted_reports
+from tests.conftest import receipted_reports
 
 USERS = 50
 PER_USER = 20
@@ -71,14 +71,14 @@ async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_t
         await asyncio.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     await process.wait()
-    receipted_before_kill = {n for p in people for n in _receipted_reports(telegram, p["id"])}
+    receipted_before_kill = {n for p in people for n in receipted_reports(telegram, p["id"])}
     replies_before_kill = [(m.chat_id, m.reply_to["message_id"]) for m in telegram.sent()]
     stored_at_kill = _count(database, "SELECT COUNT(*) FROM reports")
     assert 0 < len(receipted_before_kill) <= stored_at_kill < USERS * PER_USER
 
     process = await _kuzet_run(telegram, database, started)
     await telegram.wait_until(
-        lambda: len({n for p in people for n in _receipted_reports(telegram, p["id"])}) == USERS * PER_USER,
+        lambda: len({n for p in people for n in receipted_reports(telegram, p["id"])}) == USERS * PER_USER,
         timeout=240, what="a receipt for each of the 1,000 reports")
     process.send_signal(signal.SIGTERM)
     assert await process.wait() == 0
@@ -91,7 +91,7 @@ async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_t
     assert receipted_before_kill <= set(reports)
     for chat_id, message_id in replies_before_kill:  # a receipt sent before the kill answers a stored report
         assert sent[chat_id, message_id] in reports.values()
-    announced = [n for p in people for n in _receipted_reports(telegram, p["id"])]
+    announced = [n for p in people for n in receipted_reports(telegram, p["id"])]
     doubled = {n for n in announced if announced.count(n) > 1}
     # only receipts in flight at the kill may come twice, and they are flagged
     assert doubled <= resent and len(resent) <= SENDS_IN_FLIGHT * RECEIPTS_PER_MESSAGE

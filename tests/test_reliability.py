@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 
-from bot.sandbox import FakeTelegram, Faults, SentMessage, press, say
-from tests.conftest import Database, running
+from bot.sandbox import FakeTelegram, Faults, press, say
+from tests.conftest import Database, receipted_reports, receipted_reports_in, running
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
@@ -60,15 +59,6 @@ async def test_a_bot_api_unreachable_at_start_is_tried_again_then_reported_in_on
     assert warning.getMessage().startswith("cannot reach the Bot API (try 1 of 2:") and warning.exc_info is None
 
 
-def _receipted_reports_in(message: SentMessage) -> list[int]:
-    return [int(n) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", message.plain)]
-
-
-def _receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
-    """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
-    return [n for m in telegram.sent(chat_id) for n in _receipted_reports_in(m)]
-
-
 async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_and_the_bot_keeps_running(
     telegram: FakeTelegram, make_settings, db: Database
 ) -> None:
@@ -81,7 +71,7 @@ async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_
             for n, citizen in enumerate(citizens):
                 line = CAMPAIGN if n % 2 else f"Citizen {n} saw post {round_}: district {n} roads are praised daily"
                 telegram.send_text(citizen, f"{line} {round_}")
-        await telegram.wait_until(lambda: all(len(_receipted_reports(telegram, c["id"])) >= 3 for c in citizens),
+        await telegram.wait_until(lambda: all(len(receipted_reports(telegram, c["id"])) >= 3 for c in citizens),
                                 timeout=120, what="a receipt for every report")
         telegram.faults.rate = 0.0
         await telegram.wait_until_idle(timeout=30)
@@ -91,7 +81,7 @@ async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_
 
     reports_of_chat = {}
     for citizen in citizens:
-        reporter_reports = _receipted_reports(telegram, citizen["id"])
+        reporter_reports = receipted_reports(telegram, citizen["id"])
         assert len(reporter_reports) == len(set(reporter_reports)) == 3, reporter_reports
         reports_of_chat[citizen["id"]] = reporter_reports
     assert sorted(n for ids in reports_of_chat.values() for n in ids) == list(range(1, 25))
@@ -110,17 +100,17 @@ async def test_reports_sent_faster_than_the_bot_may_answer_share_one_receipt_wit
     async with running(settings):
         for n in range(12):
             telegram.send_text(citizen, f"{CAMPAIGN} {n}")
-        await telegram.wait_until(lambda: len(_receipted_reports(telegram, citizen["id"])) == 12,
+        await telegram.wait_until(lambda: len(receipted_reports(telegram, citizen["id"])) == 12,
                                   what="receipts for all 12 reports")
         messages = telegram.sent(citizen["id"])
-        together = next(m for m in messages if len(_receipted_reports_in(m)) > 1)
-        numbers = _receipted_reports_in(together)
+        together = next(m for m in messages if len(receipted_reports_in(m)) > 1)
+        numbers = receipted_reports_in(together)
         assert together.plain.startswith(f"📬 You sent {len(numbers)} reports in quick succession")
         assert together.reply_to["text"] == f"{CAMPAIGN} {numbers[-1] - 1}"  # it answers the newest of them
         assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers]
         await press(telegram, citizen, together, f"follow:{numbers[0]}")
         assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers[1:]]
-    assert sorted(_receipted_reports(telegram, citizen["id"])) == list(range(1, 13))
+    assert sorted(receipted_reports(telegram, citizen["id"])) == list(range(1, 13))
     assert len(messages) < 12 and all(m.sent_at - p.sent_at >= 1 for p, m in zip(messages, messages[1:]))
 
 
@@ -133,10 +123,10 @@ async def test_receipts_sent_together_never_exceed_telegrams_message_length(
         await say(telegram, citizen, links)  # from now on each receipt warns of 12 known accounts
         for n in range(10):
             telegram.send_text(citizen, f"{links} https://x.com/other_acct_{n}")
-        await telegram.wait_until(lambda: len(_receipted_reports(telegram, citizen["id"])) == 11,
+        await telegram.wait_until(lambda: len(receipted_reports(telegram, citizen["id"])) == 11,
                                   what="receipts for all 11 reports")
     messages = telegram.sent(citizen["id"])[1:]
     assert telegram.refused() == []
     assert max(len(m.plain) for m in messages) <= 4096
-    assert any(len(_receipted_reports_in(m)) > 1 for m in messages)
+    assert any(len(receipted_reports_in(m)) > 1 for m in messages)
     assert sum(len(m.plain) for m in messages) > 4096  # all ten would not have fitted in one

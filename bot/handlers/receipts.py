@@ -57,7 +57,6 @@ class ReceiptSender:
     def __init__(self, bot: Bot, deps: Deps) -> None:
         self._bot = bot
         self._deps = deps
-        self._store = deps.store
         self._wake = asyncio.Event()
         self._sending: dict[int, asyncio.Task[None]] = {}
         self._last_sent: dict[int, float] = {}
@@ -91,15 +90,14 @@ class ReceiptSender:
                 await self._start_sends()
             except Exception as exc:  # e.g. the database is locked or the disk full: try again shortly
                 _log_failure("cannot read the receipt outbox", exc)
-            waiting = [asyncio.create_task(self._wake.wait()), *self._sending.values()]
-            await asyncio.wait(waiting, timeout=IDLE_CHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-            waiting[0].cancel()
+            with contextlib.suppress(TimeoutError):  # a queued receipt or an ended send sets _wake
+                await asyncio.wait_for(self._wake.wait(), IDLE_CHECK_SECONDS)
         if self._sending:
             await asyncio.wait(self._sending.values())
 
     async def _start_sends(self) -> None:
         if self._release_needed:
-            if released := await release_interrupted(self._store, list(self._sending)):
+            if released := await release_interrupted(self._deps.store, list(self._sending)):
                 log.info("%d receipt(s) whose send was interrupted will be sent again", released)
             self._release_needed = False
         free = SENDS_IN_FLIGHT - len(self._sending)
@@ -107,7 +105,7 @@ class ReceiptSender:
             return
         self._last_sent = {chat: at for chat, at in self._last_sent.items()
                            if time.monotonic() - at < CHAT_PAUSE_SECONDS}
-        candidates = await due_chats(self._store, self._deps.clock(), free + len(self._sending) + len(self._last_sent))
+        candidates = await due_chats(self._deps.store, self._deps.clock(), free + len(self._sending) + len(self._last_sent))
         # Looked at after the query: a send that ended meanwhile has just put its chat to rest.
         now = time.monotonic()
         ready = [c for c in candidates
@@ -124,7 +122,7 @@ class ReceiptSender:
 
     async def _send_turn(self, chat_id: int) -> None:
         try:
-            receipts = await take_turn(self._store, chat_id, self._deps.clock(), self._fits)
+            receipts = await take_turn(self._deps.store, chat_id, self._deps.clock(), self._fits)
             if receipts:
                 await self._send(chat_id, receipts)
         except Exception as exc:  # the database failed around the send: its receipts are released and tried again
@@ -141,19 +139,19 @@ class ReceiptSender:
             )
         except Forbidden:
             log.info("%d receipt(s) not deliverable: the citizen blocked the bot", len(receipts))
-            await receipts_undeliverable(self._store, receipts)
+            await receipts_undeliverable(self._deps.store, receipts)
         except BadRequest as exc:
             log.error("Telegram refused a receipt message (%s); it is dropped", exc.message)
-            await receipts_undeliverable(self._store, receipts)
+            await receipts_undeliverable(self._deps.store, receipts)
         except RetryAfter as exc:
-            await receipts_postponed(self._store, receipts, self._deps.clock(),
+            await receipts_postponed(self._deps.store, receipts, self._deps.clock(),
                                      retry_after=int(wait_seconds(exc)) + 1, doubtful=False)
         except NetworkError as exc:
-            pause = await receipts_postponed(self._store, receipts, self._deps.clock(), retry_after=None,
+            pause = await receipts_postponed(self._deps.store, receipts, self._deps.clock(), retry_after=None,
                                              doubtful=_may_have_arrived(exc))
             log.warning("sending a receipt failed (%s); trying again in %d s", exc.message, pause)
         else:
-            await receipts_sent(self._store, receipts, self._deps.clock())
+            await receipts_sent(self._deps.store, receipts, self._deps.clock())
 
     def _message(self, receipts: list[QueuedReceipt]) -> str:
         """The receipts as one message, in the language of the newest (the citizen's language now)."""

