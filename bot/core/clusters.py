@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.matcher import Match, MatchKind
+from bot.core.matcher import Match, MatchKind, Resemblance
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class Placement:
     score: float | None = None
     generic: bool = False
     """The text matched the negative bank: common words, no campaign."""
+    resemblance: Resemblance = Resemblance.EDITED
 
     @property
     def is_new(self) -> bool:
@@ -38,8 +39,8 @@ def place(matches: list[Match]) -> Placement:
         if kind is MatchKind.NEGATIVE:
             return Placement(generic=True, score=best.score)
         if kind is MatchKind.TEMPLATE:
-            return Placement(template_id=int(best.id), score=best.score)
-        return Placement(cluster_id=int(best.id), score=best.score)
+            return Placement(template_id=int(best.id), score=best.score, resemblance=best.resemblance)
+        return Placement(cluster_id=int(best.id), score=best.score, resemblance=best.resemblance)
     return Placement()
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.core.matcher import Matcher, MatchKind
+from bot.core.matcher import Match, Matcher, MatchKind
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,14 @@ class Evaluation:
     mistakes: list[tuple[Labelled, str | None]] = field(default_factory=list)
 
 
-def evaluate(matcher: Matcher, families: dict[str, str], items: Iterable[Labelled]) -> Evaluation:
-    """Score each item's best template match; ``families`` maps template id → family."""
+def evaluate(matches: Matcher | Callable[[Labelled], list[Match]], families: dict[str, str],
+             items: Iterable[Labelled]) -> Evaluation:
+    """Score each item's best template match; ``matches`` is a Matcher or finds an item's matches (for a
+    pipeline of stages); ``families`` maps template id → family."""
+    find = (lambda item: matches.match(item.text)) if isinstance(matches, Matcher) else matches
     result = Evaluation()
     for item in items:
-        best = next((m for m in matcher.match(item.text) if m.kind is MatchKind.TEMPLATE), None)
+        best = next((m for m in find(item) if m.kind is MatchKind.TEMPLATE), None)
         predicted = families[best.id] if best else None
         outcome = _outcome(item.family, predicted)
         for tally in (result.overall, result.by_case.setdefault(item.case, Tally()),

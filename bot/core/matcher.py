@@ -43,6 +43,17 @@ class MatchKind(StrEnum):
     NEGATIVE = "negative"
 
 
+class Resemblance(StrEnum):
+    """How a message resembles what it matched; receipts and cards say which."""
+
+    EDITED = "edited"
+    """The same text with small edits (the lexical stage)."""
+    REWORDED = "reworded"
+    """The same message in other words (the semantic stage, same language)."""
+    TRANSLATED = "translated"
+    """The same message in another language (the semantic stage)."""
+
+
 _KINDS = list(MatchKind)
 
 
@@ -53,6 +64,12 @@ class Match:
     score: float
     matched: str
     """The stored text (normalised; for a template, the variant) that matched."""
+    resemblance: Resemblance = Resemblance.EDITED
+
+    @property
+    def how(self) -> str:
+        """Which stage found it: "lexical" or "semantic"."""
+        return "lexical" if self.resemblance is Resemblance.EDITED else "semantic"
 
 
 class Matcher:
@@ -125,6 +142,12 @@ class Matcher:
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+    def text_of(self, id: str | int, kind: MatchKind | str) -> str | None:
+        """The (first) normalised text stored under this key."""
+        with self._lock:
+            indexes = self._by_key.get((MatchKind(kind), str(id)), [])
+            return self._texts[indexes[0]] if indexes else None
 
     def match(self, text: str, limit: int = 5) -> list[Match]:
         """Matches best first: templates and clusters above their thresholds, or the negative that vetoes them."""

@@ -6,7 +6,6 @@ from bot.core.kazakh_latin import to_cyrillic
 from bot.core.normalize import normalize
 from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes
 
-
 def text_to_encode(text: str) -> str:
     """Without what it quotes when it comments on a quotation (words counted after normalisation, as the
     lexical tier does: each Chinese character is one), and Kazakh Latin back in Cyrillic."""
@@ -14,3 +13,4 @@ def text_to_encode(text: str) -> str:
     if own is not None and len(normalize(own).split()) >= COMMENTARY_TOKENS:
         text = own
     return to_cyrillic(text)
+

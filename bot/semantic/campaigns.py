@@ -1,0 +1,50 @@
+"""Matching a message against known campaigns: the lexical stage, then the semantic stage for what it left.
+
+The semantic stage never overrides the lexical one: it runs only when the lexical stage found nothing
+(no template, no cluster, and no negative-bank text, which vetoes a match outright). Either stage's
+match is dropped when the message shows a sign of talking about the line it matched (bot.core.stance:
+irony, or naming the bots) that the line itself lacks. Encoding takes
+20-40 ms, so callers encode off the event loop, and only when ``needs_vector`` says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from bot.core.matcher import Match, Matcher, MatchKind
+from bot.core.stance import talks_about
+from bot.semantic.stage import SemanticStage
+
+
+class CampaignMatcher:
+    def __init__(self, lexical: Matcher, semantic: SemanticStage | None = None) -> None:
+        self.lexical = lexical
+        self.semantic = semantic
+
+    def needs_vector(self, text: str) -> bool:
+        """Whether matching this text would go to the semantic stage (then encode it first)."""
+        return self.semantic is not None and not self.lexical.match(text, limit=1)
+
+    def encode(self, texts: list[str]) -> np.ndarray | None:
+        return None if self.semantic is None else self.semantic.encode(texts)
+
+    def match(self, text: str, vector: np.ndarray | None = None, limit: int = 5) -> list[Match]:
+        found = self.lexical.match(text, limit)
+        if not found and self.semantic is not None and vector is not None:
+            found = [dataclasses.replace(m, matched=self.lexical.text_of(m.id, m.kind) or "")
+                     for m in self.semantic.match(text, vector, limit)]
+        return [m for m in found if m.kind is MatchKind.NEGATIVE or not talks_about(text, m.matched)]
+
+    def add(self, id: int, text: str, kind: MatchKind, *, vector: np.ndarray | None = None,
+            language: str | None = None) -> None:
+        """Know a text; with its vector, the semantic stage knows it too (templates and clusters only)."""
+        self.lexical.add(id, text, kind)
+        if self.semantic is not None and vector is not None and kind is not MatchKind.NEGATIVE:
+            self.semantic.add(int(id), kind, vector, language)
+
+    def remove(self, id: int, kind: MatchKind) -> None:
+        self.lexical.remove(id, kind)
+        if self.semantic is not None and kind is not MatchKind.NEGATIVE:
+            self.semantic.remove(int(id), kind)

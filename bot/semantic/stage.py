@@ -1,0 +1,100 @@
+"""The semantic stage: what the lexical stage left unmatched, compared by meaning with templates and clusters.
+
+A candidate must be near enough (cosine at least ``similarity``) and the verifier must agree that the
+message repeats its line rather than talks about it (probability at least ``verifier``). A message with a
+mark of irony is never matched (bot.semantic.reading). A match in another language than its message says
+so (Resemblance.TRANSLATED); the language of a text is guessed from its letters.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.language import guess_language
+from bot.core.matcher import Match, MatchKind, Resemblance
+from bot.semantic.encoders import Encoder, load_encoder
+from bot.semantic.index import ApproximateIndex, ExactIndex, VectorIndex
+from bot.semantic.reading import text_to_encode
+from bot.semantic.verifier import Verifier, verifier_for
+
+TEMPLATE_CANDIDATES = 3
+CLUSTER_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class SemanticThresholds:
+    """Measured on the evaluation set with benchmarks/eval_semantic.py (see benchmarks/README.md)."""
+
+    similarity: float = 0.90
+    verifier: float = 0.90
+
+
+class SemanticStage:
+    def __init__(self, encoder: Encoder, verifier: Verifier, thresholds: SemanticThresholds | None = None) -> None:
+        self.encoder = encoder
+        self.verifier = verifier
+        self.thresholds = thresholds or SemanticThresholds()
+        self._indexes: dict[MatchKind, VectorIndex] = {
+            MatchKind.TEMPLATE: ExactIndex(encoder.dim), MatchKind.CLUSTER: ApproximateIndex(encoder.dim),
+        }
+        self._languages: dict[tuple[MatchKind, int], str | None] = {}
+        self._lock = threading.RLock()
+        self._encoding = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of messages as the encoder should read them (one encoder call at a time)."""
+        with self._encoding:
+            return self.encoder.encode([text_to_encode(text) for text in texts])
+
+    def add(self, key: int, kind: MatchKind, vector: np.ndarray, language: str | None) -> None:
+        with self._lock:
+            self._indexes[kind].add(key, vector)
+            self._languages[(kind, key)] = language
+
+    def remove(self, key: int, kind: MatchKind) -> None:
+        with self._lock:
+            self._indexes[kind].remove(key)
+            self._languages.pop((kind, key), None)
+
+    def size(self, kind: MatchKind) -> int:
+        return len(self._indexes[kind])
+
+    def match(self, text: str, vector: np.ndarray, limit: int = 5) -> list[Match]:
+        """Templates and clusters that say what the message says, best first."""
+        limits = self.thresholds
+        with self._lock:
+            candidates = [
+                (kind, key, score)
+                for kind, count in ((MatchKind.TEMPLATE, TEMPLATE_CANDIDATES), (MatchKind.CLUSTER, CLUSTER_CANDIDATES))
+                for key, score in self._indexes[kind].nearest(vector, count)
+                if score >= limits.similarity
+            ]
+            if not candidates:
+                return []
+            stored = np.stack([self._indexes[kind].vector(key) for kind, key, _ in candidates])
+            agreed = self.verifier.probability(np.broadcast_to(vector, stored.shape), stored)
+            language = guess_language(text)
+            found = [
+                Match(str(key), kind, round(score, 4), "", self._resemblance(language, self._languages.get((kind, key))))
+                for (kind, key, score), probability in zip(candidates, agreed)
+                if probability >= limits.verifier
+            ]
+        found.sort(key=lambda m: (-m.score, m.kind is not MatchKind.TEMPLATE, m.id))
+        return found[:limit]
+
+    @staticmethod
+    def _resemblance(message: str | None, stored: str | None) -> Resemblance:
+        if message and stored and message != stored:
+            return Resemblance.TRANSLATED
+        return Resemblance.REWORDED
+
+
+def open_stage(encoder_spec: str, verifier_cache: Path, thresholds: SemanticThresholds | None = None) -> SemanticStage:
+    """Load the encoder and its verifier (trained on first use for an encoder Kuzet ships none for)."""
+    encoder = load_encoder(encoder_spec)
+    return SemanticStage(encoder, verifier_for(encoder, verifier_cache), thresholds)
