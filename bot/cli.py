@@ -14,9 +14,8 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 from tqdm import tqdm
 
-from bot.app import serve
+from bot.app import semantic_stage, serve
 from bot.config import Settings, load_settings
-from bot.core.matcher import Matcher, MatchKind
 from bot.core.periods import last_complete_week, week_bounds
 from bot.errors import ConfigError, InvalidTemplate, MigrationError
 from bot.export import write_export
@@ -28,7 +27,7 @@ from bot.resources import data_dir
 from bot.scan import ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
 from bot.service.digest import build_digest
 from bot.service.export import verified_cases
-from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack
+from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
 from bot.store import Store
 
 EXIT_CONFIG = 2
@@ -47,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     scan_parser.add_argument("input", help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin")
     scan_parser.add_argument("--templates", type=Path, help="JSONL templates (id, text); default: the database's")
     scan_parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    scan_parser.add_argument("--threshold", type=float, help="template score from which a match counts (0 to 1)")
+    scan_parser.add_argument("--threshold", type=float, help="lexical template score from which a match counts (0 to 1)")
+    scan_parser.add_argument("--no-semantic", dest="semantic", action="store_false",
+                             help="lexical matching only: no reworded or translated lines, nothing to encode")
     templates = commands.add_parser("templates", help="import or export the template bank").add_subparsers(
         dest="action", required=True
     )
@@ -128,18 +129,20 @@ async def _scan(settings: Settings, args: argparse.Namespace) -> int:
         if not 0 < args.threshold <= 1:
             raise ConfigError("--threshold", f"must be above 0 and at most 1, got {args.threshold}")
         thresholds = dataclasses.replace(thresholds, template=args.threshold)
+    semantic = await semantic_stage(settings) if args.semantic else None
     if args.templates is not None:
-        matcher = Matcher(thresholds)
-        matcher.add_many((t.id, t.text, MatchKind.TEMPLATE) for t in read_templates(args.templates, _complain))
+        matcher = await records_matcher(read_templates(args.templates, _complain), thresholds, semantic)
     else:
         store = await _open_store(settings)
         try:
-            matcher = await build_matcher(store, thresholds)
+            matcher = await build_matcher(store, thresholds, semantic)
         finally:
             await store.close()
     messages = tqdm(read_messages(args.input, _complain), desc="scanning", unit=" msg", file=sys.stderr, disable=None)
+    encoding = tqdm(desc="encoding", unit=" msg", file=sys.stderr, disable=None if semantic else True, position=1)
     write = write_csv if args.format == "csv" else write_jsonl
-    write(scan(messages, matcher), sys.stdout)
+    with messages, encoding:
+        write(scan(messages, matcher, encoding.update), sys.stdout)
     return 0
 
 

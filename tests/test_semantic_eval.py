@@ -12,8 +12,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 from bot.core.evaluation import Evaluation, Labelled, evaluate, summary
 from bot.core.matcher import Matcher, MatchKind, Resemblance
 from bot.core.templates import readable
@@ -47,7 +45,7 @@ def starter_campaigns(semantic: SemanticStage | None, without_language: str | No
         semantic = SemanticStage(semantic.encoder, semantic.verifier, semantic.thresholds)
     matcher = CampaignMatcher(Matcher(), semantic)
     templates = shipped_data("starter_templates.jsonl")
-    vectors = semantic.encoder.encode([readable(t["text"]) for t in templates]) if semantic else [None] * len(templates)
+    vectors = semantic.encode([readable(t["text"]) for t in templates]) if semantic else [None] * len(templates)
     for number, (item, vector) in enumerate(zip(templates, vectors)):
         if item["lang"] != without_language:
             matcher.add(number, item["text"], MatchKind.TEMPLATE, vector=vector, language=item["lang"])

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.core.accounts import Account, Platform
 from bot.core.flags import Coordination, FlagRules, ReportSurge
+from bot.core.matcher import Resemblance
 
 
 class CaseKind(StrEnum):
@@ -116,6 +117,8 @@ class CaseView:
     coordination: Coordination | None = None
     surges: tuple[tuple[Account, ReportSurge], ...] = field(default=())
     prior_rejections: tuple[PriorRejection, ...] = field(default=())
+    resemblances: tuple[tuple[Resemblance, int], ...] = field(default=())
+    """How many reports matched as the same text with edits, in other words, in another language."""
 
     @property
     def possible_report_campaign(self) -> bool:

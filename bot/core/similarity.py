@@ -62,3 +62,18 @@ def required(stored_tokens: int, message_tokens: int, threshold: float, limits: 
     if min(stored_tokens, message_tokens) < limits.short_tokens:
         return max(threshold, limits.short_threshold)
     return threshold
+
+
+@dataclass(frozen=True)
+class SemanticThresholds:
+    """From which a semantic match counts (bot.semantic.stage), chosen by measurement.
+
+    ``benchmarks/eval_semantic.py --verifier`` sweeps both; on the extended evaluation set
+    (tests/test_semantic_eval.py) 0.90 and 0.90 give paraphrase recall 0.914, translation recall 0.886
+    and overall precision 0.991. Lower cosines let in same-topic opinions the verifier then has to catch.
+    """
+
+    similarity: float = 0.90
+    """Cosine between the message and a template or cluster."""
+    verifier: float = 0.90
+    """The verifier's probability that the message repeats the line rather than talks about it."""

@@ -11,9 +11,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.core.cases import Moderator
-from bot.core.matcher import Matcher
 from bot.i18n import I18n, Translator, locale_from_telegram
 from bot.pseudonyms import Pseudonymizer
+from bot.semantic.campaigns import CampaignMatcher
 from bot.service.reporters import chosen_language
 from bot.store import Store
 
@@ -31,7 +31,7 @@ class Deps:
     store: Store
     i18n: I18n
     pseudonyms: Pseudonymizer
-    matcher: Matcher
+    matcher: CampaignMatcher
     clock: Callable[[], int] = field(default=_unix_now)
     _chosen_languages: dict[str, str | None] = field(default_factory=dict, repr=False)
     """Pseudonym -> the language chosen with /language: read once, not on every update."""

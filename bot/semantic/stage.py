@@ -1,22 +1,22 @@
 """The semantic stage: what the lexical stage left unmatched, compared by meaning with templates and clusters.
 
 A candidate must be near enough (cosine at least ``similarity``) and the verifier must agree that the
-message repeats its line rather than talks about it (probability at least ``verifier``). A message with a
-mark of irony is never matched (bot.semantic.reading). A match in another language than its message says
+message repeats its line rather than talks about it (probability at least ``verifier``). A match in another language than its message says
 so (Resemblance.TRANSLATED); the language of a text is guessed from its letters.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bot.core.language import guess_language
 from bot.core.matcher import Match, MatchKind, Resemblance
+from bot.core.similarity import SemanticThresholds
 from bot.semantic.encoders import Encoder, load_encoder
 from bot.semantic.index import ApproximateIndex, ExactIndex, VectorIndex
 from bot.semantic.reading import text_to_encode
@@ -24,14 +24,6 @@ from bot.semantic.verifier import Verifier, verifier_for
 
 TEMPLATE_CANDIDATES = 3
 CLUSTER_CANDIDATES = 8
-
-
-@dataclass(frozen=True)
-class SemanticThresholds:
-    """Measured on the evaluation set with benchmarks/eval_semantic.py (see benchmarks/README.md)."""
-
-    similarity: float = 0.90
-    verifier: float = 0.90
 
 
 class SemanticStage:
@@ -42,7 +34,11 @@ class SemanticStage:
         self._indexes: dict[MatchKind, VectorIndex] = {
             MatchKind.TEMPLATE: ExactIndex(encoder.dim), MatchKind.CLUSTER: ApproximateIndex(encoder.dim),
         }
-        self._languages: dict[tuple[MatchKind, int], str | None] = {}
+        self._keys: dict[tuple[MatchKind, str], int] = {}
+        """Index keys are numbers; ids (a file's templates) may be any text."""
+        self._ids: dict[int, str] = {}
+        self._next_key = itertools.count()
+        self._languages: dict[int, str | None] = {}
         self._lock = threading.RLock()
         self._encoding = threading.Lock()
 
@@ -51,15 +47,21 @@ class SemanticStage:
         with self._encoding:
             return self.encoder.encode([text_to_encode(text) for text in texts])
 
-    def add(self, key: int, kind: MatchKind, vector: np.ndarray, language: str | None) -> None:
+    def add(self, id: str | int, kind: MatchKind, vector: np.ndarray, language: str | None) -> None:
         with self._lock:
+            key = self._keys.get((kind, str(id)))
+            if key is None:
+                key = self._keys[(kind, str(id))] = next(self._next_key)
+            self._ids[key] = str(id)
             self._indexes[kind].add(key, vector)
-            self._languages[(kind, key)] = language
+            self._languages[key] = language
 
-    def remove(self, key: int, kind: MatchKind) -> None:
+    def remove(self, id: str | int, kind: MatchKind) -> None:
         with self._lock:
-            self._indexes[kind].remove(key)
-            self._languages.pop((kind, key), None)
+            key = self._keys.pop((kind, str(id)), None)
+            if key is not None:
+                self._indexes[kind].remove(key)
+                del self._ids[key], self._languages[key]
 
     def size(self, kind: MatchKind) -> int:
         return len(self._indexes[kind])
@@ -80,7 +82,7 @@ class SemanticStage:
             agreed = self.verifier.probability(np.broadcast_to(vector, stored.shape), stored)
             language = guess_language(text)
             found = [
-                Match(str(key), kind, round(score, 4), "", self._resemblance(language, self._languages.get((kind, key))))
+                Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._languages[key]))
                 for (kind, key, score), probability in zip(candidates, agreed)
                 if probability >= limits.verifier
             ]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
-from bot.core.matcher import Matcher, MatchKind
+from bot.core.matcher import MatchKind
 from bot.core.submission import MIN_TEXT_WEIGHT
-from bot.core.templates import Template, variants
+from bot.core.templates import Template, readable, variants
 from bot.core.text import content_weight
 from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort
+from bot.semantic.campaigns import CampaignMatcher
+from bot.service.matching import keep_vector, vector_of
 from bot.service.roles import require
 from bot.store import Store
 from bot.store.drafts import TemplateDraft
@@ -27,14 +29,16 @@ def checked_text(text: str) -> str:
     return text
 
 
-async def add_template(store: Store, matcher: Matcher, actor: Moderator, text: str, now: int) -> Template:
+async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator, text: str, now: int) -> Template:
     text = checked_text(text)
+    vector = await vector_of(matcher, readable(text))
     async with store.transaction() as tx:
         await require(tx, actor)
         template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
                                           created_by=str(actor.user_id), now=now)
+        await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
         await tx.audit.record(actor.user_id, "template.add", now, subject=str(template.id), after={"text": text})
-    matcher.add(template.id, text, MatchKind.TEMPLATE)
+    matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     return template
 
 
@@ -45,7 +49,7 @@ async def list_templates(store: Store, actor: Moderator) -> list[Template]:
 
 
 async def set_template_enabled(
-    store: Store, matcher: Matcher, actor: Moderator, template_id: int, enabled: bool, now: int
+    store: Store, matcher: CampaignMatcher, actor: Moderator, template_id: int, enabled: bool, now: int
 ) -> bool:
     """Switch a template on or off; False if it already was."""
     async with store.transaction() as tx:
@@ -60,13 +64,14 @@ async def set_template_enabled(
                               subject=str(template_id), before={"enabled": template.enabled},
                               after={"enabled": enabled})
     if enabled:
-        matcher.add(template_id, template.text, MatchKind.TEMPLATE)
+        matcher.add(template_id, template.text, MatchKind.TEMPLATE, vector=await vector_of(matcher, readable(template.text)),
+                    language=template.language)
     else:
         matcher.remove(template_id, MatchKind.TEMPLATE)
     return True
 
 
-async def add_negative(store: Store, matcher: Matcher, actor: Moderator, text: str, now: int) -> int:
+async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator, text: str, now: int) -> int:
     """Add a text that must never count as a campaign on its own (a greeting, a common slogan)."""
     text = text.strip()
     if not text:
@@ -119,9 +124,12 @@ async def correct_draft(
 
 
 async def save_draft(
-    store: Store, matcher: Matcher, actor: Moderator, draft_id: int, now: int
+    store: Store, matcher: CampaignMatcher, actor: Moderator, draft_id: int, now: int
 ) -> tuple[int, Template]:
     """Turn the draft into a template; the case's cluster follows the template from now on. Returns the case id."""
+    async with store.reading() as tx:
+        before = await tx.drafts.get(draft_id)
+    vector = None if before is None else await vector_of(matcher, readable(before.text))
     async with store.transaction() as tx:
         await require(tx, actor)
         draft = await tx.drafts.get(draft_id)
@@ -131,13 +139,16 @@ async def save_draft(
         case = await tx.cases.get(draft.case_id)
         template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
                                           created_by=str(actor.user_id), now=now)
+        if before is None or before.text != draft.text:
+            vector = None  # corrected while it was encoded: encoded at the next start instead
+        await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
         await tx.drafts.mark_saved(draft.id, template.id)
         await tx.cases.set_template(draft.case_id, template.id)
         if case is not None and case.cluster_id is not None:
             await tx.clusters.set_template(case.cluster_id, template.id)
         await tx.audit.record(actor.user_id, "template.add", now, case_id=draft.case_id, subject=str(template.id),
                               after={"text": text, "draft": draft.id})
-    matcher.add(template.id, text, MatchKind.TEMPLATE)
+    matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     if case is not None and case.cluster_id is not None:
         matcher.remove(case.cluster_id, MatchKind.CLUSTER)
     return draft.case_id, template

@@ -94,6 +94,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy) -> CaseView:
         coordination=coordinated,
         surges=tuple(surges),
         prior_rejections=tuple(prior),
+        resemblances=totals.resemblances,
     )
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 
+import numpy as np
+
+from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
-from bot.core.templates import Template, variants
-from bot.store import Store
+from bot.core.templates import Template, readable, variants
+from bot.semantic.campaigns import CampaignMatcher
+from bot.semantic.stage import SemanticStage
+from bot.store import Store, Tx
+
+log = logging.getLogger(__name__)
+
+ENCODE_BATCH = 64
 
 STARTER_PACK = "starter_pack"
 STARTER_AUTHOR = "starter-pack"
@@ -51,19 +62,80 @@ async def load_starter_pack(store: Store, now: int) -> int:
     return len(templates) + len(negatives)
 
 
-async def build_matcher(store: Store, thresholds: Thresholds) -> Matcher:
-    """A matcher holding every enabled template, the negative bank and the free-standing clusters."""
-    async with store.transaction() as tx:
+async def build_matcher(store: Store, thresholds: Thresholds, semantic: SemanticStage | None = None) -> CampaignMatcher:
+    """A matcher holding every enabled template, the negative bank and the free-standing clusters.
+
+    With a semantic stage, templates and clusters come with their stored vectors; those not yet encoded
+    (the first start with this encoder) are encoded now, in batches off the event loop, and stored."""
+    async with store.reading() as tx:
         templates = await tx.templates.all(enabled_only=True)
         negatives = await tx.negatives.all()
         clusters = await tx.clusters.free_standing()
-    matcher = Matcher(thresholds)
-    matcher.add_many(
+    lexical = Matcher(thresholds)
+    lexical.add_many(
         [(t.id, t.text, MatchKind.TEMPLATE) for t in templates]
         + [(i, text, MatchKind.NEGATIVE) for i, text in negatives]
         + [(i, text, MatchKind.CLUSTER) for i, text in clusters]
     )
+    matcher = CampaignMatcher(lexical, semantic)
+    if semantic is not None:
+        for kind, items in ((MatchKind.TEMPLATE, [(t.id, encoded_text(t), t.language) for t in templates]),
+                            (MatchKind.CLUSTER, [(i, text, guess_language(text)) for i, text in clusters])):
+            vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _ in items])
+            for key, _, language in items:
+                semantic.add(key, kind, vectors[key], language)
     return matcher
+
+
+async def records_matcher(records: list[TemplateRecord], thresholds: Thresholds,
+                          semantic: SemanticStage | None = None) -> CampaignMatcher:
+    """A matcher of templates from a file (``kuzet scan --templates``), encoded now when semantic is on."""
+    matcher = CampaignMatcher(Matcher(thresholds), semantic)
+    vectors: list = [None] * len(records)
+    if semantic is not None:
+        texts = [readable(r.text) for r in records]
+        vectors = [v for start in range(0, len(texts), ENCODE_BATCH)
+                   for v in await asyncio.to_thread(semantic.encode, texts[start:start + ENCODE_BATCH])]
+    for record, vector in zip(records, vectors):
+        matcher.add(record.id, record.text, MatchKind.TEMPLATE, vector=vector,
+                    language=record.lang or guess_language(record.text))
+    return matcher
+
+
+def encoded_text(template: Template) -> str:
+    """What of a template the encoder reads: the template as a person reads it."""
+    return readable(template.text)
+
+
+async def _vectors(store: Store, semantic: SemanticStage, kind: MatchKind, items: list[tuple[int, str]]) -> dict[int, np.ndarray]:
+    """The stored vectors of these keys, encoding and storing those missing."""
+    name = semantic.encoder.name
+    async with store.reading() as tx:
+        stored = await tx.embeddings.of(kind.value, name)
+    missing = [(key, text) for key, text in items if key not in stored]
+    if missing:
+        log.info("encoding %d %ss for semantic matching (once)", len(missing), kind.value)
+    for start in range(0, len(missing), ENCODE_BATCH):
+        chunk = missing[start:start + ENCODE_BATCH]
+        vectors = await asyncio.to_thread(semantic.encode, [text for _, text in chunk])
+        async with store.transaction() as tx:
+            for (key, _), vector in zip(chunk, vectors):
+                await tx.embeddings.put(kind.value, key, name, vector)
+                stored[key] = vector
+    return stored
+
+
+async def vector_of(matcher: CampaignMatcher, text: str) -> np.ndarray | None:
+    """The text's vector, encoded off the event loop; None when semantic matching is off."""
+    if matcher.semantic is None:
+        return None
+    return (await asyncio.to_thread(matcher.encode, [text]))[0]
+
+
+async def keep_vector(tx: Tx, matcher: CampaignMatcher, kind: MatchKind, key: int, vector: np.ndarray | None) -> None:
+    """Store a template's or cluster's vector with the row it belongs to."""
+    if vector is not None and matcher.semantic is not None:
+        await tx.embeddings.put(kind.value, key, matcher.semantic.encoder.name, vector)
 
 
 async def import_templates(store: Store, records: Iterable[TemplateRecord], created_by: str, now: int) -> list[Template]:

@@ -10,12 +10,14 @@ from bot.core.accounts import Account
 from bot.core.cases import CaseKind
 from bot.core.clusters import ClusterSummary, Placement, place
 from bot.core.language import guess_language
-from bot.core.matcher import Matcher, MatchKind
+from bot.core.matcher import MatchKind
 from bot.core.periods import HOUR
 from bot.core.reports import Report
 from bot.core.submission import Submission
 from bot.core.templates import Template
 from bot.errors import RateLimited
+from bot.semantic.campaigns import CampaignMatcher
+from bot.service.matching import keep_vector, vector_of
 from bot.store import Store, Tx
 from bot.store.outbox import QueuedReceipt
 
@@ -47,7 +49,7 @@ class CaseTouch:
 
 async def submit_report(
     store: Store,
-    matcher: Matcher,
+    matcher: CampaignMatcher,
     submission: Submission,
     *,
     reporter: str,
@@ -64,8 +66,11 @@ async def submit_report(
     new one. The report and its queued receipt are committed together, so a
     receipt is only ever sent for a stored report, and no stored report lacks one.
     A repeat is answered only if its first receipt is neither sent nor queued.
+    A text the lexical stage leaves unmatched is encoded first, off the event loop and outside the
+    transaction, for the semantic stage.
     """
     text = submission.campaign_text
+    vector = await vector_of(matcher, text) if text is not None and matcher.needs_vector(text) else None
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
@@ -79,16 +84,20 @@ async def submit_report(
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
         # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
         # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.)
-        placement = None if text is None else place(matcher.match(text))
+        placement = None if text is None else place(matcher.match(text, vector))
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
         cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
+        language = guess_language(text or "")
         if new_cluster and text:
-            matcher.add(cluster_id, text, MatchKind.CLUSTER)
+            await keep_vector(tx, matcher, MatchKind.CLUSTER, cluster_id, vector)
+            matcher.add(cluster_id, text, MatchKind.CLUSTER, vector=vector, language=language)
         if placement is not None:
+            matched = not (placement.generic or placement.is_new)
             await tx.reports.place(
                 report.id, matched=placement.matched, cluster_id=cluster_id, template_id=placement.template_id,
-                score=placement.score, language=guess_language(text or ""),
+                score=placement.score, language=language,
+                resemblance=placement.resemblance.value if matched else None,
             )
         cases = await _join_cases(tx, report.id, cluster_id, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)

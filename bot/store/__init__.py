@@ -17,6 +17,7 @@ from bot.store.db import Connection, Database
 from bot.store.digest_facts import DigestFacts
 from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
+from bot.store.embeddings import Embeddings
 from bot.store.follow_ups import FollowUps
 from bot.store.meta import Meta
 from bot.store.outbox import ReceiptOutbox
@@ -40,6 +41,7 @@ class Tx:
         self.digest_facts = DigestFacts(conn)
         self.digests = Digests(conn)
         self.drafts = TemplateDrafts(conn)
+        self.embeddings = Embeddings(conn)
         self.follow_ups = FollowUps(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)

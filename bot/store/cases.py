@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.accounts import Account, Platform
 from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason
 from bot.core.flags import AccountReport
+from bot.core.matcher import Resemblance
 from bot.core.reports import ReportStatus
 from bot.store.db import Connection, placeholders
 
@@ -21,6 +22,7 @@ class CaseTotals:
     generic_reports: int
     languages: tuple[str, ...]
     platforms: tuple[Platform, ...]
+    resemblances: tuple[tuple[Resemblance, int], ...]
 
 
 def _case(row: sqlite3.Row) -> CaseRecord:
@@ -148,10 +150,17 @@ class Cases:
             "WHERE cr.case_id = ? ORDER BY t.platform",
             (case_id,),
         )
+        resemblances = await self._conn.fetch_all(
+            f"SELECT r.resemblance, COUNT(*) AS reports FROM reports r {_IN_CASE} AND r.resemblance IS NOT NULL "
+            "GROUP BY r.resemblance",
+            (case_id,),
+        )
         return CaseTotals(
             int(row["reports"]), int(row["reporters"]), int(row["first_at"] or 0), int(row["last_at"] or 0),
             int(row["generic"] or 0), tuple(r["language"] for r in languages),
             tuple(Platform(r["platform"]) for r in platforms),
+            tuple(sorted(((Resemblance(r["resemblance"]), int(r["reports"])) for r in resemblances),
+                         key=lambda item: list(Resemblance).index(item[0]))),
         )
 
     async def text(self, case_id: int) -> str | None:

@@ -80,13 +80,13 @@ class Reports:
 
     async def place(
         self, report_id: int, *, matched: str, cluster_id: int | None, template_id: int | None, score: float | None,
-        language: str | None,
+        language: str | None, resemblance: str | None,
     ) -> None:
         """Record how the text matched, which cluster and template the report joined, and its language."""
         await self._conn.execute(
-            "UPDATE reports SET matched = ?, cluster_id = ?, template_id = ?, match_score = ?, language = ? "
-            "WHERE id = ?",
-            (matched, cluster_id, template_id, score, language, report_id),
+            "UPDATE reports SET matched = ?, cluster_id = ?, template_id = ?, match_score = ?, language = ?, "
+            "resemblance = ? WHERE id = ?",
+            (matched, cluster_id, template_id, score, language, resemblance, report_id),
         )
 
     async def account_ids(self, report_id: int) -> list[int]:
