@@ -19,6 +19,7 @@ from bot.core.periods import DAY, HOUR
 from bot.core.similarity import SemanticThresholds, Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
+from bot.semantic.encoders import checked_spec
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 MIN_REPORTER_KEY_LENGTH = 32
@@ -230,8 +231,8 @@ def _reporter_key(raw: str) -> str | None:
 
 
 def _encoder(raw: str) -> str | None:
-    """``off`` switches semantic matching off; any other name is checked when the encoder loads."""
-    return None if raw.casefold() in ("off", "none", "") else raw
+    """``off`` switches semantic matching off."""
+    return None if raw.casefold() in ("off", "none", "") else checked_spec(raw)
 
 
 def _log_level(raw: str) -> str:

@@ -32,8 +32,8 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_the_core_imports_neither_telegram_nor_the_database() -> None:
-    for path in (BOT / "core").rglob("*.py"):
+def test_the_core_and_the_semantic_stage_import_neither_telegram_nor_the_database() -> None:
+    for path in [*(BOT / "core").rglob("*.py"), *(BOT / "semantic").rglob("*.py")]:
         assert not _imports(path) & {"telegram", "aiosqlite", "sqlite3", "httpx"}, path
 
 

@@ -49,6 +49,8 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
         ("REPORTER_KEY", "short"),
         ("REPORTS_PER_HOUR", "0"),
         ("LOG_LEVEL", "LOUD"),
+        ("SEMANTIC_THRESHOLD", "1.5"),
+        ("SEMANTIC_VERIFIER_THRESHOLD", "high"),
     ],
 )
 def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
@@ -70,6 +72,7 @@ def _kuzet(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comple
         ({}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "123:abc", "TIMEZONE": "Nowhere/Land"}, "TIMEZONE"),
         ({"BOT_TOKEN": "123:abc", "ADMIN_IDS": "me"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": "123:abc", "SEMANTIC_ENCODER": "word2vec"}, "SEMANTIC_ENCODER"),
     ],
 )
 def test_kuzet_run_with_bad_configuration_says_one_line_and_exits_2(

