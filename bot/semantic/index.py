@@ -2,7 +2,7 @@
 
 Templates number in the hundreds, so a matrix product over all of them is exact and takes microseconds.
 Clusters grow to hundreds of thousands; usearch keeps them as float16 in an HNSW graph (about 1 KB a
-cluster with the graph; under 2 ms a query at 100,000, measured in benchmarks/bench_match.py) and,
+cluster with the graph; 0.23 ms p99 a query at 100,000, measured by benchmarks/bench_semantic.py) and,
 unlike faiss's HNSW, can remove a key (a cluster that became a template).
 """
 
