@@ -79,7 +79,7 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
     )
     matcher = CampaignMatcher(lexical, semantic)
     if semantic is not None:
-        for kind, items in ((MatchKind.TEMPLATE, [(t.id, encoded_text(t), t.language) for t in templates]),
+        for kind, items in ((MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language) for t in templates]),
                             (MatchKind.CLUSTER, [(i, text, guess_language(text)) for i, text in clusters])):
             vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _ in items])
             for key, _, language in items:
@@ -102,11 +102,6 @@ async def records_matcher(records: list[TemplateRecord], thresholds: Thresholds,
     return matcher
 
 
-def encoded_text(template: Template) -> str:
-    """What of a template the encoder reads: the template as a person reads it."""
-    return readable(template.text)
-
-
 async def _vectors(store: Store, semantic: SemanticStage, kind: MatchKind, items: list[tuple[int, str]]) -> dict[int, np.ndarray]:
     """The stored vectors of these keys, encoding and storing those missing."""
     name = semantic.encoder.name
@@ -126,7 +121,8 @@ async def _vectors(store: Store, semantic: SemanticStage, kind: MatchKind, items
 
 
 async def vector_of(matcher: CampaignMatcher, text: str) -> np.ndarray | None:
-    """The text's vector, encoded off the event loop; None when semantic matching is off."""
+    """The text's vector, encoded off the event loop; None when semantic matching is off. (A template is
+    encoded as a person reads it: ``readable``.)"""
     if matcher.semantic is None:
         return None
     return (await asyncio.to_thread(matcher.encode, [text]))[0]
