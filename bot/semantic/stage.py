@@ -1,8 +1,9 @@
 """The semantic stage: what the lexical stage left unmatched, compared by meaning with templates and clusters.
 
 A candidate must be near enough (cosine at least ``similarity``) and the verifier must agree that the
-message repeats its line rather than talks about it (probability at least ``verifier``). A match in another language than its message says
-so (Resemblance.TRANSLATED); the language of a text is guessed from its letters.
+message repeats its line rather than talks about it (probability at least ``verifier``). A match in
+another language than its message says so (Resemblance.TRANSLATED); the language of a text is guessed
+from its letters.
 """
 
 from __future__ import annotations
