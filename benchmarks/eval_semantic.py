@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.templates import readable  # noqa: E402
+from bot.resources import shipped_data  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
 from bot.semantic.reading import text_to_encode  # noqa: E402
 from bot.semantic.verifier import verifier_for  # noqa: E402
@@ -49,7 +50,7 @@ POSITIVE_CASES = ("paraphrase", "translation")
 
 
 def load(root: Path) -> tuple[list[dict], list[dict]]:
-    templates = [json.loads(line) for line in (root / "bot/data/starter_templates.jsonl").open(encoding="utf-8")]
+    templates = shipped_data("starter_templates.jsonl")
     items = [json.loads(line) for path in sorted((root / "tests/data/semantic_eval").glob("*.jsonl"))
              for line in path.open(encoding="utf-8")]
     items += [row for row in map(json.loads, (root / "tests/data/match_eval.jsonl").open(encoding="utf-8"))

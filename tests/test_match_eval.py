@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.core.evaluation import Labelled, evaluate, summary
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
-from bot.service.matching import shipped_data
+from bot.resources import shipped_data
 
 EVAL_SET = Path(__file__).parent / "data" / "match_eval.jsonl"
 PRECISION_FLOOR = 0.99

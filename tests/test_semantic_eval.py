@@ -17,7 +17,7 @@ from bot.core.matcher import Matcher, MatchKind, Resemblance
 from bot.core.templates import readable
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage, open_stage
-from bot.service.matching import shipped_data
+from bot.resources import shipped_data
 from tests.test_match_eval import eval_items
 
 SEMANTIC_SET = Path(__file__).parent / "data" / "semantic_eval"

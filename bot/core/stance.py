@@ -12,6 +12,7 @@ itself accuses the other side's "electronic flies" and trolls.
 
 from __future__ import annotations
 
+from bot.core.matcher import Match, MatchKind
 from bot.core.normalize import normalize
 
 IRONY_MARKS = frozenset("😂🤣😅😆😹🙄🤡🙃😏🤦")
@@ -33,12 +34,16 @@ def signs(text: str) -> frozenset[str]:
     if any(char in IRONY_MARKS for char in text):
         found.add("irony")
     words = normalize(text).split()
+    joined = "".join(words)  # Chinese is normalised to one character a word
     if (not _MACHINERY_WORDS.isdisjoint(words) or any(w.startswith(_MACHINERY_STEMS) for w in words)
-            or any(word in "".join(words) for word in _MACHINERY_ZH)):
+            or any(word in joined for word in _MACHINERY_ZH)):
         found.add("machinery")
     return frozenset(found)
 
 
-def talks_about(message: str, matched: str) -> bool:
-    """Whether the message shows a sign of commentary that the line it matched does not."""
-    return not signs(message) <= signs(matched)
+def without_commentary(message: str, matches: list[Match]) -> list[Match]:
+    """The matches whose line shows every sign of commentary the message shows (a negative-bank match stays)."""
+    shown = signs(message)
+    if not shown:
+        return matches
+    return [m for m in matches if m.kind is MatchKind.NEGATIVE or shown <= signs(m.matched)]

@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from bot.core.matcher import Match, Matcher, MatchKind
-from bot.core.stance import talks_about
+from bot.core.stance import without_commentary
 from bot.semantic.stage import SemanticStage
 
 
@@ -35,7 +35,7 @@ class CampaignMatcher:
         if not found and self.semantic is not None and vector is not None:
             found = [dataclasses.replace(m, matched=self.lexical.text_of(m.id, m.kind) or "")
                      for m in self.semantic.match(text, vector, limit)]
-        return [m for m in found if m.kind is MatchKind.NEGATIVE or not talks_about(text, m.matched)]
+        return without_commentary(text, found)
 
     def add(self, id: int | str, text: str, kind: MatchKind, *, vector: np.ndarray | None = None,
             language: str | None = None) -> None:

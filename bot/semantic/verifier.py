@@ -13,7 +13,6 @@ and kept beside the database.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.templates import readable
+from bot.resources import shipped_data
 from bot.semantic.encoders import DEFAULT_ENCODER, Encoder, load_encoder
 from bot.semantic.reading import text_to_encode
 
@@ -73,17 +73,10 @@ def fit(features: np.ndarray, labels: np.ndarray, encoder: str) -> Verifier:
     return Verifier(encoder, mean, spread, weights, bias)
 
 
-def _shipped_lines(folder: str) -> list[dict]:
-    root = files("bot").joinpath("data", folder)
-    paths = sorted((p for p in root.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
-    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
 def train(encoder: Encoder) -> Verifier:
     """A verifier for this encoder, from the shipped training lines and starter templates."""
-    lines = _shipped_lines("semantic_train")
-    templates = [json.loads(line) for line in
-                 files("bot").joinpath("data", "starter_templates.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    lines = shipped_data("semantic_train")
+    templates = shipped_data("starter_templates.jsonl")
     vectors = encoder.encode([text_to_encode(line["text"]) for line in lines])
     template_vectors = encoder.encode([readable(t["text"]) for t in templates])
     nearest = template_vectors[np.argmax(vectors @ template_vectors.T, axis=1)]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources import files
 
 import numpy as np
 
@@ -15,6 +13,7 @@ from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
 from bot.core.templates import Template, readable, variants
+from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage
 from bot.store import Store, Tx
@@ -36,12 +35,6 @@ class TemplateRecord:
     lang: str | None = None
     label: str | None = None
     family: str | None = None
-
-
-def shipped_data(name: str) -> list[dict]:
-    """The JSON lines of a data file shipped in bot/data."""
-    text = files("bot").joinpath("data", name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 async def load_starter_pack(store: Store, now: int) -> int:
