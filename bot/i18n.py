@@ -33,6 +33,7 @@ COMMAND_LANGUAGE_CODES = {"en": "en", "ru": "ru", "kk": "kk", "ar": "ar", "zh_Ha
 FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 LEFT_TO_RIGHT_MARK = "\u200e"
+RIGHT_TO_LEFT_MARK = "\u200f"
 _COMMAND = re.compile(r"(?<![\w/<])/[a-z]+\b")
 
 
@@ -78,6 +79,19 @@ class Translator:
     def _directed(self, text: str) -> str:
         """In right-to-left text, keep each /command's slash on its left (else it shows as "help/")."""
         return _COMMAND.sub(LEFT_TO_RIGHT_MARK + r"\g<0>", text) if self.rtl else text
+
+    def quote(self, text: str) -> str:
+        """``text`` (already escaped) in this language's quotation marks: “…”, «…», 「…」."""
+        # TRANSLATORS: quotation marks around a quoted post or comment; keep {quote} and use your language's marks.
+        return self.gettext("“{quote}”").format(quote=text)
+
+    def lines(self, lines: Iterable[str]) -> str:
+        """Lines joined into one message. In a right-to-left language each line starts with a right-to-left
+        mark, so a line that begins with a Latin handle, a number or a label still reads from the right."""
+        if not self.rtl:
+            return "\n".join(lines)
+        return "\n".join(RIGHT_TO_LEFT_MARK + line if line and not line.startswith(RIGHT_TO_LEFT_MARK) else line
+                         for line in lines)
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)

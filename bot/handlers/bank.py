@@ -11,7 +11,7 @@ from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long, unless_unchanged
 from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing, refusing_press
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
-from bot.render import citizen, moderation, moderator_replies as replies
+from bot.render import admin, citizen, moderation, moderator_replies as replies
 from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
 
 
@@ -28,7 +28,7 @@ async def on_template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             template = await add_template(deps.store, deps.matcher, actor, text, now)
             await message.reply_html(replies.template_added(t, template))
         elif action == "list" and len(args) == 1:
-            await reply_long(message, moderation.templates(t, await list_templates(deps.store, actor)))
+            await reply_long(message, admin.templates(t, await list_templates(deps.store, actor)))
         elif action in ("disable", "enable") and len(args) == 2 and (number := number_arg(args[1])) is not None:
             enabled = action == "enable"
             changed = await set_template_enabled(deps.store, deps.matcher, actor, number, enabled, now)

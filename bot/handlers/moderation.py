@@ -41,7 +41,7 @@ from bot.handlers.moderation_keyboards import (
     queue_keyboard,
     reason_keyboard,
 )
-from bot.render import citizen, moderation, moderator_replies as replies
+from bot.render import admin, citizen, moderation, moderator_replies as replies
 from bot.service.bank import place_draft, start_draft
 from bot.service.cases import (
     case_details,
@@ -150,7 +150,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with refusing(update.effective_message, t):
         figures = await moderation_stats(deps.store, deps.actor(update.effective_user), deps.clock(),
                                          deps.settings.timezone)
-        await update.effective_message.reply_html(moderation.stats(t, figures))
+        await update.effective_message.reply_html(admin.stats(t, figures))
 
 
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long
 from bot.handlers.moderator_input import chat_translator, number_arg, only_number, refusing
-from bot.render import moderation, moderator_replies as replies
+from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
 
 DEFAULT_AUDIT_ENTRIES = 20
@@ -25,7 +25,7 @@ async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     target = _target(update, args[1:])
     async with refusing(message, t):
         if action == "list" and len(args) == 1:
-            await message.reply_html(moderation.team(t, await team(deps.store, actor)))
+            await message.reply_html(admin.team(t, await team(deps.store, actor)))
         elif action == "add" and target is not None:
             user_id, name = target
             added = await add_moderator(deps.store, actor, user_id, name or None, now)
@@ -59,7 +59,7 @@ async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with refusing(update.effective_message, t):
         entries = await latest_audit(deps.store, deps.actor(update.effective_user), count)
-        await reply_long(update.effective_message, moderation.audit(t, entries))
+        await reply_long(update.effective_message, admin.audit(t, entries))
 
 
 async def on_moderators_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -21,6 +21,7 @@ from bot.store.embeddings import Embeddings
 from bot.store.follow_ups import FollowUps
 from bot.store.meta import Meta
 from bot.store.outbox import ReceiptOutbox
+from bot.store.protected import ProtectedAccounts
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
@@ -46,6 +47,7 @@ class Tx:
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)
         self.outbox = ReceiptOutbox(conn)
+        self.protected = ProtectedAccounts(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)
