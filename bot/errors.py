@@ -114,3 +114,35 @@ class StorageUnavailable(KuzetError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"the database cannot be written ({reason})")
         self.reason = reason
+
+
+class NoEvidence(CaseError):
+    """An account is marked as a campaign account only with evidence: a verified campaign text it posted.
+
+    A protected account (the target of a report brigade) has none by definition.
+    """
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "no verified campaign text posted by this account")
+
+
+class NotAnAccountCase(CaseError):
+    """Protecting is for an account that was reported, not for a text."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "is not an account case")
+
+
+class UndoExpired(CaseError):
+    """The reject can no longer be undone by a moderator; an admin can still /reopen."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "the reject can no longer be undone")
+
+
+class ClaimedByOther(CaseError):
+    """Another moderator is working on the case."""
+
+    def __init__(self, case_id: int, name: str) -> None:
+        super().__init__(case_id, "claimed by another moderator")
+        self.name = name

@@ -102,6 +102,10 @@ class Translator:
         # The threshold makes babel pick exactly that unit instead of rounding to a larger one.
         return format_timedelta(timedelta(seconds=seconds), threshold=max(seconds // whole, 1), locale=self.locale)
 
+    def age(self, seconds: int) -> str:
+        """How long ago, roughly and briefly: "3 hr", "2 days" (babel rounds to the largest sensible unit)."""
+        return format_timedelta(timedelta(seconds=max(seconds, 1)), format="short", locale=self.locale)
+
     def list(self, items: Iterable[str]) -> str:
         """Items joined as this language joins a list: "A, B and C", "A، وB", "A、B和C"."""
         items = list(items)

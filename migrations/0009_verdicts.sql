@@ -14,3 +14,7 @@ CREATE TABLE protected_accounts (
 ALTER TABLE cases ADD COLUMN verdict TEXT;
 ALTER TABLE cases ADD COLUMN claimed_by BIGINT;
 ALTER TABLE cases ADD COLUMN claimed_at BIGINT;
+
+-- The moderator has a private chat with the bot (they sent it a command there), so lookups they ask for in the
+-- group (/queue, /case, 🔎 Details) can be answered privately instead of filling the group.
+ALTER TABLE roles ADD COLUMN private_chat SMALLINT NOT NULL DEFAULT 0;

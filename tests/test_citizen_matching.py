@@ -31,7 +31,7 @@ def _line(t, singular: str, plural: str, count: int, **values: str) -> str:
     return plain(t.ngettext(singular, plural, count).format(count=t.number(count), **values))
 
 
-async def test_a_report_matching_a_template_says_so_with_its_count(
+async def test_a_report_matching_a_template_names_the_campaign_in_the_readers_quotes(
     telegram: FakeTelegram, settings, translations, with_template: int, db
 ) -> None:
     ru, ar = telegram.user(401, language_code="ru"), telegram.user(402, language_code="ar")
@@ -39,10 +39,10 @@ async def test_a_report_matching_a_template_says_so_with_its_count(
         first = await _receipt(telegram, ru, "Согласен! " + CARES.replace("a", "а") + " 👍🇰🇿")
         second = await _receipt(telegram, ar, "THE PRESIDENT always thinks and cares about the people!!!")
     label = "\u2068Nurbots: the President cares\u2069"
-    singular = "🔁 Matches the known campaign “{label}”, reported {count} time so far."
-    plural = "🔁 Matches the known campaign “{label}”, reported {count} times so far."
-    assert _line(translations("ru"), singular, plural, 1, label=label) in first
-    assert _line(translations("ar"), singular, plural, 2, label=label) in second
+    for code, receipt in (("ru", first), ("ar", second)):
+        t = translations(code)
+        assert plain(t.gettext("🔁 Matches the known campaign {label}.").format(label=t.quote(label))) in receipt
+    assert "«" in first and "«" in second
     rows = db.rows("SELECT template_id, cluster_id, language FROM reports ORDER BY id")
     assert [r["template_id"] for r in rows] == [with_template, with_template]
     assert rows[0]["cluster_id"] == rows[1]["cluster_id"] is not None
@@ -58,8 +58,8 @@ async def test_similar_reports_from_different_people_form_a_cluster(
     assert plain(translations("kk").gettext(
         "🆕 Nobody has reported this text before: copies that come later will be grouped with it."
     )) in first
-    assert _line(translations("en"), "👥 Joins a group of {count} similar report.",
-                 "👥 Joins a group of {count} similar reports.", 2) in second
+    assert plain(translations("en").gettext("👥 Similar to earlier reports: moderators will review them together.")) \
+        in second
     assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
     assert db.value("SELECT COUNT(DISTINCT reporter) FROM reports") == 2
 
@@ -71,16 +71,6 @@ async def test_the_cluster_index_survives_a_restart(telegram: FakeTelegram, sett
     async with running(settings):
         await _receipt(telegram, b, "Foreign agents spread lies about our elections. Do not believe opposition channels!")
     assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
-
-
-async def test_an_account_reported_before_is_flagged_in_the_receipt(telegram: FakeTelegram, settings, translations) -> None:
-    a, b = telegram.user(407, language_code="ar"), telegram.user(408, language_code="ar")
-    async with running(settings):
-        await _receipt(telegram, a, "https://t.me/nurbot_kz")
-        second = await _receipt(telegram, b, "https://telegram.me/NurBot_KZ/55")
-    expected = _line(translations("ar"), "⚠️ {account} has been reported {count} time.",
-                     "⚠️ {account} has been reported {count} times.", 2, account="\u2068@NurBot_KZ\u2069")
-    assert expected in second
 
 
 async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(telegram: FakeTelegram, settings, translations, db) -> None:

@@ -29,7 +29,7 @@ async def _reply(telegram: FakeTelegram, user: dict, count: int = 1):
 
 def _assert_receipt(receipt, t, number: int) -> None:
     """The receipt's heading, in the translator's language, with the report number."""
-    heading = plain(t.gettext("✅ <b>Report #{number}</b> received.")).format(number=f"\u2068{number}\u2069")
+    heading = plain(t.gettext("📥 <b>Report #{number}</b> received.")).format(number=f"\u2068{number}\u2069")
     assert heading in receipt.plain
 
 
@@ -46,8 +46,8 @@ async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_u
     t = translations(language)
     _assert_receipt(receipt, t, 1)
     if language != "en":
-        assert t.gettext("✅ <b>Report #{number}</b> received.") != translations("en").gettext(
-            "✅ <b>Report #{number}</b> received."
+        assert t.gettext("📥 <b>Report #{number}</b> received.") != translations("en").gettext(
+            "📥 <b>Report #{number}</b> received."
         )
     assert "@nurnews_kz" in receipt.plain
     [report] = _reports(db)

@@ -32,5 +32,5 @@ def test_isolate_wraps_text_in_first_strong_isolate_and_pop() -> None:
 
 
 def test_the_left_to_right_mark_never_lands_inside_an_html_tag(translations) -> None:
-    text = translations("ar").gettext("✅ <b>Report #{number}</b> received.")
+    text = translations("ar").gettext("📥 <b>Report #{number}</b> received.")
     assert "</b>" in text and "<" + LEFT_TO_RIGHT_MARK not in text

@@ -39,8 +39,8 @@ async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_r
     [receipt] = await telegram.wait_for_messages(citizen["id"], timeout=60)
     stderr = await _stop(process)
 
-    heading = translations("kk").gettext("✅ <b>Report #{number}</b> received.")
-    assert heading != translations("en").gettext("✅ <b>Report #{number}</b> received.")
+    heading = translations("kk").gettext("📥 <b>Report #{number}</b> received.")
+    assert heading != translations("en").gettext("📥 <b>Report #{number}</b> received.")
     assert plain(heading).format(number="\u20681\u2069") in receipt.plain
     assert telegram.token not in stderr.decode()
 

@@ -55,7 +55,7 @@ async def test_a_new_case_gets_one_card_which_is_edited_as_reports_join(
     card = await wait_for_card(telegram, db, 1)
     assert seen(card).startswith("Case #1")
     assert CAMPAIGN in seen(card) and "Reports: 1 · reporters: 1" in seen(card)
-    assert [data for _, data in card.buttons] == ["case:v:1", "case:x:1", "case:t:1", "case:d:1"]
+    assert [data for _, data in card.buttons] == ["case:v:1", "case:x:1", "case:t:1", "case:d:1", "case:c:1"]
 
     await _report(telegram, 2, CAMPAIGN + "!!", "ru")
     await _report(telegram, 3, "We made a choice for the new Kazakhstan, our family gives four votes for Tokayev")
@@ -104,15 +104,25 @@ async def test_two_moderators_verify_a_case_with_buttons(
     assert db.value("SELECT status FROM reports WHERE id = 1") == "verified"
 
 
-async def test_a_moderator_can_withdraw_a_vote_while_the_case_is_open(
-    telegram: FakeTelegram, team, db: Database
+async def test_withdrawing_a_vote_is_its_own_button_and_a_second_verify_tap_keeps_the_vote(
+    telegram: FakeTelegram, team, db: Database, translations
 ) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
+    assert "case:w:1" not in [data for _, data in card.buttons]  # nothing to withdraw yet
     await press(telegram, team["alice"], card, "case:v:1")
-    assert await press(telegram, team["alice"], card, "case:v:1") == "Your vote is withdrawn."
+    card = card_of(telegram, db, 1)
+    assert "case:w:1" in [data for _, data in card.buttons]
+    assert await press(telegram, team["alice"], card, "case:v:1") == (
+        "You already voted to verify this case. To take it back, press ✋ Withdraw my vote.")
+    assert db.value("SELECT COUNT(*) FROM case_votes") == 1
+    assert await press(telegram, team["bob"], card, "case:w:1") == replies.vote_answer(
+        translations("ru"), VoteChange.NOT_VOTED, False, 1)
+    assert await press(telegram, team["alice"], card, "case:w:1") == "Your vote is withdrawn."
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
     assert "Votes to verify: 0 of 2" in seen(card_of(telegram, db, 1))
+    assert [r[0] for r in db.rows("SELECT action FROM audit_log WHERE case_id = 1 ORDER BY id")] == [
+        "vote.verify", "vote.withdraw"]
 
 
 async def test_a_strangers_press_and_crafted_payloads_change_nothing(
@@ -149,7 +159,8 @@ async def test_a_reject_with_a_reason_closes_the_case(
     card = card_of(telegram, db, 1)
     assert "case:r:1:genuine" in [data for _, data in card.buttons]
 
-    assert await press(telegram, team["alice"], card, "case:r:1:genuine") == "Case #1 is rejected."
+    assert await press(telegram, team["alice"], card, "case:r:1:genuine") == (
+        "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo.")
     card = card_of(telegram, db, 1)
     assert "❌ rejected" in seen(card) and "A real person's own opinion" in seen(card)
     assert tuple(db.rows("SELECT status, reason_code, decided_by FROM cases")[0]) == ("rejected", "genuine", 901)
@@ -163,7 +174,7 @@ async def test_reject_by_command_keeps_the_written_reason(telegram: FakeTelegram
     await _report(telegram, 1, CAMPAIGN)
     await wait_for_card(telegram, db, 1)
     answer = await say(telegram, team["alice"], "/reject 1 the <b>account</b> is a real teacher")
-    assert seen(answer) == "Case #1 is rejected."
+    assert seen(answer) == "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo."
     assert db.value("SELECT reason FROM cases WHERE id = 1") == "the <b>account</b> is a real teacher"
     assert "the <b>account</b> is a real teacher" in seen(card_of(telegram, db, 1))
 
@@ -194,7 +205,7 @@ async def test_verify_by_command_counts_one_vote_per_moderator(telegram: FakeTel
     await _report(telegram, 1, CAMPAIGN)
     await wait_for_card(telegram, db, 1)
     assert seen(await say(telegram, team["alice"], "/verify 1")) == "Your vote to verify is counted."
-    assert seen(await say(telegram, team["alice"], "/verify #1")) == "You already voted to verify this case."
+    assert seen(await say(telegram, team["alice"], "/verify #1")).startswith("You already voted to verify this case.")
     assert seen(await say(telegram, team["alice"], "/verify one")).startswith("Usage: /verify")
     assert seen(await say(telegram, team["alice"], "/verify 7")) == "There is no case #7."
     assert db.value("SELECT COUNT(*) FROM case_votes") == 1
@@ -213,7 +224,7 @@ async def test_members_of_the_group_without_a_role_are_refused(telegram: FakeTel
     assert db.value("SELECT COUNT(*) FROM roles WHERE user_id = 777") == 0
 
 
-async def test_the_queue_lists_open_cases_heaviest_first_with_pages(
+async def test_the_queue_lists_open_cases_with_the_most_reporters_first_with_pages(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
     texts = [
@@ -232,12 +243,13 @@ async def test_the_queue_lists_open_cases_heaviest_first_with_pages(
             citizen += 1
     await telegram.wait_until_idle()
     page = await say(telegram, team["alice"], "/queue")
-    assert "Open cases: 7 · page 1 of 2" in seen(page)
-    first = seen(page).split("\n")[2]
-    assert first.startswith("#4") and "reports: 3" in first
-    assert page.buttons[-1] == ("2 ›", "queue:2")
+    assert "Open cases: 7 (all) · page 1 of 2" in seen(page)
+    first, second = seen(page).split("\n")[3], seen(page).split("\n")[6]
+    assert first.startswith("#4 · 0/2 · ") and first.endswith("reporters: 3")
+    assert second.startswith("#1 · 0/2 · ")  # one reporter each: the longest waiting first
+    assert ("2 ›", "queue:2:all") in page.buttons
 
-    await press(telegram, team["alice"], page, "queue:2")
+    await press(telegram, team["alice"], page, "queue:2:all")
     turned = telegram.sent(team["alice"]["id"])[-1]
     assert "page 2 of 2" in seen(turned) and turned.message_id == page.message_id
     await press(telegram, team["alice"], turned, "case:s:7")

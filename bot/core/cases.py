@@ -36,6 +36,15 @@ class RejectReason(StrEnum):
     MASS_REPORTING = "mass_reporting"
     NOT_ENOUGH = "not_enough"
     OTHER = "other"
+    BRIGADE = "brigade"
+    """An account case closed as a report brigade: the account is put on the protected list (🛡 Protect)."""
+
+
+class Verdict(StrEnum):
+    """What a verified account case says about the account."""
+
+    CAMPAIGN_ACCOUNT = "campaign_account"
+    """The account posts campaign content: allowed only with evidence (a verified campaign text it posted)."""
 
 
 MIN_VOTES_UNDER_SURGE = 2
@@ -48,6 +57,12 @@ class Policy:
 
     quorum: int = 2
     """Distinct moderators' verify votes that verify a case."""
+    surge_quorum: int = 3
+    """Votes that verify a case flagged as a possible report campaign; one of them must be an admin's."""
+    undo_seconds: int = 300
+    """How long a reject can be undone by the moderator who made it (or an admin); outcomes wait as long."""
+    claim_seconds: int = 3600
+    """How long a claim keeps others from taking a case over."""
     rules: FlagRules = field(default_factory=FlagRules)
 
 
@@ -75,10 +90,19 @@ class CaseRecord:
     template_id: int | None = None
     card_chat_id: int | None = None
     card_message_id: int | None = None
+    verdict: Verdict | None = None
+    claimed_by: int | None = None
+    claimed_at: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status is CaseStatus.OPEN
+
+    def undo_until(self, policy: Policy) -> int | None:
+        """Until when this reject may be undone; None if the case is not a reject."""
+        if self.status is not CaseStatus.REJECTED or self.decided_at is None:
+            return None
+        return self.decided_at + policy.undo_seconds
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,22 @@ class PriorRejection:
 
     account: Account
     case_id: int
+
+
+@dataclass(frozen=True)
+class ProtectedMark:
+    """An account of this case is on the protected list: reports against it since then count as brigading."""
+
+    account: Account
+    case_id: int | None
+    since: int
+    reports_since: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    moderator: Moderator
+    at: int
 
 
 @dataclass(frozen=True)
@@ -119,12 +159,41 @@ class CaseView:
     prior_rejections: tuple[PriorRejection, ...] = field(default=())
     resemblances: tuple[tuple[Resemblance, int], ...] = field(default=())
     """How many reports matched as the same text with edits, in other words, in another language."""
+    accounts_total: int = 0
+    """All accounts the case's reports name (``accounts`` holds the first few)."""
+    evidence_case: int | None = None
+    """For an account case: a verified campaign case whose text this account posted, if any."""
+    protected: tuple[ProtectedMark, ...] = field(default=())
+    admin_voted: bool = False
+    claim: Claim | None = None
+    undo_open: bool = False
+    """A reject that its moderator (or an admin) may still undo."""
 
     @property
     def possible_report_campaign(self) -> bool:
         return bool(self.surges)
 
+    @property
+    def needs_admin(self) -> bool:
+        """Verifying a possible report campaign takes an admin's vote too."""
+        return self.possible_report_campaign
 
-def votes_needed(quorum: int, possible_report_campaign: bool) -> int:
-    """Distinct moderators' verify votes that verify a case."""
-    return max(quorum, MIN_VOTES_UNDER_SURGE) if possible_report_campaign else quorum
+    @property
+    def may_be_campaign_account(self) -> bool:
+        """An account case can be marked as a campaign account only with evidence, and never while protected."""
+        return self.case.kind is not CaseKind.ACCOUNT or (self.evidence_case is not None and not self.protected)
+
+    @property
+    def votes_missing(self) -> int:
+        return max(0, self.votes_needed - len(self.verify_votes))
+
+    def is_verified_by(self, voters: int, admin_voted: bool) -> bool:
+        """Whether this many distinct votes (with or without an admin's) verify the case."""
+        return voters >= self.votes_needed and (admin_voted or not self.needs_admin)
+
+
+def votes_needed(policy: Policy, possible_report_campaign: bool) -> int:
+    """Distinct moderators' verify votes that verify a case: a possible report campaign needs the higher quorum."""
+    if possible_report_campaign:
+        return max(policy.quorum, policy.surge_quorum, MIN_VOTES_UNDER_SURGE)
+    return policy.quorum

@@ -31,3 +31,19 @@ class Report:
     status: ReportStatus
     created_at: int
     targets: tuple[Target, ...]
+
+
+class ReceiptDetail(StrEnum):
+    """How much a citizen's receipt says about what their report matched.
+
+    Every receipt is also seen by the people it is about: a campaign operator can forward their own posts to
+    learn whether a variant is detected, and a brigade member can screenshot a receipt as "proof". No level
+    shows counts of other people's unverified reports.
+    """
+
+    FULL = "full"
+    """Names the known campaign, how the text matches, and accounts already in a verified campaign."""
+    MATCHED = "matched"
+    """Only whether the text matches something known or is new."""
+    RECEIVED = "received"
+    """Only that the report was received: nothing to probe with."""

@@ -44,7 +44,7 @@ async def deliver_outcomes(application: Application) -> int:
     """Message every waiting reporter whose report was decided, then forget their chat id; return how many."""
     deps = Deps.of_application(application)
     delivered = 0
-    for due in await due_outcomes(deps.store):
+    for due in await due_outcomes(deps.store, deps.clock(), deps.settings.policy.undo_seconds):
         t = deps.i18n.get(due.locale)
         try:
             await application.bot.send_message(due.chat_id, reports.outcome(t, due.report_id, due.status))

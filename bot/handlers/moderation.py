@@ -7,10 +7,14 @@ grants nothing.
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
-from bot.core.cases import CaseView, RejectReason
+from bot.core.cases import CaseView, Moderator, Policy, RejectReason
 from bot.errors import CaseClosed
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
@@ -26,66 +30,133 @@ from bot.handlers.moderator_input import (
 )
 from bot.handlers.moderation_keyboards import (
     BACK,
+    CLAIM,
     DETAILS,
-    QUEUE,
+    PROTECT,
     REASON,
     REJECT,
     REOPEN,
     SHOW,
     TEMPLATE,
+    UNDO,
     VERIFY,
+    WITHDRAW,
+    CasePress,
     case_keyboard,
     draft_keyboard,
     parse_case_press,
-    parse_id,
+    parse_queue_press,
+    queue_filter,
     queue_keyboard,
     reason_keyboard,
 )
+from bot.i18n import Translator
 from bot.render import admin, citizen, moderation, moderator_replies as replies
 from bot.service.bank import place_draft, start_draft
+from bot.render.split import split_message
 from bot.service.cases import (
+    QueueFilter,
     case_details,
+    claim_case,
     open_queue,
+    protect_account,
     reject_case,
     reopen_case,
+    undo_reject,
     view_case,
     vote_verify,
+    withdraw_vote,
 )
+from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
+from bot.store import Store
 
 async def after_change(application: Application, view: CaseView) -> None:
-    """After a vote, reject or reopen: update the card, and tell the reporters who asked if the case is decided."""
+    """After a decision: update the card, and tell the reporters who asked once the outcome is final (a reject
+    waits until it can no longer be undone)."""
     await CardDesk.of(application).refresh(application, view.case.id, view)
-    if not view.case.is_open:
-        await deliver_outcomes(application)
+    if view.case.is_open:
+        return
+    await deliver_outcomes(application)
+    if view.undo_open:
+        undo_seconds = Deps.of_application(application).settings.policy.undo_seconds
+        application.job_queue.run_once(_undo_window_closed, undo_seconds + 1, data=view.case.id)
+
+
+async def _undo_window_closed(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: a reject can no longer be undone: drop ↩️ Undo from its card and tell the reporters."""
+    await CardDesk.of(context.application).refresh(context.application, context.job.data)
+    await deliver_outcomes(context.application)
+
+
+async def on_private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command in private chat: if its sender moderates, lookups they ask for in the group can come here."""
+    await note_private_chat(Deps.of(context).store, update.effective_user.id, True)
+
+
+async def _send_privately(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                          render: Callable[[Translator], list[tuple[str, InlineKeyboardMarkup | None]]]) -> bool:
+    """Send a lookup asked for in the group to the moderator's private chat, in their language, if they have
+    one with the bot: the group's 20 messages a minute are kept for decisions. False if it could not go there."""
+    deps = Deps.of(context)
+    user = update.effective_user
+    if update.effective_chat.type == ChatType.PRIVATE or not await has_private_chat(deps.store, user.id):
+        return False
+    try:
+        for text, markup in render(await deps.translator(user)):
+            await context.bot.send_message(user.id, text, reply_markup=markup)
+    except Forbidden:  # they blocked the bot since
+        await note_private_chat(deps.store, user.id, False)
+        return False
+    return True
+
+
+async def _lookup_reply(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                        render: Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]) -> bool:
+    """Answer a lookup in the moderator's private chat, else in the chat where they asked."""
+    if await _send_privately(update, context, lambda tr: [render(tr)]):
+        return True
+    text, markup = render(await chat_translator(update, context))
+    if update.callback_query is not None:
+        await update.callback_query.message.reply_html(text, reply_markup=markup)
+    else:
+        await update.effective_message.reply_html(text, reply_markup=markup)
+    return False
 
 
 async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Open cases, most reported first, with buttons to open each and to turn pages."""
+    """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
+    args = context.args or []
+    filter = queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
+    if filter is None:
+        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_QUEUE))
+        return
     async with refusing(update.effective_message, t):
-        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, 1)
-        await update.effective_message.reply_html(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
+        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, 1, deps.clock(),
+                                filter)
+        await _lookup_reply(update, context, lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page)))
 
 
 async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = Deps.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
-    number = parse_id(QUEUE, query.data)
-    if number is None:
+    press = parse_queue_press(query.data)
+    if press is None or press[1] is None:
         await query.answer(citizen.stale_button(toast_t))
         return
     async with refusing_press(query, toast_t):
-        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, number)
+        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, press[0],
+                                deps.clock(), press[1])
         await query.answer()
         t = await chat_translator(update, context)
         await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
 
 
 async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """One case's card, here."""
+    """One case's card, in the moderator's private chat if they asked in the group."""
     deps = Deps.of(context)
     t = await chat_translator(update, context)
     case_id = only_number(context)
@@ -93,8 +164,9 @@ async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_CASE))
         return
     async with refusing(update.effective_message, t):
-        view = await view_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy)
-        await update.effective_message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
+        view = await view_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
+                               deps.clock())
+        await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
 
 
 async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,7 +226,8 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any button of a case card. The press is refused unless the presser moderates."""
+    """Any button of a case card. The press is refused unless the presser moderates; it is answered as soon as
+    the decision is stored, before the card is touched."""
     deps = Deps.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
@@ -163,44 +236,93 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(citizen.stale_button(toast_t))
         return
     actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
-    t = await chat_translator(update, context)
+    case_id = press.case_id
     async with refusing_press(query, toast_t):
-        if press.action == VERIFY:
-            result = await vote_verify(deps.store, actor, press.case_id, policy, now, toggle=True)
-            await query.answer(replies.vote_answer(toast_t, result.change, result.decided, press.case_id))
-            await _show_change(update, context, result.view)
-        elif press.action == REASON:
-            view = await reject_case(deps.store, actor, press.case_id, policy, now, press.reason or RejectReason.OTHER)
-            await query.answer(replies.rejected(toast_t, press.case_id))
-            await _show_change(update, context, view)
-        elif press.action == REOPEN:
-            view = await reopen_case(deps.store, actor, press.case_id, policy, now)
-            await query.answer(replies.reopened(toast_t, press.case_id))
+        if press.action in DECISIONS:
+            view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)
+            await query.answer(answer)
             await _show_change(update, context, view)
         elif press.action == REJECT:
-            view = await view_case(deps.store, actor, press.case_id, policy)
+            view = await view_case(deps.store, actor, case_id, policy, now)
             if not view.case.is_open:
                 raise CaseClosed(view.case.id, view.case.status.value)
             await query.answer(replies.choose_reason(toast_t))
-            await unless_unchanged(query.message.edit_reply_markup(reply_markup=reason_keyboard(t, press.case_id)))
+            t = await chat_translator(update, context)
+            await unless_unchanged(query.message.edit_reply_markup(reply_markup=reason_keyboard(t, case_id)))
         elif press.action == BACK:
-            view = await view_case(deps.store, actor, press.case_id, policy)
+            view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
+            t = await chat_translator(update, context)
             await unless_unchanged(query.message.edit_reply_markup(reply_markup=case_keyboard(t, view)))
         elif press.action == DETAILS:
-            view, reports = await case_details(deps.store, actor, press.case_id, policy)
-            await query.answer()
-            await reply_long(query.message, moderation.details(t, view, reports))
+            view, reports = await case_details(deps.store, actor, case_id, policy)
+            await _answer_lookup(update, context, toast_t, lambda tr: moderation.details(tr, view, reports))
         elif press.action == SHOW:
-            view = await view_case(deps.store, actor, press.case_id, policy)
+            view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
-            await query.message.reply_html(moderation.card(t, view), reply_markup=case_keyboard(t, view))
+            await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
         elif press.action == TEMPLATE:
-            draft = await start_draft(deps.store, actor, press.case_id, query.message.chat.id, now)
+            draft = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
             await query.answer()
+            t = await chat_translator(update, context)
             shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text),
                                                    reply_markup=draft_keyboard(t, draft.id))
             await place_draft(deps.store, draft.id, shown.message_id)
+
+
+async def _answer_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE, toast_t: Translator,
+                         render: Callable[[Translator], str]) -> None:
+    """🔎 Details: long, so privately when possible; the press is answered first."""
+    query = update.callback_query
+    if await _send_privately(update, context, lambda tr: [(piece, None) for piece in split_message(render(tr))]):
+        await query.answer(replies.sent_privately(toast_t))
+        return
+    await query.answer()
+    await reply_long(query.message, render(await chat_translator(update, context)))
+
+
+async def _verify(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    result = await vote_verify(store, actor, case_id, policy, now)
+    return result.view, replies.vote_answer(t, result.change, result.decided, case_id)
+
+
+async def _withdraw(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                    press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    result = await withdraw_vote(store, actor, case_id, policy, now)
+    return result.view, replies.vote_answer(t, result.change, result.decided, case_id)
+
+
+async def _reject(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    view = await reject_case(store, actor, case_id, policy, now, press.reason or RejectReason.OTHER)
+    return view, replies.rejected(t, case_id)
+
+
+async def _protect(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                   press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    return await protect_account(store, actor, case_id, policy, now), replies.protected(t, case_id)
+
+
+async def _undo(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    return await undo_reject(store, actor, case_id, policy, now), replies.reject_undone(t, case_id)
+
+
+async def _reopen(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    return await reopen_case(store, actor, case_id, policy, now), replies.reopened(t, case_id)
+
+
+async def _claim(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
+                 press: CasePress, t: Translator) -> tuple[CaseView, str]:
+    view, change = await claim_case(store, actor, case_id, policy, now)
+    return view, replies.claim_answer(t, change, case_id)
+
+
+DECISIONS: dict[str, Callable[..., Awaitable[tuple[CaseView, str]]]] = {VERIFY: _verify, WITHDRAW: _withdraw, REASON: _reject, PROTECT: _protect, UNDO: _undo,
+             REOPEN: _reopen, CLAIM: _claim}
+"""Presses that change the case: each runs one use case and is answered with its outcome."""
 
 
 async def _show_change(update: Update, context: ContextTypes.DEFAULT_TYPE, view: CaseView) -> None:

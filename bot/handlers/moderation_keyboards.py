@@ -13,14 +13,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.cases import CaseKind, CaseView, RejectReason
 from bot.handlers.keyboards import data
-from bot.i18n import Translator
-from bot.render.moderation import REASON_NAMES
-from bot.service.cases import QueuePage
+from bot.i18n import Translator, locale_from_telegram
+from bot.render.moderation import QUEUE_FILTER_NAMES, REASON_NAMES
+from bot.service.cases import QueueFilter, QueuePage
 
 CASE, QUEUE, DRAFT, FOLLOW = "case", "queue", "draft", "follow"
 
 VERIFY, REJECT, REASON, BACK, TEMPLATE, DETAILS, REOPEN, SHOW = "v", "x", "r", "b", "t", "d", "o", "s"
-CASE_ACTIONS = {VERIFY, REJECT, REASON, BACK, TEMPLATE, DETAILS, REOPEN, SHOW}
+WITHDRAW, PROTECT, UNDO, CLAIM = "w", "p", "u", "c"
+CASE_ACTIONS = {VERIFY, REJECT, REASON, BACK, TEMPLATE, DETAILS, REOPEN, SHOW, WITHDRAW, PROTECT, UNDO, CLAIM}
+REASONS_OFFERED = [code for code in RejectReason if code is not RejectReason.BRIGADE]
+"""The reasons the ❌ button offers; a brigade is answered with 🛡 Protect, which also protects the account."""
 MAX_ID_DIGITS = 12
 
 
@@ -46,7 +49,7 @@ def parse_case_press(callback_data: str | None) -> CasePress | None:
     if case_id is None:
         return None
     if parts[1] == REASON:
-        if len(parts) != 4 or parts[3] not in set(RejectReason):
+        if len(parts) != 4 or parts[3] not in REASONS_OFFERED:
             return None
         return CasePress(REASON, case_id, RejectReason(parts[3]))
     return None if len(parts) != 3 else CasePress(parts[1], case_id)
@@ -65,36 +68,75 @@ def case_button(text: str, action: str, case_id: int) -> InlineKeyboardButton:
 def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
     _ = t.gettext
     case_id = view.case.id
+    details = case_button(_("🔎 Details"), DETAILS, case_id)
     if not view.case.is_open:
-        return InlineKeyboardMarkup([[case_button(_("🔎 Details"), DETAILS, case_id),
-                                      case_button(_("↩️ Reopen"), REOPEN, case_id)]])
-    second_row = [case_button(_("🔎 Details"), DETAILS, case_id)]
-    if view.case.kind is CaseKind.CLUSTER and view.text and view.template_id is None:
-        second_row.insert(0, case_button(_("📌 Make template"), TEMPLATE, case_id))
-    return InlineKeyboardMarkup([
-        [case_button(_("✅ Verify"), VERIFY, case_id), case_button(_("❌ Reject"), REJECT, case_id)],
-        second_row,
-    ])
+        if view.undo_open:
+            return InlineKeyboardMarkup([[case_button(_("↩️ Undo"), UNDO, case_id), details]])
+        return InlineKeyboardMarkup([[details, case_button(_("↩️ Reopen"), REOPEN, case_id)]])
+    reject = case_button(_("❌ Reject"), REJECT, case_id)
+    if view.case.kind is CaseKind.ACCOUNT:
+        first_row = [case_button(_("🛡 Protect"), PROTECT, case_id)]
+        if view.may_be_campaign_account:
+            first_row.append(case_button(_("⚠️ Campaign account"), VERIFY, case_id))
+        rows = [first_row, [reject, details]]
+    else:
+        second_row = [details]
+        if view.text and view.template_id is None:
+            second_row.insert(0, case_button(_("📌 Make template"), TEMPLATE, case_id))
+        rows = [[case_button(_("✅ Verify"), VERIFY, case_id), reject], second_row]
+    last_row = [case_button(_("🙋 Release") if view.claim else _("🙋 Claim"), CLAIM, case_id)]
+    if view.verify_votes:
+        last_row.append(case_button(_("✋ Withdraw my vote"), WITHDRAW, case_id))
+    rows.append(last_row)
+    return InlineKeyboardMarkup(rows)
 
 
 def reason_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton("❌ " + t.gettext(name), callback_data=f"{CASE}:{REASON}:{case_id}:{code.value}")]
-            for code, name in REASON_NAMES.items()]
+    rows = [[InlineKeyboardButton("❌ " + t.gettext(REASON_NAMES[code]),
+                                  callback_data=f"{CASE}:{REASON}:{case_id}:{code.value}")]
+            for code in REASONS_OFFERED]
     rows.append([case_button(t.gettext("« Back"), BACK, case_id)])
     return InlineKeyboardMarkup(rows)
 
 
-def queue_keyboard(t: Translator, page: QueuePage) -> InlineKeyboardMarkup | None:
-    if not page.views:
+def queue_data(page: int, filter: QueueFilter | str) -> str:
+    return data(QUEUE, f"{page}:{filter}")
+
+
+def parse_queue_press(callback_data: str | None) -> tuple[int, QueueFilter | str] | None:
+    """The page and filter a queue button asks for (``queue:<page>:<filter>``), or None."""
+    head, _, rest = (callback_data or "").partition(":")
+    page_text, _, filter_text = rest.partition(":")
+    page = _id(page_text)
+    if head != QUEUE or page is None:
         return None
-    rows = [[case_button(f"#{view.case.id}", SHOW, view.case.id) for view in page.views]]
+    return page, queue_filter(filter_text or QueueFilter.ALL.value)
+
+
+def queue_filter(word: str) -> QueueFilter | str | None:
+    """``all``, ``🚨``/``surge``, ``vote``/``one_vote``, or a language code, as a queue filter; None otherwise."""
+    word = word.strip().casefold()
+    aliases = {"🚨": QueueFilter.SURGE, "surge": QueueFilter.SURGE, "vote": QueueFilter.ONE_VOTE,
+               "one_vote": QueueFilter.ONE_VOTE, "all": QueueFilter.ALL}
+    if word in aliases:
+        return aliases[word]
+    code = locale_from_telegram(word)
+    return code if code is not None and len(word) <= 7 else None
+
+
+def queue_keyboard(t: Translator, page: QueuePage) -> InlineKeyboardMarkup:
+    rows = []
+    if page.views:
+        rows.append([case_button(f"#{view.case.id}", SHOW, view.case.id) for view in page.views])
     navigation = []
     if page.page > 1:
-        navigation.append(InlineKeyboardButton("‹ " + t.number(page.page - 1), callback_data=data(QUEUE, str(page.page - 1))))
+        navigation.append(InlineKeyboardButton("‹ " + t.number(page.page - 1), callback_data=queue_data(page.page - 1, page.filter)))
     if page.page < page.pages:
-        navigation.append(InlineKeyboardButton(t.number(page.page + 1) + " ›", callback_data=data(QUEUE, str(page.page + 1))))
+        navigation.append(InlineKeyboardButton(t.number(page.page + 1) + " ›", callback_data=queue_data(page.page + 1, page.filter)))
     if navigation:
         rows.append(navigation)
+    rows.append([InlineKeyboardButton(t.gettext(name), callback_data=queue_data(1, code))
+                 for code, name in QUEUE_FILTER_NAMES.items() if code != page.filter])
     return InlineKeyboardMarkup(rows)
 
 

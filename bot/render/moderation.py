@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from bot.core.accounts import Account
-from bot.core.cases import CaseKind, CaseStatus, CaseView, Moderator, RejectReason
+from bot.core.cases import CaseKind, CaseStatus, CaseView, Moderator, RejectReason, Verdict
 from bot.core.reports import Report
 from bot.core.templates import Template
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
 from bot.render.reports import report_body, resemblance_label
-from bot.service.cases import QueuePage
+from bot.service.cases import QueueFilter, QueuePage
 
 REASON_NAMES = {
     RejectReason.GENUINE: N_("A real person's own opinion"),
     RejectReason.MASS_REPORTING: N_("The reports themselves look organised"),
     RejectReason.NOT_ENOUGH: N_("Not enough evidence"),
     RejectReason.OTHER: N_("Other reason"),
+    RejectReason.BRIGADE: N_("Report brigade: the account is protected"),
 }
 
-HELP_QUEUE = N_("/queue: open cases, the most reported first")
+HELP_QUEUE = N_("/queue: open cases, the most reporters first · /queue 🚨 · /queue vote (one vote short) · /queue <i>language code</i>")
 HELP_CASE = N_("/case <i>number</i>: one case's card")
 HELP_VERIFY = N_("/verify <i>number</i>: vote to verify a case")
 HELP_REJECT = N_("/reject <i>number</i> <i>reason</i>: close a case as not a campaign")
@@ -65,13 +66,15 @@ def card(t: Translator, view: CaseView) -> str:
     lines += flag_lines(t, view)
     lines.append("")
     if view.text:
-        lines.append("“" + user_text(excerpt(view.text, 300)) + "”")
+        lines.append(t.quote(user_text(excerpt(view.text, 300))))
     if view.template_id is not None:
         label = user_text(view.template_label) if view.template_label else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
     if view.accounts:
-        lines.append(_("Accounts: {accounts}").format(accounts=t.list(
-            f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts)))
+        listed = [f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts]
+        if view.accounts_total > len(view.accounts):
+            listed.append(_("+{count} more").format(count=t.number(view.accounts_total - len(view.accounts))))
+        lines.append(_("Accounts: {accounts}").format(accounts=t.list(listed)))
     lines.append(_("Reports: {reports} · reporters: {reporters}").format(
         reports=t.number(view.reports), reporters=t.number(view.reporters)))
     if view.languages:
@@ -85,15 +88,42 @@ def card(t: Translator, view: CaseView) -> str:
     if view.reports:
         lines.append(_("First seen: {first} · last seen: {last}").format(
             first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)))
+    if case.kind is CaseKind.ACCOUNT and case.is_open:
+        lines += ["", *account_decision_lines(t, view)]
     lines.append("")
     lines += verdict_lines(t, view)
-    return "\n".join(lines)
+    return t.lines(lines)
+
+
+def account_decision_lines(t: Translator, view: CaseView) -> list[str]:
+    """What each decision on a reported account means, and whether the evidence allows calling it a campaign account."""
+    _ = t.gettext
+    lines = [_("<b>What a decision means</b>"),
+             _("🛡 Protect: the reports are a brigade. The account goes on the protected list, later reports against "
+               "it are flagged as brigading, and no digest or export names it.")]
+    if view.evidence_case is not None and not view.protected:
+        lines.append(_("⚠️ Campaign account: it posts campaign content. Evidence: it posted the text of verified "
+                       "case #{number}.").format(number=number(view.evidence_case)))
+        if view.needs_admin:
+            lines.append(t.ngettext(
+                "<b>Possible report campaign: marking it needs {count} vote, one of them an admin's.</b>",
+                "<b>Possible report campaign: marking it needs {count} votes, one of them an admin's.</b>",
+                view.votes_needed).format(count=t.number(view.votes_needed)))
+    else:
+        lines.append(_("⚠️ Campaign account: not possible. No verified campaign text posted by this account is "
+                       "known, and reports alone are no evidence."))
+    return lines
 
 
 def flag_lines(t: Translator, view: CaseView) -> list[str]:
-    """The warnings, most serious first: a possible report campaign, coordination, earlier rejections, common text."""
+    """The warnings, most serious first: protection, a possible report campaign, coordination, earlier rejections,
+    common text."""
     _ = t.gettext
     lines = []
+    for mark in view.protected:
+        lines.append(_("🛡 <b>{account} is protected</b> from a report brigade since {date}: {count} reports "
+                       "against it since then, flagged as brigading").format(
+            account=account_label(mark.account), date=t.datetime(mark.since), count=t.number(mark.reports_since)))
     for account, surge in view.surges:
         lines += [
             _("🚨 <b>Possible report campaign against {account}</b>").format(account=account_label(account)),
@@ -103,10 +133,10 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
                 count=t.number(surge.reporters), new=t.number(surge.new_reporters),
                 together=t.number(surge.co_reporters)),
         ]
-    if view.surges and view.case.is_open:
+    if view.surges and view.case.is_open and view.case.kind is CaseKind.CLUSTER:
         lines.append(t.ngettext(
-            "<b>Verifying needs at least {count} moderator.</b>",
-            "<b>Verifying needs at least {count} moderators.</b>",
+            "<b>Verifying needs {count} vote, one of them an admin's.</b>",
+            "<b>Verifying needs {count} votes, one of them an admin's.</b>",
             view.votes_needed,
         ).format(count=t.number(view.votes_needed)))
     if view.coordination is not None:
@@ -131,14 +161,23 @@ def verdict_lines(t: Translator, view: CaseView) -> list[str]:
     _ = t.gettext
     case = view.case
     voters = t.list(moderator_name(t, m) for m in view.verify_votes)
+    if case.status is CaseStatus.VERIFIED and case.verdict is Verdict.CAMPAIGN_ACCOUNT:
+        return [_("⚠️ Verified as a campaign account {date} by {moderators}.").format(
+            date=t.datetime(case.decided_at or 0), moderators=voters)]
     if case.status is CaseStatus.VERIFIED:
         return [_("Verified {date} by {moderators}.").format(date=t.datetime(case.decided_at or 0), moderators=voters)]
     if case.status is CaseStatus.REJECTED:
-        return [_("Rejected {date}: {reason}").format(
-            date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason))]
+        line = _("Rejected {date}: {reason}").format(
+            date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason))
+        if case.reason_code is RejectReason.BRIGADE:
+            line = "🛡 " + line
+        return [line]
     lines = [_("Votes to verify: {count} of {needed}").format(
         count=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed))
         + (f" ({voters})" if voters else "")]
+    if view.claim is not None:
+        lines.append(_("🙋 {moderator} is working on it (since {date})").format(
+            moderator=moderator_name(t, view.claim.moderator), date=t.datetime(view.claim.at)))
     lines.append(_("Another reason to reject: /reject {number} <i>reason</i>").format(number=case.id))
     return lines
 
@@ -152,26 +191,45 @@ def details(t: Translator, view: CaseView, reports: list[Report]) -> str:
         lines += report_body(t, report)
     if view.reports > len(reports):
         lines += ["", _("…and {count} more.").format(count=t.number(view.reports - len(reports)))]
-    return "\n".join(lines)
+    return t.lines(lines)
+
+
+QUEUE_FILTER_NAMES = {
+    QueueFilter.ALL: N_("all"),
+    QueueFilter.SURGE: N_("🚨 possible report campaigns"),
+    QueueFilter.ONE_VOTE: N_("🗳 one vote short"),
+}
+
+
+def queue_filter_name(t: Translator, filter: QueueFilter | str) -> str:
+    if isinstance(filter, QueueFilter):
+        return t.gettext(QUEUE_FILTER_NAMES[filter])
+    return t.language_name(filter)
 
 
 def queue(t: Translator, page: QueuePage) -> str:
     _ = t.gettext
+    shown = queue_filter_name(t, page.filter)
     if not page.views:
-        return _("No open cases. 🎉")
-    lines = [_("<b>Open cases: {total}</b> · page {page} of {pages}").format(
-        total=t.number(page.total), page=t.number(page.page), pages=t.number(page.pages))]
+        return _("No open cases ({filter}). 🎉").format(filter=shown)
+    lines = [_("<b>Open cases: {total}</b> ({filter}) · page {page} of {pages}").format(
+        total=t.number(page.total), filter=shown, page=t.number(page.page), pages=t.number(page.pages))]
+    lines.append(_("The most reporters first, then the longest waiting."))
     for view in page.views:
-        marks = ("🚨" if view.surges else "") + ("🤝" if view.coordination else "") + ("↩️" if view.prior_rejections else "")
-        lines += ["", _("<b>#{number}</b> · reports: {reports} · reporters: {reporters} {marks}").format(
-            number=number(view.case.id), reports=t.number(view.reports), reporters=t.number(view.reporters),
-            marks=marks).rstrip()]
+        marks = ("🛡" if view.protected else "") + ("🚨" if view.surges else "") + (
+            "🤝" if view.coordination else "") + ("↩️" if view.prior_rejections else "")
+        entry = _("<b>#{number}</b> · {votes}/{needed} · {age} · reporters: {reporters}").format(
+            number=number(view.case.id), votes=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed),
+            age=t.age(page.now - view.case.opened_at), reporters=t.number(view.reporters))
+        if view.claim is not None:
+            entry += " · 🙋 " + moderator_name(t, view.claim.moderator)
+        lines += ["", f"{entry} {marks}".rstrip()]
         if view.text:
-            lines.append("“" + user_text(excerpt(view.text, 100)) + "”")
+            lines.append(t.quote(user_text(excerpt(view.text, 100))))
         elif view.accounts:
             lines.append(account_label(view.accounts[0].account))
     lines += ["", _("Open one with its button or /case <i>number</i>.")]
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def draft(t: Translator, case_id: int, text: str) -> str:

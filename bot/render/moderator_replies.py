@@ -11,18 +11,22 @@ from bot.errors import (
     CaseError,
     CaseClosed,
     CaseNotFound,
+    ClaimedByOther,
     DraftGone,
     InvalidTemplate,
     KuzetError,
     NoCaseText,
+    NoEvidence,
     NotAllowed,
+    NotAnAccountCase,
     RoleFromConfig,
     TemplateNotFound,
     TextTooShort,
+    UndoExpired,
 )
 from bot.i18n import Translator
 from bot.render import number, user_text
-from bot.service.cases import VoteChange
+from bot.service.cases import ClaimChange, VoteChange
 
 
 def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
@@ -39,6 +43,19 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         return _("Case #{number} is already decided; an admin can reopen it.").format(number=case_number)
     if isinstance(error, CaseAlreadyOpen):
         return _("Case #{number} is already open.").format(number=case_number)
+    if isinstance(error, NoEvidence):
+        return _("Case #{number} cannot be marked as a campaign account: no verified campaign text posted by this "
+                 "account is known, and reports alone are no evidence.").format(number=case_number)
+    if isinstance(error, NotAnAccountCase):
+        return _("Case #{number} is about a text, not an account: there is no account to protect.").format(
+            number=case_number)
+    if isinstance(error, UndoExpired):
+        return _("The reject of case #{number} can no longer be undone; an admin can reopen it.").format(
+            number=case_number)
+    if isinstance(error, ClaimedByOther):
+        name = error.name if plain else user_text(error.name)
+        return _("{moderator} is already working on case #{number}.").format(
+            moderator=name or _("Another moderator"), number=case_number)
     if isinstance(error, NoCaseText):
         return _("Case #{number} has no text to make a template from.").format(number=case_number)
     if isinstance(error, TemplateNotFound):
@@ -62,12 +79,32 @@ def vote_answer(t: Translator, change: VoteChange, decided: bool, case_id: int) 
     return {
         VoteChange.VOTED: _("Your vote to verify is counted."),
         VoteChange.WITHDRAWN: _("Your vote is withdrawn."),
-        VoteChange.ALREADY: _("You already voted to verify this case."),
+        VoteChange.ALREADY: _("You already voted to verify this case. To take it back, press ✋ Withdraw my vote."),
+        VoteChange.NOT_VOTED: _("You have no vote on this case to withdraw."),
     }[change]
 
 
+def protected(t: Translator, case_id: int) -> str:
+    return t.gettext("Case #{number}: the account is protected from the report brigade.").format(number=case_id)
+
+
+def reject_undone(t: Translator, case_id: int) -> str:
+    return t.gettext("The reject of case #{number} is undone; the case is open with its votes.").format(number=case_id)
+
+
+def claim_answer(t: Translator, change: ClaimChange, case_id: int) -> str:
+    if change is ClaimChange.CLAIMED:
+        return t.gettext("Case #{number} is yours; others see that you are working on it.").format(number=case_id)
+    return t.gettext("You released case #{number}.").format(number=case_id)
+
+
+def sent_privately(t: Translator) -> str:
+    return t.gettext("Sent to you in our private chat.")
+
+
 def rejected(t: Translator, case_id: int) -> str:
-    return t.gettext("Case #{number} is rejected.").format(number=case_id)
+    return t.gettext("Case #{number} is rejected. You can undo this for a few minutes with ↩️ Undo.").format(
+        number=case_id)
 
 
 def reopened(t: Translator, case_id: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.accounts import Target
 from bot.core.cases import CaseStatus
-from bot.core.reports import Report, ReportStatus
+from bot.core.reports import ReceiptDetail, Report, ReportStatus
 from bot.core.links import strip_links
 from bot.core.matcher import Resemblance
 from bot.core.text import excerpt
@@ -56,20 +56,21 @@ def report_body(t: Translator, report: Report) -> list[str]:
     if len(report.targets) > MAX_TARGETS_SHOWN:
         lines.append(f"• … (+{t.number(len(report.targets) - MAX_TARGETS_SHOWN)})")
     if report.text and strip_links(report.text).strip():  # a bare link is already listed above
-        lines.append(_("Text: “{excerpt}”").format(excerpt=user_text(excerpt(report.text))))
+        lines.append(_("Text: {excerpt}").format(excerpt=t.quote(user_text(excerpt(report.text)))))
     return lines
 
 
-def receipt(t: Translator, receipt: Receipt) -> str:
+def receipt(t: Translator, receipt: Receipt, detail: ReceiptDetail = ReceiptDetail.FULL) -> str:
+    """The citizen's receipt; ``detail`` says how much it tells about what the report matched."""
     _ = t.gettext
     report = receipt.report
     if receipt.duplicate:
         return _("You already sent this message: it was recorded as report <b>#{number}</b>.").format(
             number=number(report.id)
         )
-    lines = [_("✅ <b>Report #{number}</b> received.").format(number=number(report.id)), ""]
+    lines = [_("📥 <b>Report #{number}</b> received.").format(number=number(report.id)), ""]
     lines += report_body(t, report)
-    matched = match_lines(t, receipt)
+    matched = match_lines(t, receipt, detail)
     if matched:
         lines += ["", *matched]
     lines += [
@@ -79,7 +80,7 @@ def receipt(t: Translator, receipt: Receipt) -> str:
             "Check its state at any time: /status {number}"
         ).format(number=report.id),
     ]
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def receipts_together(t: Translator, bodies: list[str]) -> str:
@@ -98,45 +99,37 @@ def fits_in_a_message(text: str) -> bool:
     return len(as_plain_text(text)) <= MESSAGE_LIMIT
 
 
-def match_lines(t: Translator, receipt: Receipt) -> list[str]:
-    """What the report matched: a known campaign, a group of similar reports, or nothing yet; and known accounts."""
-    lines = []
-    placement = receipt.placement
-    if placement is not None:
-        count = receipt.cluster.reports if receipt.cluster else 1
-        if receipt.template is not None:
-            label = receipt.template.label or excerpt(receipt.template.text, 60)
-            lines.append(
-                t.ngettext(
-                    "🔁 Matches the known campaign “{label}”, reported {count} time so far.",
-                    "🔁 Matches the known campaign “{label}”, reported {count} times so far.",
-                    count,
-                ).format(label=user_text(label), count=t.number(count))
-            )
-        elif placement.generic:
-            lines.append(t.gettext("This text is too common to point to a campaign on its own."))
-        elif placement.is_new:
-            lines.append(t.gettext("🆕 Nobody has reported this text before: copies that come later will be grouped with it."))
-        else:
-            lines.append(
-                t.ngettext(
-                    "👥 Joins a group of {count} similar report.",
-                    "👥 Joins a group of {count} similar reports.",
-                    count,
-                ).format(count=t.number(count))
-            )
-        if not (placement.generic or placement.is_new):
-            lines.append(t.gettext("🔎 How it matches: {how}").format(
-                how=resemblance_label(t, placement.resemblance)))
-    for account, times in receipt.known_accounts:
-        lines.append(
-            t.ngettext(
-                "⚠️ {account} has been reported {count} time.",
-                "⚠️ {account} has been reported {count} times.",
-                times,
-            ).format(account=user_text(account.label), count=t.number(times))
-        )
+def match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> list[str]:
+    """What the report matched, as much as ``detail`` allows; never a count of other people's reports."""
+    if detail is ReceiptDetail.RECEIVED:
+        return []
+    lines = text_match_lines(t, receipt, detail)
+    if detail is ReceiptDetail.FULL:
+        lines += [t.gettext("⚠️ {account} is part of a campaign that moderators verified.").format(
+            account=user_text(account.label)) for account in receipt.verified_accounts]
     return lines
+
+
+def text_match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> list[str]:
+    placement = receipt.placement
+    if placement is None:
+        return []
+    known = not (placement.generic or placement.is_new)
+    new = t.gettext("🆕 Nobody has reported this text before: copies that come later will be grouped with it.")
+    if detail is ReceiptDetail.MATCHED:
+        return [t.gettext("🔁 This text matches reports moderators already know.") if known else new]
+    if receipt.template is not None:
+        label = receipt.template.label or excerpt(receipt.template.text, 60)
+        line = t.gettext("🔁 Matches the known campaign {label}.").format(label=t.quote(user_text(label)))
+    elif placement.generic:
+        line = t.gettext("This text is too common to point to a campaign on its own.")
+    elif placement.is_new:
+        line = new
+    else:
+        line = t.gettext("👥 Similar to earlier reports: moderators will review them together.")
+    if not known:
+        return [line]
+    return [line, t.gettext("🔎 How it matches: {how}").format(how=resemblance_label(t, placement.resemblance))]
 
 
 def status_name(t: Translator, status: ReportStatus) -> str:
@@ -159,7 +152,7 @@ def report_list(t: Translator, reports: list[Report]) -> str:
         elif report.text:
             lines.append(user_text(excerpt(report.text, 80)))
     lines += ["", _("For one report in full: /status <i>number</i>")]
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def report_detail(t: Translator, report: Report) -> str:
@@ -170,7 +163,7 @@ def report_detail(t: Translator, report: Report) -> str:
         _("State: {status}").format(status=status_name(t, report.status)),
         "",
     ]
-    return "\n".join(lines + report_body(t, report))
+    return t.lines(lines + report_body(t, report))
 
 
 def outcome(t: Translator, report_id: int, status: CaseStatus) -> str:

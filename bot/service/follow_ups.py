@@ -36,9 +36,10 @@ async def ask_outcome(store: Store, reporter: str, report_id: int, chat_id: int,
         return FollowUpAnswer.ASKED
 
 
-async def due_outcomes(store: Store) -> list[DueOutcome]:
+async def due_outcomes(store: Store, now: int, undo_seconds: int) -> list[DueOutcome]:
+    """Outcomes to tell: verified cases at once, rejects once they can no longer be undone."""
     async with store.transaction() as tx:
-        return await tx.follow_ups.due(DELIVERY_BATCH)
+        return await tx.follow_ups.due(DELIVERY_BATCH, now - undo_seconds)
 
 
 async def outcome_delivered(store: Store, report_id: int) -> None:

@@ -32,8 +32,10 @@ class Receipt:
     placement: Placement | None = None
     cluster: ClusterSummary | None = None
     template: Template | None = None
-    known_accounts: tuple[tuple[Account, int], ...] = ()
-    """Accounts of this report that earlier reports named too, with how many reports name them now."""
+    verified_accounts: tuple[Account, ...] = ()
+    """Accounts of this report that moderators verified as part of a campaign (never a protected one). Receipts
+    say nothing about how often anyone else reported an account: that count is unverified, a brigade would
+    read it as progress and screenshot it as "proof"."""
     cases: tuple[CaseTouch, ...] = ()
     """The cases the report joined, for the moderators' cards."""
     answered: bool = False
@@ -102,13 +104,20 @@ async def submit_report(
         cases = await _join_cases(tx, report.id, cluster_id, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
         template = None if placement is None or placement.template_id is None else await tx.templates.get(placement.template_id)
-        known = []
-        for target in report.targets:
-            if target.account is not None and (count := await tx.accounts.times_reported(target.account)) > 1:
-                known.append((target.account, count))
-        receipt = Receipt(report, False, placement, cluster, template, tuple(known), cases)
+        receipt = Receipt(report, False, placement, cluster, template, await _verified_accounts(tx, report), cases)
         await tx.outbox.add(answer(receipt), now)
     return receipt
+
+
+async def _verified_accounts(tx: Tx, report: Report) -> tuple[Account, ...]:
+    """The report's accounts that are part of a verified campaign and not protected."""
+    found = []
+    for account in dict.fromkeys(t.account for t in report.targets if t.account is not None):
+        account_id = await tx.accounts.id_of(account)
+        if account_id is not None and await tx.cases.in_verified_campaign(account_id) \
+                and await tx.protected.get(account_id) is None:
+            found.append(account)
+    return tuple(found)
 
 
 async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:

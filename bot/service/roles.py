@@ -33,6 +33,17 @@ async def role_of(store: Store, user_id: int) -> Role | None:
         return await tx.roles.of(user_id)
 
 
+async def note_private_chat(store: Store, user_id: int, reachable: bool) -> None:
+    """Remember whether a moderator can be answered privately (nothing happens for anyone without a role)."""
+    async with store.transaction() as tx:
+        await tx.roles.set_private_chat(user_id, reachable)
+
+
+async def has_private_chat(store: Store, user_id: int) -> bool:
+    async with store.reading() as tx:
+        return await tx.roles.has_private_chat(user_id)
+
+
 async def sync_admins(store: Store, admin_ids: Iterable[int], now: int) -> None:
     """Make the database's admins exactly ADMIN_IDS; changes are audited as made by the configuration."""
     wanted = set(admin_ids)

@@ -38,12 +38,7 @@ class Accounts:
         )
         return account_id
 
-    async def times_reported(self, account: Account) -> int:
-        """How many reports point at this account."""
-        return int(
-            await self._conn.fetch_value(
-                "SELECT COUNT(DISTINCT t.report_id) FROM report_targets t JOIN accounts a ON a.id = t.account_id "
-                "WHERE a.platform = ? AND a.identity = ?",
-                (account.platform.value, account.identity),
-            )
+    async def id_of(self, account: Account) -> int | None:
+        return await self._conn.fetch_value(
+            "SELECT id FROM accounts WHERE platform = ? AND identity = ?", (account.platform.value, account.identity)
         )

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.core.accounts import Account, Platform
-from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason
+from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason, Verdict
 from bot.core.flags import AccountReport
 from bot.core.matcher import Resemblance
 from bot.core.reports import ReportStatus
@@ -31,6 +31,7 @@ def _case(row: sqlite3.Row) -> CaseRecord:
         row["opened_at"], row["updated_at"],
         None if row["reason_code"] is None else RejectReason(row["reason_code"]), row["reason"],
         row["decided_at"], row["decided_by"], row["template_id"], row["card_chat_id"], row["card_message_id"],
+        None if row["verdict"] is None else Verdict(row["verdict"]), row["claimed_by"], row["claimed_at"],
     )
 
 
@@ -72,23 +73,32 @@ class Cases:
         return None if row is None else _case(row)
 
     async def decide(self, case_id: int, status: CaseStatus, by: int, now: int, *,
-                     reason_code: RejectReason | None = None, reason: str | None = None) -> None:
+                     reason_code: RejectReason | None = None, reason: str | None = None,
+                     verdict: Verdict | None = None) -> None:
         """Close the case, and mark its reports with the outcome."""
         await self._conn.execute(
-            "UPDATE cases SET status = ?, reason_code = ?, reason = ?, decided_at = ?, decided_by = ?, updated_at = ? "
-            "WHERE id = ?",
-            (status.value, None if reason_code is None else reason_code.value, reason, now, by, now, case_id),
+            "UPDATE cases SET status = ?, reason_code = ?, reason = ?, verdict = ?, decided_at = ?, decided_by = ?, "
+            "updated_at = ?, claimed_by = NULL, claimed_at = NULL WHERE id = ?",
+            (status.value, None if reason_code is None else reason_code.value, reason,
+             None if verdict is None else verdict.value, now, by, now, case_id),
         )
         await self._mark_reports(case_id, ReportStatus(status.value))
 
-    async def reopen(self, case_id: int, now: int) -> None:
+    async def reopen(self, case_id: int, now: int, *, keep_votes: bool = False) -> None:
+        """Open a decided case again; its votes are cleared unless a reject is being undone."""
         await self._conn.execute(
-            "UPDATE cases SET status = ?, reason_code = NULL, reason = NULL, decided_at = NULL, decided_by = NULL, "
-            "updated_at = ? WHERE id = ?",
+            "UPDATE cases SET status = ?, reason_code = NULL, reason = NULL, verdict = NULL, decided_at = NULL, "
+            "decided_by = NULL, updated_at = ? WHERE id = ?",
             (CaseStatus.OPEN.value, now, case_id),
         )
-        await self._conn.execute("DELETE FROM case_votes WHERE case_id = ?", (case_id,))
+        if not keep_votes:
+            await self._conn.execute("DELETE FROM case_votes WHERE case_id = ?", (case_id,))
         await self._mark_reports(case_id, ReportStatus.RECEIVED)
+
+    async def claim(self, case_id: int, moderator_id: int | None, now: int | None) -> None:
+        """Mark the moderator working on the case (None releases it)."""
+        await self._conn.execute("UPDATE cases SET claimed_by = ?, claimed_at = ? WHERE id = ?",
+                                 (moderator_id, now, case_id))
 
     async def _mark_reports(self, case_id: int, status: ReportStatus) -> None:
         await self._conn.execute(
@@ -189,6 +199,39 @@ class Cases:
         )
         return [AccountCount(row["id"], account_of(row), int(row["reports"])) for row in rows]
 
+    async def count_accounts(self, case_id: int) -> int:
+        return int(await self._conn.fetch_value(
+            "SELECT COUNT(DISTINCT t.account_id) FROM report_targets t JOIN case_reports cr ON cr.report_id = t.report_id "
+            "WHERE cr.case_id = ?",
+            (case_id,),
+        ))
+
+    async def campaign_evidence(self, account_id: int) -> int | None:
+        """A verified text case whose text this account posted (a forward of its post, or a link to it)."""
+        return await self._conn.fetch_value(
+            "SELECT MIN(c.id) FROM cases c JOIN case_reports cr ON cr.case_id = c.id "
+            "JOIN report_targets t ON t.report_id = cr.report_id "
+            "WHERE c.status = ? AND c.kind = ? AND t.account_id = ? AND t.via IN ('forward', 'link')",
+            (CaseStatus.VERIFIED.value, CaseKind.CLUSTER.value, account_id),
+        )
+
+    async def in_verified_campaign(self, account_id: int) -> bool:
+        """The account posted a verified campaign's text, or was itself verified as a campaign account."""
+        if await self.campaign_evidence(account_id) is not None:
+            return True
+        return await self._conn.fetch_value(
+            "SELECT 1 FROM cases WHERE account_id = ? AND status = ? AND verdict = ?",
+            (account_id, CaseStatus.VERIFIED.value, Verdict.CAMPAIGN_ACCOUNT.value),
+        ) is not None
+
+    async def reports_since(self, account_id: int, since: int) -> int:
+        """Reports naming the account made at or after a time."""
+        return int(await self._conn.fetch_value(
+            "SELECT COUNT(DISTINCT r.id) FROM reports r JOIN report_targets t ON t.report_id = r.id "
+            "WHERE t.account_id = ? AND r.created_at >= ?",
+            (account_id, since),
+        ))
+
     async def source_posts(self, case_id: int) -> list[tuple[int, int]]:
         """(time, source account) of each forwarded or linked post carrying the case's text."""
         rows = await self._conn.fetch_all(
@@ -240,12 +283,13 @@ class Cases:
 
     # ---- the queue ----
 
-    async def open_by_weight(self, limit: int, offset: int) -> list[int]:
-        """Open cases, most reports first."""
+    async def open_by_reporters(self, limit: int) -> list[int]:
+        """Open cases, the most distinct reporters first, then the longest waiting."""
         rows = await self._conn.fetch_all(
-            "SELECT c.id, COUNT(cr.report_id) AS weight FROM cases c JOIN case_reports cr ON cr.case_id = c.id "
-            "WHERE c.status = ? GROUP BY c.id ORDER BY weight DESC, c.id LIMIT ? OFFSET ?",
-            (CaseStatus.OPEN.value, limit, offset),
+            "SELECT c.id, COUNT(DISTINCT r.reporter) AS reporters, MIN(c.opened_at) AS opened FROM cases c "
+            "JOIN case_reports cr ON cr.case_id = c.id JOIN reports r ON r.id = cr.report_id "
+            "WHERE c.status = ? GROUP BY c.id ORDER BY reporters DESC, opened, c.id LIMIT ?",
+            (CaseStatus.OPEN.value, limit),
         )
         return [row["id"] for row in rows]
 

@@ -35,13 +35,14 @@ class FollowUps:
     async def exists(self, report_id: int) -> bool:
         return await self._conn.fetch_value("SELECT 1 FROM follow_ups WHERE report_id = ?", (report_id,)) is not None
 
-    async def due(self, limit: int) -> list[DueOutcome]:
-        """Follow-ups whose report is in a decided case (the first decided case, if in several)."""
+    async def due(self, limit: int, rejected_before: int) -> list[DueOutcome]:
+        """Follow-ups whose report is in a decided case (the first decided case, if in several); a reject
+        counts only once it was made no later than ``rejected_before`` (until then it may be undone)."""
         rows = await self._conn.fetch_all(
             "SELECT f.report_id, f.chat_id, f.locale, c.id AS case_id, c.status FROM follow_ups f "
             "JOIN case_reports cr ON cr.report_id = f.report_id JOIN cases c ON c.id = cr.case_id "
-            "WHERE c.status <> ? ORDER BY f.report_id, c.id LIMIT ?",
-            (CaseStatus.OPEN.value, limit),
+            "WHERE c.status = ? OR (c.status = ? AND c.decided_at <= ?) ORDER BY f.report_id, c.id LIMIT ?",
+            (CaseStatus.VERIFIED.value, CaseStatus.REJECTED.value, rejected_before, limit),
         )
         due: dict[int, DueOutcome] = {}
         for r in rows:

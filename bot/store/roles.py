@@ -26,6 +26,14 @@ class Roles:
         await self._conn.execute("UPDATE roles SET name = ? WHERE user_id = ? AND (name IS NULL OR name <> ?)",
                                  (name, user_id, name))
 
+    async def set_private_chat(self, user_id: int, reachable: bool) -> None:
+        """Whether the bot can write to this person privately (they wrote to it; or a send was refused)."""
+        await self._conn.execute("UPDATE roles SET private_chat = ? WHERE user_id = ? AND private_chat <> ?",
+                                 (int(reachable), user_id, int(reachable)))
+
+    async def has_private_chat(self, user_id: int) -> bool:
+        return bool(await self._conn.fetch_value("SELECT private_chat FROM roles WHERE user_id = ?", (user_id,)))
+
     async def remove(self, user_id: int) -> bool:
         return await self._conn.execute("DELETE FROM roles WHERE user_id = ?", (user_id,)) > 0
 

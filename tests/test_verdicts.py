@@ -1,0 +1,173 @@
+"""Verdicts that cannot be turned against critics: a brigade's target is protected, never published as a
+campaign account, and receipts give a brigade no counter to watch."""
+
+from __future__ import annotations
+
+import re
+
+from bot.sandbox import FakeTelegram
+from tests.conftest import Database, running
+from tests.moderation_helpers import (
+    ADMIN_ID,
+    GROUP,
+    MODERATION_SETTINGS,
+    appoint,
+    card_of,
+    press,
+    say,
+    seen,
+    wait_for_card,
+)
+
+CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
+
+
+async def _team(telegram: FakeTelegram) -> tuple[dict, dict, dict, dict]:
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
+    carol = telegram.user(903, first_name="Carol")
+    await appoint(telegram, admin, alice, bob, carol)
+    return admin, alice, bob, carol
+
+
+async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user: int, count: int = 20) -> list[dict]:
+    """``count`` brand-new accounts report the same account by link within a minute; returns them."""
+    reporters = [telegram.user(first_user + n, language_code="ar") for n in range(count)]
+    before = db.value("SELECT COUNT(*) FROM reports")
+    for n, reporter in enumerate(reporters):
+        telegram.send_text(reporter, f"https://x.com/{handle}/status/{first_user + n}")
+    await telegram.wait_until(
+        lambda: db.value("SELECT COUNT(*) FROM reports WHERE receipt_sent_at IS NOT NULL") >= before + count,
+        timeout=60, what="the brigade's receipts")
+    await telegram.wait_until_idle(timeout=30)
+    return reporters
+
+
+async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_can_be_protected(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    """The Iraqi "electronic army" pattern: 20 new accounts report a satirist within a minute."""
+    settings = make_settings(**{**MODERATION_SETTINGS, "VERIFY_QUORUM": "2"})
+    async with running(settings):
+        admin, alice, bob, _ = await _team(telegram)
+        await _brigade(telegram, db, "sanzhar_satire", 5000)
+        card = await wait_for_card(telegram, db, 1)
+        text = seen(card)
+        assert "🚨 Possible report campaign against X (Twitter) @sanzhar_satire" in text
+        assert "⚠️ Campaign account: not possible" in text
+        assert "case:v:1" not in [data for _, data in card.buttons]
+        assert "case:p:1" in [data for _, data in card.buttons]
+
+        for moderator in (alice, bob, admin):  # not even the quorum with an admin, by a crafted press
+            answer = await press(telegram, moderator, card_of(telegram, db, 1), "case:v:1", forge=True)
+            assert "cannot be marked as a campaign account" in answer
+        assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
+        assert db.value("SELECT COUNT(*) FROM case_votes") == 0
+
+        await press(telegram, alice, card_of(telegram, db, 1), "case:p:1")
+        assert tuple(db.rows("SELECT status, reason_code, verdict FROM cases WHERE id = 1")[0]) == (
+            "rejected", "brigade", None)
+        account_id = db.value("SELECT account_id FROM cases WHERE id = 1")
+        assert db.value("SELECT case_id FROM protected_accounts WHERE account_id = ?", (account_id,)) == 1
+        assert "account.protect" in [r[0] for r in db.rows("SELECT action FROM audit_log WHERE case_id = 1")]
+
+        # Later reports against the protected account are flagged as brigading on arrival.
+        late = telegram.user(7000, language_code="en")
+        await say(telegram, late, "https://x.com/sanzhar_satire/status/999")
+        card = await wait_for_card(telegram, db, 1)
+        assert re.search(r"🛡 X \(Twitter\) @sanzhar_satire is protected from a report brigade since .*: 1 reports "
+                         r"against it since then, flagged as brigading", seen(card)), seen(card)
+
+
+async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_even_with_evidence(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    settings = make_settings(**{**MODERATION_SETTINGS, "VERIFY_QUORUM": "2", "SURGE_QUORUM": "3"})
+    async with running(settings):
+        admin, alice, bob, carol = await _team(telegram)
+        # Evidence first: the account's own post carries a campaign text that two moderators verify.
+        citizen = telegram.user(1, language_code="en")
+        author = telegram.user(4040, first_name="Nur", username="nurbot_4040")
+        telegram.forward(citizen, telegram.origin_user(author), text=CAMPAIGN)
+        await telegram.wait_for_messages(citizen["id"])
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, bob, card_of(telegram, db, 1), "case:v:1")
+        assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"
+
+        await _brigade(telegram, db, "nurbot_4040", 6000)  # a Telegram @handle on X is another account:
+        await say(telegram, citizen, "https://t.me/nurbot_4040")  # the account case is the Telegram one
+        account_case = db.value("SELECT id FROM cases WHERE kind = 'account' AND account_id = "
+                                "(SELECT id FROM accounts WHERE platform = 'telegram')")
+        card = await wait_for_card(telegram, db, account_case)
+        assert "Evidence: it posted the text of verified case #1" in seen(card)
+
+    # The same account mass-reported by new accounts: a possible report campaign with evidence.
+    async with running(settings):
+        reporters = [telegram.user(8000 + n, language_code="ru") for n in range(20)]
+        for n, reporter in enumerate(reporters):
+            telegram.send_text(reporter, f"https://t.me/nurbot_4040/{100 + n}")
+        await telegram.wait_until(lambda: db.value(
+            "SELECT COUNT(*) FROM case_reports WHERE case_id = ?", (account_case,)) == 21, timeout=60, what="reports")
+        await telegram.wait_until_idle(timeout=30)
+        card = await wait_for_card(telegram, db, account_case)
+        assert "Possible report campaign: marking it needs 3 votes, one of them an admin's." in seen(card)
+        for moderator in (alice, bob, carol):
+            await press(telegram, moderator, card_of(telegram, db, account_case), f"case:v:{account_case}")
+            assert db.value("SELECT status FROM cases WHERE id = ?", (account_case,)) == "open"
+        assert "Votes to verify: 3 of 3" in seen(card_of(telegram, db, account_case))
+        answer = await press(telegram, admin, card_of(telegram, db, account_case), f"case:v:{account_case}")
+        assert answer == f"Case #{account_case} is verified."
+        assert tuple(db.rows("SELECT status, verdict FROM cases WHERE id = ?", (account_case,))[0]) == (
+            "verified", "campaign_account")
+        assert "⚠️ Verified as a campaign account" in seen(card_of(telegram, db, account_case))
+
+
+async def test_no_receipt_tells_a_brigade_how_often_an_account_was_reported(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        await _team(telegram)
+        reporters = await _brigade(telegram, db, "critic_voice", 5000)
+        bodies = [seen(m) for r in reporters for m in telegram.sent(r["id"])]
+        assert len(bodies) == 20
+        for body in bodies:
+            assert "reported" not in body and "times" not in body
+            numbers = set(re.findall(r"\d+", body)) - {"1", str(reporters[0]["id"])}
+            # only the report's own number and its own post id appear
+            assert all(int(n) <= 20 or 5000 <= int(n) < 5020 for n in numbers), body
+
+
+async def test_receipts_name_an_account_only_once_moderators_verified_it(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        _, alice, bob, _ = await _team(telegram)
+        citizen = telegram.user(1, language_code="en")
+        author = telegram.user(4041, first_name="Nur", username="nurbot_4041")
+        telegram.forward(citizen, telegram.origin_user(author), text=CAMPAIGN)
+        await telegram.wait_for_messages(citizen["id"])
+        before = await say(telegram, telegram.user(2), "https://t.me/nurbot_4041")
+        assert "part of a campaign" not in seen(before)
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, bob, card_of(telegram, db, 1), "case:v:1")
+        after = await say(telegram, telegram.user(3), "https://t.me/nurbot_4041")
+        assert "⚠️ @nurbot_4041 is part of a campaign that moderators verified." in seen(after)
+
+
+async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make_settings, db: Database) -> None:
+    copies = [CAMPAIGN, CAMPAIGN + "!!"]
+    for detail, expected in (("matched", "🔁 This text matches reports moderators already know."),
+                             ("received", None)):
+        async with running(make_settings(RECEIPT_DETAIL=detail, DATABASE_URL=f"sqlite:///{db.path}.{detail}")):
+            citizen = telegram.user(10 if detail == "matched" else 11)
+            first = await say(telegram, citizen, copies[0])
+            second = await say(telegram, citizen, copies[1])
+        for receipt in (first, second):
+            assert "Matches the known campaign" not in seen(receipt) and "How it matches" not in seen(receipt)
+        if expected is None:
+            assert "🔁" not in seen(second) and "🆕" not in seen(first)
+        else:
+            assert expected in seen(second)
