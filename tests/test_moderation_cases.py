@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.errors import CaseClosed, DraftGone, NotAllowed
@@ -253,6 +255,7 @@ async def test_stats_count_this_week_and_all_time(telegram: FakeTelegram, team, 
     await press(telegram, team["bob"], card, "case:v:1")
     answer = await say(telegram, team["alice"], "/stats")
     assert "Open cases now: 1" in seen(answer)
+    assert re.search(r"This week \(since Monday, \w+ \d+, \d{4}\)", seen(answer)), seen(answer)
     week, all_time = seen(answer).split("All time")
     for part in (week, all_time):
         assert "Reports: 2" in part and "Cases opened: 2" in part and "Verified: 1 · rejected: 0" in part
