@@ -127,13 +127,33 @@ async def test_forgetme_unlinks_every_report_and_deletes_the_settings(
     telegram.press(citizen, prompt, prompt.button("🗑"))
     await telegram.wait_for_call("editMessageText")
 
-    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(translations("en"), 2))
+    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(translations("en"), 2, False))
     dump = db.dump()
     assert pseudonym not in dump
     assert str(citizen["id"]) not in dump
     assert db.value("SELECT COUNT(*) FROM reports") == 3
     assert db.value("SELECT COUNT(*) FROM reports WHERE reporter IS NULL") == 2
     assert await _send(telegram, citizen, "/status") == plain(report_texts.report_list(translations("en"), []))
+
+
+@pytest.mark.usefixtures("bot")
+async def test_forgetme_says_before_and_after_that_it_ends_the_digest_subscription(
+    telegram: FakeTelegram, db, translations
+) -> None:
+    citizen = telegram.user(215, language_code="ru")
+    await _send(telegram, citizen, "/subscribe")
+    prompt_text = await _send(telegram, citizen, "/forgetme")
+    t = translations("ru")
+    assert prompt_text == plain(texts.forget_prompt(t, True)) != plain(texts.forget_prompt(t, False))
+    prompt = telegram.sent(citizen["id"])[-1]
+    telegram.press(citizen, prompt, prompt.button("🗑"))
+    await telegram.wait_for_call("editMessageText")
+    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(t, 0, True))
+    assert "/subscribe" in telegram.sent(citizen["id"])[-1].plain
+    assert db.value("SELECT COUNT(*) FROM subscribers") == 0
+
+    other = telegram.user(216, language_code="ru")
+    assert await _send(telegram, other, "/forgetme") == plain(texts.forget_prompt(t, False))
 
 
 @pytest.mark.usefixtures("bot")

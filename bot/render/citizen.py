@@ -95,20 +95,29 @@ def privacy(t: Translator, retention_days: int) -> str:
     )
 
 
-def forget_prompt(t: Translator) -> str:
+def forget_prompt(t: Translator, subscribed: bool) -> str:
     _ = t.gettext
+    if subscribed:
+        return _(
+            "This deletes your language choice, ends your subscription to the weekly digest and unlinks all your "
+            "reports from you. They stay only as anonymous reports, and /status will no longer show them. "
+            "This cannot be undone. Continue?"
+        )
     return _(
         "This deletes your language choice and unlinks all your reports from you. They stay only as anonymous "
         "reports, and /status will no longer show them. This cannot be undone. Continue?"
     )
 
 
-def forgotten(t: Translator, reports_unlinked: int) -> str:
-    return t.ngettext(
+def forgotten(t: Translator, reports_unlinked: int, unsubscribed: bool) -> str:
+    done = t.ngettext(
         "Done: your settings are deleted and {count} report was unlinked from you.",
         "Done: your settings are deleted and {count} reports were unlinked from you.",
         reports_unlinked,
     ).format(count=t.number(reports_unlinked))
+    if not unsubscribed:
+        return done
+    return done + " " + t.gettext("Your subscription to the weekly digest has ended; /subscribe starts it again.")
 
 
 def forget_cancelled(t: Translator) -> str:
