@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.handlers import commands
 from bot.render import citizen as texts
 from bot.render import reports as report_texts
 from tests.conftest import Database, plain, running
@@ -106,6 +107,28 @@ async def test_the_command_menu_is_registered_in_every_language(telegram: FakeTe
     codes = sorted(c.params.get("language_code", "") for c in telegram.calls if c.method == "setMyCommands")
     assert codes == ["", "ar", "en", "kk", "ru", "zh"]
     assert telegram.refused() == []
+
+
+@pytest.mark.usefixtures("bot")
+async def test_the_descriptions_are_registered_in_every_language(telegram: FakeTelegram, translations) -> None:
+    await telegram.wait_until_idle()
+    codes = {"", "ar", "en", "kk", "ru", "zh"}
+    assert set(telegram.descriptions) == set(telegram.short_descriptions) == codes
+    ru = translations("ru")
+    assert telegram.descriptions["ru"] == ru.gettext(commands.DESCRIPTION)
+    assert telegram.short_descriptions["ru"] == ru.gettext(commands.SHORT_DESCRIPTION)
+    assert telegram.refused() == []
+
+
+async def test_a_refused_description_is_logged_and_the_bot_still_starts(
+    telegram: FakeTelegram, settings, translations, caplog
+) -> None:
+    telegram.fail_next("setMyDescription", status=400, description="Bad Request: description is too long")
+    citizen = telegram.user(217, language_code="en")
+    async with running(settings):
+        assert await _send(telegram, citizen, "/start") == plain(texts.welcome(translations("en")))
+    assert len(telegram.descriptions) == 5 and len(telegram.short_descriptions) == 5
+    assert "description was refused" in caplog.text
 
 
 @pytest.mark.usefixtures("bot")
