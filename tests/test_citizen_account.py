@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from bot.handlers import commands
 from bot.render import citizen as texts
+from bot.render import digest as digest_texts
 from bot.render import reports as report_texts
 from tests.conftest import Database, plain, running
 from bot.sandbox import FakeTelegram
@@ -55,6 +59,31 @@ async def test_status_shows_only_the_users_own_reports(telegram: FakeTelegram, t
     assert bob_view_of_alice == plain(texts.report_not_found(translations("ar"), 1))
     bob_own = await _send(telegram, bob, "/status #2")
     assert "الرئيس يهتم دائما" in bob_own
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_status_deep_link_shows_that_report(telegram: FakeTelegram, translations) -> None:
+    citizen = telegram.user(218, language_code="kk")
+    await _send(telegram, citizen, CAMPAIGN)
+    link = texts.status_link("kuzet_test_bot", 1)
+    [url] = re.findall(r'href="([^"]+)"', link)
+    assert url == "https://t.me/kuzet_test_bot?start=status_1" and "/status 1" in plain(link)
+    payload = parse_qs(urlsplit(url).query)["start"][0]
+    assert await _send(telegram, citizen, f"/start {payload}") == await _send(telegram, citizen, "/status 1")
+    assert await _send(telegram, citizen, "/start status_2") == plain(texts.report_not_found(translations("kk"), 2))
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_subscribe_deep_link_subscribes_and_an_unknown_payload_greets(
+    telegram: FakeTelegram, db, translations
+) -> None:
+    citizen = telegram.user(219, language_code="ar")
+    t = translations("ar")
+    assert await _send(telegram, citizen, "/start subscribe") == plain(digest_texts.subscribe_text(t, True))
+    assert db.value("SELECT COUNT(*) FROM subscribers") == 1
+    assert await _send(telegram, citizen, "/start subscribe") == await _send(telegram, citizen, "/subscribe")
+    for payload in ("status_", "status_x", "status_1_2", "nonsense"):
+        assert await _send(telegram, citizen, f"/start {payload}") == plain(texts.welcome(t)), payload
 
 
 @pytest.mark.usefixtures("bot")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGE_NAMES, Translator
+from html import escape
+
+from bot.i18n import LANGUAGE_NAMES, Translator, isolate
 from bot.render import number
 
 SUPPORTED_PLATFORMS = "Telegram, X (Twitter), Facebook, Instagram, VK, TikTok, YouTube"
@@ -181,6 +183,12 @@ def edit_ignored(t: Translator) -> str:
 
 def status_usage(t: Translator) -> str:
     return t.gettext("Write /status for your latest reports, or /status and a report number, e.g. /status 42.")
+
+
+def status_link(bot_username: str, report_id: int) -> str:
+    """"/status 42" as a link that opens the bot and shows report 42 (a tapped "/status 42" sends only "/status")."""
+    url = f"https://t.me/{bot_username}?start=status_{report_id}"
+    return f'<a href="{escape(url)}">{isolate(f"/status {report_id}")}</a>'
 
 
 def report_not_found(t: Translator, report_id: int) -> str:
