@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
+
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.handlers import commands
+from bot.handlers.deps import Deps
+from bot.i18n import I18n
+from bot.resources import data_dir
 from bot.render import citizen as texts
 from bot.render import digest as digest_texts
 from bot.render import reports as report_texts
@@ -231,15 +237,23 @@ async def test_an_unknown_command_and_an_edit_each_get_an_answer(telegram: FakeT
     assert answer.plain == plain(texts.edit_ignored(translations("ru")))
 
 
-async def test_past_the_hourly_limit_a_report_is_refused_and_not_stored(
-    telegram: FakeTelegram, make_settings, translations
+async def test_past_the_hourly_limit_a_report_is_refused_in_reply_saying_when_sending_works_again(
+    telegram: FakeTelegram, make_settings
 ) -> None:
-    settings = make_settings(REPORTS_PER_HOUR="2")
+    settings = make_settings(REPORTS_PER_HOUR="2", TIMEZONE="Asia/Almaty")
     citizen = telegram.user(213, language_code="ru")
-    async with running(settings):
-        for i in range(3):
-            await _send(telegram, citizen, f"Campaign comment number {i} for the new Kazakhstan")
-    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.rate_limited(translations("ru"), 2))
+    first = int(datetime(2026, 11, 30, 13, 5, tzinfo=ZoneInfo("Asia/Almaty")).timestamp())
+    async with running(settings) as application:
+        deps = Deps.of_application(application)
+        for i, at in enumerate((first, first + 600, first + 1000)):
+            deps.clock = lambda at=at: at
+            sent = telegram.send_text(citizen, f"Campaign comment number {i} for the new Kazakhstan")
+            await telegram.wait_for_messages(citizen["id"], i + 1)
+    refusal = telegram.sent(citizen["id"])[-1]
+    t = I18n(data_dir("locales"), "en", settings.timezone).get("ru")
+    assert refusal.plain == plain(texts.rate_limited(t, 2, first + 3600, first + 1000))
+    assert "14:05" in refusal.plain and t.duration(44 * 60) in refusal.plain
+    assert refusal.reply_to["message_id"] == sent["message_id"]
     assert Database(settings.database_path).value("SELECT COUNT(*) FROM reports") == 2
 
 

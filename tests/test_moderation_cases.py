@@ -209,9 +209,11 @@ async def test_members_of_the_group_without_a_role_are_refused(telegram: FakeTel
     for command in ("/queue", "/case 1", "/verify 1", "/reject 1 nonsense", "/stats", "/template list"):
         answer = await say(telegram, member, command, chat=team["group"])
         assert seen(answer) == "Only moderators can do this.", command
+        assert answer.reply_to["text"] == command  # in a busy group, the refusal answers its own command
     for command in ("/mod add 777", "/audit", "/reopen 1"):
         answer = await say(telegram, team["alice"], command)
         assert seen(answer) == "Only admins can do this.", command
+        assert answer.reply_to["text"] == command
     assert db.value("SELECT COUNT(*) FROM roles WHERE user_id = 777") == 0
 
 

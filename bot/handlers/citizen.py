@@ -69,10 +69,10 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             answer=answer,
         )
     except RateLimited as exc:
-        await message.reply_html(citizen.rate_limited(t, exc.limit))
+        await message.reply_html(citizen.rate_limited(t, exc.limit, exc.retry_at, deps.clock()), do_quote=True)
         return
     except NothingToReport as exc:
-        await message.reply_html(_refusal(t, exc, message))
+        await message.reply_html(_refusal(t, exc, message), do_quote=True)
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
@@ -117,9 +117,9 @@ def _report_number(arg: str) -> int | None:
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what the bot accepts when a message is not something it can report."""
+    """Say what the bot accepts when a message is not something it can report, in reply to it."""
     t = await Deps.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.unsupported_message(t))
+    await update.effective_message.reply_html(citizen.unsupported_message(t), do_quote=True)
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -134,12 +134,16 @@ def language_set(t: Translator) -> str:
     return t.gettext("Language set: {language}.").format(language=LANGUAGE_NAMES[t.code])
 
 
-def rate_limited(t: Translator, limit: int) -> str:
+def rate_limited(t: Translator, limit: int, retry_at: int, now: int) -> str:
+    """The refusal, with when sending works again: a time of day and a wait in whole minutes."""
+    minutes = max(1, -(-(retry_at - now) // 60))
     return t.ngettext(
-        "You have reached the limit of {count} report per hour. Please try again later: this message was not stored.",
-        "You have reached the limit of {count} reports per hour. Please try again later: this message was not stored.",
+        "You have reached the limit of {count} report per hour: this message was not stored. "
+        "You can send reports again at {time} (in {wait}).",
+        "You have reached the limit of {count} reports per hour: this message was not stored. "
+        "You can send reports again at {time} (in {wait}).",
         limit,
-    ).format(count=t.number(limit))
+    ).format(count=t.number(limit), time=t.time(retry_at), wait=t.duration(minutes * 60))
 
 
 def text_too_short(t: Translator) -> str:
