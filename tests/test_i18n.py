@@ -42,3 +42,12 @@ def test_every_description_fits_telegrams_limits(translations, code: str) -> Non
     t = translations(code)
     assert 0 < len(t.gettext(commands.DESCRIPTION)) <= 512
     assert 0 < len(t.gettext(commands.SHORT_DESCRIPTION)) <= 120
+
+
+def test_language_names_read_naturally_in_lists_and_in_arabic(translations) -> None:
+    kk, ar, en = translations("kk"), translations("ar"), translations("en")
+    assert kk.language_list(["en", "ru", "kk"]) == "ағылшын, орыс, қазақ тілдері"  # babel joins Kazakh lists with commas
+    assert kk.language_list(["kk"]) == kk.language_name("kk") == "қазақ тілі"
+    assert ar.language_name("kk") == "الكازاخية" and "الكازاخية" in ar.language_list(["ru", "kk"])
+    assert en.language_list(["en", "ru", "kk"]) == "English, Russian, and Kazakh"
+    assert translations("ru").language_list(["ru", "kk"]) == "русский и казахский"
