@@ -6,8 +6,8 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NothingToReport, RateLimited, UnsupportedLink
-from bot.handlers.cards import CardDesk
 from bot.handlers import digest
+from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.keyboards import main_menu
 from bot.handlers.receipts import ReceiptSender
