@@ -23,11 +23,12 @@ class MigrationError(KuzetError):
 
 
 class RateLimited(KuzetError):
-    """The reporter sent more reports in the last hour than allowed."""
+    """The reporter sent more reports in the last hour than allowed; ``retry_at`` is when one more may be sent."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, retry_at: int) -> None:
         super().__init__(f"more than {limit} reports in an hour")
         self.limit = limit
+        self.retry_at = retry_at
 
 
 class NothingToReport(KuzetError):

@@ -10,7 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_interval, format_timedelta
+from babel.dates import format_date, format_datetime, format_interval, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.lists import format_list
@@ -35,6 +35,10 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 LEFT_TO_RIGHT_MARK = "\u200e"
 RIGHT_TO_LEFT_MARK = "\u200f"
 _COMMAND = re.compile(r"(?<![\w/<])/[a-z]+\b")
+_LANGUAGE_NAME_OVERRIDES = {("ar", "kk"): "الكازاخية"}
+"""(reader's locale, language): a name babel gets wrong for our readers ("الكازاخستانية" is the nationality)."""
+_LANGUAGE_WORD = {"kk": (" тілі", " тілдері")}
+"""Languages that name a language with a word ("ағылшын тілі"): in a list it is said once, in the plural."""
 
 
 def N_(message: str) -> str:
@@ -113,6 +117,9 @@ class Translator:
 
     def language_name(self, code: str) -> str:
         """A language code ("kk") named in this language ("казахский")."""
+        override = _LANGUAGE_NAME_OVERRIDES.get((self.code, code))
+        if override is not None:
+            return override
         try:
             return Locale.parse(code).get_display_name(self.locale) or code
         except (ValueError, UnknownLocaleError):
@@ -130,6 +137,25 @@ class Translator:
     def datetime(self, timestamp: int) -> str:
         moment = datetime.fromtimestamp(timestamp, timezone.utc)
         return format_datetime(moment, format="medium", tzinfo=self._tz, locale=self.locale)
+
+    def date(self, timestamp: int) -> str:
+        """A day with its weekday: "Monday, November 30, 2026", "понедельник, 30 ноября 2026 г."."""
+        return format_date(datetime.fromtimestamp(timestamp, self._tz).date(), format="full", locale=self.locale)
+
+    def time(self, timestamp: int) -> str:
+        """A time of day in the configured time zone: "2:05 PM", "14:05"."""
+        moment = datetime.fromtimestamp(timestamp, timezone.utc)
+        return format_time(moment, format="short", tzinfo=self._tz, locale=self.locale)
+
+    def language_list(self, codes: Iterable[str]) -> str:
+        """Languages named as a list: "English, Russian and Kazakh"; in Kazakh "ағылшын, орыс және қазақ тілдері"
+        rather than "тілі" after every name."""
+        names = [self.language_name(code) for code in codes]
+        word, plural = _LANGUAGE_WORD.get(self.code, ("", ""))
+        if len(names) < 2 or not word or not all(name.endswith(word) for name in names):
+            return self.list(names)
+        return self.list(name.removesuffix(word) for name in names) + plural
+
 
 
 class I18n:

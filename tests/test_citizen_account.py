@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from bot.handlers import commands
+from bot.handlers.deps import Deps
+from bot.i18n import I18n
+from bot.resources import data_dir
 from bot.render import citizen as texts
+from bot.render import digest as digest_texts
 from bot.render import reports as report_texts
 from tests.conftest import Database, plain, running
 from bot.sandbox import FakeTelegram
@@ -54,6 +65,31 @@ async def test_status_shows_only_the_users_own_reports(telegram: FakeTelegram, t
     assert bob_view_of_alice == plain(texts.report_not_found(translations("ar"), 1))
     bob_own = await _send(telegram, bob, "/status #2")
     assert "الرئيس يهتم دائما" in bob_own
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_status_deep_link_shows_that_report(telegram: FakeTelegram, translations) -> None:
+    citizen = telegram.user(218, language_code="kk")
+    await _send(telegram, citizen, CAMPAIGN)
+    link = texts.status_link("kuzet_test_bot", 1)
+    [url] = re.findall(r'href="([^"]+)"', link)
+    assert url == "https://t.me/kuzet_test_bot?start=status_1" and "/status 1" in plain(link)
+    payload = parse_qs(urlsplit(url).query)["start"][0]
+    assert await _send(telegram, citizen, f"/start {payload}") == await _send(telegram, citizen, "/status 1")
+    assert await _send(telegram, citizen, "/start status_2") == plain(texts.report_not_found(translations("kk"), 2))
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_subscribe_deep_link_subscribes_and_an_unknown_payload_greets(
+    telegram: FakeTelegram, db, translations
+) -> None:
+    citizen = telegram.user(219, language_code="ar")
+    t = translations("ar")
+    assert await _send(telegram, citizen, "/start subscribe") == plain(digest_texts.subscribe_text(t, True))
+    assert db.value("SELECT COUNT(*) FROM subscribers") == 1
+    assert await _send(telegram, citizen, "/start subscribe") == await _send(telegram, citizen, "/subscribe")
+    for payload in ("status_", "status_x", "status_1_2", "nonsense"):
+        assert await _send(telegram, citizen, f"/start {payload}") == plain(texts.welcome(t)), payload
 
 
 @pytest.mark.usefixtures("bot")
@@ -109,6 +145,28 @@ async def test_the_command_menu_is_registered_in_every_language(telegram: FakeTe
 
 
 @pytest.mark.usefixtures("bot")
+async def test_the_descriptions_are_registered_in_every_language(telegram: FakeTelegram, translations) -> None:
+    await telegram.wait_until_idle()
+    codes = {"", "ar", "en", "kk", "ru", "zh"}
+    assert set(telegram.descriptions) == set(telegram.short_descriptions) == codes
+    ru = translations("ru")
+    assert telegram.descriptions["ru"] == ru.gettext(commands.DESCRIPTION)
+    assert telegram.short_descriptions["ru"] == ru.gettext(commands.SHORT_DESCRIPTION)
+    assert telegram.refused() == []
+
+
+async def test_a_refused_description_is_logged_and_the_bot_still_starts(
+    telegram: FakeTelegram, settings, translations, caplog
+) -> None:
+    telegram.fail_next("setMyDescription", status=400, description="Bad Request: description is too long")
+    citizen = telegram.user(217, language_code="en")
+    async with running(settings):
+        assert await _send(telegram, citizen, "/start") == plain(texts.welcome(translations("en")))
+    assert len(telegram.descriptions) == 5 and len(telegram.short_descriptions) == 5
+    assert "description was refused" in caplog.text
+
+
+@pytest.mark.usefixtures("bot")
 async def test_forgetme_unlinks_every_report_and_deletes_the_settings(
     telegram: FakeTelegram, db, settings, translations
 ) -> None:
@@ -127,13 +185,33 @@ async def test_forgetme_unlinks_every_report_and_deletes_the_settings(
     telegram.press(citizen, prompt, prompt.button("🗑"))
     await telegram.wait_for_call("editMessageText")
 
-    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(translations("en"), 2))
+    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(translations("en"), 2, False))
     dump = db.dump()
     assert pseudonym not in dump
     assert str(citizen["id"]) not in dump
     assert db.value("SELECT COUNT(*) FROM reports") == 3
     assert db.value("SELECT COUNT(*) FROM reports WHERE reporter IS NULL") == 2
     assert await _send(telegram, citizen, "/status") == plain(report_texts.report_list(translations("en"), []))
+
+
+@pytest.mark.usefixtures("bot")
+async def test_forgetme_says_before_and_after_that_it_ends_the_digest_subscription(
+    telegram: FakeTelegram, db, translations
+) -> None:
+    citizen = telegram.user(215, language_code="ru")
+    await _send(telegram, citizen, "/subscribe")
+    prompt_text = await _send(telegram, citizen, "/forgetme")
+    t = translations("ru")
+    assert prompt_text == plain(texts.forget_prompt(t, True)) != plain(texts.forget_prompt(t, False))
+    prompt = telegram.sent(citizen["id"])[-1]
+    telegram.press(citizen, prompt, prompt.button("🗑"))
+    await telegram.wait_for_call("editMessageText")
+    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.forgotten(t, 0, True))
+    assert "/subscribe" in telegram.sent(citizen["id"])[-1].plain
+    assert db.value("SELECT COUNT(*) FROM subscribers") == 0
+
+    other = telegram.user(216, language_code="ru")
+    assert await _send(telegram, other, "/forgetme") == plain(texts.forget_prompt(t, False))
 
 
 @pytest.mark.usefixtures("bot")
@@ -159,15 +237,23 @@ async def test_an_unknown_command_and_an_edit_each_get_an_answer(telegram: FakeT
     assert answer.plain == plain(texts.edit_ignored(translations("ru")))
 
 
-async def test_past_the_hourly_limit_a_report_is_refused_and_not_stored(
-    telegram: FakeTelegram, make_settings, translations
+async def test_past_the_hourly_limit_a_report_is_refused_in_reply_saying_when_sending_works_again(
+    telegram: FakeTelegram, make_settings
 ) -> None:
-    settings = make_settings(REPORTS_PER_HOUR="2")
+    settings = make_settings(REPORTS_PER_HOUR="2", TIMEZONE="Asia/Almaty")
     citizen = telegram.user(213, language_code="ru")
-    async with running(settings):
-        for i in range(3):
-            await _send(telegram, citizen, f"Campaign comment number {i} for the new Kazakhstan")
-    assert telegram.sent(citizen["id"])[-1].plain == plain(texts.rate_limited(translations("ru"), 2))
+    first = int(datetime(2026, 11, 30, 13, 5, tzinfo=ZoneInfo("Asia/Almaty")).timestamp())
+    async with running(settings) as application:
+        deps = Deps.of_application(application)
+        for i, at in enumerate((first, first + 600, first + 1000)):
+            deps.clock = lambda at=at: at
+            sent = telegram.send_text(citizen, f"Campaign comment number {i} for the new Kazakhstan")
+            await telegram.wait_for_messages(citizen["id"], i + 1)
+    refusal = telegram.sent(citizen["id"])[-1]
+    t = I18n(data_dir("locales"), "en", settings.timezone).get("ru")
+    assert refusal.plain == plain(texts.rate_limited(t, 2, first + 3600, first + 1000))
+    assert "14:05" in refusal.plain and t.duration(44 * 60) in refusal.plain
+    assert refusal.reply_to["message_id"] == sent["message_id"]
     assert Database(settings.database_path).value("SELECT COUNT(*) FROM reports") == 2
 
 

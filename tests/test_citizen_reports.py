@@ -157,9 +157,10 @@ async def test_a_message_that_cannot_be_a_report_gets_a_reply_saying_what_is_acc
     telegram: FakeTelegram, db, translations, language: str, fields: dict, expected: str
 ) -> None:
     citizen = telegram.user(107, language_code=language)
-    telegram.send_message(citizen, **fields)
+    sent = telegram.send_message(citizen, **fields)
     reply = await _reply(telegram, citizen)
     assert reply.plain == plain(getattr(texts, expected)(translations(language)))
+    assert reply.reply_to["message_id"] == sent["message_id"]
     assert _reports(db) == []
 
 
@@ -180,9 +181,10 @@ async def test_too_little_to_act_on_is_refused_and_nothing_is_stored(
     telegram: FakeTelegram, db, translations, text: str, expected: str
 ) -> None:
     citizen = telegram.user(108, language_code="kk")
-    telegram.send_text(citizen, text)
+    sent = telegram.send_text(citizen, text)
     reply = await _reply(telegram, citizen)
     assert reply.plain == plain(getattr(texts, expected)(translations("kk")))
+    assert reply.reply_to["message_id"] == sent["message_id"]
     assert _reports(db) == []
     assert db.value("SELECT COUNT(*) FROM accounts") == 0
 

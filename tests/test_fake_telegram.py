@@ -526,3 +526,17 @@ async def test_a_polling_ptb_application_reaches_idle(fake):
         await app.stop()
     assert [m.plain for m in fake.sent(101)] == ["PING"]
     assert fake.refused() == []
+
+
+async def test_descriptions_are_limited_like_telegrams(fake, http):
+    assert (await call(http, "setMyDescription", description="d" * 512, language_code="kk"))["ok"]
+    assert (await call(http, "setMyShortDescription", short_description="s" * 120))["ok"]
+    assert fake.descriptions == {"kk": "d" * 512} and fake.short_descriptions == {"": "s" * 120}
+    too_long = await call(http, "setMyDescription", description="d" * 513)
+    assert too_long["error_code"] == 400
+    assert (await call(http, "setMyShortDescription", short_description="s" * 121))["error_code"] == 400
+    for code in ("zh_Hant", "kaz", "KK"):
+        body = await call(http, "setMyDescription", description="d", language_code=code)
+        assert body["description"] == "Bad Request: invalid language code specified", code
+    assert (await call(http, "setMyDescription", description="", language_code="kk"))["ok"]
+    assert fake.descriptions == {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import LEFT_TO_RIGHT_MARK, isolate, locale_from_telegram
+from bot.handlers import commands
+from bot.i18n import LEFT_TO_RIGHT_MARK, SUPPORTED_LOCALES, isolate, locale_from_telegram
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,19 @@ def test_isolate_wraps_text_in_first_strong_isolate_and_pop() -> None:
 def test_the_left_to_right_mark_never_lands_inside_an_html_tag(translations) -> None:
     text = translations("ar").gettext("📥 <b>Report #{number}</b> received.")
     assert "</b>" in text and "<" + LEFT_TO_RIGHT_MARK not in text
+
+
+@pytest.mark.parametrize("code", SUPPORTED_LOCALES)
+def test_every_description_fits_telegrams_limits(translations, code: str) -> None:
+    t = translations(code)
+    assert 0 < len(t.gettext(commands.DESCRIPTION)) <= 512
+    assert 0 < len(t.gettext(commands.SHORT_DESCRIPTION)) <= 120
+
+
+def test_language_names_read_naturally_in_lists_and_in_arabic(translations) -> None:
+    kk, ar, en = translations("kk"), translations("ar"), translations("en")
+    assert kk.language_list(["en", "ru", "kk"]) == "ағылшын, орыс, қазақ тілдері"  # babel joins Kazakh lists with commas
+    assert kk.language_list(["kk"]) == kk.language_name("kk") == "қазақ тілі"
+    assert ar.language_name("kk") == "الكازاخية" and "الكازاخية" in ar.language_list(["ru", "kk"])
+    assert en.language_list(["en", "ru", "kk"]) == "English, Russian, and Kazakh"
+    assert translations("ru").language_list(["ru", "kk"]) == "русский и казахский"

@@ -93,7 +93,7 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
         reject = db.rows("SELECT before_value, after_value FROM audit_log WHERE action = 'case.reject'")[0]
         assert '"status": "open"' in reject[0] and "a real journalist's opinion" in reject[1]
 
-        shown = seen(await say(telegram, admin, "/audit 5"))
+        shown = seen(await say(telegram, admin, "/audit 50"))
         assert shown.startswith("Audit log, latest first") and shown.count("\n") >= 5
         assert "Aigerim: took a role away" in shown and "Alice: added to the negative bank" in shown
         assert seen(await say(telegram, alice, "/audit")) == "Only admins can do this."
@@ -102,3 +102,30 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
         for statement in ("UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 conn.execute(statement)
+
+
+async def test_the_audit_log_reads_as_words_not_as_stored_fields(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
+    async with running(settings):
+        await appoint(telegram, admin, alice, bob)
+        await say(telegram, telegram.user(1), TEXT)
+        await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not trust them")
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, alice, card, "case:v:1")
+        await press(telegram, bob, card, "case:v:1")
+        await press(telegram, alice, card_of(telegram, db, 2), "case:x:2")
+        await press(telegram, alice, card_of(telegram, db, 2), "case:r:2:genuine")
+        await say(telegram, alice, "/template disable 1")
+
+        shown = seen(await say(telegram, admin, "/audit 50"))
+    assert "Bob: voted to verify · case #1\n   votes: Alice (1) → Alice and Bob (2)" in shown
+    assert "status: open → verified · votes: Alice and Bob (2)" in shown
+    assert "Alice: rejected a case · case #2\n   status: open → rejected · reason: A real person's own opinion" in shown
+    assert "disabled a template · template #1\n   ✅ on → ⏸ off" in shown
+    assert f"gave a role · user {alice['id']}\n   role: moderator" in shown
+    for internal in ("verify_votes", "reason_code", "enabled", "genuine", "=", "{", "[", '"'):
+        assert internal not in shown

@@ -71,7 +71,7 @@ async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: Fa
     assert "Matches the known campaign" in seen(await say(telegram, citizen, "Our great leader thinks about every family in Almaty"))
 
     listing = await say(telegram, alice, "/template list")
-    assert f"✅ #{template_id} Our {{glorious|great}} leader" in seen(listing)
+    assert f"✅ #{template_id} “Our {{glorious|great}} leader thinks about every family {{*}}” · English" in seen(listing)
 
     assert seen(await say(telegram, alice, f"/template disable {template_id}")) == (
         f"Template #{template_id} is off: nothing matches it now.")
@@ -85,6 +85,18 @@ async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: Fa
     assert seen(await say(telegram, alice, "/template enable 999")) == "There is no template #999."
     assert seen(await say(telegram, alice, "/template add Our {great leader")).startswith("The template's syntax is broken")
     assert seen(await say(telegram, alice, "/template")).startswith("Usage: /template add")
+
+
+async def test_the_template_list_shows_a_campaign_once_with_its_languages(telegram: FakeTelegram, team) -> None:
+    listing = seen(await say(telegram, team["alice"], "/template list"))
+    [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]
+    assert line.startswith("✅ #1–#5 “Kazakhstan 2022:") and line.endswith(
+        "” · English, Russian, Kazakh, Arabic, and Chinese"), line
+
+    await say(telegram, team["alice"], "/template disable 2")
+    listing = seen(await say(telegram, team["alice"], "/template list"))
+    [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]
+    assert line.startswith("✅ #1, #3–#5 ⏸ #2 “Kazakhstan 2022:"), line
 
 
 async def test_a_phrase_added_to_the_negative_bank_no_longer_makes_a_campaign(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.errors import CaseClosed, DraftGone, NotAllowed
@@ -218,9 +220,11 @@ async def test_members_of_the_group_without_a_role_are_refused(telegram: FakeTel
     for command in ("/queue", "/case 1", "/verify 1", "/reject 1 nonsense", "/stats", "/template list"):
         answer = await say(telegram, member, command, chat=team["group"])
         assert seen(answer) == "Only moderators can do this.", command
+        assert answer.reply_to["text"] == command  # in a busy group, the refusal answers its own command
     for command in ("/mod add 777", "/audit", "/reopen 1"):
         answer = await say(telegram, team["alice"], command)
         assert seen(answer) == "Only admins can do this.", command
+        assert answer.reply_to["text"] == command
     assert db.value("SELECT COUNT(*) FROM roles WHERE user_id = 777") == 0
 
 
@@ -265,6 +269,7 @@ async def test_stats_count_this_week_and_all_time(telegram: FakeTelegram, team, 
     await press(telegram, team["bob"], card, "case:v:1")
     answer = await say(telegram, team["alice"], "/stats")
     assert "Open cases now: 1" in seen(answer)
+    assert re.search(r"This week \(since Monday, \w+ \d+, \d{4}\)", seen(answer)), seen(answer)
     week, all_time = seen(answer).split("All time")
     for part in (week, all_time):
         assert "Reports: 2" in part and "Cases opened: 2" in part and "Verified: 1 · rejected: 0" in part

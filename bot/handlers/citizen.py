@@ -6,6 +6,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NothingToReport, RateLimited, UnsupportedLink
+from bot.handlers import digest
 from bot.handlers.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.keyboards import main_menu
@@ -17,9 +18,22 @@ from bot.service.reports import Receipt, report_of, reports_of, submit_report
 from bot.service.roles import role_of
 from bot.store.outbox import QueuedReceipt
 
+SUBSCRIBE_PAYLOAD = "subscribe"
+STATUS_PAYLOAD = "status_"
+"""Deep-link payloads /start understands; bot.render.citizen.status_link makes the second."""
+
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the citizen: what to send, with the main menu."""
+    """Greet the citizen: what to send, with the main menu. A deep link's payload (t.me/<bot>?start=…) does
+    what it names instead: ``subscribe`` is /subscribe, ``status_42`` is /status 42."""
+    payload = context.args[0] if len(context.args or []) == 1 else ""
+    if payload == SUBSCRIBE_PAYLOAD:
+        await digest.on_subscribe(update, context)
+        return
+    report_id = _report_number(payload.removeprefix(STATUS_PAYLOAD)) if payload.startswith(STATUS_PAYLOAD) else None
+    if report_id is not None:
+        await _show_status(update, context, [str(report_id)])
+        return
     t = await Deps.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.welcome(t), reply_markup=main_menu(t))
 
@@ -55,10 +69,10 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             answer=answer,
         )
     except RateLimited as exc:
-        await message.reply_html(citizen.rate_limited(t, exc.limit))
+        await message.reply_html(citizen.rate_limited(t, exc.limit, exc.retry_at, deps.clock()), do_quote=True)
         return
     except NothingToReport as exc:
-        await message.reply_html(_refusal(t, exc, message))
+        await message.reply_html(_refusal(t, exc, message), do_quote=True)
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
@@ -76,10 +90,13 @@ def _refusal(t: Translator, exc: NothingToReport, message: Message) -> str:
 
 async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the citizen their latest reports, or one of them by number."""
+    await _show_status(update, context, context.args or [])
+
+
+async def _show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> None:
     deps = Deps.of(context)
     t = await deps.translator(update.effective_user)
     reporter = deps.reporter(update.effective_user)
-    args = context.args or []
     report_id = _report_number(args[0]) if len(args) == 1 else None
     if not args:
         text = reports.report_list(t, await reports_of(deps.store, reporter))
@@ -100,9 +117,9 @@ def _report_number(arg: str) -> int | None:
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what the bot accepts when a message is not something it can report."""
+    """Say what the bot accepts when a message is not something it can report, in reply to it."""
     t = await Deps.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.unsupported_message(t))
+    await update.effective_message.reply_html(citizen.unsupported_message(t), do_quote=True)
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

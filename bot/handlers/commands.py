@@ -1,4 +1,4 @@
-"""The bot's command menu, registered in every language."""
+"""The bot's command menu and its descriptions, registered in every language."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ CITIZEN_COMMANDS = (
     ("unsubscribe", N_("Stop the weekly digest")),
 )
 
+DESCRIPTION = N_(
+    "Kuzet helps expose fake accounts and copy-paste propaganda. Forward a suspicious post or comment, paste "
+    "its text, or send a link to an account: you get a receipt with a report number at once. Volunteer "
+    "moderators review every report; verified campaigns go into a weekly digest. Your Telegram ID is never "
+    "stored with your reports."
+)
+"""What an empty chat with the bot shows (Telegram allows 512 characters)."""
+SHORT_DESCRIPTION = N_("Report fake accounts and copy-paste propaganda; volunteer moderators check every report.")
+"""The bot's profile line and the text shared with its link (Telegram allows 120 characters)."""
 
 MODERATOR_COMMANDS = (
     ("queue", N_("Open cases, the most reported first")),
@@ -42,10 +51,23 @@ def citizen_commands(t: Translator) -> list[BotCommand]:
 
 
 async def register_command_menus(bot: Bot, i18n: I18n) -> None:
-    """The default menu in the default language, plus one per language for Telegram's language_code."""
+    """The default menu and descriptions in the default language, plus one set per language for Telegram's
+    language_code."""
     await bot.set_my_commands(citizen_commands(i18n.get(None)))
     for t in i18n.all():
         await bot.set_my_commands(citizen_commands(t), language_code=COMMAND_LANGUAGE_CODES[t.code])
+    await _register_descriptions(bot, i18n)
+
+
+async def _register_descriptions(bot: Bot, i18n: I18n) -> None:
+    """A description Telegram refuses (a translation too long) is logged, not fatal; network failures are left
+    to the caller, which tries again later."""
+    for t, code in [(i18n.get(None), None), *((t, COMMAND_LANGUAGE_CODES[t.code]) for t in i18n.all())]:
+        try:
+            await bot.set_my_description(t.gettext(DESCRIPTION), language_code=code)
+            await bot.set_my_short_description(t.gettext(SHORT_DESCRIPTION), language_code=code)
+        except BadRequest as exc:
+            log.warning("the %s description was refused: %s", t.code, exc.message)
 
 
 async def set_chat_command_menu(bot: Bot, chat_id: int, t: Translator) -> None:

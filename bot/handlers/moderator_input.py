@@ -46,11 +46,11 @@ async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 @asynccontextmanager
 async def refusing(message: Message, t: Translator) -> AsyncIterator[None]:
-    """Run a moderator action; if a use case refuses it, say why and do nothing more."""
+    """Run a moderator action; if a use case refuses it, say why, in reply to the command, and do nothing more."""
     try:
         yield
     except KuzetError as exc:
-        await message.reply_html(replies.refusal(t, exc))
+        await message.reply_html(replies.refusal(t, exc), do_quote=True)
 
 
 @asynccontextmanager

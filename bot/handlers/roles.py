@@ -58,8 +58,10 @@ async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(replies.usage(t, moderation.HELP_AUDIT))
         return
     async with refusing(update.effective_message, t):
-        entries = await latest_audit(deps.store, deps.actor(update.effective_user), count)
-        await reply_long(update.effective_message, admin.audit(t, entries))
+        actor = deps.actor(update.effective_user)
+        entries = await latest_audit(deps.store, actor, count)
+        names = {moderator.user_id: moderator.name for moderator, _ in await team(deps.store, actor) if moderator.name}
+        await reply_long(update.effective_message, admin.audit(t, entries, names))
 
 
 async def on_moderators_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,6 +22,7 @@ from bot.handlers.keyboards import (
 from bot.i18n import SUPPORTED_LOCALES
 from bot.render import citizen
 from bot.service.reporters import choose_language, chosen_language, forget_reporter
+from bot.service.subscriptions import is_subscribed
 
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,8 +59,10 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def on_forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for confirmation before forgetting the user."""
-    t = await Deps.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.forget_prompt(t), reply_markup=forget_confirmation(t))
+    deps = Deps.of(context)
+    t = await deps.translator(update.effective_user)
+    subscribed = await is_subscribed(deps.store, update.effective_chat.id)
+    await update.effective_message.reply_html(citizen.forget_prompt(t, subscribed), reply_markup=forget_confirmation(t))
 
 
 async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,7 +77,7 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
     forgotten = await forget_reporter(deps.store, deps.reporter(user))
     deps.language_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
-    await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked))
+    await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked, forgotten.unsubscribed))
 
 
 async def _replace(query: CallbackQuery, text: str) -> None:

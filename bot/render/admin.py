@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from itertools import groupby
+
 from bot.core.accounts import Platform
-from bot.core.cases import Moderator, Role
+from bot.core.cases import CaseStatus, Moderator, Role
+from bot.core.digest import DigestStatus
 from bot.core.templates import Template
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
+from bot.render.moderation import REASON_NAMES
 from bot.service.stats import ModerationStats
 from bot.store.audit import AuditEntry
 from bot.store.stats import Counts
@@ -31,12 +36,37 @@ ACTION_NAMES = {
     "digest.publish": N_("published a digest"),
 }
 
+SUBJECT_NAMES = {"template": N_("template #{number}"), "negative": N_("common phrase #{number}"),
+                 "role": N_("user {number}")}
+"""The numbered things an action's subject names, by the action's family."""
+
+STATUS_NAMES = {
+    CaseStatus.OPEN: N_("open"),
+    CaseStatus.VERIFIED: N_("verified"),
+    CaseStatus.REJECTED: N_("rejected"),
+    DigestStatus.DRAFT: N_("draft"),
+    DigestStatus.PUBLISHED: N_("published"),
+    DigestStatus.DISCARDED: N_("discarded"),
+}
+
+FIELD_LABELS = {
+    "status": N_("status: {value}"),
+    "reason_code": N_("reason: {value}"),
+    "verify_votes": N_("votes: {value}"),
+    "role": N_("role: {value}"),
+    "deliveries": N_("subscribers: {value}"),
+}
+"""How an audited field is named; the other fields (texts, switches) speak for themselves."""
+FIELD_ORDER = ("status", "reason_code", "reason", "verify_votes", "role", "enabled", "text", "draft", "deliveries")
+QUOTED_FIELDS = frozenset({"reason", "text"})
+NAMED_VALUES: dict[str, Mapping[str, str]] = {"status": STATUS_NAMES, "reason_code": REASON_NAMES, "role": ROLE_NAMES}
+
 MAX_LISTED_TEMPLATES = 40
 
 def stats(t: Translator, figures: ModerationStats) -> str:
     _ = t.gettext
     lines = [_("<b>Statistics</b>"), _("Open cases now: {count}").format(count=t.number(figures.open_cases)), ""]
-    lines.append(_("<b>This week</b> (since {date})").format(date=t.datetime(figures.week_start)))
+    lines.append(_("<b>This week</b> (since {date})").format(date=t.date(figures.week_start)))
     lines += _counts(t, figures.this_week)
     lines += ["", _("<b>All time</b>")]
     lines += _counts(t, figures.all_time)
@@ -64,7 +94,8 @@ def _platform_brand(code: str) -> str:
     return Platform(code).brand
 
 
-def audit(t: Translator, entries: list[AuditEntry]) -> str:
+def audit(t: Translator, entries: list[AuditEntry], names: Mapping[int, str]) -> str:
+    """The latest actions; ``names`` are the moderators' names by user id, for the votes."""
     _ = t.gettext
     if not entries:
         return _("The audit log is empty.")
@@ -73,24 +104,69 @@ def audit(t: Translator, entries: list[AuditEntry]) -> str:
         who = user_text(entry.actor_name) if entry.actor_name else (
             _("configuration") if entry.actor_id is None else str(entry.actor_id))
         action = t.gettext(ACTION_NAMES.get(entry.action, entry.action))
-        where = " · " + _("case #{number}").format(number=number(entry.case_id)) if entry.case_id else ""
-        subject = f" · {user_text(entry.subject)}" if entry.subject and not entry.case_id else ""
-        lines.append(f"{t.datetime(entry.at)} · {who}: {action}{where}{subject}")
-        change = _change(entry)
+        lines.append(" · ".join([f"{t.datetime(entry.at)} · {who}: {action}", *_subjects(t, entry)]))
+        change = _change(t, entry, names)
         if change:
             lines.append("   " + change)
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
-def _change(entry: AuditEntry) -> str:
-    """Before → after, briefly."""
-    def brief(value: object) -> str:
-        text = value if isinstance(value, str) else ", ".join(
-            f"{k}={v}" for k, v in value.items() if v not in (None, [])) if isinstance(value, dict) else str(value)
-        return user_text(excerpt(text, 80))
+def _subjects(t: Translator, entry: AuditEntry) -> list[str]:
+    """What the action was done to: a case, a template, a draft, a phrase, a user, a digest's week."""
+    _ = t.gettext
+    subjects = [_("case #{number}").format(number=number(entry.case_id))] if entry.case_id else []
+    subject = entry.subject or ""
+    family = entry.action.split(".")[0]
+    if subject.startswith("draft:") and subject[6:].isdigit():
+        subjects.append(_("draft #{number}").format(number=number(int(subject[6:]))))
+    elif subject.isdigit() and family in SUBJECT_NAMES:
+        subjects.append(t.gettext(SUBJECT_NAMES[family]).format(number=number(int(subject))))
+    elif subject:
+        subjects.append(user_text(subject))
+    return subjects
 
-    parts = [brief(v) for v in (entry.before, entry.after) if v is not None]
-    return " → ".join(parts)
+
+def _change(t: Translator, entry: AuditEntry, names: Mapping[int, str]) -> str:
+    """What changed, field by field in words: "status: open → verified · votes: Alice, Bob (2)"."""
+    before, after = _fields(entry.action, entry.before), _fields(entry.action, entry.after)
+    keys = sorted(before.keys() | after.keys(), key=lambda k: (FIELD_ORDER.index(k) if k in FIELD_ORDER else
+                                                               len(FIELD_ORDER), k))
+    parts = []
+    for key in keys:
+        values = [v for v in (before.get(key), after.get(key)) if v is not None]
+        if len(values) == 2 and values[0] == values[1]:
+            values = values[1:]
+        shown = " → ".join(_value(t, key, value, names) for value in values)
+        label = FIELD_LABELS.get(key)
+        parts.append(t.gettext(label).format(value=shown) if label else shown)
+    return " · ".join(parts)
+
+
+def _fields(action: str, value: object) -> dict[str, object]:
+    """An audit value as named fields; a bare value is a role (role changes) or a status (anything else)."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {key: v for key, v in value.items() if v is not None}
+    return {"role" if action.startswith("role.") else "status": value}
+
+
+def _value(t: Translator, key: str, value: object, names: Mapping[int, str]) -> str:
+    _ = t.gettext
+    if key == "verify_votes" and isinstance(value, list):
+        voters = [user_text(names[v]) if v in names else f"<code>{v}</code>" for v in value]
+        return f"{t.list(voters)} ({t.number(len(voters))})" if voters else _("none")
+    if isinstance(value, str) and value in NAMED_VALUES.get(key, {}):
+        return t.gettext(NAMED_VALUES[key][value])
+    if key == "enabled" and isinstance(value, bool):
+        return _("✅ on") if value else _("⏸ off")
+    if key == "draft" and isinstance(value, int):
+        return _("from draft #{number}").format(number=number(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return t.number(value)
+    if key in QUOTED_FIELDS:
+        return t.quote(user_text(excerpt(str(value), 80)))
+    return user_text(excerpt(str(value), 80))
 
 
 def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
@@ -105,6 +181,7 @@ def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
 
 
 def templates(t: Translator, items: list[Template]) -> str:
+    """The bank, one line per campaign: a family's or a label's templates together, with their languages."""
     _ = t.gettext
     if not items:
         return _("The template bank is empty.")
@@ -112,9 +189,29 @@ def templates(t: Translator, items: list[Template]) -> str:
     lines = [_("<b>Templates: {count}</b> (✅ on, ⏸ off)").format(count=t.number(len(items)))]
     if len(items) > len(shown):
         lines.append(_("The latest {count} are shown.").format(count=t.number(len(shown))))
+    groups: dict[str, list[Template]] = {}
     for item in shown:
-        mark = "✅" if item.enabled else "⏸"
-        text = item.label or excerpt(item.text, 60)
-        lines.append(f"{mark} <b>#{item.id}</b> {user_text(text)}")
+        groups.setdefault(item.family or item.label or f"#{item.id}", []).append(item)
+    for group in groups.values():
+        label = next((item.label for item in group if item.label), None) or excerpt(group[0].text, 60)
+        languages = list(dict.fromkeys(item.language for item in group if item.language))
+        line = f"{_numbers(group)} {t.quote(user_text(label))}"
+        lines.append(f"{line} · {t.language_list(languages)}" if languages else line)
     lines += ["", _("/template disable <i>number</i> · /template enable <i>number</i>")]
-    return "\n".join(lines)
+    return t.lines(lines)
+
+
+def _numbers(group: list[Template]) -> str:
+    """"✅ #1–#5", or where some are off "✅ #1–#3, #5 ⏸ #4": one mark per state, runs of numbers joined."""
+    runs = []
+    for enabled, same in groupby(sorted(group, key=lambda item: (not item.enabled, item.id)), lambda i: i.enabled):
+        ids = [item.id for item in same]
+        spans = [[ids[0], ids[0]]]
+        for template_id in ids[1:]:
+            if template_id == spans[-1][1] + 1:
+                spans[-1][1] = template_id
+            else:
+                spans.append([template_id, template_id])
+        numbers = ", ".join(f"<b>#{a}</b>" if a == b else f"<b>#{a}–#{b}</b>" for a, b in spans)
+        runs.append(f"{'✅' if enabled else '⏸'} {numbers}")
+    return " ".join(runs)

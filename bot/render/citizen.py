@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGE_NAMES, Translator
+from html import escape
+
+from bot.i18n import LANGUAGE_NAMES, Translator, isolate
 from bot.render import number
 
 SUPPORTED_PLATFORMS = "Telegram, X (Twitter), Facebook, Instagram, VK, TikTok, YouTube"
@@ -95,20 +97,29 @@ def privacy(t: Translator, retention_days: int) -> str:
     )
 
 
-def forget_prompt(t: Translator) -> str:
+def forget_prompt(t: Translator, subscribed: bool) -> str:
     _ = t.gettext
+    if subscribed:
+        return _(
+            "This deletes your language choice, ends your subscription to the weekly digest and unlinks all your "
+            "reports from you. They stay only as anonymous reports, and /status will no longer show them. "
+            "This cannot be undone. Continue?"
+        )
     return _(
         "This deletes your language choice and unlinks all your reports from you. They stay only as anonymous "
         "reports, and /status will no longer show them. This cannot be undone. Continue?"
     )
 
 
-def forgotten(t: Translator, reports_unlinked: int) -> str:
-    return t.ngettext(
+def forgotten(t: Translator, reports_unlinked: int, unsubscribed: bool) -> str:
+    done = t.ngettext(
         "Done: your settings are deleted and {count} report was unlinked from you.",
         "Done: your settings are deleted and {count} reports were unlinked from you.",
         reports_unlinked,
     ).format(count=t.number(reports_unlinked))
+    if not unsubscribed:
+        return done
+    return done + " " + t.gettext("Your subscription to the weekly digest has ended; /subscribe starts it again.")
 
 
 def forget_cancelled(t: Translator) -> str:
@@ -123,12 +134,16 @@ def language_set(t: Translator) -> str:
     return t.gettext("Language set: {language}.").format(language=LANGUAGE_NAMES[t.code])
 
 
-def rate_limited(t: Translator, limit: int) -> str:
+def rate_limited(t: Translator, limit: int, retry_at: int, now: int) -> str:
+    """The refusal, with when sending works again: a time of day and a wait in whole minutes."""
+    minutes = max(1, -(-(retry_at - now) // 60))
     return t.ngettext(
-        "You have reached the limit of {count} report per hour. Please try again later: this message was not stored.",
-        "You have reached the limit of {count} reports per hour. Please try again later: this message was not stored.",
+        "You have reached the limit of {count} report per hour: this message was not stored. "
+        "You can send reports again at {time} (in {wait}).",
+        "You have reached the limit of {count} reports per hour: this message was not stored. "
+        "You can send reports again at {time} (in {wait}).",
         limit,
-    ).format(count=t.number(limit))
+    ).format(count=t.number(limit), time=t.time(retry_at), wait=t.duration(minutes * 60))
 
 
 def text_too_short(t: Translator) -> str:
@@ -172,6 +187,12 @@ def edit_ignored(t: Translator) -> str:
 
 def status_usage(t: Translator) -> str:
     return t.gettext("Write /status for your latest reports, or /status and a report number, e.g. /status 42.")
+
+
+def status_link(bot_username: str, report_id: int) -> str:
+    """"/status 42" as a link that opens the bot and shows report 42 (a tapped "/status 42" sends only "/status")."""
+    url = f"https://t.me/{bot_username}?start=status_{report_id}"
+    return f'<a href="{escape(url)}">{isolate(f"/status {report_id}")}</a>'
 
 
 def report_not_found(t: Translator, report_id: int) -> str:

@@ -24,6 +24,8 @@ async def choose_language(store: Store, reporter: str, locale: str, now: int) ->
 @dataclass(frozen=True)
 class Forgotten:
     reports_unlinked: int
+    unsubscribed: bool
+    """A digest subscription ended with it."""
 
 
 async def forget_reporter(store: Store, reporter: str) -> Forgotten:
@@ -31,7 +33,7 @@ async def forget_reporter(store: Store, reporter: str) -> Forgotten:
     async with store.transaction() as tx:
         await tx.follow_ups.delete_of_reporter(reporter)
         await tx.outbox.drop_of_reporter(reporter)
-        await tx.subscribers.remove_of(reporter)
+        unsubscribed = await tx.subscribers.remove_of(reporter) > 0
         unlinked = await tx.reports.unlink_reporter(reporter)
         await tx.reporters.delete(reporter)
-    return Forgotten(unlinked)
+    return Forgotten(unlinked, unsubscribed)

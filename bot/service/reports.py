@@ -82,7 +82,7 @@ async def submit_report(
             await tx.outbox.add(answer(repeat), now)
             return repeat
         if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
-            raise RateLimited(hourly_limit)
+            raise RateLimited(hourly_limit, HOUR + await tx.reports.nth_latest_at(reporter, now - HOUR, hourly_limit))
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
         # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
         # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.)

@@ -15,6 +15,11 @@ async def subscribe(store: Store, chat_id: int, pseudonym: str, locale: str, now
         return await tx.subscribers.add(chat_id, pseudonym, locale, now)
 
 
+async def is_subscribed(store: Store, chat_id: int) -> bool:
+    async with store.reading() as tx:
+        return await tx.subscribers.is_subscribed(chat_id)
+
+
 async def unsubscribe(store: Store, chat_id: int) -> bool:
     """Forget the chat id; False if it was not subscribed."""
     async with store.transaction() as tx:

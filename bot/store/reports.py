@@ -128,6 +128,17 @@ class Reports:
             )
         )
 
+    async def nth_latest_at(self, reporter: str, since: int, n: int) -> int:
+        """When the reporter sent their ``n``-th latest report since ``since`` (they sent at least ``n``).
+
+        With ``n`` the hourly limit: once this report is an hour old, fewer than the limit are left in the hour.
+        """
+        return await self._conn.fetch_value(
+            "SELECT created_at FROM reports WHERE reporter = ? AND created_at >= ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?",
+            (reporter, since, n - 1),
+        )
+
     async def of_reporter(self, reporter: str, limit: int) -> list[Report]:
         """The reporter's latest reports, newest first."""
         rows = await self._conn.fetch_all(
