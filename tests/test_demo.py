@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.demo.transcript import Entry, transcript_html
 from bot.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +76,12 @@ def test_the_demo_refuses_a_language_it_does_not_speak(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "--lang must be one of en, ru, kk, ar, zh_Hant" in run.stderr
     assert not (tmp_path / "kuzet-demo").exists()
+
+
+def test_the_transcript_gives_every_bubble_its_own_direction() -> None:
+    entries = [Entry("person", "Layla", "الرئيس يهتم دائما"), Entry("bot", "Kuzet → Layla", "\u200f📥 @handle …"),
+               Entry("person", "John", "@nurbot says hi"), Entry("narration", "", "<b>not markup</b>")]
+    page = transcript_html(entries)
+    bubbles = re.findall(r'<div class="bubble \w+" dir="(\w+)">', page)
+    assert bubbles == ["rtl", "rtl", "ltr"]
+    assert "&lt;b&gt;not markup&lt;/b&gt;" in page
