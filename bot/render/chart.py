@@ -41,12 +41,12 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
                   linewidth=2, alpha=0.8, color=COLOURS[index % len(COLOURS)],
                   label=line_label(index + 1, campaign))
     axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
-    axes.set_ylim(bottom=0)
+    axes.set_ylim(bottom=-0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1)  # points at 0 stay whole
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(digest.period, loc="left", fontweight="bold")
-    axes.legend(loc="upper left", frameon=False, ncols=min(len(digest.campaigns), 5))
+    figure.suptitle(digest.period, x=0.01, ha="left", fontweight="bold")
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(digest.campaigns), 5))
     figure.text(0.99, 0.01, SOURCE, ha="right", va="bottom", color="#666666", fontsize=9)
     figure.tight_layout()
     return figure
