@@ -10,8 +10,9 @@ from typing import TextIO
 
 from bot.service.export import ExportedCase
 
-CSV_COLUMNS = ("case_id", "kind", "verified_at", "template_id", "template_label", "text", "texts", "accounts",
-               "reports", "reporters", "languages", "platforms", "first_seen_at", "last_seen_at", "coordinated")
+CSV_COLUMNS = ("case_id", "kind", "verified_at", "votes", "template_id", "template_label", "text", "texts",
+               "accounts", "account_links", "accounts_unnamed", "post_links", "reports", "reporters", "languages",
+               "platforms", "first_seen_at", "last_seen_at", "coordinated")
 LIST_SEPARATOR = " | "
 
 
@@ -21,14 +22,15 @@ def _iso(timestamp: int) -> str:
 
 def _record(case: ExportedCase) -> dict:
     record = asdict(case)
-    record["accounts"] = [{"platform": platform, "account": account} for platform, account in case.accounts]
+    record["accounts"] = [{"platform": a.platform, "account": a.label, "link": a.link} for a in case.accounts]
     for name in ("verified_at", "first_seen_at", "last_seen_at"):
         record[name] = _iso(record[name])
     return record
 
 
 def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
-    """JSON: an array of cases. CSV: a case a row; lists joined with " | ", accounts as platform:account."""
+    """JSON: an array of cases. CSV: a case a row; lists joined with " | ", accounts as platform:account and
+    their links in the same order."""
     if format == "json":
         json.dump([_record(case) for case in cases], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -37,8 +39,8 @@ def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
     writer.writeheader()
     for case in cases:
         row = _record(case)
-        row["texts"] = LIST_SEPARATOR.join(case.texts)
-        row["accounts"] = LIST_SEPARATOR.join(f"{platform}:{account}" for platform, account in case.accounts)
-        row["languages"] = LIST_SEPARATOR.join(case.languages)
-        row["platforms"] = LIST_SEPARATOR.join(case.platforms)
+        row["accounts"] = LIST_SEPARATOR.join(f"{a.platform}:{a.label}" for a in case.accounts)
+        row["account_links"] = LIST_SEPARATOR.join(a.link for a in case.accounts)
+        for name in ("texts", "post_links", "languages", "platforms"):
+            row[name] = LIST_SEPARATOR.join(getattr(case, name))
         writer.writerow(row)

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from datetime import timezone
 
 import pytest
 from telegram.ext import Application
 
+from bot.core.digest import Digest
+from bot.core.periods import WEEK, last_complete_week
 from bot.handlers.deps import Deps
-from bot.core.periods import WEEK
 from bot.handlers.digest import post_weekly_draft
+from bot.render.chart import chart as chart_figure
+from bot.render.digest import digest_text
+from bot.store import Store
 from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
+STABILITY = "Our President provides the necessary stability and peace."
+"""A starter template's text: its family has a template in each language."""
 PNG = b"\x89PNG\r\n\x1a\n"
+RLM = "\u200f"
 
 
 def next_week(application: Application) -> None:
@@ -24,19 +33,28 @@ def next_week(application: Application) -> None:
     Deps.of_application(application).clock = lambda: int(time.time()) + WEEK
 
 
-async def _verified_campaign(telegram: FakeTelegram, db: Database) -> tuple[dict, dict]:
-    """An admin, a moderator, and a case verified this week from two reports."""
+async def _verified_campaign(telegram: FakeTelegram, db: Database, *origins: dict, text: str = CAMPAIGN,
+                             typed: str = "!") -> tuple[dict, dict]:
+    """An admin, a moderator, and case 1 verified this week: ``text`` forwarded from each origin (by default
+    post 5 of the channel @nur_news) and typed once more, followed by ``typed``."""
     telegram.add_group(GROUP, "Kuzet moderators")
     admin = telegram.user(ADMIN_ID, first_name="Aigerim")
     alice = telegram.user(901, first_name="Alice")
     await appoint(telegram, admin, alice)
-    channel = telegram.channel(-1000000000777, "Nur News", username="nur_news")
-    telegram.forward(telegram.user(1), telegram.origin_channel(channel, 5), text=CAMPAIGN)
-    await say(telegram, telegram.user(2), CAMPAIGN + "!")
-    card = await wait_for_card(telegram, db, 1)
-    await press(telegram, alice, card, "case:v:1")
-    await press(telegram, admin, card, "case:v:1")
+    if not origins:
+        origins = (telegram.origin_channel(telegram.channel(-1000000000777, "Nur News", username="nur_news"), 5),)
+    for reporter, origin in enumerate(origins, start=1):
+        telegram.forward(telegram.user(reporter), origin, text=text)
+    await say(telegram, telegram.user(len(origins) + 1), text + typed)
+    await _verify(telegram, db, 1, admin, alice)
     return admin, alice
+
+
+async def _verify(telegram: FakeTelegram, db: Database, case_id: int, *moderators: dict) -> None:
+    card = await wait_for_card(telegram, db, case_id)
+    for moderator in moderators:
+        await press(telegram, moderator, card, f"case:v:{case_id}")
+    assert db.value("SELECT status FROM cases WHERE id = ?", (case_id,)) == "verified"
 
 
 async def _subscribe(telegram: FakeTelegram, user_id: int, language: str) -> dict:
@@ -91,7 +109,7 @@ async def test_subscribers_in_three_languages_each_get_one_digest_in_their_langu
         for code, reader in readers.items():
             text, chart = await telegram.wait_for_messages(reader["id"], 3) and _received(telegram, reader["id"])
             title = translations(code).gettext("📰 <b>Kuzet weekly digest</b>")
-            assert seen(text).startswith(title.replace("<b>", "").replace("</b>", "")), code
+            assert seen(text).lstrip(RLM).startswith(title.replace("<b>", "").replace("</b>", "")), code
             assert CAMPAIGN[:30] in seen(text) and "@nur_news" in seen(text)
             assert chart.method == "sendPhoto" and chart.file_bytes is None or chart.file_bytes.startswith(PNG)
         await telegram.wait_until_idle()
@@ -249,3 +267,155 @@ async def test_subscribing_twice_and_unsubscribing_keep_the_chat_id_only_while_s
         assert seen(gone).startswith("Done: you will get no more digests")
         assert db.rows("SELECT * FROM subscribers") == []
         assert seen(await say(telegram, reader, "/unsubscribe")).startswith("You were not subscribed")
+
+
+HIDDEN = "Dana M."
+"""The shown name of a Telegram user who hides their account: it may belong to any namesake."""
+SATIRIST = "sanzhar_satire"
+"""A satirist's channel that a brigade mass-reported; moderators protected it."""
+MENTIONED = "mentioned_only"
+"""An account a campaign text only mentions: no evidence it posted anything."""
+FAKE = "fake_patriot"
+
+
+async def _protect(db: Database, identity: str) -> None:
+    """What moderators do when they find a report brigade: put the account on the protected list."""
+    store = await Store.open(db.path)
+    try:
+        async with store.transaction() as tx:
+            account_id = db.value("SELECT id FROM accounts WHERE identity = ?", (identity,))
+            assert await tx.protected.protect(account_id, None, ADMIN_ID, int(time.time()))
+    finally:
+        await store.close()
+
+
+async def _account_case(telegram: FakeTelegram, db: Database, reporter: int, case_id: int, moderators: tuple[dict, ...],
+                        *, link: str | None = None, origin: dict | None = None) -> None:
+    """An account case, reported by a bare link or a forwarded photo (no text), verified as a campaign account.
+
+    (The verdict is set directly: on this branch verifying an account case does not set it yet.)"""
+    if origin is None:
+        telegram.send_text(telegram.user(reporter), link)
+    else:
+        telegram.forward(telegram.user(reporter), origin, photo=True)
+    await _verify(telegram, db, case_id, *moderators)
+    with db.connect() as conn:
+        conn.execute("UPDATE cases SET verdict = 'campaign_account' WHERE id = ?", (case_id,))
+
+
+async def _campaign_with_bystanders(telegram: FakeTelegram, db: Database) -> tuple[dict, dict]:
+    """Case 1 verified: CAMPAIGN forwarded from post 5 of @nur_news, from a hidden user shown as HIDDEN and from post
+    7 of the satirist's channel, and typed with an @mention. Case 2: the hidden user again, alone, and case 3:
+    the satirist's channel by link, both verified as campaign accounts; case 4: @fake_patriot, the same. Then
+    moderators protect the satirist."""
+    nur_news = telegram.channel(-1000000000777, "Nur News", username="nur_news")
+    satirist = telegram.channel(-1000000000888, "Sanzhar Satire", username=SATIRIST)
+    admin, alice = await _verified_campaign(
+        telegram, db, telegram.origin_channel(nur_news, 5), telegram.origin_hidden_user(HIDDEN),
+        telegram.origin_channel(satirist, 7), typed=f" @{MENTIONED}")
+    await _account_case(telegram, db, 11, 2, (admin, alice), origin=telegram.origin_hidden_user(HIDDEN))
+    await _account_case(telegram, db, 12, 3, (admin, alice), link=f"https://t.me/{SATIRIST}")
+    await _account_case(telegram, db, 13, 4, (admin, alice), link=f"https://x.com/{FAKE}")
+    await _protect(db, "@" + SATIRIST)
+    return admin, alice
+
+
+async def test_the_digest_names_accounts_only_by_handle_and_link_never_a_hidden_users_name_nor_a_protected_one(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    async with running(settings) as application:
+        admin, _ = await _campaign_with_bystanders(telegram, db)
+        readers = [await _subscribe(telegram, 200 + i, code) for i, code in enumerate(("en", "ru", "kk", "ar", "zh"))]
+        next_week(application)
+        draft = seen(await say(telegram, admin, "/digest"))
+        await say(telegram, admin, "/publish")
+        for reader in readers:
+            await telegram.wait_for_messages(reader["id"], 3)
+        await telegram.wait_until_idle()
+        for shown in [draft] + [seen(m) for r in readers for m in _received(telegram, r["id"])]:
+            assert "dana" not in shown.casefold() and SATIRIST not in shown and MENTIONED not in shown, shown
+        for reader in readers:
+            text = seen(_received(telegram, reader["id"])[0])
+            assert "@nur_news · https://t.me/nur_news" in text and f"@{FAKE} · https://x.com/{FAKE}" in text
+            assert "https://t.me/nur_news/5" in text  # the campaign's example post
+        uploads = [c for c in telegram.calls if c.method == "sendMessage" and c.params.get("chat_id") == 200]
+        assert uploads[-1].params["link_preview_options"] == {"is_disabled": True}
+
+
+async def test_the_quote_is_in_the_readers_language_where_the_campaign_has_a_template_in_it(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db, text=STABILITY)
+        readers = {code: await _subscribe(telegram, 300 + i, code) for i, code in enumerate(("en", "ru", "zh-hant"))}
+        next_week(application)
+        await say(telegram, admin, "/publish")
+        quotes = {"en": "Our President provides the necessary stability", "ru": "Наш Президент обеспечивает",
+                  "zh-hant": "我們的總統帶來了必要的穩定與和平"}
+        for code, reader in readers.items():
+            [text, _] = (await telegram.wait_for_messages(reader["id"], 3))[1:]
+            assert quotes[code] in seen(text), code
+            assert [q for other, q in quotes.items() if other != code and q in seen(text)] == [], code
+
+
+async def test_each_campaign_is_citable_by_case_number_verification_date_votes_and_chart_rank(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    async with running(settings) as application:
+        admin, alice = await _verified_campaign(telegram, db)
+        for reporter in (21, 22, 23):
+            await say(telegram, telegram.user(reporter), STABILITY)
+        await _verify(telegram, db, 2, admin, alice)
+        reader = await _subscribe(telegram, 310, "en")
+        next_week(application)
+        await say(telegram, admin, "/publish")
+        text, chart = (await telegram.wait_for_messages(reader["id"], 3))[1:]
+        first, second = seen(text).index("1. Nurbots 2017"), seen(text).index("2. Case #1")
+        assert first < second and "Case #2" in seen(text)[first:second] and "Case #1" in seen(text)[second:]
+        assert seen(text).count("by 2 moderators") == 2
+        assert "1 · #2: Nurbots 2017" in seen(chart) and f"2 · #1: {CAMPAIGN[:30]}" in seen(chart)
+
+        frozen = Digest.from_json(db.value("SELECT data FROM digests"))
+        assert [c.case_id for c in frozen.campaigns] == [2, 1] and frozen.campaigns[0].votes == 2
+        legend = chart_figure(frozen, timezone.utc).axes[0].get_legend()
+        assert [label.get_text() for label in legend.get_texts()] == ["1 · #2", "2 · #1"]
+
+
+async def test_the_draft_names_its_iso_week_and_days_even_when_nothing_was_verified(
+    telegram: FakeTelegram, settings
+) -> None:
+    async with running(settings) as application:
+        telegram.add_group(GROUP, "Kuzet moderators")
+        admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+        next_week(application)
+        week = last_complete_week(Deps.of_application(application).clock(), timezone.utc)
+        draft = seen(await say(telegram, admin, "/digest"))
+        assert f"{week} · " in draft and "No campaign was verified" in draft
+
+
+async def test_publish_answers_the_press_before_it_writes_to_the_group(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    async with running(settings) as application:
+        _, alice = await _verified_campaign(telegram, db)
+        next_week(application)
+        draft = await say(telegram, alice, "/digest")
+        before = len(telegram.calls)
+        await press(telegram, alice, draft, draft.button("Publish"))
+        calls = [c.method for c in telegram.calls[before:] if c.method != "getUpdates"]
+        assert calls.index("answerCallbackQuery") < calls.index("sendMessage")
+
+
+def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) -> None:
+    old = json.dumps({
+        "period": "2026-W47", "start": 1763337600, "end": 1763942400, "more_accounts": 0,
+        "totals": {"reports": 2, "verified_cases": 1, "new_templates": 0},
+        "previous": {"reports": 0, "verified_cases": 0, "new_templates": 0},
+        "campaigns": [{"case_id": 1, "label": None, "text": CAMPAIGN, "reports": 2, "languages": ["en"],
+                       "platforms": ["telegram"], "coordinated": False, "per_day": [2, 0, 0, 0, 0, 0, 0]}],
+        "accounts": [{"platform": "telegram", "label": HIDDEN}], "days": [1763337600 + d * 86400 for d in range(7)],
+    })
+    digest = Digest.from_json(old)
+    assert digest.campaigns[0].votes == 0 and digest.campaigns[0].examples == () and digest.accounts[0].link == ""
+    text = digest_text(translations("ru"), digest)
+    assert CAMPAIGN in text and HIDDEN not in text  # accounts frozen without a link are not shown any more

@@ -12,13 +12,21 @@ from pathlib import Path
 import pytest
 
 from bot.core.periods import week_of
+from bot.i18n import SUPPORTED_LOCALES
 from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import MODERATION_SETTINGS, say
-from tests.test_digest import CAMPAIGN, _verified_campaign
+from tests.test_digest import CAMPAIGN, FAKE, MENTIONED, SATIRIST, _campaign_with_bystanders, _verified_campaign
 from tests.test_scan import kuzet
 
 UNVERIFIED = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+
+
+@pytest.fixture
+async def with_bystanders(telegram: FakeTelegram, make_settings, db: Database, tmp_path: Path) -> Path:
+    async with running(make_settings(**MODERATION_SETTINGS)):
+        await _campaign_with_bystanders(telegram, db)
+    return tmp_path
 
 
 @pytest.fixture
@@ -35,7 +43,8 @@ def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_repor
     [case] = json.loads(result.stdout)
     assert case["case_id"] == 1 and case["reports"] == 2 and case["reporters"] == 2
     assert case["texts"] == [CAMPAIGN, CAMPAIGN + "!"]
-    assert case["accounts"] == [{"platform": "telegram", "account": "@nur_news"}]
+    assert case["accounts"] == [{"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"}]
+    assert case["post_links"] == ["https://t.me/nur_news/5"] and case["votes"] == 2
     assert case["verified_at"].endswith("+00:00")
     pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
     assert pseudonyms and not any(p in result.stdout for p in pseudonyms)
@@ -43,7 +52,39 @@ def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_repor
 
     table = list(csv.DictReader(io.StringIO(kuzet(["export", "--format", "csv"], filled).stdout)))
     assert [row["case_id"] for row in table] == ["1"] and table[0]["accounts"] == "telegram:@nur_news"
+    assert table[0]["account_links"] == "https://t.me/nur_news"
     assert json.loads(kuzet(["export", "--since", "2099-01-01"], filled).stdout) == []
+
+
+def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_a_protected_account(
+    with_bystanders: Path
+) -> None:
+    exported = {format: kuzet(["export", "--format", format], with_bystanders) for format in ("json", "csv")}
+    for format, result in exported.items():
+        assert result.returncode == 0, result.stderr
+        assert "dana" not in result.stdout.casefold() and SATIRIST not in result.stdout, format
+    cases = {case["case_id"]: case for case in json.loads(exported["json"].stdout)}
+    assert sorted(cases) == [1, 2, 4]  # case 3, the protected satirist's account case, is left out
+    assert cases[1]["accounts"] == [{"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"}]
+    assert cases[1]["accounts_unnamed"] == 3  # the hidden user, the protected satirist, the mentioned account
+    assert cases[1]["post_links"] == ["https://t.me/nur_news/5"]
+    assert (cases[2]["accounts"], cases[2]["accounts_unnamed"]) == ([], 1)
+    assert cases[4]["accounts"] == [{"platform": "x", "account": f"@{FAKE}", "link": f"https://x.com/{FAKE}"}]
+    rows = {row["case_id"]: row for row in csv.DictReader(io.StringIO(exported["csv"].stdout))}
+    assert (rows["1"]["accounts"], rows["1"]["accounts_unnamed"]) == ("telegram:@nur_news", "3")
+    assert rows["4"]["account_links"] == f"https://x.com/{FAKE}"
+
+
+def test_digest_names_neither_a_hidden_user_nor_a_protected_or_mentioned_account_in_any_language(
+    with_bystanders: Path
+) -> None:
+    week = week_of(int(time.time()), timezone.utc)
+    for lang in SUPPORTED_LOCALES:
+        result = kuzet(["digest", "--week", week, "--lang", lang], with_bystanders)
+        assert result.returncode == 0, result.stderr
+        assert f"@{FAKE}" in result.stdout and f"https://x.com/{FAKE}" in result.stdout, lang
+        assert "dana" not in result.stdout.casefold() and SATIRIST not in result.stdout, lang
+        assert MENTIONED not in result.stdout, lang
 
 
 def test_digest_prints_the_weeks_draft_in_the_chosen_language(filled: Path) -> None:

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from bot.core.accounts import Account, public_link
+
 
 class DigestStatus(StrEnum):
     DRAFT = "draft"
@@ -23,6 +25,7 @@ class DeliveryState(StrEnum):
 
 TOP_CAMPAIGNS = 5
 MAX_ACCOUNTS = 30
+MAX_EXAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,26 @@ class Campaign:
     coordinated: bool
     per_day: tuple[int, ...]
     """Reports on each day of the week, Monday first."""
+    verified_at: int = 0
+    votes: int = 0
+    """Distinct moderators who voted to verify the case."""
+    examples: tuple[str, ...] = ()
+    """Public links to posts that carried the campaign (never of a protected or a hidden account)."""
+    quotes: dict[str, str] = field(default_factory=dict)
+    """The campaign's text in each language its template family has (language code → text)."""
+
+    def quote(self, language: str) -> str:
+        """The text in the reader's language ("zh_Hant" reads "zh") if the family has it, else the campaign's own."""
+        return self.quotes.get(language) or self.quotes.get(language.split("_")[0]) or self.text
 
 
 @dataclass(frozen=True)
 class VerifiedAccount:
     platform: str
     label: str
+    """The @handle, or the link where the account has no handle: never a shown name."""
+    link: str = ""
+    """Its public address; digests frozen before links were kept have none, and their accounts are not shown."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +92,21 @@ class Digest:
 
     @classmethod
     def from_json(cls, text: str) -> Digest:
+        """A digest frozen by this or an earlier version (fields added since take their defaults)."""
         raw = json.loads(text)
         return cls(
             raw["period"], raw["start"], raw["end"], Totals(**raw["totals"]), Totals(**raw["previous"]),
             tuple(Campaign(**{**c, "languages": tuple(c["languages"]), "platforms": tuple(c["platforms"]),
-                              "per_day": tuple(c["per_day"])}) for c in raw["campaigns"]),
+                              "per_day": tuple(c["per_day"]), "examples": tuple(c.get("examples", ()))})
+                  for c in raw["campaigns"]),
             tuple(VerifiedAccount(**a) for a in raw["accounts"]), raw["more_accounts"], tuple(raw["days"]),
         )
+
+
+def line_label(rank: int, campaign: Campaign) -> str:
+    """"1 · #12": how the chart's legend and its caption name a campaign's line, by its rank in the digest's
+    text and its case number (Latin digits only, the same in every language)."""
+    return f"{rank} · #{campaign.case_id}"
 
 
 def change(current: int, previous: int) -> int | None:
@@ -89,3 +114,12 @@ def change(current: int, previous: int) -> int | None:
     if previous == 0:
         return None
     return round((current - previous) * 100 / previous)
+
+
+def citable(account: Account) -> VerifiedAccount | None:
+    """How a digest or an export names a campaign account: its @handle (else its link) and its link; None
+    when it has no public link (a hidden user's shown name, a group, a private chat)."""
+    link = public_link(account.platform, account)
+    if link is None:
+        return None
+    return VerifiedAccount(account.platform.value, "@" + account.handle if account.handle else link, link)

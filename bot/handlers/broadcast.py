@@ -23,7 +23,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from telegram import InputFile
+from telegram import InputFile, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
@@ -55,6 +55,8 @@ PROGRESS_EVERY = 5.0
 """Seconds between edits of the progress message (a group takes about 20 messages a minute)."""
 RESUME_EVERY = 60
 """Seconds between checks for a paused or unfinished broadcast."""
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""A digest links to campaign posts: a preview would show the propaganda itself, large, to every reader."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Broadcaster:
             await part_sending(store, delivery, doubtful=in_doubt)
             try:
                 if part.text is not None:
-                    await bot.send_message(delivery.chat_id, part.text)
+                    await bot.send_message(delivery.chat_id, part.text, link_preview_options=NO_PREVIEW)
                 else:
                     photo = self._chart_ids.get(delivery.digest_id) or InputFile(part.chart, filename="digest.png")
                     message = await bot.send_photo(delivery.chat_id, photo, caption=part.caption)

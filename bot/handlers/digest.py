@@ -7,13 +7,20 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import Digest
 from bot.core.periods import last_complete_week
-from bot.handlers.broadcast import Broadcaster
+from bot.handlers.broadcast import NO_PREVIEW, Broadcaster
 from bot.handlers.deps import Deps
 from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
 from bot.i18n import Translator
 from bot.render import citizen, digest as texts
 from bot.render.split import split_message
-from bot.service.digest import AlreadyPublished, build_digest, discard_digest, past_digests, publish_digest
+from bot.service.digest import (
+    AlreadyPublished,
+    Published,
+    build_digest,
+    discard_digest,
+    past_digests,
+    publish_digest,
+)
 from bot.service.roles import require_moderator
 from bot.service.subscriptions import subscribe, unsubscribe
 
@@ -55,7 +62,7 @@ async def send_draft(application: Application, chat_id: int, t: Translator, dige
     pieces = split_message(texts.draft_header(t, digest) + "\n\n" + texts.digest_text(t, digest))
     for index, piece in enumerate(pieces):
         markup = draft_keyboard(t, digest.period) if index == len(pieces) - 1 else None
-        await application.bot.send_message(chat_id, piece, reply_markup=markup)
+        await application.bot.send_message(chat_id, piece, reply_markup=markup, link_preview_options=NO_PREVIEW)
 
 
 async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,26 +77,37 @@ async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/publish: send the current draft to every subscriber."""
     t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        await _publish(update, context, t, update.effective_message, await current_draft(context.application))
+    message = update.effective_message
+    digest = await current_draft(context.application)
+    async with refusing(message, t):
+        try:
+            published = await _publish(update, context, digest)
+        except AlreadyPublished:
+            await message.reply_html(texts.already_published(t, digest.period))
+            return
+        await _started(context, t, message, digest, published)
 
 
-async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator, message: Message,
-                   digest: Digest) -> None:
+async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, digest: Digest) -> Published:
     deps = Deps.of(context)
     channel = deps.settings.digest_channel_id
-    try:
-        published = await publish_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock(),
-                                         None if channel is None else (channel, deps.settings.default_locale))
-    except AlreadyPublished:
-        await message.reply_html(texts.already_published(t, digest.period))
-        return
+    return await publish_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock(),
+                                None if channel is None else (channel, deps.settings.default_locale))
+
+
+async def _started(context: ContextTypes.DEFAULT_TYPE, t: Translator, message: Message, digest: Digest,
+                   published: Published) -> None:
+    """Say in the moderators' chat that publishing began, and begin it."""
     await message.reply_html(texts.publishing(t, digest.period, published.deliveries))
     Broadcaster.of(context.application).start(context.application)
 
 
 async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """📣 Publish or 🗑 Discard under a draft; only for the week the draft shows."""
+    """📣 Publish or 🗑 Discard under a draft; only for the week the draft shows.
+
+    The press is answered as soon as the decision is stored, before anything is sent to the group: group
+    messages wait for the group's flood window, the button's spinner must not.
+    """
     deps = Deps.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
@@ -100,12 +118,18 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     t = await chat_translator(update, context)
     async with refusing_press(query, toast_t):
+        try:
+            if parts[1] == PUBLISH:
+                published = await _publish(update, context, digest)
+            else:
+                await discard_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock())
+        except AlreadyPublished:
+            await query.answer(texts.already_published(toast_t, digest.period))
+            return
+        await query.answer()
         if parts[1] == PUBLISH:
-            await _publish(update, context, t, query.message, digest)
-            await query.answer()
+            await _started(context, t, query.message, digest, published)
         else:
-            await discard_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock())
-            await query.answer()
             await query.message.reply_html(texts.discarded(t, digest.period))
         await query.message.edit_reply_markup(reply_markup=None)
 

@@ -1,8 +1,9 @@
 """The digest's chart: reports per day for the top campaigns, as a PNG.
 
-The image carries no words, only digits, "#" case numbers and day numbers, so it reads the
-same in every language and no font lacks a glyph (Arabic would also need shaping). The
-caption sent with it says what it shows, in the reader's language.
+The image carries no words, only digits: the ISO week as its title, day numbers, the lines' ranks with
+their "#" case numbers (the same "1 · #12" as the caption and the digest's text) and the source,
+"kuzet". So it reads the same in every language and no font lacks a glyph (Arabic would also need
+shaping). The caption sent with it says what it shows, in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,27 +17,46 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
 
-from bot.core.digest import Digest  # noqa: E402
+from bot.core.digest import Digest, line_label  # noqa: E402
 
+SOURCE = "kuzet"
 COLOURS = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182")
+MARKERS = ("o", "s", "^", "D", "v")
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
+SPREAD = 0.08
+"""Days between neighbouring lines' points, so lines with equal counts lie side by side, not on top."""
 
 
-def reports_per_day_png(digest: Digest, tz: tzinfo) -> bytes | None:
-    """The chart as PNG bytes, or None when no campaign had reports."""
+def chart(digest: Digest, tz: tzinfo) -> Figure | None:
+    """The chart as a matplotlib figure, or None when no campaign had reports."""
     if not digest.campaigns or not digest.days:
         return None
     figure = Figure(figsize=(8, 4.5), dpi=120)
     axes = figure.subplots()
-    days = [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days]
+    middle = (len(digest.campaigns) - 1) / 2
     for index, campaign in enumerate(digest.campaigns):
-        axes.plot(days, campaign.per_day, marker="o", linewidth=2, color=COLOURS[index % len(COLOURS)],
-                  label=f"#{campaign.case_id}")
-    axes.set_ylim(bottom=0)
+        shift = (index - middle) * SPREAD
+        axes.plot([day + shift for day in range(len(campaign.per_day))], campaign.per_day,
+                  marker=MARKERS[index % len(MARKERS)], linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+                  linewidth=2, alpha=0.8, color=COLOURS[index % len(COLOURS)],
+                  label=line_label(index + 1, campaign))
+    axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
+    axes.set_ylim(bottom=-0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1)  # points at 0 stay whole
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", frameon=False, ncols=min(len(digest.campaigns), 5))
+    figure.suptitle(digest.period, x=0.01, ha="left", fontweight="bold")
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(digest.campaigns), 5))
+    figure.text(0.99, 0.01, SOURCE, ha="right", va="bottom", color="#666666", fontsize=9)
     figure.tight_layout()
+    return figure
+
+
+def reports_per_day_png(digest: Digest, tz: tzinfo) -> bytes | None:
+    """The chart as PNG bytes (titled and sourced in its metadata too), or None when no campaign had reports."""
+    figure = chart(digest, tz)
+    if figure is None:
+        return None
     buffer = BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", metadata={"Title": f"{digest.period}", "Source": SOURCE})
     return buffer.getvalue()

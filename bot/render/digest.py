@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bot.core.accounts import Platform
-from bot.core.digest import Campaign, Digest, change
+from bot.core.digest import Campaign, Digest, VerifiedAccount, change, line_label
 from bot.core.text import excerpt
-from bot.i18n import Translator
+from bot.i18n import Translator, isolate
 from bot.render import number, user_text
 from bot.store.digests import DigestRecord, Tally
 
 
-def period_label(t: Translator, digest: Digest) -> str:
-    """"16 – 22 Nov 2026" in the reader's language (the end is the week's last day)."""
+def days_label(t: Translator, digest: Digest) -> str:
+    """"30 Nov – 6 Dec 2026" in the reader's language (the end is the week's last day)."""
     return t.date_range(digest.start, digest.end - 1)
+
+
+def period_label(t: Translator, digest: Digest) -> str:
+    """"2026-W49 · 30 Nov – 6 Dec 2026": the ISO week, then its days."""
+    return f"{isolate(digest.period)} · {days_label(t, digest)}"
 
 
 def _figure(t: Translator, label: str, current: int, previous: int) -> str:
@@ -45,45 +52,70 @@ def digest_text(t: Translator, digest: Digest) -> str:
             lines += campaign_lines(t, rank, campaign)
     else:
         lines += ["", _("No campaign was verified with reports this week.")]
-    if digest.accounts:
+    accounts = [a for a in digest.accounts if a.link]
+    if accounts:
         lines += ["", _("<b>Accounts verified as part of campaigns</b>")]
-        lines += [f"• {Platform(a.platform).brand}: {user_text(a.label)}" for a in digest.accounts]
+        lines += [f"• {Platform(a.platform).brand}: {_account(a)}" for a in accounts]
         if digest.more_accounts:
             lines.append(_("…and {count} more.").format(count=t.number(digest.more_accounts)))
     lines += ["", _("To stop receiving the digest: /unsubscribe")]
-    return "\n".join(lines)
+    return t.lines(lines)
+
+
+def _link(url: str, text: str | None = None) -> str:
+    """A link that shows its address (or ``text``): it stays readable where HTML is dropped, as in a terminal."""
+    return isolate(f'<a href="{escape(url)}">{escape(text or url, quote=False)}</a>')
+
+
+def _account(account: VerifiedAccount) -> str:
+    if account.label == account.link:
+        return _link(account.link)
+    return f"{user_text(account.label)} · {_link(account.link)}"
+
+
+def case_title(t: Translator, campaign: Campaign) -> str:
+    """"Case #12", the campaign's stable reference (the case number), and its label when it has one."""
+    case = t.gettext("Case #{number}").format(number=number(campaign.case_id))
+    return f"{user_text(campaign.label)} · {case}" if campaign.label else case
 
 
 def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     _ = t.gettext
-    title = user_text(campaign.label) if campaign.label else _("Case #{number}").format(number=number(campaign.case_id))
-    lines = [f"{t.number(rank)}. <b>{title}</b>" + (" · " + _("🤝 coordinated") if campaign.coordinated else "")]
-    if campaign.text:
-        lines.append("“" + user_text(excerpt(campaign.text, 160)) + "”")
+    lines = [f"{t.number(rank)}. <b>{case_title(t, campaign)}</b>" + (
+        " · " + _("🤝 coordinated") if campaign.coordinated else "")]
+    if quote := campaign.quote(t.code):
+        lines.append(t.quote(user_text(excerpt(quote, 160))))
     details = [t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))]
     if campaign.languages:
         details.append(t.list(t.language_name(code) for code in campaign.languages))
     if campaign.platforms:
         details.append(t.list(Platform(p).brand for p in campaign.platforms))
     lines.append(" · ".join(details))
+    if campaign.verified_at:
+        # A single day: babel writes an interval whose two ends are the same moment as that one date.
+        day = t.date_range(campaign.verified_at, campaign.verified_at)
+        lines.append(t.ngettext("Verified on {date} by {count} moderator", "Verified on {date} by {count} moderators",
+                                campaign.votes).format(date=day, count=t.number(campaign.votes)))
+    if campaign.examples:
+        lines.append(_("Examples: {links}").format(links=t.list(_link(url) for url in campaign.examples)))
     return lines
 
 
 def chart_caption(t: Translator, digest: Digest) -> str:
-    """The chart's caption: what it shows, and which line is which campaign."""
+    """The chart's caption: what it shows, and which line is which campaign, by its rank in the digest."""
     _ = t.gettext
     lines = [_("📈 Reports per day, {period}").format(period=period_label(t, digest))]
-    for campaign in digest.campaigns:
-        name = campaign.label or excerpt(campaign.text, 50)
-        lines.append(f"#{campaign.case_id}: {user_text(excerpt(name, 60))}")
-    return "\n".join(lines)
+    for rank, campaign in enumerate(digest.campaigns, start=1):
+        name = campaign.label or excerpt(campaign.quote(t.code), 50)
+        lines.append(f"{line_label(rank, campaign)}: {user_text(excerpt(name, 60))}")
+    return t.lines(lines)
 
 
 def subscribe_text(t: Translator, subscribed: bool) -> str:
     _ = t.gettext
     head = _("✅ You are subscribed to the weekly digest.") if subscribed else _(
         "You are already subscribed to the weekly digest.")
-    return "\n".join([
+    return t.lines([
         head,
         "",
         _("Every week, after moderators review it, you get: the verified campaigns and how much they were "
@@ -102,7 +134,7 @@ def unsubscribe_text(t: Translator, was_subscribed: bool) -> str:
 
 def draft_header(t: Translator, digest: Digest) -> str:
     return t.gettext("📝 <b>Digest draft for {period}</b> ({week}). Publish it to the subscribers or discard it.").format(
-        period=period_label(t, digest), week=digest.period)
+        period=days_label(t, digest), week=isolate(digest.period))
 
 
 def already_published(t: Translator, period: str) -> str:
@@ -121,11 +153,11 @@ def progress(t: Translator, period: str, tally: Tally) -> str:
         week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed))
     if not tally.doubtful:
         return done
-    return done + "\n" + t.ngettext(
+    return t.lines([done, t.ngettext(
         "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it was "
         "being sent, and a repeat is better than a gap.",
         "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it was "
-        "being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful))
+        "being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful))])
 
 
 def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:
@@ -137,7 +169,7 @@ def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:
         lines.append(_("{week} · published {date} · sent {sent} of {total}").format(
             week=record.period, date=t.datetime(record.published_at or 0), sent=t.number(tally.sent),
             total=t.number(tally.total)))
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def publishing(t: Translator, period: str, chats: int) -> str:

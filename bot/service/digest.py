@@ -5,16 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from bot.core.cases import Moderator
-from bot.core.digest import MAX_ACCOUNTS, TOP_CAMPAIGNS, Campaign, Digest, DigestStatus, VerifiedAccount
+from bot.core.cases import CaseKind, Moderator, Verdict
+from bot.core.digest import (
+    MAX_ACCOUNTS,
+    MAX_EXAMPLES,
+    TOP_CAMPAIGNS,
+    Campaign,
+    Digest,
+    DigestStatus,
+    VerifiedAccount,
+    citable,
+)
 from bot.core.flags import FlagRules, coordination
 from bot.core.periods import day_starts, previous_week, week_bounds
 from bot.core.templates import readable
 from bot.errors import KuzetError
+from bot.service.export import citable_accounts, citable_posts
 from bot.service.matching import STARTER_AUTHOR
 from bot.service.roles import require
 from bot.store import Store, Tx
-from bot.store.digest_facts import CampaignFacts
+from bot.store.digest_facts import RankedCase
 from bot.store.digests import DigestRecord, Tally
 
 PAST_DIGESTS = 20
@@ -35,33 +45,64 @@ class Published:
 
 
 async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules) -> Digest:
-    """The week's digest from verified cases, compared with the week before."""
+    """The week's digest from verified cases, compared with the week before.
+
+    It names an account only by its @handle or public link, only where the reports show it posted the campaign
+    (a source of a forwarded or linked post, or an account case verified as a campaign account), and never an
+    account moderators protected from a report brigade.
+    """
     start, end = week_bounds(period, tz)
     before_start, before_end = week_bounds(previous_week(period, tz), tz)
     async with store.transaction() as tx:
         totals = await tx.digest_facts.totals(start, end, STARTER_AUTHOR)
         previous = await tx.digest_facts.totals(before_start, before_end, STARTER_AUTHOR)
         days = day_starts(period, tz)
-        campaigns = [await _campaign(tx, facts, days, start, end, rules)
-                     for facts in await tx.digest_facts.campaigns(start, end, TOP_CAMPAIGNS)]
-        accounts, total_accounts = await tx.digest_facts.accounts(start, end, MAX_ACCOUNTS)
+        campaigns = [await _campaign(tx, ranked, account, days, start, end, rules)
+                     for ranked, account in await _top_campaigns(tx, start, end)]
+        accounts = [account for _, account in await citable_accounts(tx, start, end)]
     return Digest(
-        period, start, end, totals, previous, tuple(campaigns),
-        tuple(VerifiedAccount(platform, label) for platform, label in accounts),
-        total_accounts - len(accounts), tuple(days),
+        period, start, end, totals, previous, tuple(campaigns), tuple(accounts[:MAX_ACCOUNTS]),
+        max(len(accounts) - MAX_ACCOUNTS, 0), tuple(days),
     )
 
 
+async def _top_campaigns(tx: Tx, start: int, end: int) -> list[tuple[RankedCase, VerifiedAccount | None]]:
+    """The verified cases with the most reports in the week that the digest may show: text cases, and account
+    cases verified as campaign accounts whose account has a public link and is not protected (with it)."""
+    ranking = await tx.digest_facts.ranking(start, end)
+    protected = await tx.protected.among([r.account_id for r in ranking if r.account_id is not None])
+    top: list[tuple[RankedCase, VerifiedAccount | None]] = []
+    for ranked in ranking:
+        if ranked.kind is CaseKind.CLUSTER:
+            top.append((ranked, None))
+        elif (ranked.verdict == Verdict.CAMPAIGN_ACCOUNT and ranked.account is not None
+              and ranked.account_id not in protected and (named := citable(ranked.account)) is not None):
+            top.append((ranked, named))
+        if len(top) == TOP_CAMPAIGNS:
+            break
+    return top
+
+
 async def _campaign(
-    tx: Tx, facts: CampaignFacts, days: list[int], start: int, end: int, rules: FlagRules
+    tx: Tx, ranked: RankedCase, account: VerifiedAccount | None, days: list[int], start: int, end: int,
+    rules: FlagRules,
 ) -> Campaign:
+    facts = await tx.digest_facts.campaign(ranked.case_id, ranked.reports, start, end)
     per_day = [0] * len(days)
     for at in facts.report_times:
         per_day[max(i for i, day in enumerate(days) if day <= at)] += 1
     coordinated = coordination(await tx.digest_facts.source_posts(facts.case_id, start, end), rules) is not None
-    text = readable(facts.text) if facts.from_template else facts.text
-    return Campaign(facts.case_id, facts.label, text, facts.reports, facts.languages, facts.platforms,
-                    coordinated, tuple(per_day))
+    if account is not None:
+        text = account.label
+    else:
+        text = readable(facts.text) if facts.from_template else facts.text
+    family = {} if facts.family is None else await tx.digest_facts.family_texts(facts.family)
+    return Campaign(
+        facts.case_id, facts.label, text, facts.reports, facts.languages, facts.platforms, coordinated,
+        tuple(per_day), facts.verified_at, len(await tx.cases.verify_votes(facts.case_id)),
+        await citable_posts(tx, facts.case_id, MAX_EXAMPLES),
+        {language: readable(template) for language, template in family.items()},
+    )
 
 
 async def publish_digest(

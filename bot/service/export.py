@@ -1,19 +1,26 @@
 """Use case of `kuzet export`: verified cases for researchers and trust-and-safety teams.
 
 What goes out is what moderators verified: texts, accounts, counts and dates. Never a reporter's
-pseudonym, chat id or anything else that points at who reported.
+pseudonym, chat id or anything else that points at who reported. An account is named only by its
+@handle or public link, only where the reports show it posted the campaign, and never when moderators
+protected it from a report brigade; the others are only counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.cases import Policy
+from bot.core.accounts import public_link
+from bot.core.cases import CaseKind, Policy
+from bot.core.digest import VerifiedAccount, citable
 from bot.service.cases import build_view
-from bot.store import Store
+from bot.store import Store, Tx
 
 MAX_TEXTS = 50
 MAX_ACCOUNTS = 500
+MAX_POSTS = 20
+ALWAYS = (0, 2**62)
+"""Report times that take in every report."""
 
 
 @dataclass(frozen=True)
@@ -21,12 +28,16 @@ class ExportedCase:
     case_id: int
     kind: str
     verified_at: int
+    votes: int
     template_id: int | None
     template_label: str | None
     text: str | None
     texts: tuple[str, ...]
-    accounts: tuple[tuple[str, str], ...]
-    """(platform, account as shown: @handle, name or id)."""
+    accounts: tuple[VerifiedAccount, ...]
+    """Accounts that posted the campaign, by @handle (else link), with their public link."""
+    accounts_unnamed: int
+    """The other accounts the reports point at: mentioned only, hidden, without a public link, or protected."""
+    post_links: tuple[str, ...]
     reports: int
     reporters: int
     languages: tuple[str, ...]
@@ -36,17 +47,44 @@ class ExportedCase:
     coordinated: bool
 
 
+async def citable_accounts(tx: Tx, start: int, end: int, case_id: int | None = None) -> list[tuple[int, VerifiedAccount]]:
+    """(account id, how to name it) of the campaign accounts a digest or an export may name (see
+    CaseArchive.campaign_accounts): those with a public link that are not protected."""
+    found = await tx.archive.campaign_accounts(start, end, case_id)
+    protected = await tx.protected.among([account_id for account_id, _ in found])
+    return [(account_id, named) for account_id, account in found
+            if account_id not in protected and (named := citable(account)) is not None]
+
+
+async def citable_posts(tx: Tx, case_id: int, limit: int) -> tuple[str, ...]:
+    """Public links of the posts the case's reports forwarded or linked, never of a protected account's."""
+    posts = await tx.archive.posts(case_id)
+    protected = await tx.protected.among([p.account_id for p in posts if p.account_id is not None])
+    links: list[str] = []
+    for post in posts:
+        link = None if post.account_id in protected else public_link(post.platform, post.account, post.post_id)
+        if link is not None and link not in links:
+            links.append(link)
+    return tuple(links[:limit])
+
+
 async def verified_cases(store: Store, since: int, policy: Policy) -> list[ExportedCase]:
+    """Verified cases since a time; an account case whose account is protected is left out."""
     exported = []
     async with store.transaction() as tx:
         for case_id in await tx.archive.verified_since(since):
             view = await build_view(tx, case_id, policy)
-            accounts = await tx.cases.accounts(case_id, MAX_ACCOUNTS)
+            account_id = view.case.account_id
+            if view.case.kind is CaseKind.ACCOUNT and account_id is not None and await tx.protected.among([account_id]):
+                continue
+            named = await citable_accounts(tx, *ALWAYS, case_id)
+            reported = {a.account_id for a in await tx.cases.accounts(case_id, MAX_ACCOUNTS)}
             exported.append(ExportedCase(
-                case_id, view.case.kind.value, view.case.decided_at or 0, view.template_id, view.template_label,
-                view.text, tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
-                tuple((a.account.platform.value, a.account.label) for a in accounts), view.reports, view.reporters,
-                view.languages, tuple(p.value for p in view.platforms), view.first_seen_at, view.last_seen_at,
+                case_id, view.case.kind.value, view.case.decided_at or 0, len(view.verify_votes), view.template_id,
+                view.template_label, view.text, tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
+                tuple(account for _, account in named), len(reported - {account_id for account_id, _ in named}),
+                await citable_posts(tx, case_id, MAX_POSTS), view.reports, view.reporters, view.languages,
+                tuple(p.value for p in view.platforms), view.first_seen_at, view.last_seen_at,
                 view.coordination is not None,
             ))
     return exported

@@ -298,8 +298,19 @@ class Cases:
                                                 (CaseStatus.OPEN.value,)))
 
 
+@dataclass(frozen=True)
+class PostTarget:
+    """A post a report forwarded or linked, and the account it came from when known."""
+
+    platform: Platform
+    post_id: str
+    account_id: int | None
+    account: Account | None
+
+
 class CaseArchive:
-    """Verified cases for researchers: which, and the distinct texts reported in each."""
+    """Verified cases for researchers and the digest: which, the distinct texts reported in each, the accounts
+    that posted them and the posts."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -318,3 +329,34 @@ class CaseArchive:
             (case_id, limit),
         )
         return [row["text"] for row in rows]
+
+    async def campaign_accounts(self, start: int, end: int, case_id: int | None = None) -> list[tuple[int, Account]]:
+        """The accounts shown to have posted campaign content, in verified cases' reports made in [start, end)
+        (of one case, or of all): sources of forwarded or linked posts in text cases, and the account of an
+        account case verified as a campaign account. Accounts only @mentioned in a report are not among them."""
+        verified = (
+            "FROM reports r JOIN case_reports cr ON cr.report_id = r.id JOIN cases c ON c.id = cr.case_id "
+            "WHERE c.status = ? AND r.created_at >= ? AND r.created_at < ? AND (? IS NULL OR c.id = ?)"
+        )
+        params = (CaseStatus.VERIFIED.value, start, end, case_id, case_id)
+        rows = await self._conn.fetch_all(
+            "SELECT a.id, a.platform, a.identity, a.handle, a.external_id, a.display_name FROM accounts a "
+            "WHERE a.id IN (SELECT t.account_id FROM report_targets t WHERE t.via IN ('forward', 'link') "
+            f"AND t.report_id IN (SELECT r.id {verified} AND c.kind = ?)) "
+            f"OR a.id IN (SELECT c.account_id {verified} AND c.kind = ? AND c.verdict = ?) "
+            "ORDER BY a.platform, a.identity",
+            (*params, CaseKind.CLUSTER.value, *params, CaseKind.ACCOUNT.value, Verdict.CAMPAIGN_ACCOUNT.value),
+        )
+        return [(row["id"], account_of(row)) for row in rows]
+
+    async def posts(self, case_id: int) -> list[PostTarget]:
+        """The posts the case's reports forwarded or linked, earliest report first."""
+        rows = await self._conn.fetch_all(
+            "SELECT t.platform AS post_platform, t.post_id, t.account_id, a.platform, a.identity, a.handle, "
+            "a.external_id, a.display_name FROM reports r JOIN report_targets t ON t.report_id = r.id "
+            f"LEFT JOIN accounts a ON a.id = t.account_id {_IN_CASE} AND t.post_id IS NOT NULL "
+            "AND t.via IN ('forward', 'link') ORDER BY r.created_at, r.id, t.position",
+            (case_id,),
+        )
+        return [PostTarget(Platform(row["post_platform"]), row["post_id"], row["account_id"],
+                           None if row["account_id"] is None else account_of(row)) for row in rows]

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.cases import CaseStatus
+from bot.core.accounts import Account
+from bot.core.cases import CaseKind, CaseStatus
 from bot.core.digest import Totals
 from bot.store.cases import account_of
 from bot.store.db import Connection
 
-_VERIFIED_REPORTS = (
-    "FROM reports r JOIN case_reports cr ON cr.report_id = r.id JOIN cases c ON c.id = cr.case_id "
-    "WHERE c.status = 'verified' AND r.created_at >= ? AND r.created_at < ?"
-)
+_IN_CASES = "FROM reports r JOIN case_reports cr ON cr.report_id = r.id JOIN cases c ON c.id = cr.case_id"
+_OF_THE_WEEK = "WHERE c.status = 'verified' AND r.created_at >= ? AND r.created_at < ?"
+_VERIFIED_REPORTS = f"{_IN_CASES} {_OF_THE_WEEK}"
+
+
+@dataclass(frozen=True)
+class RankedCase:
+    """A verified case with reports in the week, and for an account case its account and verdict."""
+
+    case_id: int
+    reports: int
+    kind: CaseKind
+    verdict: str | None
+    account_id: int | None
+    account: Account | None
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,9 @@ class CampaignFacts:
     text: str
     from_template: bool
     """``text`` is a template, in the template syntax."""
+    family: str | None
+    """The template's family: the same campaign's templates in other languages."""
+    verified_at: int
     languages: tuple[str, ...]
     platforms: tuple[str, ...]
     report_times: tuple[int, ...]
@@ -45,40 +60,53 @@ class DigestFacts:
         )
         return Totals(int(reports), int(verified), int(templates))
 
-    async def campaigns(self, start: int, end: int, limit: int) -> list[CampaignFacts]:
-        """The verified cases with the most reports in the week."""
+    async def ranking(self, start: int, end: int) -> list[RankedCase]:
+        """The verified cases with reports in the week, most reports first."""
         rows = await self._conn.fetch_all(
-            f"SELECT c.id, COUNT(DISTINCT r.id) AS n {_VERIFIED_REPORTS} GROUP BY c.id ORDER BY n DESC, c.id LIMIT ?",
-            (start, end, limit),
+            "SELECT c.id AS case_id, c.kind, c.verdict, c.account_id, COUNT(DISTINCT r.id) AS n, "
+            f"a.platform, a.identity, a.handle, a.external_id, a.display_name {_IN_CASES} "
+            f"LEFT JOIN accounts a ON a.id = c.account_id {_OF_THE_WEEK} "
+            "GROUP BY c.id ORDER BY n DESC, c.id",
+            (start, end),
         )
-        found = []
-        for row in rows:
-            case_id = row["id"]
-            text_row = await self._conn.fetch_one(
-                "SELECT t.label, t.id IS NOT NULL AS from_template, "
-                "COALESCE(t.text, cl.representative, a.handle, a.display_name, a.identity) AS text "
-                "FROM cases c LEFT JOIN clusters cl ON cl.id = c.cluster_id "
-                "LEFT JOIN templates t ON t.id = COALESCE(c.template_id, cl.template_id) "
-                "LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?",
-                (case_id,),
-            )
-            in_case = f"{_VERIFIED_REPORTS} AND c.id = ?"
-            languages = await self._conn.fetch_all(
-                f"SELECT DISTINCT r.language {in_case} AND r.language IS NOT NULL ORDER BY r.language",
-                (start, end, case_id),
-            )
-            platforms = await self._conn.fetch_all(
-                "SELECT DISTINCT t.platform FROM report_targets t WHERE t.report_id IN "
-                f"(SELECT r.id {in_case}) ORDER BY t.platform",
-                (start, end, case_id),
-            )
-            times = await self._conn.fetch_all(f"SELECT DISTINCT r.id, r.created_at {in_case}", (start, end, case_id))
-            found.append(CampaignFacts(
-                case_id, int(row["n"]), text_row["label"], text_row["text"] or "", bool(text_row["from_template"]),
-                tuple(r["language"] for r in languages), tuple(r["platform"] for r in platforms),
-                tuple(r["created_at"] for r in times),
-            ))
-        return found
+        return [RankedCase(row["case_id"], int(row["n"]), CaseKind(row["kind"]), row["verdict"], row["account_id"],
+                           None if row["account_id"] is None else account_of(row)) for row in rows]
+
+    async def campaign(self, case_id: int, reports: int, start: int, end: int) -> CampaignFacts:
+        """What the digest says about one verified case, from its reports of the week."""
+        text_row = await self._conn.fetch_one(
+            "SELECT t.label, t.family, t.id IS NOT NULL AS from_template, c.decided_at, "
+            "COALESCE(t.text, cl.representative) AS text "
+            "FROM cases c LEFT JOIN clusters cl ON cl.id = c.cluster_id "
+            "LEFT JOIN templates t ON t.id = COALESCE(c.template_id, cl.template_id) WHERE c.id = ?",
+            (case_id,),
+        )
+        in_case = f"{_VERIFIED_REPORTS} AND c.id = ?"
+        languages = await self._conn.fetch_all(
+            f"SELECT DISTINCT r.language {in_case} AND r.language IS NOT NULL ORDER BY r.language",
+            (start, end, case_id),
+        )
+        platforms = await self._conn.fetch_all(
+            "SELECT DISTINCT t.platform FROM report_targets t WHERE t.report_id IN "
+            f"(SELECT r.id {in_case}) ORDER BY t.platform",
+            (start, end, case_id),
+        )
+        times = await self._conn.fetch_all(f"SELECT DISTINCT r.id, r.created_at {in_case}", (start, end, case_id))
+        return CampaignFacts(
+            case_id, reports, text_row["label"], text_row["text"] or "", bool(text_row["from_template"]),
+            text_row["family"], int(text_row["decided_at"] or 0),
+            tuple(r["language"] for r in languages), tuple(r["platform"] for r in platforms),
+            tuple(r["created_at"] for r in times),
+        )
+
+    async def family_texts(self, family: str) -> dict[str, str]:
+        """The enabled templates of a family, one per language (the first added), in the template syntax."""
+        rows = await self._conn.fetch_all(
+            "SELECT language, text FROM templates WHERE family = ? AND enabled = 1 AND language IS NOT NULL "
+            "ORDER BY id DESC",
+            (family,),
+        )
+        return {row["language"]: row["text"] for row in rows}
 
     async def source_posts(self, case_id: int, start: int, end: int) -> list[tuple[int, int]]:
         rows = await self._conn.fetch_all(
@@ -88,17 +116,3 @@ class DigestFacts:
             (case_id, start, end),
         )
         return [(row["created_at"], row["account_id"]) for row in rows]
-
-    async def accounts(self, start: int, end: int, limit: int) -> tuple[list[tuple[str, str]], int]:
-        """(platform, shown name) of accounts named in verified cases' reports of the week, and how many in all."""
-        base = (
-            "FROM accounts a WHERE a.id IN (SELECT t.account_id FROM report_targets t WHERE t.report_id IN "
-            f"(SELECT r.id {_VERIFIED_REPORTS}))"
-        )
-        total = await self._conn.fetch_value(f"SELECT COUNT(*) {base}", (start, end))
-        rows = await self._conn.fetch_all(
-            f"SELECT a.platform, a.identity, a.handle, a.external_id, a.display_name {base} "
-            "ORDER BY a.platform, a.identity LIMIT ?",
-            (start, end, limit),
-        )
-        return [(row["platform"], account_of(row).label) for row in rows], int(total)
