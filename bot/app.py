@@ -182,7 +182,8 @@ async def _open(application: Application) -> None:
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
-    application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
+    cards = application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
+    cards.start(application)
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
     application.bot_data[Broadcaster.KEY] = Broadcaster(settings.moderator_chat_id)
@@ -240,9 +241,9 @@ async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _stop_sending(application: Application) -> None:
-    """Let the receipts and the digest message in flight finish and be recorded before the bot goes."""
-    for key in (ReceiptSender.KEY, Broadcaster.KEY):
-        sender: ReceiptSender | Broadcaster | None = application.bot_data.get(key)
+    """Let the cards, receipts and digest message in flight finish and be recorded before the bot goes."""
+    for key in (CardDesk.KEY, ReceiptSender.KEY, Broadcaster.KEY):
+        sender: CardDesk | ReceiptSender | Broadcaster | None = application.bot_data.get(key)
         if sender is not None:
             await sender.stop()
 

@@ -1,25 +1,30 @@
 """Case cards in the moderators' chat: one message per case, posted when it opens, edited as it changes.
 
-Edits caused by new reports are coalesced: at most one per case per
-CARD_REFRESH_SECONDS, so a flood of reports cannot flood the chat (Telegram
-allows about 20 messages a minute in a group). Edits caused by a moderator's
-vote happen at once.
+Handlers only say which case changed (``refresh``, ``cases_changed``) and return: one background task
+sends the cards, so no update waits for a place in the group's 20 messages a minute. At most one refresh
+per case waits, and the card is rendered from the database when its turn comes, so ten votes in a row
+cost one edit. Cards of new cases go first, then the longest-waiting. The sends are background traffic
+(bot.handlers.flood): replies to moderators go ahead of them and keep places of their own. An edit
+caused by a report joining the case comes at most once per CARD_REFRESH_SECONDS; one caused by a
+moderator as soon as the group has room.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.core.cases import CaseView
 from bot.handlers.deps import Deps
-from bot.handlers.edits import is_not_modified
+from bot.handlers.edits import is_message_gone, is_not_modified
+from bot.handlers.flood import BACKGROUND, TelegramRateLimiter
 from bot.handlers.moderation_keyboards import case_keyboard
 from bot.render.moderation import card
 from bot.service.cases import card_view, cases_without_card, record_card
@@ -28,99 +33,156 @@ from bot.service.reports import CaseTouch
 log = logging.getLogger(__name__)
 
 MAX_REMEMBERED = 1000
+FIRST_RETRY_SECONDS = 0.1
+MAX_RETRY_SECONDS = 60.0
+"""A card that failed is tried again after 0.1 s, 0.2 s, 0.4 s… up to a minute, so a Bot API that is down
+is not hammered; missing cards are also looked for every few minutes (post_missing)."""
 
 
 class CardDesk:
-    """Posts and refreshes the cards; lives in bot_data."""
+    """Queues and sends the cards; lives in bot_data."""
 
     KEY = "cards"
 
     def __init__(self, chat_id: int | None, interval: float) -> None:
         self.chat_id = chat_id
         self.interval = interval
-        self._scheduled: set[int] = set()
+        self._due: dict[int, float] = {}
+        """Cases whose card waits, each with the time.monotonic() from which it may go."""
+        self._new: set[int] = set()
+        """Waiting cases that have no card yet: they go first."""
+        self._failures: dict[int, int] = {}
         self._last_edit: dict[int, float] = {}
         self._shown: dict[int, tuple[int | None, str, str]] = {}
         """Each card as last sent (message id, text, keyboard), so an identical edit is never made."""
-        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
 
     @classmethod
     def of(cls, application: Application) -> CardDesk:
         return application.bot_data[cls.KEY]
 
+    def start(self, application: Application) -> None:
+        """Start the sender (a plain task: Application.stop awaits the tasks of create_task, this one runs on)."""
+        self._task = asyncio.create_task(self._run(application), name="cards")
+
+    async def stop(self) -> None:
+        """Send what may go at once, then stop. A new case whose card was left waiting has none in the
+        database, so post_missing posts it at the next start."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
     async def cases_changed(self, application: Application, touched: Iterable[CaseTouch]) -> None:
-        """A report joined these cases: post a card for a new one, schedule an edit for the others.
-
-        A new card is posted from a task, so the citizen's update does not wait for a place in the
-        group's 20 messages a minute; while the bot is stopping nothing would await the task, so then
-        the card is posted at once.
-        """
+        """A report joined these cases: a card for a new one, an edit for the others within the interval."""
         for touch in touched:
-            if touch.opened and application.running:
-                application.create_task(self.refresh(application, touch.case_id), name=f"card-{touch.case_id}")
-            elif touch.opened:
-                await self.refresh(application, touch.case_id)
+            if touch.opened:
+                self._enqueue(touch.case_id, time.monotonic(), new=True)
             else:
-                self.schedule(application, touch.case_id)
-
-    def schedule(self, application: Application, case_id: int) -> None:
-        if self.chat_id is None or case_id in self._scheduled:
-            return
-        due = self._last_edit.get(case_id, float("-inf")) + self.interval
-        self._scheduled.add(case_id)
-        application.job_queue.run_once(self._scheduled_refresh, max(0.0, due - time.monotonic()), data=case_id)
-
-    async def _scheduled_refresh(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        case_id = context.job.data
-        self._scheduled.discard(case_id)
-        await self.refresh(context.application, case_id)
+                self._enqueue(touch.case_id, self._last_edit.get(touch.case_id, float("-inf")) + self.interval)
 
     async def refresh(self, application: Application, case_id: int, view: CaseView | None = None) -> None:
-        """Bring the case's card up to date now, posting it if it has none (or it was deleted).
+        """Bring the case's card up to date (posting it if it has none or it was deleted) as soon as the
+        group has room; returns at once. ``view`` is not needed: the card is rendered from the database
+        when its turn comes, so it shows whatever changed meanwhile too."""
+        self._enqueue(case_id, time.monotonic())
 
-        ``view`` is the case as an action just left it, to save reading it again.
-        """
+    async def post_missing(self, application: Application) -> None:
+        """Cards for open cases that have none (e.g. the bot stopped between a report and its card)."""
         if self.chat_id is None:
             return
-        deps = Deps.of_application(application)
-        async with self._lock:
-            if view is None:
-                view = await card_view(deps.store, case_id, deps.settings.policy)
-            t = deps.moderators_translator
-            text, markup = card(t, view), case_keyboard(t, view)
-            case = view.case
-            shown = (case.card_message_id, text, markup.to_json())
-            retry = False
-            if case.card_message_id is not None and self._shown.get(case_id) == shown:
-                return  # an identical edit would spend one of the group's 20 messages a minute on nothing
+        for case_id in await cases_without_card(Deps.of_application(application).store):
+            self._enqueue(case_id, time.monotonic(), new=True)
+
+    def _enqueue(self, case_id: int, due: float, *, new: bool = False) -> None:
+        if self.chat_id is None:
+            return
+        self._due[case_id] = min(due, self._due.get(case_id, due))
+        if new:
+            self._new.add(case_id)
+        self._wake.set()
+
+    async def _run(self, application: Application) -> None:
+        while (turn := await self._next(application)) is not None:
+            case_id, new = turn
             try:
-                if case.card_message_id is not None and case.card_chat_id == self.chat_id:
-                    try:
-                        await application.bot.edit_message_text(
-                            text, chat_id=self.chat_id, message_id=case.card_message_id, reply_markup=markup)
-                    except BadRequest as exc:
-                        if is_not_modified(exc):
-                            self._shown[case_id] = shown
-                            return
-                        if "not found" not in exc.message.casefold():
-                            raise
-                        await self._post(application, case_id, text, markup)
-                        return
-                    self._shown[case_id] = shown
-                else:
-                    await self._post(application, case_id, text, markup)
+                await self._send(application, case_id)
             except (Forbidden, BadRequest) as exc:
                 log.warning("cannot post case card %s in the moderators' chat: %s", case_id, exc.message)
             except (NetworkError, RetryAfter) as exc:
                 log.warning("case card %s not sent (%s); trying again shortly", case_id, exc.message)
-                retry = True
-            finally:
-                self._remember(case_id)
-            if retry:
-                self.schedule(application, case_id)
+                self._retry(case_id, new)
+                continue
+            except Exception:  # e.g. the database is locked: the sender must go on
+                log.exception("case card %s not sent; trying again shortly", case_id)
+                self._retry(case_id, new)
+                continue
+            self._failures.pop(case_id, None)
+
+    async def _next(self, application: Application) -> tuple[int, bool] | None:
+        """The case whose card goes now (and whether it is new), once the group has room; None when stopping."""
+        while True:
+            self._wake.clear()
+            now = time.monotonic()
+            due = [case_id for case_id, at in self._due.items() if at <= now]
+            room_in = self._room_in(application)
+            if due and room_in == 0:
+                case_id = min(due, key=lambda c: (c not in self._new, self._due[c]))
+                del self._due[case_id]
+                new = case_id in self._new
+                self._new.discard(case_id)
+                return case_id, new
+            if self._stopping:
+                if self._due:
+                    log.info("%d case card(s) not brought up to date before stopping", len(self._due))
+                return None
+            pause = room_in if due else (min(self._due.values()) - now if self._due else None)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), pause)
+
+    def _room_in(self, application: Application) -> float:
+        """Seconds until the group's window has a place for a card."""
+        limiter = application.bot.rate_limiter
+        return limiter.background_wait(self.chat_id) if isinstance(limiter, TelegramRateLimiter) else 0.0
+
+    def _retry(self, case_id: int, new: bool) -> None:
+        failures = self._failures[case_id] = self._failures.get(case_id, 0) + 1
+        pause = min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (failures - 1))
+        self._enqueue(case_id, time.monotonic() + pause, new=new)
+
+    async def _send(self, application: Application, case_id: int) -> None:
+        """Render the card from the database and edit it, or post it if it has none or it is gone."""
+        deps = Deps.of_application(application)
+        view = await card_view(deps.store, case_id, deps.settings.policy)
+        t = deps.moderators_translator
+        text, markup = card(t, view), case_keyboard(t, view)
+        case = view.case
+        shown = (case.card_message_id, text, markup.to_json())
+        if case.card_message_id is not None and self._shown.get(case_id) == shown:
+            return  # an identical edit would spend one of the group's 20 messages a minute on nothing
+        try:
+            if case.card_message_id is None or case.card_chat_id != self.chat_id:
+                await self._post(application, case_id, text, markup)
+                return
+            try:
+                await application.bot.edit_message_text(
+                    text, chat_id=self.chat_id, message_id=case.card_message_id, reply_markup=markup,
+                    rate_limit_args=BACKGROUND)
+            except BadRequest as exc:
+                if is_message_gone(exc):
+                    await self._post(application, case_id, text, markup)
+                    return
+                if not is_not_modified(exc):
+                    raise
+            self._shown[case_id] = shown
+        finally:
+            self._remember(case_id)
 
     async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
-        message = await application.bot.send_message(self.chat_id, text, reply_markup=markup)
+        message = await application.bot.send_message(self.chat_id, text, reply_markup=markup,
+                                                     rate_limit_args=BACKGROUND)
         await record_card(Deps.of_application(application).store, case_id, self.chat_id, message.message_id)
         self._shown[case_id] = (message.message_id, text, markup.to_json())
 
@@ -130,10 +192,3 @@ class CardDesk:
         if len(self._last_edit) > MAX_REMEMBERED:
             self._last_edit = {k: v for k, v in self._last_edit.items() if now - v < self.interval}
             self._shown = {k: v for k, v in self._shown.items() if k in self._last_edit}
-
-    async def post_missing(self, application: Application) -> None:
-        """Cards for open cases that have none (e.g. the bot stopped between a report and its card)."""
-        if self.chat_id is None:
-            return
-        for case_id in await cases_without_card(Deps.of_application(application).store):
-            await self.refresh(application, case_id)

@@ -15,6 +15,11 @@ def is_not_modified(error: BadRequest) -> bool:
     return "not modified" in error.message.casefold()
 
 
+def is_message_gone(error: BadRequest) -> bool:
+    """The message to edit was deleted (Telegram: "message to edit not found")."""
+    return "not found" in error.message.casefold()
+
+
 async def unless_unchanged(edit: Awaitable[Any]) -> None:
     """Await an edit; Telegram refuses one that changes nothing, and that is fine here."""
     try:

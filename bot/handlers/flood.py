@@ -1,64 +1,156 @@
-"""Telegram's flood limits, kept before Telegram has to enforce them.
+"""Telegram's flood limits, kept before Telegram has to enforce them, with replies ahead of case cards.
 
-PTB's AIORateLimiter spaces messages over all chats well, but keeps a group's "20 messages a minute" as
-a leaky bucket: a burst of 20, then one every 3 s, so 40 can land in one minute. Telegram then answers
-429 with a retry_after of up to a minute, and AIORateLimiter pauses every request, citizens' receipts
-included, until it passes. Here each group gets a sliding window instead: never more than 20 in any
-minute, bursts allowed up to that.
+PTB's AIORateLimiter keeps a group's "20 messages a minute" as a leaky bucket (a burst of 20, then one
+every 3 s, so 40 can land in one minute), serves a group's requests first come first served, and answers
+a 429 anywhere by pausing every request, button answers included. Here each group gets a sliding window
+instead: never more than 20 in any minute, bursts allowed up to that. Sends marked ``BACKGROUND`` (the
+case cards) queue apart from the others and may take a place only while ``RESERVED_FOR_REPLIES`` remain
+free, so a reply to a moderator never waits behind card edits. A 429 holds only the window of the chat it
+came from; requests without a chat (answerCallbackQuery) never wait on any window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
+import logging
 import time
 from collections import deque
+from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, nullcontext
+from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
 
 GROUP_MESSAGES_PER_MINUTE = 20
 GROUP_WINDOW_SECONDS = 61.0
 """A minute and a margin: the window is counted when a request leaves, Telegram counts when it arrives."""
+RESERVED_FOR_REPLIES = 6
+"""Places of a group's 20 that case cards never take. Six replies in any minute (one every 10 s) go out at
+once however many card edits wait; past six, replies take each place that frees up and cards wait for a
+quieter minute. Cards keep 14: they are coalesced (one edit shows every vote and report since the last),
+and a small group's whole story (the demo: 9 cards and 4 other messages in 11 s) still fits."""
+
+
+class Traffic(enum.Enum):
+    """``rate_limit_args`` of a bot call: how urgent the send is."""
+
+    BACKGROUND = "background"
+    """Nobody waits on it (case cards): after every other send to the chat, never in the reserved places."""
+
+
+BACKGROUND = Traffic.BACKGROUND
 
 
 class SlidingWindow:
-    """At most ``limit`` entries in any ``period`` seconds; ``async with`` waits for a free place."""
+    """At most ``limit`` sends in any ``period`` seconds; background sends leave ``reserve`` places free."""
 
-    def __init__(self, limit: int, period: float) -> None:
-        self.max_rate = limit
+    def __init__(self, limit: int, period: float, reserve: int = 0) -> None:
+        self._limit = limit
         self._period = period
+        self._reserve = reserve
         self._sent: deque[float] = deque()
-        self._lock = asyncio.Lock()
+        self._held_until = 0.0
+        self._locks = {False: asyncio.Lock(), True: asyncio.Lock()}
+        """One queue for replies, one for background sends: a reply never queues behind a card."""
 
-    def has_capacity(self, amount: float = 1) -> bool:
-        self._forget(time.monotonic())
-        return len(self._sent) + amount <= self.max_rate
+    def wait(self, background: bool = False) -> float:
+        """Seconds until a send of this kind may take a place (0: now)."""
+        now = time.monotonic()
+        self._forget(now)
+        places = self._limit - (self._reserve if background else 0)
+        wait = self._held_until - now
+        if len(self._sent) >= places:
+            wait = max(wait, self._sent[len(self._sent) - places] + self._period - now)
+        return max(0.0, wait)
 
-    async def __aenter__(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._forget(now)
-                if len(self._sent) < self.max_rate:
-                    self._sent.append(now)
-                    return
-                await asyncio.sleep(self._sent[0] + self._period - now)
+    async def take(self, background: bool = False) -> None:
+        """Wait for a place, behind earlier sends of the same kind, and take it."""
+        async with self._locks[background]:
+            while (pause := self.wait(background)) > 0:
+                await asyncio.sleep(pause)
+            self._sent.append(time.monotonic())
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
+    def hold(self, seconds: float) -> None:
+        """Telegram answered 429: nothing goes to this chat for ``seconds``."""
+        self._held_until = max(self._held_until, time.monotonic() + seconds)
 
     def _forget(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - self._period:
             self._sent.popleft()
 
 
-class TelegramRateLimiter(AIORateLimiter):
-    """AIORateLimiter with a sliding window per group (see the module docstring)."""
+class TelegramRateLimiter(BaseRateLimiter[Traffic]):
+    """Requests spaced over all chats, a sliding window per group, background sends last (module docstring)."""
 
-    def _get_group_limiter(self, group_id: str | int | bool) -> SlidingWindow:  # type: ignore[override]
-        if group_id not in self._group_limiters:
-            self._group_limiters[group_id] = SlidingWindow(GROUP_MESSAGES_PER_MINUTE, GROUP_WINDOW_SECONDS)
-        return self._group_limiters[group_id]
+    def __init__(self, overall_max_rate: float, overall_time_period: float, max_retries: int = 0) -> None:
+        self._overall = AsyncLimiter(overall_max_rate, overall_time_period)
+        self._max_retries = max_retries
+        self._groups: dict[int | str, SlidingWindow] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def background_wait(self, chat_id: int) -> float:
+        """Seconds until a background send to ``chat_id`` would get a place (0: now)."""
+        return self._window(chat_id).wait(background=True) if _is_group(chat_id) else 0.0
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Answer]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Traffic | None,
+    ) -> Answer:
+        chat_id = data.get("chat_id")
+        window = self._window(chat_id) if _is_group(chat_id) else None
+        overall: AbstractAsyncContextManager[Any] = self._overall if chat_id is not None else nullcontext()
+        retries = 0
+        while True:
+            try:
+                if window is not None:
+                    await window.take(background=rate_limit_args is BACKGROUND)
+                async with overall:
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                retries += 1
+                if retries > self._max_retries:
+                    raise
+                log.info("%s: Telegram asks to wait %.0f s; trying again then", endpoint, wait_seconds(exc))
+                if window is not None:
+                    window.hold(wait_seconds(exc) + 0.1)
+                else:
+                    await asyncio.sleep(wait_seconds(exc) + 0.1)
+
+    def _window(self, chat_id: int | str) -> SlidingWindow:
+        key = _chat_key(chat_id)
+        if key not in self._groups:
+            self._groups[key] = SlidingWindow(GROUP_MESSAGES_PER_MINUTE, GROUP_WINDOW_SECONDS, RESERVED_FOR_REPLIES)
+        return self._groups[key]
+
+
+def _chat_key(chat_id: int | str) -> int | str:
+    try:
+        return int(chat_id)
+    except (TypeError, ValueError):
+        return chat_id  # a @username: a channel or supergroup
+
+
+def _is_group(chat_id: int | str | None) -> bool:
+    """Groups and channels have negative ids (or an @username); private chats are counted per second instead."""
+    if chat_id is None:
+        return False
+    key = _chat_key(chat_id)
+    return isinstance(key, str) or key < 0
 
 
 def wait_seconds(exc: RetryAfter) -> float:
