@@ -312,7 +312,7 @@ async def _campaign_with_bystanders(telegram: FakeTelegram, db: Database) -> tup
     satirist = telegram.channel(-1000000000888, "Sanzhar Satire", username=SATIRIST)
     admin, alice = await _verified_campaign(
         telegram, db, telegram.origin_channel(nur_news, 5), telegram.origin_hidden_user(HIDDEN),
-        telegram.origin_channel(satirist, 7), typed=f" @{MENTIONED}")
+        telegram.origin_channel(satirist, 7), typed=f" @{MENTIONED} https://x.com/{FAKE}/status/9")
     await _account_case(telegram, db, 11, 2, (admin, alice), origin=telegram.origin_hidden_user(HIDDEN))
     await _account_case(telegram, db, 12, 3, (admin, alice), link=f"https://t.me/{SATIRIST}")
     await _account_case(telegram, db, 13, 4, (admin, alice), link=f"https://x.com/{FAKE}")

@@ -155,7 +155,7 @@ class CardDesk:
     async def _send(self, application: Application, case_id: int) -> None:
         """Render the card from the database and edit it, or post it if it has none or it is gone."""
         deps = Deps.of_application(application)
-        view = await card_view(deps.store, case_id, deps.settings.policy)
+        view = await card_view(deps.store, case_id, deps.settings.policy, deps.clock())
         t = deps.moderators_translator
         text, markup = card(t, view), case_keyboard(t, view)
         case = view.case
