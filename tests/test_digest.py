@@ -10,7 +10,9 @@ from datetime import timezone
 import pytest
 from telegram.ext import Application
 
+from bot.core.accounts import Account, Platform, public_link
 from bot.core.digest import Digest
+from bot.core.links import parse_url
 from bot.core.periods import WEEK, last_complete_week
 from bot.handlers.deps import Deps
 from bot.handlers.digest import post_weekly_draft
@@ -419,3 +421,32 @@ def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) 
     assert digest.campaigns[0].votes == 0 and digest.campaigns[0].examples == () and digest.accounts[0].link == ""
     text = digest_text(translations("ru"), digest)
     assert CAMPAIGN in text and HIDDEN not in text  # accounts frozen without a link are not shown any more
+
+
+@pytest.mark.parametrize("url", [
+    "https://t.me/nur_news", "https://t.me/nur_news/5", "https://x.com/fake_patriot/status/123",
+    "https://x.com/intent/user?user_id=42", "https://x.com/i/status/99", "https://www.facebook.com/some.page/posts/123",
+    "https://www.facebook.com/profile.php?id=100", "https://www.facebook.com/people/Dana-M/100",
+    "https://www.facebook.com/permalink.php?story_fbid=55&id=100", "https://www.facebook.com/watch?v=123",
+    "https://www.instagram.com/p/Cabc_12", "https://www.instagram.com/stories/some.one/123",
+    "https://vk.com/durov", "https://vk.com/id1", "https://vk.com/public5", "https://vk.com/wall-5_10",
+    "https://www.tiktok.com/@some.one/video/123", "https://www.youtube.com/@channel",
+    "https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv", "https://youtu.be/dQw4w9WgXcQ",
+])
+def test_a_public_link_reads_back_as_the_same_account_and_post(url: str) -> None:
+    target = parse_url(url)
+    link = public_link(target.platform, target.account, target.post_id)
+    again = parse_url(link)
+    assert again.post_id == target.post_id and (again.account is None) == (target.account is None), link
+    assert target.account is None or again.account.identity == target.account.identity, link
+
+
+@pytest.mark.parametrize("account", [
+    Account(Platform.TELEGRAM, "name:dana m.", display_name=HIDDEN),
+    parse_url("https://www.facebook.com/groups/neighbours/posts/7").account,
+    parse_url("https://t.me/c/1234567/8").account,
+    Account.by_id(Platform.TELEGRAM, "5551234", display_name=HIDDEN),
+])
+def test_an_account_known_only_by_a_name_a_group_or_a_private_id_has_no_public_link(account: Account) -> None:
+    assert public_link(account.platform, account) is None
+    assert public_link(account.platform, account, "8") is None

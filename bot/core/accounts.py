@@ -126,7 +126,8 @@ def _id_link(platform: Platform, external_id: str) -> str | None:
     if platform is Platform.FACEBOOK and external_id.isdigit():
         return f"https://www.facebook.com/profile.php?id={external_id}"
     if platform is Platform.VK and external_id.lstrip("-").isdigit():
-        return f"https://vk.com/club{external_id[1:]}" if external_id.startswith("-") else f"https://vk.com/id{external_id}"
+        # Negative ids are communities (vk.com/club…, public… and event… alike), positive ones people.
+        return f"https://vk.com/club{external_id[1:]}" if external_id[0] == "-" else f"https://vk.com/id{external_id}"
     if platform is Platform.YOUTUBE and external_id.startswith("UC"):
         return f"https://www.youtube.com/channel/{external_id}"
     return None

@@ -59,7 +59,7 @@ def draft_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:
 
 async def send_draft(application: Application, chat_id: int, t: Translator, digest: Digest) -> None:
     """The draft as subscribers will read it, under a header, with Publish and Discard on its last piece."""
-    pieces = split_message(texts.draft_header(t, digest) + "\n\n" + texts.digest_text(t, digest))
+    pieces = split_message(t.lines([texts.draft_header(t, digest), "", texts.digest_text(t, digest)]))
     for index, piece in enumerate(pieces):
         markup = draft_keyboard(t, digest.period) if index == len(pieces) - 1 else None
         await application.bot.send_message(chat_id, piece, reply_markup=markup, link_preview_options=NO_PREVIEW)

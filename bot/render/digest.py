@@ -62,9 +62,9 @@ def digest_text(t: Translator, digest: Digest) -> str:
     return t.lines(lines)
 
 
-def _link(url: str, text: str | None = None) -> str:
-    """A link that shows its address (or ``text``): it stays readable where HTML is dropped, as in a terminal."""
-    return isolate(f'<a href="{escape(url)}">{escape(text or url, quote=False)}</a>')
+def _link(url: str) -> str:
+    """A link that shows its address: it can be cited as read, and stays whole where HTML is dropped (a terminal)."""
+    return isolate(f'<a href="{escape(url)}">{escape(url, quote=False)}</a>')
 
 
 def _account(account: VerifiedAccount) -> str:
@@ -73,7 +73,7 @@ def _account(account: VerifiedAccount) -> str:
     return f"{user_text(account.label)} · {_link(account.link)}"
 
 
-def case_title(t: Translator, campaign: Campaign) -> str:
+def _case_title(t: Translator, campaign: Campaign) -> str:
     """"Case #12", the campaign's stable reference (the case number), and its label when it has one."""
     case = t.gettext("Case #{number}").format(number=number(campaign.case_id))
     return f"{user_text(campaign.label)} · {case}" if campaign.label else case
@@ -81,7 +81,7 @@ def case_title(t: Translator, campaign: Campaign) -> str:
 
 def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     _ = t.gettext
-    lines = [f"{t.number(rank)}. <b>{case_title(t, campaign)}</b>" + (
+    lines = [f"{t.number(rank)}. <b>{_case_title(t, campaign)}</b>" + (
         " · " + _("🤝 coordinated") if campaign.coordinated else "")]
     if quote := campaign.quote(t.code):
         lines.append(t.quote(user_text(excerpt(quote, 160))))

@@ -47,7 +47,9 @@ class ExportedCase:
     coordinated: bool
 
 
-async def citable_accounts(tx: Tx, start: int, end: int, case_id: int | None = None) -> list[tuple[int, VerifiedAccount]]:
+async def citable_accounts(
+    tx: Tx, start: int, end: int, case_id: int | None = None
+) -> list[tuple[int, VerifiedAccount]]:
     """(account id, how to name it) of the campaign accounts a digest or an export may name (see
     CaseArchive.campaign_accounts): those with a public link that are not protected."""
     found = await tx.archive.campaign_accounts(start, end, case_id)
