@@ -65,13 +65,16 @@ def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_
         assert "dana" not in result.stdout.casefold() and SATIRIST not in result.stdout, format
     cases = {case["case_id"]: case for case in json.loads(exported["json"].stdout)}
     assert sorted(cases) == [1, 2, 4]  # case 3, the protected satirist's account case, is left out
-    assert cases[1]["accounts"] == [{"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"}]
+    assert sorted(cases[1]["accounts"], key=lambda a: a["account"]) == [
+        {"platform": "x", "account": f"@{FAKE}", "link": f"https://x.com/{FAKE}"},  # it linked its own post
+        {"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"}]
     assert cases[1]["accounts_unnamed"] == 3  # the hidden user, the protected satirist, the mentioned account
-    assert cases[1]["post_links"] == ["https://t.me/nur_news/5"]
+    assert sorted(cases[1]["post_links"]) == ["https://t.me/nur_news/5", f"https://x.com/{FAKE}/status/9"]
     assert (cases[2]["accounts"], cases[2]["accounts_unnamed"]) == ([], 1)
     assert cases[4]["accounts"] == [{"platform": "x", "account": f"@{FAKE}", "link": f"https://x.com/{FAKE}"}]
     rows = {row["case_id"]: row for row in csv.DictReader(io.StringIO(exported["csv"].stdout))}
-    assert (rows["1"]["accounts"], rows["1"]["accounts_unnamed"]) == ("telegram:@nur_news", "3")
+    assert set(rows["1"]["accounts"].split(" | ")) == {"telegram:@nur_news", f"x:@{FAKE}"}
+    assert rows["1"]["accounts_unnamed"] == "3"
     assert rows["4"]["account_links"] == f"https://x.com/{FAKE}"
 
 
