@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.render import citizen as texts
-from tests.conftest import plain
-from bot.sandbox import FakeTelegram
+from tests.conftest import plain, running
+from bot.sandbox import FakeTelegram, say, seen
 
 pytestmark = pytest.mark.usefixtures("bot")
 
@@ -232,3 +232,13 @@ async def test_an_unexpected_failure_gets_an_apology_and_the_log_names_no_user(
     assert "error while handling update" in caplog.text
     assert "987654321" not in caplog.text and "activist_handle" not in caplog.text
 
+
+
+async def test_the_receipts_status_link_opens_that_report(telegram: FakeTelegram, settings) -> None:
+    citizen = telegram.user(77, language_code="en")
+    async with running(settings):
+        receipt = await say(telegram, citizen, "Foreign agents spread lies about our elections, do not trust them")
+        [link] = [e["url"] for e in receipt.entities if e["type"] == "text_link"]
+        assert link == "https://t.me/kuzet_test_bot?start=status_1"
+        opened = await say(telegram, citizen, "/start " + link.rsplit("=", 1)[1])
+    assert seen(opened).startswith("Report #1") and "State: received, waiting for review" in seen(opened)

@@ -10,6 +10,7 @@ from bot.core.matcher import Resemblance
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import as_plain_text, number, user_text
+from bot.render.citizen import status_link
 from bot.render.split import MESSAGE_LIMIT
 from bot.service.follow_ups import FollowUpAnswer
 from bot.service.reports import Receipt
@@ -60,8 +61,9 @@ def report_body(t: Translator, report: Report) -> list[str]:
     return lines
 
 
-def receipt(t: Translator, receipt: Receipt, detail: ReceiptDetail = ReceiptDetail.FULL) -> str:
-    """The citizen's receipt; ``detail`` says how much it tells about what the report matched."""
+def receipt(t: Translator, receipt: Receipt, detail: ReceiptDetail, bot_username: str) -> str:
+    """The citizen's receipt; ``detail`` says how much it tells about what the report matched. Its "/status N"
+    is a link that opens the report (a tapped command would send only "/status")."""
     _ = t.gettext
     report = receipt.report
     if receipt.duplicate:
@@ -77,8 +79,8 @@ def receipt(t: Translator, receipt: Receipt, detail: ReceiptDetail = ReceiptDeta
         "",
         _(
             "Volunteer moderators will review it together with similar reports. "
-            "Check its state at any time: /status {number}"
-        ).format(number=report.id),
+            "Check its state at any time: {status}"
+        ).format(status=status_link(bot_username, report.id)),
     ]
     return t.lines(lines)
 
