@@ -242,3 +242,14 @@ async def test_the_receipts_status_link_opens_that_report(telegram: FakeTelegram
         assert link == "https://t.me/kuzet_test_bot?start=status_1"
         opened = await say(telegram, citizen, "/start " + link.rsplit("=", 1)[1])
     assert seen(opened).startswith("Report #1") and "State: received, waiting for review" in seen(opened)
+
+
+async def test_every_line_of_an_arabic_receipt_reads_from_the_right(telegram: FakeTelegram, settings) -> None:
+    """Lines that start with a Latin handle or a label still begin with a right-to-left mark; quotes are «»."""
+    citizen = telegram.user(78, language_code="ar")
+    async with running(settings):
+        receipt = await say(telegram, citizen, "https://t.me/nurbot_kz The President always cares about the people")
+    lines = [line for line in receipt.plain.split("\n") if line]
+    assert lines and all(line.startswith("\u200f") for line in lines), lines
+    assert any(line.startswith("\u200f• Telegram") for line in lines)
+    assert "«" in receipt.plain and "“" not in receipt.plain

@@ -70,7 +70,7 @@ def stats(t: Translator, figures: ModerationStats) -> str:
     lines += _counts(t, figures.this_week)
     lines += ["", _("<b>All time</b>")]
     lines += _counts(t, figures.all_time)
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def _counts(t: Translator, counts: Counts) -> list[str]:
@@ -177,7 +177,7 @@ def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
     for moderator, role in members:
         name = user_text(moderator.name) if moderator.name else "—"
         lines.append(f"• {name} · <code>{moderator.user_id}</code> · {t.gettext(ROLE_NAMES[role])}")
-    return "\n".join(lines)
+    return t.lines(lines)
 
 
 def templates(t: Translator, items: list[Template]) -> str:

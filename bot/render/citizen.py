@@ -12,7 +12,7 @@ SUPPORTED_PLATFORMS = "Telegram, X (Twitter), Facebook, Instagram, VK, TikTok, Y
 
 def welcome(t: Translator) -> str:
     _ = t.gettext
-    return "\n".join(
+    return t.lines(
         [
             _("👋 <b>Kuzet</b> helps expose fake accounts and copy-paste propaganda."),
             "",
@@ -31,7 +31,7 @@ def welcome(t: Translator) -> str:
 
 def help_text(t: Translator) -> str:
     _ = t.gettext
-    return "\n".join(
+    return t.lines(
         [
             _("<b>What to send</b>"),
             _("• Forward a suspicious post or comment."),
@@ -60,7 +60,7 @@ def help_text(t: Translator) -> str:
 
 def privacy(t: Translator, retention_days: int) -> str:
     _ = t.gettext
-    return "\n".join(
+    return t.lines(
         [
             _("<b>What Kuzet stores</b>"),
             _("• Your reports: the text, the account or post they point at, and when you sent them."),

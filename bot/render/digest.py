@@ -87,7 +87,7 @@ def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
         lines.append(t.quote(user_text(excerpt(quote, 160))))
     details = [t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))]
     if campaign.languages:
-        details.append(t.list(t.language_name(code) for code in campaign.languages))
+        details.append(t.language_list(campaign.languages))
     if campaign.platforms:
         details.append(t.list(Platform(p).brand for p in campaign.platforms))
     lines.append(" · ".join(details))

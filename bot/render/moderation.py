@@ -79,7 +79,7 @@ def card(t: Translator, view: CaseView) -> str:
         reports=t.number(view.reports), reporters=t.number(view.reporters)))
     if view.languages:
         lines.append(_("Languages: {languages}").format(
-            languages=t.list(t.language_name(code) for code in view.languages)))
+            languages=t.language_list(view.languages)))
     if view.platforms:
         lines.append(_("Platforms: {platforms}").format(platforms=t.list(p.brand for p in view.platforms)))
     if view.resemblances:
@@ -234,7 +234,7 @@ def queue(t: Translator, page: QueuePage) -> str:
 
 def draft(t: Translator, case_id: int, text: str) -> str:
     _ = t.gettext
-    return "\n".join([
+    return t.lines([
         _("<b>Template draft from case #{number}</b>").format(number=number(case_id)),
         "",
         f"<code>{user_text(text)}</code>",
@@ -245,7 +245,7 @@ def draft(t: Translator, case_id: int, text: str) -> str:
 
 
 def draft_saved(t: Translator, case_id: int, template: Template) -> str:
-    return "\n".join([
+    return t.lines([
         t.gettext("📌 Template #{template} saved from case #{case}. Reports matching it now join this case.").format(
             template=number(template.id), case=number(case_id)),
         "",
@@ -255,7 +255,7 @@ def draft_saved(t: Translator, case_id: int, template: Template) -> str:
 
 def moderator_help(t: Translator) -> str:
     _ = t.gettext
-    return "\n".join([
+    return t.lines([
         _("<b>Moderation</b>"),
         _("Each new case gets a card in the moderators' chat: ✅ votes to verify, ❌ rejects with a reason, "
           "📌 makes a template from its text, 🔎 shows the reports."),
