@@ -4,8 +4,14 @@ campaign account, and receipts give a brigade no counter to watch."""
 from __future__ import annotations
 
 import re
+import time
 
+from bot.core.periods import week_of
+from bot.render.digest import digest_text
 from bot.sandbox import FakeTelegram
+from bot.service.digest import build_digest
+from bot.service.export import verified_cases
+from bot.store import Store
 from tests.conftest import Database, running
 from tests.moderation_helpers import (
     ADMIN_ID,
@@ -171,3 +177,36 @@ async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make
             assert "🔁" not in seen(second) and "🆕" not in seen(first)
         else:
             assert expected in seen(second)
+
+
+async def test_a_protected_critic_is_never_published_even_when_a_verified_campaign_links_his_post(
+    telegram: FakeTelegram, make_settings, db: Database, translations
+) -> None:
+    """Protect through the button, then verify a campaign whose reports link the critic's post: the digest (in
+    every language) and the export name the campaign's other account, never the critic."""
+    settings = make_settings(**MODERATION_SETTINGS)
+    async with running(settings):
+        admin, alice, bob, _ = await _team(telegram)
+        await _brigade(telegram, db, "sanzhar_satire", 5000)
+        await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:p:1")
+        citizen = telegram.user(1)
+        await say(telegram, citizen, CAMPAIGN + " https://x.com/sanzhar_satire/status/77")
+        await say(telegram, telegram.user(2), CAMPAIGN + " https://x.com/nurbot_real/status/78")
+        card = await wait_for_card(telegram, db, 2)
+        for moderator in (alice, bob, admin):  # the critic's surge still marks case 2: three votes with an admin
+            await press(telegram, moderator, card_of(telegram, db, 2), "case:v:2")
+        assert db.value("SELECT status FROM cases WHERE id = 2") == "verified"
+
+    store = await Store.open(settings.database_path)
+    try:
+        exported = await verified_cases(store, 0, settings.policy)
+        period = week_of(int(time.time()), settings.timezone)
+        digest = await build_digest(store, period, settings.timezone, settings.policy.rules)
+    finally:
+        await store.close()
+    [case] = exported
+    assert [a.label for a in case.accounts] == ["@nurbot_real"]
+    assert [a.label for a in digest.accounts] == ["@nurbot_real"]
+    for code in ("en", "ru", "kk", "ar", "zh_Hant"):
+        text = digest_text(translations(code), digest)
+        assert "nurbot_real" in text and "sanzhar" not in text, code
