@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.sandbox import FakeTelegram, SentMessage, press, reply, say, seen
 from tests.conftest import Database
 
-__all__ = ["ADMIN_ID", "GROUP", "MODERATION_SETTINGS", "appoint", "card_of", "press", "reply", "say", "seen",
-           "snapshot", "wait_for_card"]
+__all__ = ["ADMIN_ID", "GROUP", "MODERATION_SETTINGS", "Team", "appoint", "card_of", "form_team", "press", "reply",
+           "say", "seen", "snapshot", "wait_for_card"]
 
 GROUP = -1001234567890
 ADMIN_ID = 900
@@ -17,6 +19,25 @@ MODERATION_SETTINGS = {
     "CARD_REFRESH_SECONDS": "0",
     "MODERATOR_LOCALE": "en",
 }
+
+
+@dataclass(frozen=True)
+class Team:
+    group: dict
+    admin: dict
+    alice: dict
+    bob: dict
+    carol: dict
+
+
+async def form_team(telegram: FakeTelegram) -> Team:
+    """The moderators' group, the admin Aigerim, and Alice, Bob and Carol appointed as moderators."""
+    group = telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
+    carol = telegram.user(903, first_name="Carol")
+    await appoint(telegram, admin, alice, bob, carol)
+    return Team(group, admin, alice, bob, carol)
 
 
 async def appoint(telegram: FakeTelegram, admin: dict, *moderators: dict) -> None:

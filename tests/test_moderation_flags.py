@@ -6,11 +6,9 @@ from __future__ import annotations
 from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
 from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
     MODERATION_SETTINGS,
-    appoint,
     card_of,
+    form_team,
     press,
     say,
     seen,
@@ -19,11 +17,8 @@ from tests.moderation_helpers import (
 
 
 async def _team(telegram: FakeTelegram) -> tuple[dict, dict, dict]:
-    telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
-    await appoint(telegram, admin, alice, bob)
-    return admin, alice, bob
+    team = await form_team(telegram)
+    return team.admin, team.alice, team.bob
 
 
 async def test_a_flood_of_reports_from_new_reporters_is_flagged_and_cannot_be_verified_even_with_a_quorum_of_one(

@@ -7,11 +7,10 @@ import pytest
 from bot.sandbox import FakeTelegram
 from tests.conftest import Database, running
 from tests.moderation_helpers import (
-    ADMIN_ID,
     GROUP,
     MODERATION_SETTINGS,
-    appoint,
     card_of,
+    form_team,
     press,
     say,
     seen,
@@ -23,12 +22,9 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes 
 
 @pytest.fixture
 async def team(telegram: FakeTelegram, make_settings) -> dict[str, dict]:
-    group = telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
     async with running(make_settings(**MODERATION_SETTINGS)):
-        await appoint(telegram, admin, alice, bob)
-        yield {"group": group, "admin": admin, "alice": alice, "bob": bob}
+        team = await form_team(telegram)
+        yield {"group": team.group, "admin": team.admin, "alice": team.alice, "bob": team.bob}
 
 
 async def test_a_claimed_case_shows_who_works_on_it_and_others_cannot_take_it(

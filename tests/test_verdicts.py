@@ -14,11 +14,9 @@ from bot.service.export import verified_cases
 from bot.store import Store
 from tests.conftest import Database, running
 from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
     MODERATION_SETTINGS,
-    appoint,
     card_of,
+    form_team,
     press,
     say,
     seen,
@@ -29,12 +27,8 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes 
 
 
 async def _team(telegram: FakeTelegram) -> tuple[dict, dict, dict, dict]:
-    telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
-    carol = telegram.user(903, first_name="Carol")
-    await appoint(telegram, admin, alice, bob, carol)
-    return admin, alice, bob, carol
+    team = await form_team(telegram)
+    return team.admin, team.alice, team.bob, team.carol
 
 
 async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user: int, count: int = 20) -> list[dict]:
@@ -192,7 +186,7 @@ async def test_a_protected_critic_is_never_published_even_when_a_verified_campai
         citizen = telegram.user(1)
         await say(telegram, citizen, CAMPAIGN + " https://x.com/sanzhar_satire/status/77")
         await say(telegram, telegram.user(2), CAMPAIGN + " https://x.com/nurbot_real/status/78")
-        card = await wait_for_card(telegram, db, 2)
+        await wait_for_card(telegram, db, 2)
         for moderator in (alice, bob, admin):  # the critic's surge still marks case 2: three votes with an admin
             await press(telegram, moderator, card_of(telegram, db, 2), "case:v:2")
         assert db.value("SELECT status FROM cases WHERE id = 2") == "verified"
