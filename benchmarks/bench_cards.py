@@ -7,6 +7,9 @@ does) and times ``card_view``.
 
     python benchmarks/bench_cards.py                 # 1,000 / 10,000 / 50,000 reports
     python benchmarks/bench_cards.py --reports 2000  # one size
+    python benchmarks/bench_cards.py --queue 200     # /queue over 200 open cases of 5 reports each
+
+/queue builds every open case's view (up to QUEUE_SCAN) to sort and filter them, so it is timed too.
 """
 
 from __future__ import annotations
@@ -19,26 +22,27 @@ import time
 from pathlib import Path
 
 from bot.core.accounts import Account, Platform, Target, Via
-from bot.core.cases import CaseKind, Policy
+from bot.core.cases import CaseKind, Moderator, Policy, Role
 from bot.core.reports import ReportKind
 from bot.core.submission import Submission
-from bot.service.cases import card_view
+from bot.service.cases import QueueFilter, card_view, open_queue
 from bot.store import Store
 
 START = 1_800_000_000
 RUNS = 7
 
 
-async def build_case(store: Store, reports: int) -> int:
+async def build_case(store: Store, reports: int, handle: str = "critic_voice") -> int:
     """One account case holding ``reports`` link reports, four per reporter, a second apart."""
-    account = Account.by_handle(Platform.X, "critic_voice")
+    account = Account.by_handle(Platform.X, handle)
     async with store.transaction() as tx:
         case_id = None
         for n in range(reports):
-            reporter = f"reporter-{n // 4}"
+            reporter = f"reporter-{handle}-{n // 4}"
             await tx.reporters.touch(reporter, START + n)
             target = Target(Platform.X, account, str(n), Via.LINK)
-            report = await tx.reports.add(reporter, f"key-{n}", Submission(ReportKind.LINK, None, (target,)), START + n)
+            report = await tx.reports.add(reporter, f"key-{handle}-{n}", Submission(ReportKind.LINK, None, (target,)),
+                                          START + n)
             if case_id is None:
                 [account_id] = await tx.reports.account_ids(report.id)
                 case_id = await tx.cases.create(CaseKind.ACCOUNT, START, account_id=account_id)
@@ -65,10 +69,38 @@ async def measure(reports: int) -> dict[str, float]:
             "max_ms": max(timings) * 1000}
 
 
+async def measure_queue(cases: int) -> dict[str, float]:
+    """/queue's first page (and a filtered one) over ``cases`` open cases of five reports each."""
+    moderator = Moderator(1, "bench")
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(Path(folder) / "bench.db")
+        try:
+            for n in range(cases):
+                await build_case(store, 5, handle=f"account_{n}")
+            async with store.transaction() as tx:
+                await tx.roles.put(moderator.user_id, Role.MODERATOR, moderator.name, None, START)
+            timings = []
+            for filter in [QueueFilter.ALL, QueueFilter.ONE_VOTE] * 3:
+                started = time.perf_counter()
+                page = await open_queue(store, moderator, Policy(), 1, START, filter)
+                timings.append(time.perf_counter() - started)
+            assert page.total == 0 and len((await open_queue(store, moderator, Policy(), 1, START)).views) == 5
+        finally:
+            await store.close()
+    return {"cases": cases, "median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, action="append", help="case size (repeatable)")
-    sizes = parser.parse_args().reports or [1_000, 10_000, 50_000]
+    parser.add_argument("--queue", type=int, help="time /queue over this many open cases instead")
+    args = parser.parse_args()
+    if args.queue:
+        result = asyncio.run(measure_queue(args.queue))
+        print(f"/queue over {result['cases']:,} open cases: median {result['median_ms']:.0f} ms, "
+              f"max {result['max_ms']:.0f} ms")
+        return
+    sizes = args.reports or [1_000, 10_000, 50_000]
     print(f"{'reports':>8} {'card median':>12} {'card max':>10}")
     for size in sizes:
         result = asyncio.run(measure(size))
