@@ -183,12 +183,12 @@ async def _open(application: Application) -> None:
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
     cards = application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
-    cards.start(application)
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
     application.bot_data[Broadcaster.KEY] = Broadcaster(settings.moderator_chat_id)
     receipts = application.bot_data[ReceiptSender.KEY] = ReceiptSender(application.bot, application.bot_data[Deps.KEY])
     receipts.start()
+    cards.start(application)
     # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
     at_start = {"misfire_grace_time": None}
     application.job_queue.run_once(_post_missing_cards, 0, job_kwargs=at_start)

@@ -37,7 +37,7 @@ async def test_background_sends_leave_the_reserved_places_to_replies_and_queue_a
     waiting_card.cancel()
 
 
-async def test_a_429_holds_the_window_of_its_chat() -> None:
+async def test_after_a_429_neither_replies_nor_cards_take_a_place_until_it_passes() -> None:
     window = SlidingWindow(20, 60)
     window.hold(30)
     assert window.wait() > 29 and window.wait(background=True) > 29

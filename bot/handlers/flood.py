@@ -35,6 +35,9 @@ once however many card edits wait; past six, replies take each place that frees 
 quieter minute. Cards keep 14: they are coalesced (one edit shows every vote and report since the last),
 and a small group's whole story (the demo: 9 cards and 4 other messages in 11 s) still fits."""
 
+Answer = bool | dict[str, Any] | list[dict[str, Any]]
+"""What a Bot API call returns, as PTB hands it to the rate limiter."""
+
 
 class Traffic(enum.Enum):
     """``rate_limit_args`` of a bot call: how urgent the send is."""
