@@ -65,7 +65,9 @@ async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_
     telegram.add_group(GROUP, "Kuzet moderators")
     citizens = [telegram.user(500 + n, language_code="en") for n in range(8)]
     async with running(make_settings(**MODERATION_SETTINGS)):
-        telegram.faults = Faults(0.3, seed=3, stall_seconds=7.0, methods=frozenset(
+        # Faults are drawn in a fixed order whatever the calls: with seed 2 the first four are the four kinds,
+        # so every kind happens however few calls the bot makes (fewer card edits since cards are coalesced).
+        telegram.faults = Faults(0.3, seed=2, stall_seconds=7.0, methods=frozenset(
             {"getupdates", "sendmessage", "editmessagetext"}))
         for round_ in range(3):
             for n, citizen in enumerate(citizens):
