@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import Database, running
-from bot.sandbox import FakeTelegram
+from bot.sandbox import FakeTelegram, SentMessage
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, press, reply, say, seen, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
@@ -16,6 +16,17 @@ TEXT = "The President always cares and thinks about the people of every region, 
 @pytest.fixture
 def settings(make_settings):
     return make_settings(**MODERATION_SETTINGS)
+
+
+async def _two_cases(telegram: FakeTelegram, db: Database) -> tuple[dict, dict, dict, SentMessage]:
+    """The admin, Alice and Bob, two open cases, and the first case's card."""
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
+    await appoint(telegram, admin, alice, bob)
+    await say(telegram, telegram.user(1), TEXT)
+    await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not trust them")
+    return admin, alice, bob, await wait_for_card(telegram, db, 1)
 
 
 async def test_admins_add_list_and_remove_moderators_by_id_or_by_reply(
@@ -45,14 +56,8 @@ async def test_admins_add_list_and_remove_moderators_by_id_or_by_reply(
 async def test_the_audit_log_holds_every_action_and_refuses_changes(
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
-    telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
     async with running(settings):
-        await appoint(telegram, admin, alice, bob)
-        await say(telegram, telegram.user(1), TEXT)
-        await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not trust them")
-        card = await wait_for_card(telegram, db, 1)
+        admin, alice, bob, card = await _two_cases(telegram, db)
         await press(telegram, alice, card, "case:v:1")
         await press(telegram, alice, card_of(telegram, db, 1), "case:w:1")
         await press(telegram, alice, card_of(telegram, db, 1), "case:v:1")
@@ -107,14 +112,8 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
 async def test_the_audit_log_reads_as_words_not_as_stored_fields(
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
-    telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
     async with running(settings):
-        await appoint(telegram, admin, alice, bob)
-        await say(telegram, telegram.user(1), TEXT)
-        await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not trust them")
-        card = await wait_for_card(telegram, db, 1)
+        admin, alice, bob, card = await _two_cases(telegram, db)
         await press(telegram, alice, card, "case:v:1")
         await press(telegram, bob, card, "case:v:1")
         await press(telegram, alice, card_of(telegram, db, 2), "case:x:2")
