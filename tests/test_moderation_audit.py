@@ -128,3 +128,16 @@ async def test_the_audit_log_reads_as_words_not_as_stored_fields(
     assert f"gave a role · user {alice['id']}\n   role: moderator" in shown
     for internal in ("verify_votes", "reason_code", "enabled", "genuine", "=", "{", "[", '"'):
         assert internal not in shown
+
+
+async def test_mod_add_takes_only_ascii_digits_and_never_the_bot_itself(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
+    async with running(settings) as application:
+        for other_script in ("٥٥٥", "５５５", "৫৫৫"):  # Arabic-Indic, full-width and Bengali 555
+            assert seen(await say(telegram, admin, f"/mod add {other_script}")).startswith("Usage: /mod add")
+        refused = await say(telegram, admin, f"/mod add {application.bot.id}")
+        assert seen(refused) == "That is my own id: I cannot moderate. Send the id of a person."
+        assert [tuple(row) for row in db.rows("SELECT user_id, role FROM roles")] == [(ADMIN_ID, "admin")]
+        assert seen(await say(telegram, admin, "/mod add 555")) == "555 is now a moderator."

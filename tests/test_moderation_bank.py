@@ -109,3 +109,41 @@ async def test_a_phrase_added_to_the_negative_bank_no_longer_makes_a_campaign(
     receipt = await say(telegram, citizen, phrase + "!")
     assert "too common to point to a campaign" in seen(receipt)
     assert seen(await say(telegram, alice, "/negative remove x")).startswith("Usage: /negative add")
+
+
+LONG = " ".join(f"Our akim built hospital number {n} in Taraz in record time for the people." for n in range(55))
+
+
+async def test_a_long_case_becomes_a_draft_cut_at_a_word_to_a_thousand_characters(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    alice = team["alice"]
+    assert 3900 < len(LONG) < 4096
+    await say(telegram, telegram.user(1), LONG)
+    await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:t:1")
+    draft = telegram.sent(GROUP)[-1]
+    assert "Template draft from case #1" in seen(draft)
+    assert "✂️ The text was cut to 1,000 characters for the draft." in seen(draft)
+    cut = db.value("SELECT text FROM template_drafts WHERE id = 1")
+    assert 900 < len(cut) <= 1000 and LONG.startswith(cut) and LONG[len(cut)] == " "
+    assert cut in seen(draft)
+
+    assert seen(await reply(telegram, alice, draft, LONG)) == "Draft corrected. Press Save when it is right."
+    assert db.value("SELECT text FROM template_drafts WHERE id = 1") == cut and "✂️" in seen(draft)
+    await reply(telegram, alice, draft, CORRECTED)
+    assert "✂️" not in seen(draft)
+    await press(telegram, alice, draft, draft.button("Save"))
+    assert db.value("SELECT text FROM templates ORDER BY id DESC LIMIT 1") == CORRECTED
+
+
+async def test_a_negative_phrase_of_only_invisible_characters_is_refused(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    alice = team["alice"]
+    before = db.value("SELECT COUNT(*) FROM negatives")
+    for invisible in ("\u200b\u200b\u200b", "\u2060\u200d\ufeff\u200c", "\u3164\u3164\u115f", "\u202e\u2066\u2069"):
+        refused = await say(telegram, alice, f"/negative add {invisible}")
+        assert seen(refused) == "This text is too short to be a template or a common phrase.", repr(invisible)
+    assert db.value("SELECT COUNT(*) FROM negatives") == before
+    assert seen(await say(telegram, alice, "/negative add \u200bGood\u200b morning\u2060")).startswith("Added")
+    assert db.value("SELECT text FROM negatives ORDER BY id DESC LIMIT 1") == "Good morning"

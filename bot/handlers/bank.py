@@ -75,17 +75,18 @@ async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     deps = Deps.of(context)
     message = update.effective_message
     try:
-        draft = await correct_draft(deps.store, deps.actor(update.effective_user), message.chat.id,
-                                    message.reply_to_message.message_id, message.text or "", deps.clock())
+        corrected = await correct_draft(deps.store, deps.actor(update.effective_user), message.chat.id,
+                                        message.reply_to_message.message_id, message.text or "", deps.clock())
     except KuzetError as exc:
         t = await chat_translator(update, context)
         await message.reply_html(replies.refusal(t, exc))
         raise ApplicationHandlerStop from None
-    if draft is None:
+    if corrected is None:
         return
+    draft, cut = corrected
     t = await chat_translator(update, context)
     await unless_unchanged(context.bot.edit_message_text(
-        moderation.draft(t, draft.case_id, draft.text), chat_id=draft.chat_id, message_id=draft.message_id,
+        moderation.draft(t, draft.case_id, draft.text, cut=cut), chat_id=draft.chat_id, message_id=draft.message_id,
         reply_markup=draft_keyboard(t, draft.id)))
     await message.reply_html(replies.draft_corrected(t))
     raise ApplicationHandlerStop

@@ -17,16 +17,18 @@ import logging
 import time
 from collections.abc import Iterable
 
-from telegram import InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.core.cases import CaseView
 from bot.handlers.deps import Deps
-from bot.handlers.edits import is_message_gone, is_not_modified
+from bot.handlers.edits import is_message_gone, is_not_modified, unless_unchanged
 from bot.handlers.flood import BACKGROUND, TelegramRateLimiter
 from bot.handlers.moderation_keyboards import case_keyboard
+from bot.i18n import Translator
 from bot.render.moderation import card
+from bot.render.moderator_replies import card_out_of_date
 from bot.service.cases import card_view, cases_without_card, record_card
 from bot.service.reports import CaseTouch
 
@@ -95,6 +97,25 @@ class CardDesk:
             return
         for case_id in await cases_without_card(Deps.of_application(application).store):
             self._enqueue(case_id, time.monotonic(), new=True)
+
+    async def answered_stray(self, application: Application, query: CallbackQuery, case_id: int,
+                             t: Translator) -> bool:
+        """If the pressed message is a stray card, answer that it is out of date, take its buttons away, and say
+        True. A stray card is one in the moderators' chat that is not the case's recorded card: when Telegram's
+        answer to a posted card is lost (a timeout after it took the card), the card is posted again and the
+        first copy stays. Lookups shown in the chat are replies to the command or press; cards never are."""
+        message = query.message
+        if (self.chat_id is None or not isinstance(message, Message) or message.chat.id != self.chat_id
+                or message.reply_to_message is not None):
+            return False
+        deps = Deps.of_application(application)
+        case = (await card_view(deps.store, case_id, deps.settings.policy)).case
+        if case.card_message_id is None or (case.card_chat_id, case.card_message_id) == (message.chat.id,
+                                                                                          message.message_id):
+            return False
+        await query.answer(card_out_of_date(t))
+        await unless_unchanged(message.edit_reply_markup(reply_markup=None))
+        return True
 
     def _enqueue(self, case_id: int, due: float, *, new: bool = False) -> None:
         if self.chat_id is None:

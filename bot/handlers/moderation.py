@@ -238,6 +238,8 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
     case_id = press.case_id
     async with refusing_press(query, toast_t):
+        if await CardDesk.of(context.application).answered_stray(context.application, query, case_id, toast_t):
+            return
         if press.action in DECISIONS:
             view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)
             await query.answer(answer)
@@ -262,10 +264,10 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await query.answer()
             await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
         elif press.action == TEMPLATE:
-            draft = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
+            draft, cut = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
             await query.answer()
             t = await chat_translator(update, context)
-            shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text),
+            shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text, cut=cut),
                                                    reply_markup=draft_keyboard(t, draft.id))
             await place_draft(deps.store, draft.id, shown.message_id)
 

@@ -24,6 +24,15 @@ def number_arg(text: str) -> int | None:
     return None if found is None else int(found.group(1))
 
 
+_USER_ID = re.compile(r"^#?([0-9]{1,16})$")
+
+
+def user_id_arg(text: str) -> int | None:
+    """A Telegram user id, in ASCII digits only: digits of another script (``٥٥٥``) are no id a person copies."""
+    found = _USER_ID.match(text)
+    return None if found is None else int(found.group(1))
+
+
 def only_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """The number of a command that takes exactly one (``/case 12``)."""
     args = context.args or []

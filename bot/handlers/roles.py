@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.deps import Deps
 from bot.handlers.edits import reply_long
-from bot.handlers.moderator_input import chat_translator, number_arg, only_number, refusing
+from bot.handlers.moderator_input import chat_translator, only_number, refusing, user_id_arg
 from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
 
@@ -26,6 +26,8 @@ async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with refusing(message, t):
         if action == "list" and len(args) == 1:
             await message.reply_html(admin.team(t, await team(deps.store, actor)))
+        elif action == "add" and target is not None and target[0] == context.bot.id:
+            await message.reply_html(replies.bot_cannot_moderate(t))
         elif action == "add" and target is not None:
             user_id, name = target
             added = await add_moderator(deps.store, actor, user_id, name or None, now)
@@ -41,7 +43,7 @@ async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def _target(update: Update, rest: list[str]) -> tuple[int, str] | None:
     """The user a /mod command names: a numeric id, or the author of the message it replies to."""
     if len(rest) == 1:
-        user_id = number_arg(rest[0])
+        user_id = user_id_arg(rest[0])
         return None if user_id is None or user_id == 0 else (user_id, "")
     replied = update.effective_message.reply_to_message
     if not rest and replied is not None and replied.from_user is not None and not replied.from_user.is_bot:

@@ -10,6 +10,7 @@ from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
 from bot.render.reports import report_body, resemblance_label
+from bot.service.bank import MAX_DRAFT_CHARS
 from bot.service.cases import QueueFilter, QueuePage
 
 REASON_NAMES = {
@@ -232,13 +233,17 @@ def queue(t: Translator, page: QueuePage) -> str:
     return t.lines(lines)
 
 
-def draft(t: Translator, case_id: int, text: str) -> str:
+def draft(t: Translator, case_id: int, text: str, *, cut: bool = False) -> str:
+    """A template draft; ``cut``: its text was cut to MAX_DRAFT_CHARS to become one."""
     _ = t.gettext
+    notice = [_("✂️ The text was cut to {count} characters for the draft.").format(
+        count=t.number(MAX_DRAFT_CHARS)), ""] if cut else []
     return t.lines([
         _("<b>Template draft from case #{number}</b>").format(number=number(case_id)),
         "",
         f"<code>{user_text(text)}</code>",
         "",
+        *notice,
         _("Reply to this message with a corrected text if needed, then press Save. "
           "Write alternatives as {{a|b}} and any words as {{*}}.").format(),
     ])

@@ -153,3 +153,12 @@ def negative_added(t: Translator, negative_id: int) -> str:
 
 def draft_corrected(t: Translator) -> str:
     return t.gettext("Draft corrected. Press Save when it is right.")
+
+
+def bot_cannot_moderate(t: Translator) -> str:
+    return t.gettext("That is my own id: I cannot moderate. Send the id of a person.")
+
+
+def card_out_of_date(t: Translator) -> str:
+    """The answer to a press on a stray copy of a case card (one whose posting seemed to fail)."""
+    return t.gettext("This card is out of date; the current one is below.")

@@ -6,6 +6,8 @@ after the transaction committed.
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
 from bot.core.matcher import MatchKind
@@ -19,6 +21,13 @@ from bot.service.roles import require
 from bot.store import Store
 from bot.store.drafts import TemplateDraft
 
+MAX_DRAFT_CHARS = 1000
+"""A template draft holds at most this much text: a campaign template is a comment, not an article, and the
+draft's message must stay within Telegram's 4,096 characters."""
+
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Hangul fillers and the blank Braille pattern: letters or symbols that show nothing."""
+
 
 def checked_text(text: str) -> str:
     """A template or negative text, stripped; TextTooShort or InvalidTemplate if it cannot be one."""
@@ -29,8 +38,25 @@ def checked_text(text: str) -> str:
     return text
 
 
+def without_invisible(text: str) -> str:
+    """The text without characters that show nothing (zero-width spaces and joiners, bidi controls, fillers), so
+    a text of only those is seen as empty by the checks."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf" and char not in _BLANK_LETTERS)
+
+
+def draft_text(text: str) -> tuple[str, bool]:
+    """The text cut to MAX_DRAFT_CHARS, at a word boundary where there is one, if longer; and whether it was cut."""
+    if len(text) <= MAX_DRAFT_CHARS:
+        return text, False
+    cut = text[:MAX_DRAFT_CHARS]
+    if not text[MAX_DRAFT_CHARS].isspace():
+        whole_words = cut.rsplit(maxsplit=1)[0]
+        cut = whole_words if len(whole_words) > MAX_DRAFT_CHARS // 2 else cut
+    return cut.rstrip(), True
+
+
 async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator, text: str, now: int) -> Template:
-    text = checked_text(text)
+    text = checked_text(without_invisible(text))
     vector = await vector_of(matcher, readable(text))
     async with store.transaction() as tx:
         await require(tx, actor)
@@ -73,7 +99,7 @@ async def set_template_enabled(
 
 async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator, text: str, now: int) -> int:
     """Add a text that must never count as a campaign on its own (a greeting, a common slogan)."""
-    text = text.strip()
+    text = without_invisible(text).strip()
     if not text:
         raise TextTooShort()
     async with store.transaction() as tx:
@@ -85,8 +111,11 @@ async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator,
     return negative_id
 
 
-async def start_draft(store: Store, actor: Moderator, case_id: int, chat_id: int, now: int) -> TemplateDraft:
-    """A template draft holding a cluster case's text, to be corrected and saved."""
+async def start_draft(
+    store: Store, actor: Moderator, case_id: int, chat_id: int, now: int
+) -> tuple[TemplateDraft, bool]:
+    """A template draft holding a cluster case's text, to be corrected and saved; and whether the text was cut
+    to MAX_DRAFT_CHARS."""
     async with store.transaction() as tx:
         await require(tx, actor)
         case = await tx.cases.get(case_id)
@@ -95,10 +124,11 @@ async def start_draft(store: Store, actor: Moderator, case_id: int, chat_id: int
         text = await tx.cases.text(case_id) if case.kind is CaseKind.CLUSTER else None
         if not text:
             raise NoCaseText(case_id)
+        text, cut = draft_text(text)
         draft = await tx.drafts.add(case_id, text, chat_id, actor.user_id, now)
         await tx.audit.record(actor.user_id, "template.draft", now, case_id=case_id, subject=f"draft:{draft.id}",
                               after={"text": text})
-        return draft
+        return draft, cut
 
 
 async def place_draft(store: Store, draft_id: int, message_id: int) -> None:
@@ -109,18 +139,20 @@ async def place_draft(store: Store, draft_id: int, message_id: int) -> None:
 
 async def correct_draft(
     store: Store, actor: Moderator, chat_id: int, message_id: int, text: str, now: int
-) -> TemplateDraft | None:
-    """Replace the draft's text by a moderator's reply to it; None if that message shows no open draft."""
+) -> tuple[TemplateDraft, bool] | None:
+    """Replace the draft's text by a moderator's reply to it, cut to MAX_DRAFT_CHARS (and whether it was); None
+    if that message shows no open draft."""
     async with store.transaction() as tx:
         draft = await tx.drafts.at_message(chat_id, message_id)
         if draft is None or draft.saved_template_id is not None:
             return None
         await require(tx, actor)
+        text, cut = draft_text(without_invisible(text).strip())
         text = checked_text(text)
         await tx.drafts.set_text(draft.id, text)
         await tx.audit.record(actor.user_id, "template.draft_edit", now, case_id=draft.case_id,
                               subject=f"draft:{draft.id}", before={"text": draft.text}, after={"text": text})
-        return await tx.drafts.get(draft.id)
+        return await tx.drafts.get(draft.id), cut
 
 
 async def save_draft(
