@@ -29,7 +29,7 @@ from bot.handlers.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
 from bot.handlers.cards import CardDesk
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Deps
-from bot.handlers.errors import on_error
+from bot.handlers.errors import on_error, on_unknown_button
 from bot.handlers.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
 from bot.handlers.polling import ConfirmingPoller
@@ -154,6 +154,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             MessageHandler(_PRIVATE & _NEW & _REPORTABLE, citizen.on_report),
             MessageHandler(_PRIVATE & filters.UpdateType.EDITED_MESSAGE, citizen.on_edited),
             MessageHandler(_PRIVATE & _NEW, citizen.on_unsupported),
+            CallbackQueryHandler(on_unknown_button),  # last: a press no handler above knows still gets an answer
         ]
     )
     application.add_error_handler(on_error)

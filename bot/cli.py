@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(args)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""])
+        configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""],
+                          telegram_payloads=settings.log_telegram_payloads)
         if args.command == "run":
             return _run(settings)
         command = {"migrate": _migrate, "scan": _scan, "templates": _templates, "digest": _digest,

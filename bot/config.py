@@ -57,6 +57,8 @@ class Settings:
     semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
     receipt_detail: ReceiptDetail = ReceiptDetail.FULL
     """How much a receipt says about what the report matched (see ReceiptDetail)."""
+    log_telegram_payloads: bool = False
+    """Let python-telegram-bot log whole updates and requests, texts and names included (unsafe)."""
 
     @property
     def verifier_file(self) -> Path:
@@ -96,6 +98,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         reporter_key=_reporter_key(get("REPORTER_KEY")),
         reports_per_hour=_positive_int("REPORTS_PER_HOUR", get("REPORTS_PER_HOUR", "30")),
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
+        log_telegram_payloads=_switch("LOG_TELEGRAM_PAYLOADS", get("LOG_TELEGRAM_PAYLOADS", "0")),
         thresholds=Thresholds(
             template=_fraction("MATCH_TEMPLATE_THRESHOLD", get("MATCH_TEMPLATE_THRESHOLD", str(Thresholds.template))),
             cluster=_fraction("MATCH_CLUSTER_THRESHOLD", get("MATCH_CLUSTER_THRESHOLD", str(Thresholds.cluster))),
@@ -248,6 +251,12 @@ def _receipt_detail(raw: str) -> ReceiptDetail:
     except ValueError:
         choices = ", ".join(d.value for d in ReceiptDetail)
         raise ConfigError("RECEIPT_DETAIL", f"must be one of {choices}, got {raw!r}") from None
+
+
+def _switch(name: str, raw: str) -> bool:
+    if raw not in ("0", "1"):
+        raise ConfigError(name, f"must be 0 or 1, got {raw!r}")
+    return raw == "1"
 
 
 def _log_level(raw: str) -> str:

@@ -188,6 +188,15 @@ async def test_an_update_ptb_cannot_parse_is_a_test_bug(fake):
     assert fake.send_message(fake.user(101), poll=poll)["poll"]["options"][0]["persistent_id"] == "0"
 
 
+async def test_an_unparseable_update_is_served_raw_when_asked_for(fake, http):
+    unreadable = {"message": {"message_id": 1, "date": 1, "chat": {"id": 101, "type": "private"}, "poll": {"id": "1"}}}
+    update_id = fake.push_update(unreadable, unparseable=True)
+    assert (await call(http, "getUpdates"))["result"] == [{"update_id": update_id, **unreadable}]
+    with pytest.raises(AssertionError, match="PTB parses"):
+        fake.push_update({"message": {"message_id": 2, "date": 1, "chat": {"id": 101, "type": "private"}}},
+                         unparseable=True)
+
+
 # ---- 1. commands ----
 
 async def test_language_code_must_be_a_two_letter_iso_639_1_code(fake, http):

@@ -51,6 +51,9 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record a forwarded post, pasted text, link or captioned media, and answer with a receipt."""
     deps = Deps.of(context)
     message, user = update.effective_message, update.effective_user
+    if not _is_encodable(message.text or message.caption or ""):
+        await on_unsupported(update, context)
+        return
     t = await deps.translator(user)
 
     def answer(receipt: Receipt) -> QueuedReceipt:
@@ -133,3 +136,12 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that editing a sent message does not change the report."""
     t = await Deps.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.edit_ignored(t))
+
+
+def _is_encodable(text: str) -> bool:
+    """False for text with a lone UTF-16 surrogate (valid JSON, never valid Unicode): it cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

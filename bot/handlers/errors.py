@@ -1,4 +1,4 @@
-"""The one error handler: log without personal data, and never leave a user without an answer."""
+"""The one error handler, and the answer to unknown buttons: never leave a user without an answer."""
 
 from __future__ import annotations
 
@@ -33,3 +33,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(update.effective_chat.id, apology)
     except Exception:  # the apology itself failed: the log above already has the cause
         log.warning("could not tell the user about the error in update %s", update_id)
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no other handler knows (a button of an older version, or forged data): stop the spinner."""
+    t = await Deps.of(context).translator(update.effective_user)
+    await update.callback_query.answer(citizen.stale_button(t))

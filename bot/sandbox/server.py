@@ -328,18 +328,22 @@ class FakeTelegram:
                                          "data": data})
         return query_id
 
-    def push_update(self, update: dict) -> int:
+    def push_update(self, update: dict, *, unparseable: bool = False) -> int:
         """Enqueue a raw Update (update_id is assigned when missing); returns its update_id.
 
-        An update PTB cannot parse is a test bug (Telegram would not send it), so it raises AssertionError
-        here instead of making the bot's polling fail and fetch it again forever.
+        An update PTB cannot parse is usually a test bug, so it raises AssertionError here; with
+        ``unparseable`` it must fail to parse, and is served as it is: Telegram sends such updates when
+        its Bot API is newer than PTB's.
         """
         update = copy.deepcopy(update)
         update.setdefault("update_id", self._last_update_id + 1)
         try:
             telegram.Update.de_json(copy.deepcopy(update), None)
         except Exception as error:
-            raise AssertionError(f"PTB cannot parse this update: {error!r}\n{update}") from error
+            if not unparseable:
+                raise AssertionError(f"PTB cannot parse this update: {error!r}\n{update}") from error
+        else:
+            assert not unparseable, f"PTB parses this update: {update}"
         self._last_update_id = max(self._last_update_id, update["update_id"])
         self._note(update)
         self._pushed[update["update_id"]] = copy.deepcopy(update)

@@ -25,6 +25,7 @@ from bot.store.protected import ProtectedAccounts
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
+from bot.store.skipped import SkippedUpdates
 from bot.store.stats import Stats
 from bot.store.subscribers import Subscribers
 from bot.store.templates import Negatives, Templates
@@ -51,6 +52,7 @@ class Tx:
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)
+        self.skipped = SkippedUpdates(conn)
         self.stats = Stats(conn)
         self.subscribers = Subscribers(conn)
         self.templates = Templates(conn)
