@@ -171,8 +171,8 @@ def _json_object(line: str) -> tuple[dict | None, str | None]:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         return None, f"not JSON ({exc.msg})"
-    except ValueError as exc:  # a number of more than 4,300 digits
-        return None, f"not JSON ({exc})"
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return None, "not JSON (a number too long to read)"
     except RecursionError:
         return None, "not JSON (nested too deep)"
     if not isinstance(item, dict):
