@@ -26,8 +26,9 @@ def kuzet(args: list[str], tmp_path: Path, stdin: str | Path | None = None) -> s
     if isinstance(stdin, Path):
         with stdin.open("rb") as file:
             return subprocess.run(command, stdin=file, env=env, cwd=tmp_path, capture_output=True, text=True,
-                                  timeout=120)
-    return subprocess.run(command, input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                                  timeout=120, check=False)
+    return subprocess.run(command, input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 @pytest.fixture
@@ -221,8 +222,8 @@ def test_importing_a_file_with_any_bad_template_adds_nothing_and_says_why_for_ea
         (3, "'id' must be a string or an integer"),
         (4, "'text' must be a string"),
         (5, "'lang' must be a string"),
-        (6, "'text': it says too little besides its gaps and function words such as 'the', 'of', 'and' (0 other "
-            "words), so it would match unrelated messages"),
+        (6, ("'text': it says too little besides its gaps and function words such as 'the', 'of', 'and' (0 other "
+             "words), so it would match unrelated messages")),
         (7, "not JSON (Expecting property name enclosed in double quotes)"),
         (8, "id 1 is already on line 1"),
         (9, "not JSON (nested too deep)"),
