@@ -17,14 +17,14 @@ from tqdm import tqdm
 from bot.app import semantic_stage, serve
 from bot.config import Settings, load_settings
 from bot.core.periods import last_complete_week, week_bounds
-from bot.errors import ConfigError, InvalidTemplate, MigrationError
+from bot.errors import ConfigError, MigrationError
 from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.logs import configure_logging
 from bot.render import as_plain_text
 from bot.render.digest import digest_text
 from bot.resources import data_dir
-from bot.scan import ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
+from bot.scan import BadTemplates, ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
 from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
@@ -79,7 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kuzet: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except (MigrationError, ScanInputError, InvalidTemplate) as exc:
+    except BadTemplates as exc:
+        label = " ".join(filter(None, ("kuzet", args.command, getattr(args, "action", None))))
+        for number, problem in exc.problems:
+            print(f"{label}: {exc.path} line {number}: {problem}", file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{label}: {count} bad line{'' if count == 1 else 's'} in {exc.path}; nothing "
+              f"{'scanned' if args.command == 'scan' else 'added'}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (MigrationError, ScanInputError) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
         return 1
 
@@ -121,7 +129,7 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _complain(number: int, problem: str) -> None:
-    print(f"kuzet scan: line {number}: {problem}; skipped", file=sys.stderr)
+    print(f"kuzet scan: line {number}: {problem}", file=sys.stderr)
 
 
 async def _scan(settings: Settings, args: argparse.Namespace) -> int:
@@ -132,7 +140,7 @@ async def _scan(settings: Settings, args: argparse.Namespace) -> int:
         thresholds = dataclasses.replace(thresholds, template=args.threshold)
     semantic = await semantic_stage(settings) if args.semantic else None
     if args.templates is not None:
-        matcher = await records_matcher(read_templates(args.templates, _complain), thresholds, semantic)
+        matcher = await records_matcher(read_templates(args.templates), thresholds, semantic)
     else:
         store = await _open_store(settings)
         try:
@@ -151,7 +159,7 @@ async def _templates(settings: Settings, args: argparse.Namespace) -> int:
     store = await _open_store(settings)
     try:
         if args.action == "import":
-            added = await import_templates(store, read_templates(args.file, _complain), CLI_AUTHOR, int(time.time()))
+            added = await import_templates(store, read_templates(args.file), CLI_AUTHOR, int(time.time()))
             print(f"kuzet: {len(added)} templates added", file=sys.stderr)
             return 0
         for t in await all_templates(store):

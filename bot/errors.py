@@ -47,6 +47,10 @@ class InvalidTemplate(KuzetError):
     """A template's ``{a|b}`` / ``{*}`` syntax is broken; the message says where."""
 
 
+class TemplateTooVague(KuzetError):
+    """A template says too little besides its gaps and function words: it would match unrelated messages."""
+
+
 class NotAllowed(KuzetError):
     """The user's role in the database does not allow this action."""
 

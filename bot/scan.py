@@ -2,8 +2,15 @@
 
 Inputs: ``.txt`` (one message a line), ``.csv`` (a ``text`` column, optional
 ``id``), ``.jsonl`` (objects with ``text``, optional ``id``), or ``-`` for
-JSONL on standard input. A malformed line is reported with its line number
-and skipped; the scan goes on. Output keeps the input order.
+JSONL on standard input. A malformed line (not UTF-8, not JSON, nested too
+deep, no text, an ``id`` that is no string or number, a lone surrogate) is
+reported with its line number and skipped; the scan goes on. Only the first
+MAX_SCAN_CHARS characters of a message are matched (the line says so), so
+the work per message is bounded. Output keeps the input order.
+
+A templates file is read whole or not at all: ``read_templates`` checks every
+line (as the bot checks ``/template add``) and raises BadTemplates listing
+each bad one.
 
 Messages are matched in batches: the lexical stage first, then the messages it left unmatched are
 encoded together (a text seen before in this scan is not encoded again) for the semantic stage.
@@ -12,7 +19,9 @@ encoded together (a text seen before in this scan is not encoded again) for the 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -24,14 +33,24 @@ from typing import IO, Any
 import numpy as np
 
 from bot.core.matcher import Match, MatchKind
+from bot.core.templates import check
+from bot.errors import KuzetError
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matching import TemplateRecord
 
 BATCH = 64
 REMEMBERED_VECTORS = 50_000
+MAX_SCAN_CHARS = 20_000
+"""Characters of a message that are matched: five times a Telegram message (4,096), far beyond any campaign line."""
+CSV_FIELD_LIMIT = 1 << 30
+"""csv's own limit (128 KB) would end the whole scan at one long field; a long message is cut, not refused."""
 
 Complaint = Callable[[int, str], None]
-"""Called with a line number and what is wrong with that line."""
+"""Called with a line number and what is wrong with that line (and what was done about it)."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""What an undecodable byte (read with ``surrogateescape``) or a JSON ``\\ud800`` escape leaves in a string."""
+NOT_UTF8 = "not UTF-8 text"
 
 
 @dataclass(frozen=True)
@@ -44,88 +63,174 @@ class ScanInputError(Exception):
     """The input as a whole cannot be read (missing file, unknown format, no text column)."""
 
 
+class BadTemplates(Exception):
+    """A templates file with bad lines: ``problems`` holds each line number and why."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str]]) -> None:
+        super().__init__(f"{path}: {len(problems)} bad lines")
+        self.path = path
+        self.problems = problems
+
+
 def read_messages(source: str, complain: Complaint) -> Iterator[Message]:
     """The messages of a file (or ``-``: JSONL on stdin), by their format."""
     if source == "-":
-        yield from _jsonl(sys.stdin, complain)
+        yield from _jsonl(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape"), complain)
         return
     path = Path(source)
     suffix = path.suffix.casefold()
     if suffix not in (".txt", ".csv", ".jsonl"):
         raise ScanInputError(f"{source}: unknown input format (use .txt, .csv, .jsonl or - for JSONL on stdin)")
-    try:
-        file = path.open(encoding="utf-8", newline="" if suffix == ".csv" else None)
-    except OSError as exc:
-        raise ScanInputError(f"{source}: {exc.strerror}") from None
-    with file:
+    with _open(path, newline="" if suffix == ".csv" else None) as file:
         reader = {".txt": _txt, ".csv": _csv, ".jsonl": _jsonl}[suffix]
         yield from reader(file, complain)
 
 
+def _open(path: Path, newline: str | None = None) -> IO[str]:
+    """The file as text; a byte that is not UTF-8 becomes a surrogate, so only its own line is lost."""
+    try:
+        return path.open(encoding="utf-8-sig", errors="surrogateescape", newline=newline)
+    except OSError as exc:
+        raise ScanInputError(f"{path}: {exc.strerror}") from None
+
+
+def _skip(complain: Complaint, number: int, why: str) -> None:
+    complain(number, f"{why}; skipped")
+
+
+def _message(number: int, id: Any, text: str, complain: Complaint) -> Message:
+    """The message, cut to MAX_SCAN_CHARS characters (said on the line's behalf)."""
+    if len(text) > MAX_SCAN_CHARS:
+        complain(number, f"{len(text):,} characters; only the first {MAX_SCAN_CHARS:,} are matched")
+        text = text[:MAX_SCAN_CHARS]
+    return Message(id, text)
+
+
 def _txt(file: IO[str], complain: Complaint) -> Iterator[Message]:
     for number, line in enumerate(file, 1):
-        if line.strip():
-            yield Message(number, line.rstrip("\n"))
+        if not line.strip():
+            continue
+        if _SURROGATE.search(line):
+            _skip(complain, number, NOT_UTF8)
+            continue
+        yield _message(number, number, line.rstrip("\n"), complain)
 
 
 def _csv(file: IO[str], complain: Complaint) -> Iterator[Message]:
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     reader = csv.DictReader(file)
-    if not reader.fieldnames or "text" not in reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ScanInputError(f"the CSV header cannot be read ({exc})") from None
+    if not fieldnames or "text" not in fieldnames:
         raise ScanInputError("the CSV input needs a 'text' column")
-    for number, row in enumerate(reader, 1):
-        text = row.get("text")
-        if not text or not text.strip():
-            complain(reader.line_num, "no text")
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            _skip(complain, reader.line_num, f"not CSV ({exc})")
             continue
-        yield Message(row.get("id") or number, text)
+        number += 1
+        text, id = row.get("text"), row.get("id")
+        if not text or not text.strip():
+            _skip(complain, reader.line_num, "no text")
+        elif _SURROGATE.search(text) or (id and _SURROGATE.search(id)):
+            _skip(complain, reader.line_num, NOT_UTF8)
+        else:
+            yield _message(reader.line_num, id or number, text, complain)
 
 
 def _jsonl(file: IO[str], complain: Complaint) -> Iterator[Message]:
     for number, line in enumerate(file, 1):
         if not line.strip():
             continue
-        item = _json_object(line, number, complain)
-        if item is None:
+        item, why = _json_object(line)
+        if item is not None:
+            text, id = item.get("text"), item.get("id")
+            if not isinstance(text, str) or not text.strip():
+                why = "no 'text' string"
+            elif not (id is None or isinstance(id, str | int | float) and not isinstance(id, bool)):
+                why = "'id' is not a string or a number"
+            else:
+                why = _lone_surrogate(item, ("id", "text"))
+        if why:
+            _skip(complain, number, why)
             continue
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            complain(number, "no 'text' string")
-            continue
-        yield Message(item.get("id", number), text)
+        yield _message(number, number if id is None else id, text, complain)
 
 
-def _json_object(line: str, number: int, complain: Complaint) -> dict | None:
+def _json_object(line: str) -> tuple[dict | None, str | None]:
+    """The line's JSON object, or None and why not."""
+    if _SURROGATE.search(line):
+        return None, NOT_UTF8
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        complain(number, f"not JSON ({exc.msg})")
-        return None
+        return None, f"not JSON ({exc.msg})"
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return None, "not JSON (a number too long to read)"
+    except RecursionError:
+        return None, "not JSON (nested too deep)"
     if not isinstance(item, dict):
-        complain(number, "not a JSON object")
-        return None
-    return item
+        return None, "not a JSON object"
+    return item, None
 
 
-def read_templates(path: Path, complain: Complaint) -> list[TemplateRecord]:
-    """Templates from a JSONL file: ``id`` and ``text`` required; ``lang``, ``label``, ``family`` optional."""
-    records = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ScanInputError(f"{path}: {exc.strerror}") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        item = _json_object(line, number, complain)
-        if item is None:
-            continue
-        if not isinstance(item.get("text"), str) or item.get("id") is None:
-            complain(number, "a template needs 'id' and 'text'")
-            continue
-        records.append(
-            TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"), item.get("family"))
-        )
+def _lone_surrogate(item: dict, keys: Iterable[str]) -> str | None:
+    """Why the line cannot be written out again: a ``\\ud800`` escape left a surrogate, which is no character."""
+    for key in keys:
+        if isinstance(item.get(key), str) and _SURROGATE.search(item[key]):
+            return f"'{key}' holds a lone surrogate (no Unicode character)"
+    return None
+
+
+def read_templates(path: Path) -> list[TemplateRecord]:
+    """Templates from a JSONL file: ``id`` (string or integer) and ``text`` required; ``lang``, ``label``,
+    ``family`` optional strings. Each text is checked as ``/template add`` checks it; BadTemplates lists every bad
+    line, so that a file is taken whole or not at all."""
+    records, problems, seen = [], [], {}
+    with _open(path) as file:
+        for number, line in enumerate(file, 1):
+            if not line.strip():
+                continue
+            item, why = _json_object(line)
+            why = why or _template_problem(item, seen)
+            if why:
+                problems.append((number, why))
+                continue
+            seen[str(item["id"])] = number
+            records.append(TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"),
+                                          item.get("family")))
+    if problems:
+        raise BadTemplates(path, problems)
     return records
+
+
+_OPTIONAL = ("lang", "label", "family")
+
+
+def _template_problem(item: dict, seen: dict[str, int]) -> str | None:
+    """Why this JSON object is no template, or None."""
+    id, text = item.get("id"), item.get("text")
+    if isinstance(id, bool) or not isinstance(id, str | int) or not str(id).strip():
+        return "'id' must be a string or an integer"
+    if not isinstance(text, str):
+        return "'text' must be a string"
+    if wrong := [key for key in _OPTIONAL if item.get(key) is not None and not isinstance(item[key], str)]:
+        return f"'{wrong[0]}' must be a string"
+    if why := _lone_surrogate(item, ("id", "text", *_OPTIONAL)):
+        return why
+    if str(id) in seen:
+        return f"id {id!r} is already on line {seen[str(id)]}"
+    try:
+        check(text)
+    except KuzetError as exc:
+        return f"'text': {exc}" if str(exc) else "'text' is too short to be a template"
+    return None
 
 
 def scan(messages: Iterable[Message], matcher: CampaignMatcher,

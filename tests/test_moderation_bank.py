@@ -87,6 +87,25 @@ async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: Fa
     assert seen(await say(telegram, alice, "/template")).startswith("Usage: /template add")
 
 
+TOO_VAGUE = ("Too vague for a template, it would match unrelated messages: besides its gaps it has too few words of "
+             "its own.")
+
+
+async def test_a_template_of_gaps_and_common_words_is_refused_wherever_a_template_is_made(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    alice = team["alice"]
+    templates = db.value("SELECT COUNT(*) FROM templates")
+    assert seen(await say(telegram, alice, "/template add the {*} of {*} and {*} to {*} in {*} is {*} that")) == TOO_VAGUE
+
+    await say(telegram, telegram.user(1), "It is what it is, and that is that, as it was for them and for us")
+    await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:t:1")
+    draft = telegram.sent(GROUP)[-1]
+    assert seen(await reply(telegram, alice, draft, "It is {*} and that is {*} for {*} us")) == TOO_VAGUE
+    assert await press(telegram, alice, draft, draft.button("Save")) == TOO_VAGUE
+    assert db.value("SELECT COUNT(*) FROM templates") == templates
+
+
 async def test_the_template_list_shows_a_campaign_once_with_its_languages(telegram: FakeTelegram, team) -> None:
     listing = seen(await say(telegram, team["alice"], "/template list"))
     [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]

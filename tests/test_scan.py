@@ -1,4 +1,5 @@
-"""`kuzet scan` and `kuzet templates`: every input format, input order kept, bad lines reported and skipped."""
+"""`kuzet scan` and `kuzet templates`: every input format, input order kept, bad lines reported and skipped (a
+templates file is taken whole or not at all)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,17 @@ HIT = "Wow. We made a choice for the new Kazakhstan, our family gives five votes
 MISS = "Lovely weather in Almaty today, the mountains are beautiful"
 
 
-def kuzet(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def kuzet(args: list[str], tmp_path: Path, stdin: str | Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``kuzet``; ``stdin`` is text, or a file whose bytes are the standard input."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kuzet.db'}"}
     env.pop("REPORTER_KEY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True,
-        timeout=120,
-    )
+    command = [sys.executable, "-m", "bot", *args]
+    if isinstance(stdin, Path):
+        with stdin.open("rb") as file:
+            return subprocess.run(command, stdin=file, env=env, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=120, check=False)
+    return subprocess.run(command, input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 @pytest.fixture
@@ -137,10 +142,101 @@ def test_templates_import_adds_to_the_bank_and_export_lists_them(tmp_path: Path,
     assert exported[-2]["text"] == CHOICE
 
 
-def test_importing_a_broken_template_adds_nothing(tmp_path: Path) -> None:
+LATIN_1 = "Café de la région, très bon".encode("latin-1")
+FILLER = "zzz " * 6_000
+
+
+def _ids_and_matches(output: str) -> list[tuple]:
+    return [(line["id"], [m["id"] for m in line["matches"]]) for line in _lines(output)]
+
+
+def test_scan_of_a_text_file_skips_a_line_that_is_not_utf8_and_cuts_long_lines(tmp_path: Path, templates: Path) -> None:
+    lines = [HIT.encode(), LATIN_1, MISS.encode(), (HIT + " " + FILLER).encode(), (FILLER + HIT).encode()]
+    (tmp_path / "in.txt").write_bytes(b"\n".join(lines) + b"\n")
+    result = kuzet(["scan", "in.txt", "--templates", str(templates)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _ids_and_matches(result.stdout) == [(1, ["kz-choice"]), (3, []), (4, ["kz-choice"]), (5, [])]
+    assert "line 2: not UTF-8 text; skipped" in result.stderr
+    assert f"line 4: {len(HIT) + 1 + len(FILLER):,} characters; only the first 20,000 are matched" in result.stderr
+    assert "line 5: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scan_of_csv_reads_a_field_over_csvs_own_limit_and_skips_a_line_not_utf8(tmp_path: Path, templates: Path) -> None:
+    rows = [b"id,text", b'a1,"' + HIT.encode() + b'"', b"a2," + b"x" * 200_000, b"a3," + LATIN_1, b"a4," + MISS.encode()]
+    (tmp_path / "in.csv").write_bytes(b"\r\n".join(rows) + b"\r\n")
+    result = kuzet(["scan", "in.csv", "--templates", str(templates), "--no-semantic"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _ids_and_matches(result.stdout) == [("a1", ["kz-choice"]), ("a2", []), ("a4", [])]
+    assert "line 3: 200,000 characters; only the first 20,000 are matched" in result.stderr
+    assert "line 4: not UTF-8 text; skipped" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("source", ["in.jsonl", "-"])
+def test_scan_of_jsonl_skips_each_hostile_line_and_scans_the_rest(tmp_path: Path, templates: Path, source: str) -> None:
+    lines = [
+        json.dumps({"id": "x", "text": HIT}).encode(),
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"id": "a\\ud800", "text": "Lovely weather"}',
+        json.dumps({"id": [1], "text": MISS}).encode(),
+        b'{"id": ' + b"9" * 5_000 + b', "text": "Lovely weather"}',
+        b'{"id": "z", "text": "' + LATIN_1 + b'"}',
+        json.dumps({"id": "y", "text": MISS}).encode(),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = kuzet(["scan", source, "--templates", str(templates), "--no-semantic"], tmp_path,
+                   stdin=path if source == "-" else None)
+    assert result.returncode == 0, result.stderr
+    assert _ids_and_matches(result.stdout) == [("x", ["kz-choice"]), ("y", [])]
+    problems = [line.removeprefix("kuzet scan: ") for line in result.stderr.splitlines() if "skipped" in line]
+    assert problems == [
+        "line 2: not JSON (nested too deep); skipped",
+        "line 3: 'id' holds a lone surrogate (no Unicode character); skipped",
+        "line 4: 'id' is not a string or a number; skipped",
+        "line 5: not JSON (a number too long to read); skipped",
+        "line 6: not UTF-8 text; skipped",
+    ]
+
+
+def test_importing_a_file_with_any_bad_template_adds_nothing_and_says_why_for_each(tmp_path: Path) -> None:
+    good = "The President always cares and thinks about the people"
+    lines = [
+        json.dumps({"id": 1, "text": good}),
+        json.dumps({"id": 2, "text": "{I|We made a choice for the new Kazakhstan"}),
+        json.dumps({"id": [1], "text": good}),
+        json.dumps({"id": 4, "text": 5}),
+        json.dumps({"id": 5, "text": good, "lang": {}}),
+        json.dumps({"id": 6, "text": "the {*} of {*} and {*} to {*} in {*} is {*} that"}),
+        "{broken",
+        json.dumps({"id": 1, "text": CHOICE}),
+        "[" * 100_000,
+        json.dumps({"id": 10, "text": "Tokayev"}),
+    ]
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"id": 1, "text": "ok text here"}) + "\n" + json.dumps({"id": 2, "text": "{I|We made"}) + "\n")
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = len(_lines(kuzet(["templates", "export"], tmp_path).stdout))
     result = kuzet(["templates", "import", str(bad)], tmp_path)
-    assert result.returncode == 1 and "never closed" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"kuzet templates import: {bad} line {number}: {why}" for number, why in [
+        (2, "'text': a '{' is never closed"),
+        (3, "'id' must be a string or an integer"),
+        (4, "'text' must be a string"),
+        (5, "'lang' must be a string"),
+        (6, ("'text': it says too little besides its gaps and function words such as 'the', 'of', 'and' (0 other "
+             "words), so it would match unrelated messages")),
+        (7, "not JSON (Expecting property name enclosed in double quotes)"),
+        (8, "id 1 is already on line 1"),
+        (9, "not JSON (nested too deep)"),
+        (10, "'text' is too short to be a template"),
+    ]] + [f"kuzet templates import: 9 bad lines in {bad}; nothing added"]
     assert len(_lines(kuzet(["templates", "export"], tmp_path).stdout)) == before
+
+
+def test_scan_with_a_bad_templates_file_scans_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "kz-choice", "text": CHOICE}) + "\n" + json.dumps({"id": 2, "text": 5}) + "\n")
+    (tmp_path / "in.txt").write_text(HIT + "\n")
+    result = kuzet(["scan", "in.txt", "--templates", str(bad), "--no-semantic"], tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"kuzet scan: {bad} line 2: 'text' must be a string",
+                                          f"kuzet scan: 1 bad line in {bad}; nothing scanned"]

@@ -7,6 +7,11 @@ puts a few varying words where a gap is. A plain text is a template too.
 A template is matched through its variants: each choice of alternatives,
 normalised, with the gaps left out (the matcher's containment score lets a
 message carry extra words where a gap was).
+
+That containment score ignores word order, so what a template reaches is set
+by its distinctive words: ``the {*} of {*} and {*} to {*} in {*} is {*} that``
+is contained in almost any English paragraph. ``check`` refuses a template
+whose every variant does not keep enough words besides function words.
 """
 
 from __future__ import annotations
@@ -15,10 +20,15 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from bot.core.function_words import FUNCTION_WORDS
 from bot.core.normalize import normalize
-from bot.errors import InvalidTemplate
+from bot.core.submission import MIN_TEXT_WEIGHT
+from bot.core.text import content_weight
+from bot.errors import InvalidTemplate, TemplateTooVague, TextTooShort
 
 MAX_VARIANTS = 32
+MIN_DISTINCTIVE_WORDS = 3
+"""Each variant of a template needs this many words that are no function words, weighing MIN_TEXT_WEIGHT."""
 _GROUP = re.compile(r"\{([^{}]*)\}")
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 
@@ -45,6 +55,17 @@ def variants(template: str) -> tuple[str, ...]:
     if not texts:
         raise InvalidTemplate("the template has no words")
     return tuple(sorted(texts))
+
+
+def check(template: str) -> None:
+    """Raise TextTooShort, InvalidTemplate or TemplateTooVague when the text cannot be a template."""
+    if content_weight(template) < MIN_TEXT_WEIGHT:
+        raise TextTooShort()
+    for variant in variants(template):
+        distinctive = [word for word in variant.split() if word not in FUNCTION_WORDS]
+        if len(distinctive) < MIN_DISTINCTIVE_WORDS or content_weight("".join(distinctive)) < MIN_TEXT_WEIGHT:
+            raise TemplateTooVague(f"it says too little besides its gaps and function words such as 'the', 'of', "
+                                   f"'and' ({len(distinctive)} other words), so it would match unrelated messages")
 
 
 def readable(template: str) -> str:

@@ -21,6 +21,7 @@ from bot.errors import (
     NotAnAccountCase,
     RoleFromConfig,
     TemplateNotFound,
+    TemplateTooVague,
     TextTooShort,
     UndoExpired,
 )
@@ -67,6 +68,9 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
     if isinstance(error, InvalidTemplate):
         return _("The template's syntax is broken: every {{ needs a matching }}, alternatives look like {{a|b}}, "
                  "any words like {{*}}.").format()
+    if isinstance(error, TemplateTooVague):
+        return _("Too vague for a template, it would match unrelated messages: besides its gaps it has too few "
+                 "words of its own.")
     if isinstance(error, TextTooShort):
         return _("This text is too short to be a template or a common phrase.")
     raise error

@@ -11,9 +11,7 @@ import unicodedata
 from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
 from bot.core.matcher import MatchKind
-from bot.core.submission import MIN_TEXT_WEIGHT
-from bot.core.templates import Template, readable, variants
-from bot.core.text import content_weight
+from bot.core.templates import Template, check, readable
 from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matching import keep_vector, vector_of
@@ -30,11 +28,9 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def checked_text(text: str) -> str:
-    """A template or negative text, stripped; TextTooShort or InvalidTemplate if it cannot be one."""
+    """A template's text, stripped; TextTooShort, InvalidTemplate or TemplateTooVague if it cannot be one."""
     text = text.strip()
-    if content_weight(text) < MIN_TEXT_WEIGHT:
-        raise TextTooShort()
-    variants(text)
+    check(text)
     return text
 
 

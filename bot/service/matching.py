@@ -12,7 +12,7 @@ import numpy as np
 from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
-from bot.core.templates import Template, readable, variants
+from bot.core.templates import Template, check, readable
 from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage
@@ -128,10 +128,10 @@ async def keep_vector(tx: Tx, matcher: CampaignMatcher, kind: MatchKind, key: in
 
 
 async def import_templates(store: Store, records: Iterable[TemplateRecord], created_by: str, now: int) -> list[Template]:
-    """Add templates to the bank (each checked for valid syntax first); all or none."""
+    """Add templates to the bank (each checked first: syntax, length, distinctive words); all or none."""
     records = list(records)
     for record in records:
-        variants(record.text)
+        check(record.text)
     async with store.transaction() as tx:
         return [
             await tx.templates.add(
