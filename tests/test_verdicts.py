@@ -26,6 +26,16 @@ from tests.moderation_helpers import (
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
 
+async def _card_showing(telegram: FakeTelegram, db: Database, case_id: int, words: str) -> str:
+    """The case's card once it shows ``words``: its edits queue behind the group's 20 messages a minute."""
+    def shows() -> bool:
+        posted = db.value("SELECT COUNT(card_message_id) FROM cases WHERE id = ?", (case_id,))
+        return bool(posted) and words in seen(card_of(telegram, db, case_id))
+
+    await telegram.wait_until(shows, timeout=90, what=f"card {case_id} showing {words!r}")
+    return seen(card_of(telegram, db, case_id))
+
+
 async def _team(telegram: FakeTelegram) -> tuple[dict, dict, dict, dict]:
     team = await form_team(telegram)
     return team.admin, team.alice, team.bob, team.carol
@@ -52,9 +62,8 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
     async with running(settings):
         admin, alice, bob, _ = await _team(telegram)
         await _brigade(telegram, db, "sanzhar_satire", 5000)
-        card = await wait_for_card(telegram, db, 1)
-        text = seen(card)
-        assert "🚨 Possible report campaign against X (Twitter) @sanzhar_satire" in text
+        text = await _card_showing(telegram, db, 1, "🚨 Possible report campaign against X (Twitter) @sanzhar_satire")
+        card = card_of(telegram, db, 1)
         assert "⚠️ Campaign account: not possible" in text
         assert "case:v:1" not in [data for _, data in card.buttons]
         assert "case:p:1" in [data for _, data in card.buttons]
@@ -75,7 +84,8 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
         # Later reports against the protected account are flagged as brigading on arrival.
         late = telegram.user(7000, language_code="en")
         await say(telegram, late, "https://x.com/sanzhar_satire/status/999")
-        card = await wait_for_card(telegram, db, 1)
+        await _card_showing(telegram, db, 1, "flagged as brigading")
+        card = card_of(telegram, db, 1)
         assert re.search(r"🛡 X \(Twitter\) @sanzhar_satire is protected from a report brigade since .*: 1 reports "
                          r"against it since then, flagged as brigading", seen(card)), seen(card)
 
@@ -100,8 +110,7 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
         await say(telegram, citizen, "https://t.me/nurbot_4040")  # the account case is the Telegram one
         account_case = db.value("SELECT id FROM cases WHERE kind = 'account' AND account_id = "
                                 "(SELECT id FROM accounts WHERE platform = 'telegram')")
-        card = await wait_for_card(telegram, db, account_case)
-        assert "Evidence: it posted the text of verified case #1" in seen(card)
+        await _card_showing(telegram, db, account_case, "Evidence: it posted the text of verified case #1")
 
     # The same account mass-reported by new accounts: a possible report campaign with evidence.
     async with running(settings):
@@ -111,17 +120,17 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
         await telegram.wait_until(lambda: db.value(
             "SELECT COUNT(*) FROM case_reports WHERE case_id = ?", (account_case,)) == 21, timeout=60, what="reports")
         await telegram.wait_until_idle(timeout=30)
-        card = await wait_for_card(telegram, db, account_case)
-        assert "Possible report campaign: marking it needs 3 votes, one of them an admin's." in seen(card)
+        await _card_showing(telegram, db, account_case,
+                            "Possible report campaign: marking it needs 3 votes, one of them an admin's.")
         for moderator in (alice, bob, carol):
             await press(telegram, moderator, card_of(telegram, db, account_case), f"case:v:{account_case}")
             assert db.value("SELECT status FROM cases WHERE id = ?", (account_case,)) == "open"
-        assert "Votes to verify: 3 of 3" in seen(card_of(telegram, db, account_case))
+        await _card_showing(telegram, db, account_case, "Votes to verify: 3 of 3")
         answer = await press(telegram, admin, card_of(telegram, db, account_case), f"case:v:{account_case}")
         assert answer == f"Case #{account_case} is verified."
         assert tuple(db.rows("SELECT status, verdict FROM cases WHERE id = ?", (account_case,))[0]) == (
             "verified", "campaign_account")
-        assert "⚠️ Verified as a campaign account" in seen(card_of(telegram, db, account_case))
+        await _card_showing(telegram, db, account_case, "⚠️ Verified as a campaign account")
 
 
 async def test_no_receipt_tells_a_brigade_how_often_an_account_was_reported(
