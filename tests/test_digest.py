@@ -157,6 +157,41 @@ async def test_a_subscriber_who_blocked_the_bot_is_unsubscribed(telegram: FakeTe
         assert [r[0] for r in db.rows("SELECT chat_id FROM subscribers")] == [52]
 
 
+async def test_subscribers_who_opt_out_while_the_digest_is_being_sent_get_none_of_it(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    readers = list(range(1200, 1260))
+    async with running(settings) as application:
+        admin, _ = await _verified_campaign(telegram, db)
+        for chat_id in readers:
+            telegram.send_text(telegram.user(chat_id, language_code="en"), "/subscribe")
+        for chat_id in readers:
+            await telegram.wait_for_messages(chat_id)
+        leaving, forgetting = await _subscribe(telegram, 1300, "en"), await _subscribe(telegram, 1301, "en")
+        next_week(application)
+        telegram.send_text(admin, "/publish")
+        await telegram.wait_for_call("sendMessage", lambda c: c.params.get("chat_id") == readers[0])
+        # Their deliveries are queued and the broadcast is under way; they come last (by chat id). (Not through
+        # say() and press(): they wait until the bot is idle, that is until the broadcast is over.)
+        telegram.send_text(leaving, "/unsubscribe")
+        telegram.send_text(forgetting, "/forgetme")
+        prompt = (await telegram.wait_for_messages(forgetting["id"], 2))[-1]
+        telegram.press(forgetting, prompt, prompt.button("🗑"))
+        await telegram.wait_for_call("editMessageText", lambda c: c.params.get("chat_id") == forgetting["id"])
+        assert len(telegram.sent(readers[-1])) == 1  # both opted out before the broadcast was over
+        await telegram.wait_for_messages(readers[-1], 3, timeout=20)
+        await telegram.wait_until_idle()
+        assert seen(telegram.sent(leaving["id"])[-1]).startswith("Done: you will get no more digests")
+        for user in (leaving, forgetting):
+            assert [m.method for m in telegram.sent(user["id"])] == ["sendMessage", "sendMessage"], user["id"]
+            assert not [m for m in telegram.sent(user["id"]) if "Kuzet weekly digest" in m.plain]
+        assert [tuple(r) for r in db.rows("SELECT state, COUNT(*), COUNT(chat_id) FROM deliveries GROUP BY 1")] == [
+            ("cancelled", 2, 0), ("sent", len(readers), 0)]
+        [*_, tally] = [m for m in telegram.sent(GROUP) if "Digest" in m.plain]
+        assert f"{len(readers)} sent, 0 blocked the bot, 0 failed" in seen(tally)
+        assert "2 subscribers opted out while it was being sent and got no more of it." in seen(tally)
+
+
 async def test_an_interrupted_broadcast_resumes_and_delivers_exactly_once(
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
