@@ -150,8 +150,7 @@ class Broadcaster:
 
         ``in_doubt``: an earlier send of this part may have reached Telegram.
         """
-        deps, backoff, failures = Deps.of_application(application), 1.0, 0
-        bot = application.bot
+        bot, deps, backoff, failures = application.bot, Deps.of_application(application), 1.0, 0
         while True:
             if not await part_sending(deps.store, delivery, deps.clock(), doubtful=in_doubt):
                 return False
