@@ -34,6 +34,15 @@ class Pseudonymizer:
         return self._digest("kuzet-key-check")
 
 
+def rate_key(pseudonym: str) -> str:
+    """What the hourly limit counts a reporter's reports by, stored beside each report for that hour only.
+
+    /forgetme unlinks the pseudonym, not this: forgetting must not reset the limit. It is an HMAC keyed by the
+    pseudonym (itself keyed by REPORTER_KEY, so it takes that key to compute for a person) in a domain of its own.
+    """
+    return hmac.new(pseudonym.encode(), b"kuzet-rate-limit", hashlib.sha256).hexdigest()[:32]
+
+
 def load_reporter_key(settings: Settings) -> bytes:
     """REPORTER_KEY, or the key file beside the database, created (mode 0600) on first start."""
     if settings.reporter_key:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 
-from bot.core.periods import DAY
+from bot.core.periods import DAY, HOUR, WEEK
 from bot.handlers.deps import Deps
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
@@ -17,6 +18,16 @@ from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoi
 
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
+
+
+def files_of(path: Path) -> bytes:
+    """The bytes of the database and its WAL: what a copy of the running bot's files would hold."""
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+async def forget(telegram: FakeTelegram, citizen: dict) -> None:
+    prompt = await say(telegram, citizen, "/forgetme")
+    await press(telegram, citizen, prompt, prompt.button("🗑"))
 
 
 @pytest.fixture
@@ -45,8 +56,7 @@ async def test_forgetme_leaves_neither_the_id_nor_the_pseudonym_anywhere_in_the_
         before = db.dump()
         assert pseudonym in before and str(citizen["id"]) in before  # what there was to forget
 
-        prompt = await say(telegram, citizen, "/forgetme")
-        await press(telegram, citizen, prompt, prompt.button("🗑"))
+        await forget(telegram, citizen)
 
     after = db.dump()
     for trace in (str(citizen["id"]), pseudonym, "dana_watch", "Dana", *message_keys):
@@ -81,6 +91,10 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
         await press(telegram, admin, card_of(telegram, db, 2), "case:r:2:genuine")
         assert db.value("SELECT COUNT(*) FROM follow_ups") == 1
 
+        keys = Pseudonymizer(load_reporter_key(settings))
+        rejected_keys = [keys.message(301, m) for m in range(1, 10)]
+        assert any(key.encode() in files_of(db.path) for key in rejected_keys)
+
         Deps.of_application(application).clock = lambda: int(time.time()) + 31 * DAY
         await say(telegram, telegram.user(310, language_code="en"), texts["active"] + "!!")  # the case lives on
         application.job_queue.run_once(apply_retention_job, 0)
@@ -89,6 +103,7 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
                 break
             await asyncio.sleep(0.05)
         privacy = await say(telegram, telegram.user(300), "/privacy")
+        assert not [key for key in rejected_keys if key.encode() in files_of(db.path)]  # nor in the WAL
 
     rows = {r["id"]: (r["text"], r["reporter"] is not None, r["dedupe_key"] is not None)
             for r in db.rows("SELECT id, text, reporter, dedupe_key FROM reports")}
@@ -99,4 +114,73 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
     assert rows[5][1:] == (True, True)
     assert db.value("SELECT COUNT(*) FROM follow_ups") == 0
     assert db.value("SELECT COUNT(*) FROM case_reports") == 5  # the cases keep their counts
+    assert [r[0] for r in db.rows("SELECT id FROM reports WHERE rate_key IS NOT NULL")] == [5]  # within the hour
     assert "30 days after it was sent" in seen(privacy)
+
+
+async def test_forgetme_leaves_no_trace_in_any_table_nor_in_the_files_of_the_running_database(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    telegram.add_group(GROUP, "Kuzet moderators")
+    admin = telegram.user(ADMIN_ID, language_code="en")
+    citizen = telegram.user(5550002093, first_name="Zhuldyz", last_name="Omarova", username="zhuldyz_watch",
+                            language_code="en")
+    async with running(settings) as application:
+        telegram.forward(citizen, telegram.origin_user(citizen), text=CAMPAIGN)  # a post of their own
+        await telegram.wait_for_messages(citizen["id"])
+        await say(telegram, citizen, "/subscribe")
+        Deps.of_application(application).clock = lambda: int(time.time()) + WEEK
+        await say(telegram, admin, "/publish")
+        await telegram.wait_for_messages(citizen["id"], 3)
+        await telegram.wait_until_idle()
+        assert db.value("SELECT state FROM deliveries") == "sent"
+        keys = Pseudonymizer(load_reporter_key(settings))
+        traces = [str(citizen["id"]), keys.reporter(citizen["id"]), "zhuldyz_watch", "Zhuldyz", "Omarova",
+                  *(keys.message(citizen["id"], m) for m in range(1, 10))]
+        before = db.dump() + files_of(db.path).decode("latin-1")
+        assert all(trace in before for trace in traces[:5])  # what there was to forget
+
+        await forget(telegram, citizen)
+        running_files = files_of(db.path)
+
+    after = db.dump()
+    for trace in traces:
+        assert trace.encode() not in running_files, trace
+        assert trace not in after, trace
+    assert [tuple(r) for r in db.rows("SELECT identity, handle, external_id, display_name FROM accounts")] == [
+        ("forgotten:1", None, None, None)]
+    assert db.value("SELECT COUNT(*) FROM report_targets WHERE account_id = 1") == 1  # the report still names it
+
+
+async def test_a_reported_account_cannot_erase_itself_from_others_reports_with_forgetme(
+    telegram: FakeTelegram, settings, db: Database
+) -> None:
+    troll = telegram.user(5550002094, first_name="Nurbot", username="nurbot_2017", language_code="en")
+    async with running(settings):
+        for reporter in (telegram.user(220, language_code="en"), troll):
+            telegram.forward(reporter, telegram.origin_user(troll), text=CAMPAIGN)
+            await telegram.wait_for_messages(reporter["id"])
+        await forget(telegram, troll)
+    assert [tuple(r) for r in db.rows("SELECT identity, external_id FROM accounts")] == [
+        ("@nurbot_2017", str(troll["id"]))]
+    assert db.value("SELECT COUNT(*) FROM reports WHERE reporter IS NULL") == 1
+
+
+async def test_forgetme_does_not_reset_the_hourly_limit_and_the_key_it_counts_by_lasts_an_hour(
+    telegram: FakeTelegram, make_settings, db: Database
+) -> None:
+    settings = make_settings(REPORTS_PER_HOUR="2")
+    citizen = telegram.user(230, language_code="en")
+    async with running(settings) as application:
+        for n in range(2):
+            await say(telegram, citizen, f"Campaign comment number {n} for the new Kazakhstan")
+        await forget(telegram, citizen)
+        refusal = await say(telegram, citizen, "Campaign comment number 2 for the new Kazakhstan")
+        assert seen(refusal).startswith("You have reached the limit of 2 reports per hour")
+        assert db.value("SELECT COUNT(*) FROM reports") == 2
+
+        Deps.of_application(application).clock = lambda: int(time.time()) + HOUR + 1
+        application.job_queue.run_once(apply_retention_job, 0)
+        await telegram.wait_until(lambda: db.value("SELECT COUNT(rate_key) FROM reports") == 0, what="keys cleared")
+        receipt = await say(telegram, citizen, "Campaign comment number 3 for the new Kazakhstan")
+        assert "Report #\u20683\u2069 received" in receipt.plain

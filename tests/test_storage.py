@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,37 @@ async def test_the_database_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -
         assert await tx.fetch_value("PRAGMA foreign_keys") == 1
         assert await tx.fetch_value("PRAGMA journal_mode") == "wal"
     await store.close()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems start services with: files are created readable by everyone unless asked not to."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_the_database_and_its_wal_and_shm_are_created_readable_by_the_owner_only(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "data" / "k.db")
+    async with store.transaction() as tx:
+        await tx.meta.put("probe", "1")
+    try:
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "data").iterdir()}
+    finally:
+        await store.close()
+    assert modes == {"k.db": 0o600, "k.db-wal": 0o600, "k.db-shm": 0o600}
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_a_database_readable_by_others_is_reported_at_start(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "k.db"
+    path.touch(mode=0o644)
+    with caplog.at_level(logging.WARNING, logger="bot.store.db"):
+        store = await Store.open(path)
+    await store.close()
+    assert f"run: chmod 600 {path}*" in caplog.text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # the operator's file: reported, not changed behind their back
 
 
 def test_the_reporter_key_file_is_created_once_beside_the_database_with_mode_0600(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+    """The subscriber opted out (/unsubscribe, /forgetme) before the delivery was done."""
 
 
 TOP_CAMPAIGNS = 5

@@ -5,6 +5,10 @@ recorded as delivered right after Telegram accepted it, before the next is sent.
 therefore continues where the last accepted part left off. Deliveries go one at a time, so at
 most one message is ever in flight: on a graceful stop (SIGTERM) it is finished and recorded.
 
+Opting out (/unsubscribe, /forgetme) stops a delivery under way: the subscription is checked before
+every message, in the transaction that marks it in flight, and the delivery is then cancelled. Only
+a message already on its way can still arrive. A finished delivery keeps no chat id.
+
 Telegram has no idempotency key, so one case cannot be exactly-once: a message whose fate is
 unknown, because the process was killed (SIGKILL, power loss) between Telegram's answer and the
 commit, or because the request timed out. Such a part is sent again (a repeat beats a miss) and
@@ -129,7 +133,8 @@ class Broadcaster:
         for index in range(delivery.parts_sent, len(parts)):
             in_doubt = delivery.in_flight and index == delivery.parts_sent
             try:
-                await self._send(application, delivery, parts[index], in_doubt=in_doubt)
+                if not await self._send(application, delivery, parts[index], in_doubt=in_doubt):
+                    return  # the subscriber opted out: the delivery was cancelled
             except Forbidden:
                 await delivery_ended(deps.store, delivery, DeliveryState.BLOCKED, deps.clock())
                 return
@@ -139,14 +144,16 @@ class Broadcaster:
                 return
             await part_delivered(deps.store, delivery, index + 1, index + 1 == len(parts), deps.clock())
 
-    async def _send(self, application: Application, delivery: Delivery, part: Part, *, in_doubt: bool) -> None:
-        """One message, waiting out flood limits and retrying network failures with backoff.
+    async def _send(self, application: Application, delivery: Delivery, part: Part, *, in_doubt: bool) -> bool:
+        """One message, waiting out flood limits and retrying network failures with backoff; False, unsent, once
+        the subscriber opted out (checked before every try).
 
         ``in_doubt``: an earlier send of this part may have reached Telegram.
         """
-        bot, store, backoff, failures = application.bot, Deps.of_application(application).store, 1.0, 0
+        bot, deps, backoff, failures = application.bot, Deps.of_application(application), 1.0, 0
         while True:
-            await part_sending(store, delivery, doubtful=in_doubt)
+            if not await part_sending(deps.store, delivery, deps.clock(), doubtful=in_doubt):
+                return False
             try:
                 if part.text is not None:
                     await bot.send_message(delivery.chat_id, part.text, link_preview_options=NO_PREVIEW)
@@ -154,7 +161,7 @@ class Broadcaster:
                     photo = self._chart_ids.get(delivery.digest_id) or InputFile(part.chart, filename="digest.png")
                     message = await bot.send_photo(delivery.chat_id, photo, caption=part.caption)
                     self._chart_ids.setdefault(delivery.digest_id, message.photo[-1].file_id)
-                return
+                return True
             except RetryAfter as exc:
                 await asyncio.sleep(wait_seconds(exc))
             except (Forbidden, BadRequest):

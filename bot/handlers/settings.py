@@ -74,7 +74,8 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if value_of(query.data) != FORGET_YES:
         await _replace(query, citizen.forget_cancelled(t))
         return
-    forgotten = await forget_reporter(deps.store, deps.reporter(user))
+    forgotten = await forget_reporter(deps.store, deps.reporter(user), user_id=user.id, username=user.username,
+                                      now=deps.clock())
     deps.language_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
     await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked, forgotten.unsubscribed))

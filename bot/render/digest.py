@@ -151,13 +151,19 @@ def progress(t: Translator, period: str, tally: Tally) -> str:
             week=period, sent=t.number(tally.sent), total=t.number(tally.total))
     done = t.gettext("📣 Digest {week} delivered: {sent} sent, {blocked} blocked the bot, {failed} failed.").format(
         week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed))
-    if not tally.doubtful:
-        return done
-    return t.lines([done, t.ngettext(
-        "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it was "
-        "being sent, and a repeat is better than a gap.",
-        "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it was "
-        "being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful))])
+    lines = [done]
+    if tally.cancelled:
+        lines.append(t.ngettext(
+            "{count} subscriber opted out while it was being sent and got no more of it.",
+            "{count} subscribers opted out while it was being sent and got no more of it.",
+            tally.cancelled).format(count=t.number(tally.cancelled)))
+    if tally.doubtful:
+        lines.append(t.ngettext(
+            "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it "
+            "was being sent, and a repeat is better than a gap.",
+            "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it "
+            "was being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful)))
+    return done if len(lines) == 1 else t.lines(lines)
 
 
 def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:

@@ -28,12 +28,19 @@ class Forgotten:
     """A digest subscription ended with it."""
 
 
-async def forget_reporter(store: Store, reporter: str) -> Forgotten:
-    """Delete everything linked to the reporter; their reports stay, unlinked and anonymous."""
+async def forget_reporter(store: Store, reporter: str, *, user_id: int, username: str | None, now: int) -> Forgotten:
+    """Delete everything linked to the reporter, and the Telegram account that is their own where only they
+    reported it; their reports stay, unlinked and anonymous. Their digest deliveries under way are cancelled.
+
+    The WAL is emptied afterwards: its old pages would still hold what was deleted.
+    """
     async with store.transaction() as tx:
         await tx.follow_ups.delete_of_reporter(reporter)
         await tx.outbox.drop_of_reporter(reporter)
+        await tx.digests.cancel_of_subscriber(reporter, now)
         unsubscribed = await tx.subscribers.remove_of(reporter) > 0
+        await tx.accounts.forget_own(user_id, username, reporter)
         unlinked = await tx.reports.unlink_reporter(reporter)
         await tx.reporters.delete(reporter)
+    await store.db.checkpoint()
     return Forgotten(unlinked, unsubscribed)

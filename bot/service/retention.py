@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.periods import DAY
+from bot.core.periods import DAY, HOUR
 from bot.store import Store
 
 
@@ -17,10 +17,13 @@ class Expired:
 
 
 async def apply_retention(store: Store, now: int, days: int) -> Expired:
-    """Cut what is older than ``days``: a case counts as undecided-and-quiet when open with no report since."""
+    """Cut what is older than ``days``: a case counts as undecided-and-quiet when open with no report since; and
+    the rate keys of reports past the hourly limit's hour. The WAL is emptied afterwards (see forget_reporter)."""
     cutoff = now - days * DAY
     async with store.transaction() as tx:
         purged = await tx.reports.expire(cutoff)
         unlinked = await tx.reports.unlink_verified(cutoff)
         await tx.follow_ups.delete_expired(cutoff)
+        await tx.reports.drop_rate_keys(now - HOUR)
+    await store.db.checkpoint()
     return Expired(purged, unlinked)

@@ -40,10 +40,16 @@ async def published_digest(store: Store, digest_id: int) -> Digest:
     return Digest.from_json(record.data)
 
 
-async def part_sending(store: Store, delivery: Delivery, *, doubtful: bool) -> None:
-    """Record, before the request, that a part is in flight: a hard kill then leaves a trace."""
+async def part_sending(store: Store, delivery: Delivery, now: int, *, doubtful: bool) -> bool:
+    """Record, before the request, that a part is in flight: a hard kill then leaves a trace.
+
+    False, and the delivery is cancelled, when the subscriber opted out since it began: send nothing more.
+    """
     async with store.transaction() as tx:
-        await tx.digests.sending(delivery.digest_id, delivery.chat_id, doubtful=doubtful)
+        if await tx.digests.sending(delivery.digest_id, delivery.chat_id, doubtful=doubtful):
+            return True
+        await tx.digests.end(delivery.digest_id, delivery.chat_id, DeliveryState.CANCELLED, now)
+        return False
 
 
 async def part_delivered(store: Store, delivery: Delivery, parts_sent: int, done: bool, now: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.accounts import Account
+from bot.core.accounts import Account, Platform
 from bot.store.db import Connection
 
 
@@ -41,4 +41,19 @@ class Accounts:
     async def id_of(self, account: Account) -> int | None:
         return await self._conn.fetch_value(
             "SELECT id FROM accounts WHERE platform = ? AND identity = ?", (account.platform.value, account.identity)
+        )
+
+    async def forget_own(self, user_id: int, username: str | None, reporter: str) -> int:
+        """Clear the identity of the Telegram user's own account (by id, or by their current @username), where only
+        their own reports name it; returns how many.
+
+        The row stays (its reports and case point at it) but says nothing of whom it was. An account others
+        reported too is evidence of theirs, and a reported account must not erase itself by sending /forgetme.
+        """
+        return await self._conn.execute(
+            "UPDATE accounts SET identity = 'forgotten:' || id, handle = NULL, external_id = NULL, display_name = NULL "
+            "WHERE platform = ? AND (external_id = ? OR identity = ?) AND NOT EXISTS ("
+            "SELECT 1 FROM report_targets t JOIN reports r ON r.id = t.report_id "
+            "WHERE t.account_id = accounts.id AND r.reporter IS NOT ?)",
+            (Platform.TELEGRAM.value, str(user_id), "@" + username.casefold() if username else None, reporter),
         )

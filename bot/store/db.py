@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence, Sized
 from contextlib import asynccontextmanager
@@ -77,7 +79,15 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
+        """Open the database, creating it readable by its owner only (SQLite gives its WAL and SHM the same mode).
+
+        ``secure_delete`` overwrites deleted and updated content with zeros, so what /forgetme and retention
+        remove does not linger in free space of the file.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            log.warning("the database %s is readable by others; run: chmod 600 %s*", path, path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         for pragma in (
@@ -85,12 +95,23 @@ class Database:
             "PRAGMA foreign_keys = ON",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA busy_timeout = 5000",
+            "PRAGMA secure_delete = ON",
         ):
             await conn.execute(pragma)
         return cls(conn, path)
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database and empty it, so removed data is not left in the WAL's old pages.
+
+        Incomplete (and logged) while another process reads the database, e.g. a running export.
+        """
+        async with self._lock:
+            busy, *_ = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            if busy[0]:
+                log.warning("the WAL of %s could not be emptied: another process is reading the database", self.path)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[Connection]:
@@ -142,6 +163,14 @@ class Database:
             log.info("applied migration %s", file.name)
             applied.append(file.name)
         return applied
+
+
+def _create_private(path: Path) -> None:
+    """An empty file (an empty SQLite database) with mode 0600, unless the database exists already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def split_statements(script: str) -> Iterable[str]:

@@ -39,15 +39,21 @@ class Tally:
     failed: int
     doubtful: int = 0
     """Sent deliveries one of whose parts was sent again after its first send's fate was unknown."""
+    cancelled: int = 0
+    """Deliveries stopped because the subscriber opted out while the digest was being sent."""
 
     @property
     def pending(self) -> int:
-        return self.total - self.sent - self.blocked - self.failed
+        return self.total - self.sent - self.blocked - self.failed - self.cancelled
 
 
 def _digest(row: sqlite3.Row) -> DigestRecord:
     return DigestRecord(row["id"], row["period"], DigestStatus(row["status"]), row["data"], row["published_at"],
                         row["progress_chat_id"], row["progress_message_id"])
+
+
+_DONE = "chat_id = NULL, in_flight = 0"
+"""What a delivery keeps once done: no chat id, only what the tally counts."""
 
 
 class Digests:
@@ -99,15 +105,15 @@ class Digests:
     async def add_deliveries(self, digest_id: int, now: int, extra_chat: tuple[int, str] | None) -> int:
         """A pending delivery for every subscriber (in their chosen language), and for ``extra_chat`` (a channel)."""
         added = await self._conn.execute(
-            "INSERT INTO deliveries (digest_id, chat_id, locale, state, updated_at) "
-            "SELECT ?, s.chat_id, COALESCE(r.locale, s.locale), ?, ? FROM subscribers s "
+            "INSERT INTO deliveries (digest_id, chat_id, to_subscriber, locale, state, updated_at) "
+            "SELECT ?, s.chat_id, 1, COALESCE(r.locale, s.locale), ?, ? FROM subscribers s "
             "LEFT JOIN reporters r ON r.pseudonym = s.pseudonym WHERE 1 = 1 ON CONFLICT DO NOTHING",
             (digest_id, DeliveryState.PENDING.value, now),
         )
         if extra_chat is not None:
             added += await self._conn.execute(
-                "INSERT INTO deliveries (digest_id, chat_id, locale, state, updated_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
+                "INSERT INTO deliveries (digest_id, chat_id, to_subscriber, locale, state, updated_at) "
+                "VALUES (?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (digest_id, extra_chat[0], extra_chat[1], DeliveryState.PENDING.value, now),
             )
         return added
@@ -121,26 +127,40 @@ class Digests:
         return [Delivery(r["digest_id"], r["chat_id"], r["locale"], r["parts_sent"], r["attempts"], bool(r["in_flight"]))
                 for r in rows]
 
-    async def sending(self, digest_id: int, chat_id: int, *, doubtful: bool) -> None:
-        """A part is about to be sent; ``doubtful`` if an earlier send of it may have reached Telegram."""
-        await self._conn.execute(
+    async def sending(self, digest_id: int, chat_id: int, *, doubtful: bool) -> bool:
+        """A part is about to be sent, if the delivery is still pending and its chat still subscribed (the digest
+        channel always is); ``doubtful`` if an earlier send of it may have reached Telegram. False: do not send."""
+        return await self._conn.execute(
             "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, "
-            "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END WHERE digest_id = ? AND chat_id = ?",
-            (int(doubtful), digest_id, chat_id),
-        )
+            "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END WHERE digest_id = ? AND chat_id = ? AND state = ? "
+            "AND (to_subscriber = 0 OR EXISTS (SELECT 1 FROM subscribers s WHERE s.chat_id = deliveries.chat_id))",
+            (int(doubtful), digest_id, chat_id, DeliveryState.PENDING.value),
+        ) > 0
 
     async def part_sent(self, digest_id: int, chat_id: int, parts_sent: int, done: bool, now: int) -> None:
-        state = DeliveryState.SENT if done else DeliveryState.PENDING
+        if done:
+            await self.end(digest_id, chat_id, DeliveryState.SENT, now, parts_sent=parts_sent)
+            return
         await self._conn.execute(
-            "UPDATE deliveries SET parts_sent = ?, state = ?, in_flight = 0, updated_at = ? "
-            "WHERE digest_id = ? AND chat_id = ?",
-            (parts_sent, state.value, now, digest_id, chat_id),
+            "UPDATE deliveries SET parts_sent = ?, in_flight = 0, updated_at = ? WHERE digest_id = ? AND chat_id = ?",
+            (parts_sent, now, digest_id, chat_id),
         )
 
-    async def end(self, digest_id: int, chat_id: int, state: DeliveryState, now: int) -> None:
+    async def end(self, digest_id: int, chat_id: int, state: DeliveryState, now: int, *,
+                  parts_sent: int | None = None) -> None:
+        """The delivery is done (``state``): its chat id goes."""
         await self._conn.execute(
-            "UPDATE deliveries SET state = ?, in_flight = 0, updated_at = ? WHERE digest_id = ? AND chat_id = ?",
-            (state.value, now, digest_id, chat_id),
+            f"UPDATE deliveries SET state = ?, parts_sent = COALESCE(?, parts_sent), updated_at = ?, {_DONE} "
+            "WHERE digest_id = ? AND chat_id = ?",
+            (state.value, parts_sent, now, digest_id, chat_id),
+        )
+
+    async def cancel_of_subscriber(self, pseudonym: str, now: int) -> int:
+        """Cancel the deliveries still pending to the chats subscribed under this pseudonym."""
+        return await self._conn.execute(
+            f"UPDATE deliveries SET state = ?, updated_at = ?, {_DONE} WHERE state = ? "
+            "AND chat_id IN (SELECT chat_id FROM subscribers WHERE pseudonym = ?)",
+            (DeliveryState.CANCELLED.value, now, DeliveryState.PENDING.value, pseudonym),
         )
 
     async def tally(self, digest_id: int) -> Tally:
@@ -151,4 +171,5 @@ class Digests:
         counts = {row["state"]: int(row["n"]) for row in rows}
         doubtful = sum(int(row["doubtful"] or 0) for row in rows if row["state"] == DeliveryState.SENT.value)
         return Tally(sum(counts.values()), counts.get(DeliveryState.SENT.value, 0),
-                     counts.get(DeliveryState.BLOCKED.value, 0), counts.get(DeliveryState.FAILED.value, 0), doubtful)
+                     counts.get(DeliveryState.BLOCKED.value, 0), counts.get(DeliveryState.FAILED.value, 0), doubtful,
+                     counts.get(DeliveryState.CANCELLED.value, 0))

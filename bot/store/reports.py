@@ -8,6 +8,7 @@ from bot.core.accounts import Account, Platform, Target, Via
 from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
+from bot.pseudonyms import rate_key
 from bot.store.accounts import Accounts
 from bot.store.db import Connection, placeholders
 
@@ -47,11 +48,12 @@ class Reports:
         """Store a new report with its targets; the accounts are created as needed."""
         report_id = await self._conn.next_id("reports")
         await self._conn.execute(
-            "INSERT INTO reports (id, reporter, dedupe_key, kind, media, text, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports (id, reporter, rate_key, dedupe_key, kind, media, text, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report_id,
                 reporter,
+                rate_key(reporter),
                 dedupe_key,
                 submission.kind.value,
                 submission.media,
@@ -122,9 +124,10 @@ class Reports:
         return None if row is None else (await self._with_targets([row]))[0]
 
     async def count_since(self, reporter: str, since: int) -> int:
+        """The reporter's reports since ``since`` (within the hour rate keys are kept), forgotten or not."""
         return int(
             await self._conn.fetch_value(
-                "SELECT COUNT(*) FROM reports WHERE reporter = ? AND created_at >= ?", (reporter, since)
+                "SELECT COUNT(*) FROM reports WHERE rate_key = ? AND created_at >= ?", (rate_key(reporter), since)
             )
         )
 
@@ -134,9 +137,9 @@ class Reports:
         With ``n`` the hourly limit: once this report is an hour old, fewer than the limit are left in the hour.
         """
         return await self._conn.fetch_value(
-            "SELECT created_at FROM reports WHERE reporter = ? AND created_at >= ? "
+            "SELECT created_at FROM reports WHERE rate_key = ? AND created_at >= ? "
             "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?",
-            (reporter, since, n - 1),
+            (rate_key(reporter), since, n - 1),
         )
 
     async def of_reporter(self, reporter: str, limit: int) -> list[Report]:
@@ -150,6 +153,12 @@ class Reports:
         """One report, only if it belongs to this reporter."""
         row = await self._conn.fetch_one("SELECT * FROM reports WHERE id = ? AND reporter = ?", (report_id, reporter))
         return None if row is None else (await self._with_targets([row]))[0]
+
+    async def drop_rate_keys(self, cutoff: int) -> int:
+        """Reports from before ``cutoff`` are past the hourly limit's reach: their rate key goes."""
+        return await self._conn.execute(
+            "UPDATE reports SET rate_key = NULL WHERE created_at < ? AND rate_key IS NOT NULL", (cutoff,)
+        )
 
     async def unlink_reporter(self, reporter: str) -> int:
         """Cut every link between the reporter and their reports; return how many were linked."""
