@@ -34,11 +34,9 @@ _OTHER_SCHEME = re.compile(
 """A link that is not a web link: it never names an account, and is never prose either."""
 _TRAILING = ".,;:!?)]}»\"'…"
 _MENTION = re.compile(r"(?<![\w@./])@([A-Za-z][A-Za-z0-9_]{3,31})(?![\w@])")
-MAX_TARGETS = 20
-"""Accounts and posts one message reports, at most (the first ones): each opens or joins a case with its own
-moderator card, so a message of a thousand handles must not open a thousand."""
 MAX_LINKS = 100
-"""Links and handles read from one message, at most, whether they name an account or not."""
+"""Links and handles read from one message, at most (the first ones, then hidden links): each account named
+opens or joins a case, so a message of a thousand handles must not cost a thousand of everything."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,7 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     """Every account or post named in ``text`` (links and @handles), then in ``extra_urls``.
 
     ``extra_urls`` are links hidden behind words (Telegram's text links).
-    Duplicates are dropped; the order of appearance is kept. Only the first MAX_LINKS are read, and at
-    most MAX_TARGETS targets kept: the work for one message stays bounded however many it holds.
+    Duplicates are dropped; the order of appearance is kept. Only the first MAX_LINKS are read.
     """
     found: list[tuple[int, str]] = [(m.start(), m.group(0).rstrip(_TRAILING)) for m in _OTHER_SCHEME.finditer(text)]
     text = _OTHER_SCHEME.sub(lambda m: " " * len(m.group(0)), text)
@@ -69,8 +66,6 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     targets: list[Target] = []
     unsupported: list[str] = []
     for _, item in found[:MAX_LINKS]:
-        if len(targets) == MAX_TARGETS:
-            break
         if item.startswith("@"):
             target: Target | None = Target(
                 Platform.TELEGRAM, Account.by_handle(Platform.TELEGRAM, item[1:]), None, Via.MENTION
