@@ -91,7 +91,7 @@ async def submit_report(
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
         # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
         # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.) The
-        # matching runs in a thread, so the event loop serves other chats meanwhile.
+        # matching runs in a thread, so the event loop keeps sending receipts and cards meanwhile.
         placement = None if text is None else place(await asyncio.to_thread(matcher.match, text, vector))
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
