@@ -34,6 +34,9 @@ _OTHER_SCHEME = re.compile(
 """A link that is not a web link: it never names an account, and is never prose either."""
 _TRAILING = ".,;:!?)]}»\"'…"
 _MENTION = re.compile(r"(?<![\w@./])@([A-Za-z][A-Za-z0-9_]{3,31})(?![\w@])")
+MAX_LINKS = 100
+"""Links and handles read from one message, at most (the first ones, then hidden links): each account named
+opens or joins a case, so a message of a thousand handles must not cost a thousand of everything."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     """Every account or post named in ``text`` (links and @handles), then in ``extra_urls``.
 
     ``extra_urls`` are links hidden behind words (Telegram's text links).
-    Duplicates are dropped; the order of appearance is kept.
+    Duplicates are dropped; the order of appearance is kept. Only the first MAX_LINKS are read.
     """
     found: list[tuple[int, str]] = [(m.start(), m.group(0).rstrip(_TRAILING)) for m in _OTHER_SCHEME.finditer(text)]
     text = _OTHER_SCHEME.sub(lambda m: " " * len(m.group(0)), text)
@@ -62,7 +65,7 @@ def find_links(text: str, extra_urls: tuple[str, ...] = ()) -> FoundLinks:
     found += [(len(text), url) for url in extra_urls]
     targets: list[Target] = []
     unsupported: list[str] = []
-    for _, item in found:
+    for _, item in found[:MAX_LINKS]:
         if item.startswith("@"):
             target: Target | None = Target(
                 Platform.TELEGRAM, Account.by_handle(Platform.TELEGRAM, item[1:]), None, Via.MENTION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,10 +70,15 @@ async def submit_report(
     receipt is only ever sent for a stored report, and no stored report lacks one.
     A repeat is answered only if its first receipt is neither sent nor queued.
     A text the lexical stage leaves unmatched is encoded first, off the event loop and outside the
-    transaction, for the semantic stage.
+    transaction, for the semantic stage. A reporter over the limit is refused before any of that work
+    (a read), and again inside the transaction, which decides.
     """
+    async with store.reading() as tx:
+        if await tx.reports.by_dedupe_key(dedupe_key) is None:  # a repeat is answered as one, limit or not
+            await _check_limit(tx, reporter, now, hourly_limit)
     text = submission.campaign_text
-    vector = await vector_of(matcher, text) if text is not None and matcher.needs_vector(text) else None
+    needs_vector = text is not None and await asyncio.to_thread(matcher.needs_vector, text)
+    vector = await vector_of(matcher, text) if text is not None and needs_vector else None
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
@@ -81,12 +87,12 @@ async def submit_report(
                 return dataclasses.replace(repeat, answered=True)
             await tx.outbox.add(answer(repeat), now)
             return repeat
-        if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
-            raise RateLimited(hourly_limit, HOUR + await tx.reports.nth_latest_at(reporter, now - HOUR, hourly_limit))
+        await _check_limit(tx, reporter, now, hourly_limit)
         # Matched and placed under the store's lock: of two copies arriving at once, the second is
         # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
-        # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.)
-        placement = None if text is None else place(matcher.match(text, vector))
+        # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.) The
+        # matching runs in a thread, so the event loop keeps sending receipts and cards meanwhile.
+        placement = None if text is None else place(await asyncio.to_thread(matcher.match, text, vector))
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
         cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
@@ -107,6 +113,12 @@ async def submit_report(
         receipt = Receipt(report, False, placement, cluster, template, await _verified_accounts(tx, report), cases)
         await tx.outbox.add(answer(receipt), now)
     return receipt
+
+
+async def _check_limit(tx: Tx, reporter: str, now: int, hourly_limit: int) -> None:
+    """Raise RateLimited when the reporter has sent ``hourly_limit`` reports within the past hour."""
+    if await tx.reports.count_since(reporter, now - HOUR) >= hourly_limit:
+        raise RateLimited(hourly_limit, HOUR + await tx.reports.nth_latest_at(reporter, now - HOUR, hourly_limit))
 
 
 async def _verified_accounts(tx: Tx, report: Report) -> tuple[Account, ...]:
