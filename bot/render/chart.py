@@ -41,8 +41,11 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
                   linewidth=2, alpha=0.8, color=COLOURS[index % len(COLOURS)],
                   label=line_label(index + 1, campaign))
     axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
-    axes.set_ylim(bottom=-0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1)  # points at 0 stay whole
+    bottom = -0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1  # points at 0 stay whole
+    axes.set_ylim(bottom=bottom)
     axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_yticks([tick for tick in axes.get_yticks() if tick >= 0])  # no "−1" under a count
+    axes.set_ylim(bottom=bottom)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     figure.suptitle(digest.period, x=0.01, ha="left", fontweight="bold")
