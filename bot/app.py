@@ -25,15 +25,15 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles, settings as settings_handlers
-from bot.handlers.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
-from bot.handlers.cards import CardDesk
+from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
+from bot.telegram.cards import CardDesk
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Deps
 from bot.handlers.errors import on_error, on_unknown_button
-from bot.handlers.flood import TelegramRateLimiter
+from bot.telegram.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
-from bot.handlers.polling import ConfirmingPoller
-from bot.handlers.receipts import ReceiptSender
+from bot.telegram.polling import ConfirmingPoller
+from bot.telegram.receipts import ReceiptSender
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
@@ -107,7 +107,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .rate_limiter(
             TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
         )
-        .updater(None)  # bot.handlers.polling confirms updates only once handled
+        .updater(None)  # bot.telegram.polling confirms updates only once handled
         .post_init(_open)
         .post_stop(_stop_sending)
         .post_shutdown(_close)

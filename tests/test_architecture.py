@@ -1,4 +1,5 @@
-"""The rooms of ../shared/ARCHITECTURE.md hold: a pure core, all SQL in the store, every command documented."""
+"""The rooms of docs/architecture.md hold: a pure core, all SQL in the store, handlers apart from delivery,
+every command documented."""
 
 from __future__ import annotations
 
@@ -42,6 +43,22 @@ def test_sql_is_written_only_in_the_store() -> None:
         if "store" in path.relative_to(BOT).parts:
             continue
         assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL outside bot/store: {path}"
+
+
+def test_handlers_only_handle_updates_and_delivery_machinery_lives_in_bot_telegram() -> None:
+    """Background senders, the poller and flood control run tasks and loops; update handlers do neither."""
+    for path in (BOT / "handlers").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "create_task" not in text and "asyncio" not in _imports(path), f"delivery machinery in {path}"
+    for name in ("polling", "receipts", "broadcast", "cards", "flood"):
+        assert (BOT / "telegram" / f"{name}.py").is_file(), name
+
+
+def test_nothing_in_the_repository_points_outside_it() -> None:
+    for path in [README, *BOT.parent.glob("*.md"), *(BOT.parent / "docs").rglob("*.md"), *BOT.rglob("*.py"),
+                 *(BOT.parent / "tests").rglob("*.md")]:
+        assert "../shared" not in path.read_text(encoding="utf-8") and "shared/seeds" not in \
+            path.read_text(encoding="utf-8"), path
 
 
 def test_every_command_is_in_the_menu_in_help_and_in_the_readme() -> None:

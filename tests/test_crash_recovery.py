@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.handlers.receipts import SENDS_IN_FLIGHT
+from bot.telegram.receipts import SENDS_IN_FLIGHT
 from bot.sandbox import FakeTelegram
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
 from tests.conftest import receipted_reports

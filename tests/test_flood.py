@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.handlers.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
+from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
 from bot.sandbox import FakeTelegram, Faults
 from tests.conftest import Database, running
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, say, seen

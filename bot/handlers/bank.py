@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import KuzetError
-from bot.handlers.cards import CardDesk
+from bot.telegram.cards import CardDesk
 from bot.handlers.deps import Deps
-from bot.handlers.edits import reply_long, unless_unchanged
+from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing, refusing_press
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
 from bot.render import admin, citizen, moderation, moderator_replies as replies

@@ -7,10 +7,10 @@ from telegram.ext import ContextTypes
 
 from bot.errors import NothingToReport, RateLimited, UnsupportedLink
 from bot.handlers import digest
-from bot.handlers.cards import CardDesk
+from bot.telegram.cards import CardDesk
 from bot.handlers.deps import Deps
 from bot.handlers.keyboards import main_menu
-from bot.handlers.receipts import ReceiptSender
+from bot.telegram.receipts import ReceiptSender
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
 from bot.render import citizen, moderation, reports

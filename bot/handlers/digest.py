@@ -7,7 +7,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import Digest
 from bot.core.periods import last_complete_week
-from bot.handlers.broadcast import NO_PREVIEW, Broadcaster
+from bot.telegram.broadcast import NO_PREVIEW, Broadcaster
 from bot.handlers.deps import Deps
 from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
 from bot.i18n import Translator

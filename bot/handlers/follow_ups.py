@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.handlers.deps import Deps
-from bot.handlers.edits import unless_unchanged
+from bot.telegram.edits import unless_unchanged
 from bot.handlers.moderation_keyboards import FOLLOW, parse_id
 from bot.render import citizen, reports
 from bot.service.follow_ups import FollowUpAnswer, ask_outcome, due_outcomes, outcome_delivered

@@ -16,9 +16,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.cases import CaseView, Moderator, Policy, RejectReason
 from bot.errors import CaseClosed
-from bot.handlers.cards import CardDesk
+from bot.telegram.cards import CardDesk
 from bot.handlers.deps import Deps
-from bot.handlers.edits import reply_long, unless_unchanged
+from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.follow_ups import deliver_outcomes
 from bot.handlers.moderator_input import (
     chat_translator,

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.deps import Deps
-from bot.handlers.edits import reply_long
+from bot.telegram.edits import reply_long
 from bot.handlers.moderator_input import chat_translator, only_number, refusing, user_id_arg
 from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.handlers import citizen as citizen_handlers
 from bot.handlers.commands import clear_chat_command_menu, set_chat_command_menu
 from bot.handlers.deps import Deps
-from bot.handlers.edits import unless_unchanged
+from bot.telegram.edits import unless_unchanged
 from bot.handlers.keyboards import (
     FORGET_YES,
     MENU_HELP,

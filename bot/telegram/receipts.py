@@ -23,7 +23,7 @@ from telegram.ext import Application
 
 from bot.errors import StorageUnavailable
 from bot.handlers.deps import Deps
-from bot.handlers.flood import wait_seconds
+from bot.telegram.flood import wait_seconds
 from bot.handlers.moderation_keyboards import follow_up_keyboard
 from bot.render.reports import fits_in_a_message, receipts_together
 from bot.service.receipts import (

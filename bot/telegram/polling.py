@@ -30,7 +30,7 @@ from telegram.ext import Application
 
 from bot.errors import StorageUnavailable
 from bot.handlers.deps import Deps
-from bot.handlers.flood import wait_seconds
+from bot.telegram.flood import wait_seconds
 from bot.render.updates import skipped_update
 from bot.service.updates import count_attempt, forget_attempts, record_skipped
 

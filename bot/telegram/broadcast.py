@@ -33,8 +33,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import DeliveryState, Digest
 from bot.handlers.deps import Deps
-from bot.handlers.edits import unless_unchanged
-from bot.handlers.flood import wait_seconds
+from bot.telegram.edits import unless_unchanged
+from bot.telegram.flood import wait_seconds
 from bot.i18n import Translator
 from bot.render import digest as digest_texts
 from bot.render.chart import reports_per_day_png

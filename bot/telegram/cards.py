@@ -4,7 +4,7 @@ Handlers only say which case changed (``refresh``, ``cases_changed``) and return
 sends the cards, so no update waits for a place in the group's 20 messages a minute. At most one refresh
 per case waits, and the card is rendered from the database when its turn comes, so ten votes in a row
 cost one edit. Cards of new cases go first, then the longest-waiting. The sends are background traffic
-(bot.handlers.flood): replies to moderators go ahead of them and keep places of their own. An edit
+(bot.telegram.flood): replies to moderators go ahead of them and keep places of their own. An edit
 caused by a report joining the case comes at most once per CARD_REFRESH_SECONDS; one caused by a
 moderator as soon as the group has room.
 """
@@ -23,8 +23,8 @@ from telegram.ext import Application
 
 from bot.core.cases import CaseView
 from bot.handlers.deps import Deps
-from bot.handlers.edits import is_message_gone, is_not_modified, unless_unchanged
-from bot.handlers.flood import BACKGROUND, TelegramRateLimiter
+from bot.telegram.edits import is_message_gone, is_not_modified, unless_unchanged
+from bot.telegram.flood import BACKGROUND, TelegramRateLimiter
 from bot.handlers.moderation_keyboards import case_keyboard
 from bot.i18n import Translator
 from bot.render.moderation import card
