@@ -2,12 +2,15 @@
 
 It is a faithful subset of the Bot API: the same method names and JSON shapes, ``ok`` /
 ``error_code`` / ``description`` answers, and ``parameters.retry_after`` for flood limits.
+Three layers: ``state`` (what Telegram knows), ``server`` (the HTTP methods, strict via ``checks``) and
+``driver`` (``FakeTelegram``, what tests and the demo hold).
 """
 
 from .conversation import press, reply, say, seen
-from .html import HtmlError, Parsed, parse_html
+from .driver import FakeTelegram
 from .faults import FAULT_KINDS, Faults
-from .server import ApiCall, FakeTelegram, MessageVersion, SentMessage, Upload
+from .html import HtmlError, Parsed, parse_html
+from .state import ApiCall, MessageVersion, SentMessage, Upload
 
 __all__ = ["FAULT_KINDS", "ApiCall", "FakeTelegram", "Faults", "HtmlError", "MessageVersion", "Parsed", "SentMessage", "Upload",
            "parse_html", "press", "reply", "say", "seen"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 
-from .server import FakeTelegram, SentMessage
+from .driver import FakeTelegram
+from .state import SentMessage
 
 
 def seen(message: SentMessage) -> str:
