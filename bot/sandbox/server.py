@@ -99,7 +99,7 @@ class BotApi:
             params = await checks.read_params(request)
             fault = self.faults.pick(method) if self.faults is not None else None
             if fault in ("drop", "timeout"):
-                stall = self.faults.stall_seconds if fault == "timeout" else 0.0
+                stall = self.faults.stall_seconds if fault == "timeout" and self.faults else 0.0
                 return await self._drop(request, method, params, arrived, stall=stall)
             if fault is not None:
                 raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1) if fault == "429" else \
