@@ -6,8 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import KuzetError
-from bot.telegram.cards import CardDesk
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing, refusing_press
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
@@ -17,7 +16,7 @@ from bot.service.bank import add_negative, add_template, correct_draft, list_tem
 
 async def on_template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/template add <text> | list | disable <n> | enable <n>."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message = update.effective_message
     t = await chat_translator(update, context)
     args = context.args or []
@@ -39,7 +38,7 @@ async def on_template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_negative(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/negative add <text>."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message = update.effective_message
     t = await chat_translator(update, context)
     args = context.args or []
@@ -54,7 +53,7 @@ async def on_negative(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_draft_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """💾 Save: the draft becomes a template; the case's card shows it."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
     draft_id = parse_id(DRAFT, query.data)
@@ -67,12 +66,12 @@ async def on_draft_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer()
         t = await chat_translator(update, context)
         await query.message.edit_text(moderation.draft_saved(t, case_id, template))
-        await CardDesk.of(context.application).refresh(context.application, case_id)
+        await Runtime.of(context).cards.refresh(context.application, case_id)
 
 
 async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to a template draft corrects its text; any other reply is left to the other handlers."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message = update.effective_message
     try:
         corrected = await correct_draft(deps.store, deps.actor(update.effective_user), message.chat.id,

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import unless_unchanged
 from bot.handlers.moderation_keyboards import FOLLOW, parse_id
 from bot.render import citizen, reports
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 async def on_follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Keep this chat's id until the report is decided, then tell the reporter."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query, user = update.callback_query, update.effective_user
     t = await deps.translator(user)
     report_id = parse_id(FOLLOW, query.data)
@@ -42,7 +42,7 @@ def _without(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboar
 
 async def deliver_outcomes(application: Application) -> int:
     """Message every waiting reporter whose report was decided, then forget their chat id; return how many."""
-    deps = Deps.of_application(application)
+    deps = Runtime.of_application(application)
     delivered = 0
     for due in await due_outcomes(deps.store, deps.clock(), deps.settings.policy.undo_seconds):
         t = deps.i18n.get(due.locale)

@@ -16,8 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.cases import CaseView, Moderator, Policy, RejectReason
 from bot.errors import CaseClosed
-from bot.telegram.cards import CardDesk
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.follow_ups import deliver_outcomes
 from bot.handlers.moderator_input import (
@@ -74,31 +73,31 @@ from bot.store import Store
 async def after_change(application: Application, view: CaseView) -> None:
     """After a decision: update the card, and tell the reporters who asked once the outcome is final (a reject
     waits until it can no longer be undone)."""
-    await CardDesk.of(application).refresh(application, view.case.id, view)
+    await Runtime.of_application(application).cards.refresh(application, view.case.id, view)
     if view.case.is_open:
         return
     await deliver_outcomes(application)
     if view.undo_open:
-        undo_seconds = Deps.of_application(application).settings.policy.undo_seconds
+        undo_seconds = Runtime.of_application(application).settings.policy.undo_seconds
         application.job_queue.run_once(_undo_window_closed, undo_seconds + 1, data=view.case.id)
 
 
 async def _undo_window_closed(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: a reject can no longer be undone: drop ↩️ Undo from its card and tell the reporters."""
-    await CardDesk.of(context.application).refresh(context.application, context.job.data)
+    await Runtime.of(context).cards.refresh(context.application, context.job.data)
     await deliver_outcomes(context.application)
 
 
 async def on_private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command in private chat: if its sender moderates, lookups they ask for in the group can come here."""
-    await note_private_chat(Deps.of(context).store, update.effective_user.id, True)
+    await note_private_chat(Runtime.of(context).store, update.effective_user.id, True)
 
 
 async def _send_privately(update: Update, context: ContextTypes.DEFAULT_TYPE,
                           render: Callable[[Translator], list[tuple[str, InlineKeyboardMarkup | None]]]) -> bool:
     """Send a lookup asked for in the group to the moderator's private chat, in their language, if they have
     one with the bot: the group's 20 messages a minute are kept for decisions. False if it could not go there."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     user = update.effective_user
     if update.effective_chat.type == ChatType.PRIVATE or not await has_private_chat(deps.store, user.id):
         return False
@@ -126,7 +125,7 @@ async def _lookup_reply(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     args = context.args or []
     filter = queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
@@ -140,7 +139,7 @@ async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
     press = parse_queue_press(query.data)
@@ -157,7 +156,7 @@ async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One case's card, in the moderator's private chat if they asked in the group."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     case_id = only_number(context)
     if case_id is None:
@@ -171,7 +170,7 @@ async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/verify <n>: one vote to verify."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     case_id = only_number(context)
     if case_id is None:
@@ -186,7 +185,7 @@ async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reject <n> <reason>: close the case with a written reason."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     args = context.args or []
     case_id = number_arg(args[0]) if args else None
@@ -203,7 +202,7 @@ async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reopen <n>: an admin reopens a decided case."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     case_id = only_number(context)
     if case_id is None:
@@ -217,7 +216,7 @@ async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     async with refusing(update.effective_message, t):
         figures = await moderation_stats(deps.store, deps.actor(update.effective_user), deps.clock(),
@@ -228,7 +227,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any button of a case card. The press is refused unless the presser moderates; it is answered as soon as
     the decision is stored, before the card is touched."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
     press = parse_case_press(query.data)
@@ -238,7 +237,7 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
     case_id = press.case_id
     async with refusing_press(query, toast_t):
-        if await CardDesk.of(context.application).answered_stray(context.application, query, case_id, toast_t):
+        if await Runtime.of(context).cards.answered_stray(context.application, query, case_id, toast_t):
             return
         if press.action in DECISIONS:
             view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)

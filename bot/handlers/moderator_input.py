@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.errors import KuzetError
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.i18n import Translator
 from bot.render import moderator_replies as replies
 
@@ -47,7 +47,7 @@ def command_rest(message: Message, words: int) -> str:
 
 async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Replies go in the moderators' chat language there, else in the user's own."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     if update.effective_chat.type != ChatType.PRIVATE:
         return deps.moderators_translator
     return await deps.translator(update.effective_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import reply_long
 from bot.handlers.moderator_input import chat_translator, only_number, refusing, user_id_arg
 from bot.render import admin, moderation, moderator_replies as replies
@@ -16,7 +16,7 @@ DEFAULT_AUDIT_ENTRIES = 20
 
 async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/mod add|remove <user id> (or as a reply to the person's message), /mod list."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message = update.effective_message
     t = await chat_translator(update, context)
     args = context.args or []
@@ -53,7 +53,7 @@ def _target(update: Update, rest: list[str]) -> tuple[int, str] | None:
 
 async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/audit [n]: the latest moderator actions, for admins."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await chat_translator(update, context)
     count = DEFAULT_AUDIT_ENTRIES if not context.args else only_number(context)
     if count is None:
