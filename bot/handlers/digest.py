@@ -10,6 +10,7 @@ from bot.core.periods import last_complete_week
 from bot.telegram.broadcast import NO_PREVIEW
 from bot.handlers.deps import Runtime
 from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
+from bot.handlers.requests import Request, command
 from bot.i18n import Translator
 from bot.render import citizen, digest as texts
 from bot.render.split import split_message
@@ -65,13 +66,12 @@ async def send_draft(application: Application, chat_id: int, t: Translator, dige
         await application.bot.send_message(chat_id, piece, reply_markup=markup, link_preview_options=NO_PREVIEW)
 
 
-async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_digest(request: Request) -> None:
     """/digest: the current draft, for moderators."""
-    deps = Runtime.of(context)
-    t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        await require_moderator(deps.store, deps.actor(update.effective_user))
-        await send_draft(context.application, update.effective_chat.id, t, await current_draft(context.application))
+    await require_moderator(request.store, request.actor)
+    application = request.context.application
+    await send_draft(application, request.update.effective_chat.id, request.t, await current_draft(application))
 
 
 async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,13 +134,11 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.message.edit_reply_markup(reply_markup=None)
 
 
-async def on_digests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_digests(request: Request) -> None:
     """/digests: the published digests and how their delivery went."""
-    deps = Runtime.of(context)
-    t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        items = await past_digests(deps.store, deps.actor(update.effective_user))
-        await update.effective_message.reply_html(texts.past_digests(t, items))
+    items = await past_digests(request.store, request.actor)
+    await request.message.reply_html(texts.past_digests(request.t, items))
 
 
 async def post_weekly_draft(context: ContextTypes.DEFAULT_TYPE) -> None:

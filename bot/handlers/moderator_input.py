@@ -33,12 +33,6 @@ def user_id_arg(text: str) -> int | None:
     return None if found is None else int(found.group(1))
 
 
-def only_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """The number of a command that takes exactly one (``/case 12``)."""
-    args = context.args or []
-    return number_arg(args[0]) if len(args) == 1 else None
-
-
 def command_rest(message: Message, words: int) -> str:
     """The message text after its first ``words`` words (the command and subcommands), line breaks kept."""
     parts = (message.text or "").split(maxsplit=words)
