@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -28,7 +29,7 @@ from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles, s
 from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
 from bot.telegram.cards import CardDesk
 from bot.handlers.commands import register_command_menus, register_moderator_menu
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.handlers.errors import on_error, on_unknown_button
 from bot.telegram.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
@@ -108,7 +109,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
         )
         .updater(None)  # bot.telegram.polling confirms updates only once handled
-        .post_init(_open)
+        .post_init(partial(_open, settings))
         .post_stop(_stop_sending)
         .post_shutdown(_close)
     )
@@ -118,7 +119,6 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         # Handlers, jobs and the digest broadcast send at the same time; one connection would queue them all.
         builder = builder.connection_pool_size(CONNECTIONS).pool_timeout(POOL_TIMEOUT)
     application = builder.build()
-    application.bot_data["settings"] = settings
 
     private_command = _PRIVATE & _NEW & ~filters.FORWARDED
     moderators_chat = _PRIVATE
@@ -169,9 +169,8 @@ async def semantic_stage(settings: Settings) -> SemanticStage | None:
                                    settings.semantic_thresholds)
 
 
-async def _open(application: Application) -> None:
+async def _open(settings: Settings, application: Application) -> None:
     """Open storage, check the reporter key, load the starter pack and the matcher, register the command menus."""
-    settings: Settings = application.bot_data["settings"]
     pseudonyms = Pseudonymizer(load_reporter_key(settings))
     store = await Store.open(settings.database_path)
     try:
@@ -182,14 +181,16 @@ async def _open(application: Application) -> None:
         await store.close()
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
-    application.bot_data[Deps.KEY] = Deps(settings, store, i18n, pseudonyms, matcher)
-    cards = application.bot_data[CardDesk.KEY] = CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds)
+    runtime = application.bot_data[Runtime.KEY] = Runtime(
+        settings, store, i18n, pseudonyms, matcher,
+        cards=CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds),
+        broadcaster=Broadcaster(settings.moderator_chat_id),
+        receipts=ReceiptSender(application.bot),
+    )
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
-    application.bot_data[Broadcaster.KEY] = Broadcaster(settings.moderator_chat_id)
-    receipts = application.bot_data[ReceiptSender.KEY] = ReceiptSender(application.bot, application.bot_data[Deps.KEY])
-    receipts.start()
-    cards.start(application)
+    runtime.receipts.start(runtime)
+    runtime.cards.start(application)
     # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
     at_start = {"misfire_grace_time": None}
     application.job_queue.run_once(_post_missing_cards, 0, job_kwargs=at_start)
@@ -207,10 +208,10 @@ async def _open(application: Application) -> None:
 
 async def _register_menus(application: Application) -> None:
     """The command menus; should Telegram not take them now, they are tried again later, not fatal."""
-    deps = Deps.of_application(application)
+    runtime = Runtime.of_application(application)
     try:
-        await register_command_menus(application.bot, deps.i18n)
-        await register_moderator_menu(application.bot, deps.settings.moderator_chat_id, deps.moderators_translator)
+        await register_command_menus(application.bot, runtime.i18n)
+        await register_moderator_menu(application.bot, runtime.settings.moderator_chat_id, runtime.moderators_translator)
     except (NetworkError, RetryAfter) as exc:
         log.warning("command menus not registered (%s); trying again in %d s", exc.message, MENU_RETRY_SECONDS)
         application.job_queue.run_once(_register_menus_job, MENU_RETRY_SECONDS)
@@ -238,21 +239,21 @@ async def _initialize(application: Application, tries: int) -> None:
 
 
 async def _post_missing_cards(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await CardDesk.of(context.application).post_missing(context.application)
+    await Runtime.of(context).cards.post_missing(context.application)
 
 
 async def _stop_sending(application: Application) -> None:
     """Let the cards, receipts and digest message in flight finish and be recorded before the bot goes."""
-    for key in (CardDesk.KEY, ReceiptSender.KEY, Broadcaster.KEY):
-        sender: CardDesk | ReceiptSender | Broadcaster | None = application.bot_data.get(key)
-        if sender is not None:
+    runtime: Runtime | None = application.bot_data.get(Runtime.KEY)
+    if runtime is not None:
+        for sender in (runtime.cards, runtime.receipts, runtime.broadcaster):
             await sender.stop()
 
 
 async def _close(application: Application) -> None:
-    deps: Deps | None = application.bot_data.pop(Deps.KEY, None)
-    if deps is not None:
-        await deps.store.close()
+    runtime: Runtime | None = application.bot_data.pop(Runtime.KEY, None)
+    if runtime is not None:
+        await runtime.store.close()
 
 
 async def serve(settings: Settings) -> None:

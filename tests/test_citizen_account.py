@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.handlers import commands
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.i18n import I18n
 from bot.resources import data_dir
 from bot.render import citizen as texts
@@ -244,7 +244,7 @@ async def test_past_the_hourly_limit_a_report_is_refused_in_reply_saying_when_se
     citizen = telegram.user(213, language_code="ru")
     first = int(datetime(2026, 11, 30, 13, 5, tzinfo=ZoneInfo("Asia/Almaty")).timestamp())
     async with running(settings) as application:
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         for i, at in enumerate((first, first + 600, first + 1000)):
             deps.clock = lambda at=at: at
             sent = telegram.send_text(citizen, f"Campaign comment number {i} for the new Kazakhstan")

@@ -14,7 +14,7 @@ from bot.core.accounts import Account, Platform, public_link
 from bot.core.digest import Digest
 from bot.core.links import parse_url
 from bot.core.periods import WEEK, last_complete_week
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.handlers.digest import post_weekly_draft
 from bot.render.chart import chart as chart_figure
 from bot.render.digest import digest_text
@@ -32,7 +32,7 @@ RLM = "\u200f"
 
 def next_week(application: Application) -> None:
     """Move the bot's clock a week ahead, so this week becomes the last complete one."""
-    Deps.of_application(application).clock = lambda: int(time.time()) + WEEK
+    Runtime.of_application(application).clock = lambda: int(time.time()) + WEEK
 
 
 async def _verified_campaign(telegram: FakeTelegram, db: Database, *origins: dict, text: str = CAMPAIGN,
@@ -426,7 +426,7 @@ async def test_the_draft_names_its_iso_week_and_days_even_when_nothing_was_verif
         telegram.add_group(GROUP, "Kuzet moderators")
         admin = telegram.user(ADMIN_ID, first_name="Aigerim")
         next_week(application)
-        week = last_complete_week(Deps.of_application(application).clock(), timezone.utc)
+        week = last_complete_week(Runtime.of_application(application).clock(), timezone.utc)
         draft = seen(await say(telegram, admin, "/digest"))
         assert f"{week} · " in draft and "No campaign was verified" in draft
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.periods import DAY, HOUR, WEEK
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.sandbox import FakeTelegram, press, say, seen
@@ -95,7 +95,7 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
         rejected_keys = [keys.message(301, m) for m in range(1, 10)]
         assert any(key.encode() in files_of(db.path) for key in rejected_keys)
 
-        Deps.of_application(application).clock = lambda: int(time.time()) + 31 * DAY
+        Runtime.of_application(application).clock = lambda: int(time.time()) + 31 * DAY
         await say(telegram, telegram.user(310, language_code="en"), texts["active"] + "!!")  # the case lives on
         application.job_queue.run_once(apply_retention_job, 0)
         for _ in range(100):
@@ -129,7 +129,7 @@ async def test_forgetme_leaves_no_trace_in_any_table_nor_in_the_files_of_the_run
         telegram.forward(citizen, telegram.origin_user(citizen), text=CAMPAIGN)  # a post of their own
         await telegram.wait_for_messages(citizen["id"])
         await say(telegram, citizen, "/subscribe")
-        Deps.of_application(application).clock = lambda: int(time.time()) + WEEK
+        Runtime.of_application(application).clock = lambda: int(time.time()) + WEEK
         await say(telegram, admin, "/publish")
         await telegram.wait_for_messages(citizen["id"], 3)
         await telegram.wait_until_idle()
@@ -179,7 +179,7 @@ async def test_forgetme_does_not_reset_the_hourly_limit_and_the_key_it_counts_by
         assert seen(refusal).startswith("You have reached the limit of 2 reports per hour")
         assert db.value("SELECT COUNT(*) FROM reports") == 2
 
-        Deps.of_application(application).clock = lambda: int(time.time()) + HOUR + 1
+        Runtime.of_application(application).clock = lambda: int(time.time()) + HOUR + 1
         application.job_queue.run_once(apply_retention_job, 0)
         await telegram.wait_until(lambda: db.value("SELECT COUNT(rate_key) FROM reports") == 0, what="keys cleared")
         receipt = await say(telegram, citizen, "Campaign comment number 3 for the new Kazakhstan")

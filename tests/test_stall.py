@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.sandbox import FakeTelegram
 from tests.conftest import receipted_reports, running
 
@@ -45,7 +45,7 @@ async def test_a_reporter_over_the_hourly_limit_is_refused_before_matching_and_e
     citizen = telegram.user(303)
     texts = _unmatched_texts(8)
     async with running(settings) as application:
-        matcher = Deps.of_application(application).matcher
+        matcher = Runtime.of_application(application).matcher
         telegram.send_text(citizen, CAMPAIGN)
         await telegram.wait_for_messages(citizen["id"], 1)
         await telegram.wait_until_idle()

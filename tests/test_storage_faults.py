@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.render import citizen as citizen_texts
 from bot.sandbox import FakeTelegram, say
 from tests.conftest import Database, plain, running
@@ -43,7 +43,7 @@ async def test_a_full_disk_gets_a_clear_answer_leaves_the_database_whole_and_the
     citizen = telegram.user(412, language_code="kk")
     async with running(settings) as application:
         assert "/status 1" in (await say(telegram, citizen, CAMPAIGN)).plain
-        connection = Deps.of_application(application).store.db._conn  # noqa: SLF001 - the fault is injected there
+        connection = Runtime.of_application(application).store.db._conn  # noqa: SLF001 - the fault is injected there
         await connection.execute("VACUUM")  # no free pages left inside the file
         pages = (await (await connection.execute("PRAGMA page_count")).fetchone())[0]
         # SQLite's page limit gives exactly the error of a full disk (SQLITE_FULL), without filling one.

@@ -16,7 +16,7 @@ from bot.core.periods import WEEK
 from bot.demo import cast
 from bot.demo.cast import Citizen
 from bot.demo.transcript import Transcript
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.handlers.digest import post_weekly_draft
 from bot.i18n import Translator
 from bot.render.moderation import REASON_NAMES
@@ -200,7 +200,7 @@ async def play(stage: Stage, locale: str) -> Outcome:
     for reader in readers:
         await stage.says(reader, "/subscribe")
     stage.transcript.narrate(_("A week later, on Monday morning, the draft reaches the moderators."))
-    Deps.of_application(stage.application).clock = lambda: int(time.time()) + WEEK
+    Runtime.of_application(stage.application).clock = lambda: int(time.time()) + WEEK
     before = len(stage.telegram.sent(group["id"]))
     stage.application.job_queue.run_once(post_weekly_draft, 0)
     [digest_draft] = (await stage.telegram.wait_for_messages(group["id"], before + 1, timeout=30))[before:]

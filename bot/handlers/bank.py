@@ -6,73 +6,60 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import KuzetError
-from bot.telegram.cards import CardDesk
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import reply_long, unless_unchanged
-from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing, refusing_press
+from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing_press
+from bot.handlers.requests import Request, button, command, command_taking
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
-from bot.render import admin, citizen, moderation, moderator_replies as replies
+from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
 
 
-async def on_template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_template(request: Request) -> None:
     """/template add <text> | list | disable <n> | enable <n>."""
-    deps = Deps.of(context)
-    message = update.effective_message
-    t = await chat_translator(update, context)
-    args = context.args or []
-    action = args[0].casefold() if args else ""
-    actor, now = deps.actor(update.effective_user), deps.clock()
-    async with refusing(message, t):
-        if action == "add" and (text := command_rest(message, 2)):
-            template = await add_template(deps.store, deps.matcher, actor, text, now)
-            await message.reply_html(replies.template_added(t, template))
-        elif action == "list" and len(args) == 1:
-            await reply_long(message, admin.templates(t, await list_templates(deps.store, actor)))
-        elif action in ("disable", "enable") and len(args) == 2 and (number := number_arg(args[1])) is not None:
-            enabled = action == "enable"
-            changed = await set_template_enabled(deps.store, deps.matcher, actor, number, enabled, now)
-            await message.reply_html(replies.template_switched(t, number, enabled, changed))
-        else:
-            await message.reply_html(replies.usage(t, moderation.HELP_TEMPLATE))
+    store, matcher, actor, t = request.store, request.runtime.matcher, request.actor, request.t
+    action, args, message = request.subcommand, request.args, request.message
+    if action == "add" and (text := command_rest(message, 2)):
+        template = await add_template(store, matcher, actor, text, request.now())
+        await message.reply_html(replies.template_added(t, template))
+    elif action == "list" and len(args) == 1:
+        await reply_long(message, admin.templates(t, await list_templates(store, actor)))
+    elif action in ("disable", "enable") and len(args) == 2 and (number := number_arg(args[1])) is not None:
+        enabled = action == "enable"
+        changed = await set_template_enabled(store, matcher, actor, number, enabled, request.now())
+        await message.reply_html(replies.template_switched(t, number, enabled, changed))
+    else:
+        await request.reply_usage(moderation.HELP_TEMPLATE)
 
 
-async def on_negative(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _negative_text(request: Request) -> str | None:
+    return (request.subcommand == "add" and command_rest(request.message, 2)) or None
+
+
+@command_taking(_negative_text, moderation.HELP_NEGATIVE)
+async def on_negative(request: Request, text: str) -> None:
     """/negative add <text>."""
-    deps = Deps.of(context)
-    message = update.effective_message
-    t = await chat_translator(update, context)
-    args = context.args or []
-    text = command_rest(message, 2)
-    if not args or args[0].casefold() != "add" or not text:
-        await message.reply_html(replies.usage(t, moderation.HELP_NEGATIVE))
-        return
-    async with refusing(message, t):
-        negative_id = await add_negative(deps.store, deps.matcher, deps.actor(update.effective_user), text, deps.clock())
-        await message.reply_html(replies.negative_added(t, negative_id))
+    negative_id = await add_negative(request.store, request.runtime.matcher, request.actor, text, request.now())
+    await request.message.reply_html(replies.negative_added(request.t, negative_id))
 
 
-async def on_draft_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(lambda data: parse_id(DRAFT, data))
+async def on_draft_save(request: Request, draft_id: int) -> None:
     """💾 Save: the draft becomes a template; the case's card shows it."""
-    deps = Deps.of(context)
-    query = update.callback_query
-    toast_t = await deps.translator(update.effective_user)
-    draft_id = parse_id(DRAFT, query.data)
-    if draft_id is None:
-        await query.answer(citizen.stale_button(toast_t))
-        return
-    async with refusing_press(query, toast_t):
-        case_id, template = await save_draft(deps.store, deps.matcher, deps.actor(update.effective_user), draft_id,
-                                             deps.clock())
+    query = request.query
+    async with refusing_press(query, request.t):
+        case_id, template = await save_draft(request.store, request.runtime.matcher, request.actor, draft_id,
+                                             request.now())
         await query.answer()
-        t = await chat_translator(update, context)
+        t = await request.chat_translator()
         await query.message.edit_text(moderation.draft_saved(t, case_id, template))
-        await CardDesk.of(context.application).refresh(context.application, case_id)
+        await request.runtime.cards.refresh(request.context.application, case_id)
 
 
 async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to a template draft corrects its text; any other reply is left to the other handlers."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message = update.effective_message
     try:
         corrected = await correct_draft(deps.store, deps.actor(update.effective_user), message.chat.id,

@@ -7,10 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot.errors import NothingToReport, RateLimited, UnsupportedLink
 from bot.handlers import digest
-from bot.telegram.cards import CardDesk
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.handlers.keyboards import main_menu
-from bot.telegram.receipts import ReceiptSender
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
 from bot.render import citizen, moderation, reports
@@ -34,13 +32,13 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if report_id is not None:
         await _show_status(update, context, [str(report_id)])
         return
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.welcome(t), reply_markup=main_menu(t))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain what to send, what happens next, and the commands; moderators also get theirs."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await deps.translator(update.effective_user)
     await update.effective_message.reply_html(citizen.help_text(t))
     if await role_of(deps.store, update.effective_user.id) is not None:
@@ -49,7 +47,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record a forwarded post, pasted text, link or captioned media, and answer with a receipt."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     message, user = update.effective_message, update.effective_user
     if not _is_encodable(message.text or message.caption or ""):
         await on_unsupported(update, context)
@@ -80,8 +78,8 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
-    ReceiptSender.of(context.application).queued()
-    await CardDesk.of(context.application).cases_changed(context.application, receipt.cases)
+    Runtime.of(context).receipts.queued()
+    await Runtime.of(context).cards.cases_changed(context.application, receipt.cases)
 
 
 def _refusal(t: Translator, exc: NothingToReport, message: Message) -> str:
@@ -98,7 +96,7 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> None:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await deps.translator(update.effective_user)
     reporter = deps.reporter(update.effective_user)
     report_id = _report_number(args[0]) if len(args) == 1 else None
@@ -122,19 +120,19 @@ def _report_number(arg: str) -> int | None:
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the bot accepts when a message is not something it can report, in reply to it."""
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.unsupported_message(t), do_quote=True)
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help when the command is not one of ours."""
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.unknown_command(t))
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that editing a sent message does not change the report."""
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.edit_ignored(t))
 
 

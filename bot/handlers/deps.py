@@ -1,10 +1,14 @@
-"""What every handler needs, built once by build_application and kept in bot_data."""
+"""The bot's runtime: what every handler, job and sender needs, built once when the bot starts.
+
+One typed object under one bot_data key rather than PTB's ContextTypes(bot_data=…): that class must be built
+with no arguments before storage opens, so every field would be optional; this one is whole once it exists."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from telegram import User
 from telegram.ext import Application, ContextTypes
@@ -17,6 +21,11 @@ from bot.semantic.campaigns import CampaignMatcher
 from bot.service.reporters import chosen_language
 from bot.store import Store
 
+if TYPE_CHECKING:  # the senders read the runtime in turn
+    from bot.telegram.broadcast import Broadcaster
+    from bot.telegram.cards import CardDesk
+    from bot.telegram.receipts import ReceiptSender
+
 
 REMEMBERED_LANGUAGES = 100_000
 
@@ -26,24 +35,27 @@ def _unix_now() -> int:
 
 
 @dataclass
-class Deps:
+class Runtime:
     settings: Settings
     store: Store
     i18n: I18n
     pseudonyms: Pseudonymizer
     matcher: CampaignMatcher
+    cards: CardDesk
+    broadcaster: Broadcaster
+    receipts: ReceiptSender
     clock: Callable[[], int] = field(default=_unix_now)
     _chosen_languages: dict[str, str | None] = field(default_factory=dict, repr=False)
     """Pseudonym -> the language chosen with /language: read once, not on every update."""
 
-    KEY = "deps"
+    KEY = "runtime"
 
     @classmethod
-    def of(cls, context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    def of(cls, context: ContextTypes.DEFAULT_TYPE) -> Runtime:
         return cls.of_application(context.application)
 
     @classmethod
-    def of_application(cls, application: Application) -> Deps:
+    def of_application(cls, application: Application) -> Runtime:
         return application.bot_data[cls.KEY]
 
     def reporter(self, user: User) -> str:

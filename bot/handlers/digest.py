@@ -7,9 +7,10 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import Digest
 from bot.core.periods import last_complete_week
-from bot.telegram.broadcast import NO_PREVIEW, Broadcaster
-from bot.handlers.deps import Deps
+from bot.telegram.broadcast import NO_PREVIEW
+from bot.handlers.deps import Runtime
 from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
+from bot.handlers.requests import Request, command
 from bot.i18n import Translator
 from bot.render import citizen, digest as texts
 from bot.render.split import split_message
@@ -29,7 +30,7 @@ PUBLISH, DISCARD = "publish", "discard"
 
 
 async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     user = update.effective_user
     t = await deps.translator(user)
     added = await subscribe(deps.store, update.effective_chat.id, deps.reporter(user), t.code, deps.clock())
@@ -37,7 +38,7 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await deps.translator(update.effective_user)
     removed = await unsubscribe(deps.store, update.effective_chat.id)
     await update.effective_message.reply_html(texts.unsubscribe_text(t, removed))
@@ -45,7 +46,7 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def current_draft(application: Application) -> Digest:
     """The digest of the last complete week, as it stands now."""
-    deps = Deps.of_application(application)
+    deps = Runtime.of_application(application)
     period = last_complete_week(deps.clock(), deps.settings.timezone)
     return await build_digest(deps.store, period, deps.settings.timezone, deps.settings.policy.rules)
 
@@ -65,13 +66,12 @@ async def send_draft(application: Application, chat_id: int, t: Translator, dige
         await application.bot.send_message(chat_id, piece, reply_markup=markup, link_preview_options=NO_PREVIEW)
 
 
-async def on_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_digest(request: Request) -> None:
     """/digest: the current draft, for moderators."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        await require_moderator(deps.store, deps.actor(update.effective_user))
-        await send_draft(context.application, update.effective_chat.id, t, await current_draft(context.application))
+    await require_moderator(request.store, request.actor)
+    application = request.context.application
+    await send_draft(application, request.update.effective_chat.id, request.t, await current_draft(application))
 
 
 async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,7 +89,7 @@ async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, digest: Digest) -> Published:
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     channel = deps.settings.digest_channel_id
     return await publish_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock(),
                                 None if channel is None else (channel, deps.settings.default_locale))
@@ -99,7 +99,7 @@ async def _started(context: ContextTypes.DEFAULT_TYPE, t: Translator, message: M
                    published: Published) -> None:
     """Say in the moderators' chat that publishing began, and begin it."""
     await message.reply_html(texts.publishing(t, digest.period, published.deliveries))
-    Broadcaster.of(context.application).start(context.application)
+    Runtime.of(context).broadcaster.start(context.application)
 
 
 async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -108,7 +108,7 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     The press is answered as soon as the decision is stored, before anything is sent to the group: group
     messages wait for the group's flood window, the button's spinner must not.
     """
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query = update.callback_query
     toast_t = await deps.translator(update.effective_user)
     parts = (query.data or "").split(":")
@@ -134,18 +134,16 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.message.edit_reply_markup(reply_markup=None)
 
 
-async def on_digests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_digests(request: Request) -> None:
     """/digests: the published digests and how their delivery went."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        items = await past_digests(deps.store, deps.actor(update.effective_user))
-        await update.effective_message.reply_html(texts.past_digests(t, items))
+    items = await past_digests(request.store, request.actor)
+    await request.message.reply_html(texts.past_digests(request.t, items))
 
 
 async def post_weekly_draft(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: the week's draft to the moderators' chat, to publish or discard."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     chat_id = deps.settings.moderator_chat_id
     if chat_id is None:
         return

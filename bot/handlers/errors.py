@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.errors import StorageUnavailable
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.render import citizen
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     try:
-        t = await Deps.of(context).translator(update.effective_user)
+        t = await Runtime.of(context).translator(update.effective_user)
         apology = citizen.storage_unavailable(t) if unavailable else citizen.internal_error(t)
         await context.bot.send_message(update.effective_chat.id, apology)
     except Exception:  # the apology itself failed: the log above already has the cause
@@ -37,5 +37,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press no other handler knows (a button of an older version, or forged data): stop the spinner."""
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.callback_query.answer(citizen.stale_button(t))

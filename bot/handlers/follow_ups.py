@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import unless_unchanged
+from bot.handlers.requests import Request, button
 from bot.handlers.moderation_keyboards import FOLLOW, parse_id
-from bot.render import citizen, reports
+from bot.render import reports
 from bot.service.follow_ups import FollowUpAnswer, ask_outcome, due_outcomes, outcome_delivered
 
 log = logging.getLogger(__name__)
 
 
-async def on_follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(lambda data: parse_id(FOLLOW, data))
+async def on_follow_up(request: Request, report_id: int) -> None:
     """Keep this chat's id until the report is decided, then tell the reporter."""
-    deps = Deps.of(context)
-    query, user = update.callback_query, update.effective_user
-    t = await deps.translator(user)
-    report_id = parse_id(FOLLOW, query.data)
-    if report_id is None:
-        await query.answer(citizen.stale_button(t))
-        return
-    answer = await ask_outcome(deps.store, deps.reporter(user), report_id, update.effective_chat.id, t.code,
-                               deps.clock())
+    query, t = request.query, request.t
+    answer = await ask_outcome(request.store, request.runtime.reporter(request.update.effective_user), report_id,
+                               request.update.effective_chat.id, t.code, request.now())
     await query.answer(reports.follow_up_answer(t, answer))
     if answer in (FollowUpAnswer.ASKED, FollowUpAnswer.ALREADY):
         await unless_unchanged(query.message.edit_reply_markup(reply_markup=_without(query.message.reply_markup, query.data)))
@@ -42,7 +38,7 @@ def _without(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboar
 
 async def deliver_outcomes(application: Application) -> int:
     """Message every waiting reporter whose report was decided, then forget their chat id; return how many."""
-    deps = Deps.of_application(application)
+    deps = Runtime.of_application(application)
     delivered = 0
     for due in await due_outcomes(deps.store, deps.clock(), deps.settings.policy.undo_seconds):
         t = deps.i18n.get(due.locale)

@@ -16,16 +16,14 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.cases import CaseView, Moderator, Policy, RejectReason
 from bot.errors import CaseClosed
-from bot.telegram.cards import CardDesk
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.follow_ups import deliver_outcomes
+from bot.handlers.requests import Request, button, command, command_taking
 from bot.handlers.moderator_input import (
     chat_translator,
     command_rest,
     number_arg,
-    only_number,
-    refusing,
     refusing_press,
 )
 from bot.handlers.moderation_keyboards import (
@@ -51,7 +49,7 @@ from bot.handlers.moderation_keyboards import (
     reason_keyboard,
 )
 from bot.i18n import Translator
-from bot.render import admin, citizen, moderation, moderator_replies as replies
+from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.bank import place_draft, start_draft
 from bot.render.split import split_message
 from bot.service.cases import (
@@ -74,31 +72,31 @@ from bot.store import Store
 async def after_change(application: Application, view: CaseView) -> None:
     """After a decision: update the card, and tell the reporters who asked once the outcome is final (a reject
     waits until it can no longer be undone)."""
-    await CardDesk.of(application).refresh(application, view.case.id, view)
+    await Runtime.of_application(application).cards.refresh(application, view.case.id, view)
     if view.case.is_open:
         return
     await deliver_outcomes(application)
     if view.undo_open:
-        undo_seconds = Deps.of_application(application).settings.policy.undo_seconds
+        undo_seconds = Runtime.of_application(application).settings.policy.undo_seconds
         application.job_queue.run_once(_undo_window_closed, undo_seconds + 1, data=view.case.id)
 
 
 async def _undo_window_closed(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: a reject can no longer be undone: drop ↩️ Undo from its card and tell the reporters."""
-    await CardDesk.of(context.application).refresh(context.application, context.job.data)
+    await Runtime.of(context).cards.refresh(context.application, context.job.data)
     await deliver_outcomes(context.application)
 
 
 async def on_private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command in private chat: if its sender moderates, lookups they ask for in the group can come here."""
-    await note_private_chat(Deps.of(context).store, update.effective_user.id, True)
+    await note_private_chat(Runtime.of(context).store, update.effective_user.id, True)
 
 
 async def _send_privately(update: Update, context: ContextTypes.DEFAULT_TYPE,
                           render: Callable[[Translator], list[tuple[str, InlineKeyboardMarkup | None]]]) -> bool:
     """Send a lookup asked for in the group to the moderator's private chat, in their language, if they have
     one with the bot: the group's 20 messages a minute are kept for decisions. False if it could not go there."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     user = update.effective_user
     if update.effective_chat.type == ChatType.PRIVATE or not await has_private_chat(deps.store, user.id):
         return False
@@ -124,121 +122,89 @@ async def _lookup_reply(update: Update, context: ContextTypes.DEFAULT_TYPE,
     return False
 
 
-async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _queue_filter(request: Request) -> QueueFilter | None:
+    args = request.args
+    return queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
+
+
+@command_taking(_queue_filter, moderation.HELP_QUEUE)
+async def on_queue(request: Request, filter: QueueFilter) -> None:
     """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    args = context.args or []
-    filter = queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
-    if filter is None:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_QUEUE))
-        return
-    async with refusing(update.effective_message, t):
-        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, 1, deps.clock(),
-                                filter)
-        await _lookup_reply(update, context, lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page)))
+    page = await open_queue(request.store, request.actor, request.policy, 1, request.now(), filter)
+    await _lookup_reply(request.update, request.context,
+                        lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page)))
 
 
-async def on_queue_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
-    query = update.callback_query
-    toast_t = await deps.translator(update.effective_user)
-    press = parse_queue_press(query.data)
-    if press is None or press[1] is None:
-        await query.answer(citizen.stale_button(toast_t))
-        return
-    async with refusing_press(query, toast_t):
-        page = await open_queue(deps.store, deps.actor(update.effective_user), deps.settings.policy, press[0],
-                                deps.clock(), press[1])
+def _queue_press(data: str | None) -> tuple[int, QueueFilter] | None:
+    press = parse_queue_press(data)
+    return None if press is None or press[1] is None else (press[0], press[1])
+
+
+@button(_queue_press)
+async def on_queue_page(request: Request, press: tuple[int, QueueFilter]) -> None:
+    query = request.query
+    async with refusing_press(query, request.t):
+        page = await open_queue(request.store, request.actor, request.policy, press[0], request.now(), press[1])
         await query.answer()
-        t = await chat_translator(update, context)
+        t = await request.chat_translator()
         await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
 
 
-async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command_taking(Request.only_number, moderation.HELP_CASE)
+async def on_case(request: Request, case_id: int) -> None:
     """One case's card, in the moderator's private chat if they asked in the group."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    case_id = only_number(context)
-    if case_id is None:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_CASE))
-        return
-    async with refusing(update.effective_message, t):
-        view = await view_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
-                               deps.clock())
-        await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
+    view = await view_case(request.store, request.actor, case_id, request.policy, request.now())
+    await _lookup_reply(request.update, request.context,
+                        lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
 
 
-async def on_verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command_taking(Request.only_number, moderation.HELP_VERIFY)
+async def on_verify(request: Request, case_id: int) -> None:
     """/verify <n>: one vote to verify."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    case_id = only_number(context)
-    if case_id is None:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_VERIFY))
-        return
-    async with refusing(update.effective_message, t):
-        result = await vote_verify(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
-                                   deps.clock())
-        await update.effective_message.reply_html(replies.vote_answer(t, result.change, result.decided, case_id))
-        await after_change(context.application, result.view)
+    result = await vote_verify(request.store, request.actor, case_id, request.policy, request.now())
+    await request.message.reply_html(replies.vote_answer(request.t, result.change, result.decided, case_id))
+    await after_change(request.context.application, result.view)
 
 
-async def on_reject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _case_and_reason(request: Request) -> tuple[int, str] | None:
+    case_id = number_arg(request.args[0]) if request.args else None
+    reason = command_rest(request.message, 2)
+    return None if case_id is None or not reason else (case_id, reason)
+
+
+@command_taking(_case_and_reason, moderation.HELP_REJECT)
+async def on_reject(request: Request, case_and_reason: tuple[int, str]) -> None:
     """/reject <n> <reason>: close the case with a written reason."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    args = context.args or []
-    case_id = number_arg(args[0]) if args else None
-    reason = command_rest(update.effective_message, 2)
-    if case_id is None or not reason:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REJECT))
-        return
-    async with refusing(update.effective_message, t):
-        view = await reject_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
-                                 deps.clock(), RejectReason.OTHER, reason)
-        await update.effective_message.reply_html(replies.rejected(t, case_id))
-        await after_change(context.application, view)
+    case_id, reason = case_and_reason
+    view = await reject_case(request.store, request.actor, case_id, request.policy, request.now(),
+                             RejectReason.OTHER, reason)
+    await request.message.reply_html(replies.rejected(request.t, case_id))
+    await after_change(request.context.application, view)
 
 
-async def on_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command_taking(Request.only_number, moderation.HELP_REOPEN)
+async def on_reopen(request: Request, case_id: int) -> None:
     """/reopen <n>: an admin reopens a decided case."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    case_id = only_number(context)
-    if case_id is None:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_REOPEN))
-        return
-    async with refusing(update.effective_message, t):
-        view = await reopen_case(deps.store, deps.actor(update.effective_user), case_id, deps.settings.policy,
-                                 deps.clock())
-        await update.effective_message.reply_html(replies.reopened(t, case_id))
-        await after_change(context.application, view)
+    view = await reopen_case(request.store, request.actor, case_id, request.policy, request.now())
+    await request.message.reply_html(replies.reopened(request.t, case_id))
+    await after_change(request.context.application, view)
 
 
-async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    async with refusing(update.effective_message, t):
-        figures = await moderation_stats(deps.store, deps.actor(update.effective_user), deps.clock(),
-                                         deps.settings.timezone)
-        await update.effective_message.reply_html(admin.stats(t, figures))
+@command
+async def on_stats(request: Request) -> None:
+    figures = await moderation_stats(request.store, request.actor, request.now(), request.runtime.settings.timezone)
+    await request.message.reply_html(admin.stats(request.t, figures))
 
 
-async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(parse_case_press)
+async def on_case_button(request: Request, press: CasePress) -> None:
     """Any button of a case card. The press is refused unless the presser moderates; it is answered as soon as
     the decision is stored, before the card is touched."""
-    deps = Deps.of(context)
-    query = update.callback_query
-    toast_t = await deps.translator(update.effective_user)
-    press = parse_case_press(query.data)
-    if press is None:
-        await query.answer(citizen.stale_button(toast_t))
-        return
-    actor, policy, now = deps.actor(update.effective_user), deps.settings.policy, deps.clock()
+    update, context, deps, query, toast_t = request.update, request.context, request.runtime, request.query, request.t
+    actor, policy, now = request.actor, request.policy, request.now()
     case_id = press.case_id
     async with refusing_press(query, toast_t):
-        if await CardDesk.of(context.application).answered_stray(context.application, query, case_id, toast_t):
+        if await Runtime.of(context).cards.answered_stray(context.application, query, case_id, toast_t):
             return
         if press.action in DECISIONS:
             view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)

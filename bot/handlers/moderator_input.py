@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.errors import KuzetError
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.i18n import Translator
 from bot.render import moderator_replies as replies
 
@@ -33,12 +33,6 @@ def user_id_arg(text: str) -> int | None:
     return None if found is None else int(found.group(1))
 
 
-def only_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """The number of a command that takes exactly one (``/case 12``)."""
-    args = context.args or []
-    return number_arg(args[0]) if len(args) == 1 else None
-
-
 def command_rest(message: Message, words: int) -> str:
     """The message text after its first ``words`` words (the command and subcommands), line breaks kept."""
     parts = (message.text or "").split(maxsplit=words)
@@ -47,7 +41,7 @@ def command_rest(message: Message, words: int) -> str:
 
 async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Replies go in the moderators' chat language there, else in the user's own."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     if update.effective_chat.type != ChatType.PRIVATE:
         return deps.moderators_translator
     return await deps.translator(update.effective_user)

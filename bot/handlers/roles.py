@@ -5,39 +5,34 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.deps import Deps
 from bot.telegram.edits import reply_long
-from bot.handlers.moderator_input import chat_translator, only_number, refusing, user_id_arg
+from bot.handlers.moderator_input import chat_translator, user_id_arg
+from bot.handlers.requests import Request, command, command_taking
 from bot.render import admin, moderation, moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
 
 DEFAULT_AUDIT_ENTRIES = 20
 
 
-async def on_mod(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command
+async def on_mod(request: Request) -> None:
     """/mod add|remove <user id> (or as a reply to the person's message), /mod list."""
-    deps = Deps.of(context)
-    message = update.effective_message
-    t = await chat_translator(update, context)
-    args = context.args or []
-    action = args[0].casefold() if args else ""
-    actor, now = deps.actor(update.effective_user), deps.clock()
-    target = _target(update, args[1:])
-    async with refusing(message, t):
-        if action == "list" and len(args) == 1:
-            await message.reply_html(admin.team(t, await team(deps.store, actor)))
-        elif action == "add" and target is not None and target[0] == context.bot.id:
-            await message.reply_html(replies.bot_cannot_moderate(t))
-        elif action == "add" and target is not None:
-            user_id, name = target
-            added = await add_moderator(deps.store, actor, user_id, name or None, now)
-            await message.reply_html(replies.moderator_added(t, name or str(user_id), added))
-        elif action == "remove" and target is not None:
-            user_id, name = target
-            removed = await remove_moderator(deps.store, actor, user_id, now)
-            await message.reply_html(replies.moderator_removed(t, name or str(user_id), removed))
-        else:
-            await message.reply_html(replies.usage(t, moderation.HELP_MOD))
+    store, actor, t, message = request.store, request.actor, request.t, request.message
+    action, target = request.subcommand, _target(request.update, request.args[1:])
+    if action == "list" and len(request.args) == 1:
+        await message.reply_html(admin.team(t, await team(store, actor)))
+    elif action == "add" and target is not None and target[0] == request.context.bot.id:
+        await message.reply_html(replies.bot_cannot_moderate(t))
+    elif action == "add" and target is not None:
+        user_id, name = target
+        added = await add_moderator(store, actor, user_id, name or None, request.now())
+        await message.reply_html(replies.moderator_added(t, name or str(user_id), added))
+    elif action == "remove" and target is not None:
+        user_id, name = target
+        removed = await remove_moderator(store, actor, user_id, request.now())
+        await message.reply_html(replies.moderator_removed(t, name or str(user_id), removed))
+    else:
+        await request.reply_usage(moderation.HELP_MOD)
 
 
 def _target(update: Update, rest: list[str]) -> tuple[int, str] | None:
@@ -51,19 +46,17 @@ def _target(update: Update, rest: list[str]) -> tuple[int, str] | None:
     return None
 
 
-async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _audit_entries(request: Request) -> int | None:
+    return request.only_number() if request.args else DEFAULT_AUDIT_ENTRIES
+
+
+@command_taking(_audit_entries, moderation.HELP_AUDIT)
+async def on_audit(request: Request, count: int) -> None:
     """/audit [n]: the latest moderator actions, for admins."""
-    deps = Deps.of(context)
-    t = await chat_translator(update, context)
-    count = DEFAULT_AUDIT_ENTRIES if not context.args else only_number(context)
-    if count is None:
-        await update.effective_message.reply_html(replies.usage(t, moderation.HELP_AUDIT))
-        return
-    async with refusing(update.effective_message, t):
-        actor = deps.actor(update.effective_user)
-        entries = await latest_audit(deps.store, actor, count)
-        names = {moderator.user_id: moderator.name for moderator, _ in await team(deps.store, actor) if moderator.name}
-        await reply_long(update.effective_message, admin.audit(t, entries, names))
+    entries = await latest_audit(request.store, request.actor, count)
+    names = {moderator.user_id: moderator.name for moderator, _ in await team(request.store, request.actor)
+             if moderator.name}
+    await reply_long(request.message, admin.audit(request.t, entries, names))
 
 
 async def on_moderators_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

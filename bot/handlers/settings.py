@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers import citizen as citizen_handlers
 from bot.handlers.commands import clear_chat_command_menu, set_chat_command_menu
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import unless_unchanged
 from bot.handlers.keyboards import (
     FORGET_YES,
@@ -27,13 +27,13 @@ from bot.service.subscriptions import is_subscribed
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the five languages."""
-    t = await Deps.of(context).translator(update.effective_user)
+    t = await Runtime.of(context).translator(update.effective_user)
     await update.effective_message.reply_html(citizen.language_prompt(t), reply_markup=language_picker(t.code))
 
 
 async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the chosen language; it wins over Telegram's from now on."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query, user = update.callback_query, update.effective_user
     code = value_of(query.data)
     if code not in SUPPORTED_LOCALES:
@@ -53,13 +53,13 @@ async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain what is stored and for how long."""
-    t = await Deps.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.privacy(t, Deps.of(context).settings.retention_days))
+    t = await Runtime.of(context).translator(update.effective_user)
+    await update.effective_message.reply_html(citizen.privacy(t, Runtime.of(context).settings.retention_days))
 
 
 async def on_forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for confirmation before forgetting the user."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     t = await deps.translator(update.effective_user)
     subscribed = await is_subscribed(deps.store, update.effective_chat.id)
     await update.effective_message.reply_html(citizen.forget_prompt(t, subscribed), reply_markup=forget_confirmation(t))
@@ -67,7 +67,7 @@ async def on_forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forget the user if they confirmed; otherwise say nothing was deleted."""
-    deps = Deps.of(context)
+    deps = Runtime.of(context)
     query, user = update.callback_query, update.effective_user
     t = await deps.translator(user)
     await query.answer()
@@ -98,7 +98,7 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Run the main-menu action the button names, as if its command had been sent."""
     action = _MENU_ACTIONS.get(value_of(update.callback_query.data))
     if action is None:
-        t = await Deps.of(context).translator(update.effective_user)
+        t = await Runtime.of(context).translator(update.effective_user)
         await update.callback_query.answer(citizen.stale_button(t))
         return
     await update.callback_query.answer()

@@ -32,7 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import DeliveryState, Digest
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import unless_unchanged
 from bot.telegram.flood import wait_seconds
 from bot.i18n import Translator
@@ -75,9 +75,7 @@ class TelegramUnreachable(Exception):
 
 
 class Broadcaster:
-    """Lives in bot_data; one broadcast loop at a time."""
-
-    KEY = "broadcaster"
+    """One lives in the Runtime; one broadcast loop at a time."""
 
     def __init__(self, progress_chat_id: int | None) -> None:
         self.progress_chat_id = progress_chat_id
@@ -89,10 +87,6 @@ class Broadcaster:
         self._chart_ids: dict[int, str] = {}
         """Telegram's file id of each digest's chart: uploaded once, then sent by id."""
         self._last_progress: dict[int, float] = {}
-
-    @classmethod
-    def of(cls, application: Application) -> Broadcaster:
-        return application.bot_data[cls.KEY]
 
     def start(self, application: Application) -> None:
         """Send whatever is pending, unless a broadcast is already running."""
@@ -107,7 +101,7 @@ class Broadcaster:
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self, application: Application) -> None:
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         touched: set[int] = set()
         try:
             while not self._stopping.is_set():
@@ -128,7 +122,7 @@ class Broadcaster:
             log.exception("digest broadcast stopped by an error; it resumes on the next check")
 
     async def _deliver(self, application: Application, delivery: Delivery) -> None:
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         parts = await self._parts_for(application, delivery)
         for index in range(delivery.parts_sent, len(parts)):
             in_doubt = delivery.in_flight and index == delivery.parts_sent
@@ -150,7 +144,7 @@ class Broadcaster:
 
         ``in_doubt``: an earlier send of this part may have reached Telegram.
         """
-        bot, deps, backoff, failures = application.bot, Deps.of_application(application), 1.0, 0
+        bot, deps, backoff, failures = application.bot, Runtime.of_application(application), 1.0, 0
         while True:
             if not await part_sending(deps.store, delivery, deps.clock(), doubtful=in_doubt):
                 return False
@@ -178,7 +172,7 @@ class Broadcaster:
         """The messages of one digest in one language, rendered once and kept."""
         key = (delivery.digest_id, delivery.locale)
         if key not in self._parts:
-            deps = Deps.of_application(application)
+            deps = Runtime.of_application(application)
             digest = await published_digest(deps.store, delivery.digest_id)
             if delivery.digest_id not in self._charts:
                 self._charts[delivery.digest_id] = reports_per_day_png(digest, deps.settings.timezone)
@@ -193,7 +187,7 @@ class Broadcaster:
         if not final and now - self._last_progress.get(digest_id, float("-inf")) < PROGRESS_EVERY:
             return
         self._last_progress[digest_id] = now
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         tally = await delivery_tally(deps.store, digest_id)
         digest = await published_digest(deps.store, digest_id)
         text = digest_texts.progress(deps.moderators_translator, digest.period, tally)
@@ -219,4 +213,4 @@ def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Par
 
 async def resume_broadcasts(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: pick up deliveries left pending (after a pause, or from before a restart)."""
-    Broadcaster.of(context.application).start(context.application)
+    Runtime.of(context).broadcaster.start(context.application)

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.core.cases import CaseView
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.edits import is_message_gone, is_not_modified, unless_unchanged
 from bot.telegram.flood import BACKGROUND, TelegramRateLimiter
 from bot.handlers.moderation_keyboards import case_keyboard
@@ -42,9 +42,7 @@ is not hammered; missing cards are also looked for every few minutes (post_missi
 
 
 class CardDesk:
-    """Queues and sends the cards; lives in bot_data."""
-
-    KEY = "cards"
+    """Queues and sends the cards; one lives in the Runtime."""
 
     def __init__(self, chat_id: int | None, interval: float) -> None:
         self.chat_id = chat_id
@@ -60,10 +58,6 @@ class CardDesk:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-
-    @classmethod
-    def of(cls, application: Application) -> CardDesk:
-        return application.bot_data[cls.KEY]
 
     def start(self, application: Application) -> None:
         """Start the sender (a plain task: Application.stop awaits the tasks of create_task, this one runs on)."""
@@ -95,7 +89,7 @@ class CardDesk:
         """Cards for open cases that have none (e.g. the bot stopped between a report and its card)."""
         if self.chat_id is None:
             return
-        for case_id in await cases_without_card(Deps.of_application(application).store):
+        for case_id in await cases_without_card(Runtime.of_application(application).store):
             self._enqueue(case_id, time.monotonic(), new=True)
 
     async def answered_stray(self, application: Application, query: CallbackQuery, case_id: int,
@@ -108,7 +102,7 @@ class CardDesk:
         if (self.chat_id is None or not isinstance(message, Message) or message.chat.id != self.chat_id
                 or message.reply_to_message is not None):
             return False
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         case = (await card_view(deps.store, case_id, deps.settings.policy)).case
         if case.card_message_id is None or (case.card_chat_id, case.card_message_id) == (message.chat.id,
                                                                                           message.message_id):
@@ -175,7 +169,7 @@ class CardDesk:
 
     async def _send(self, application: Application, case_id: int) -> None:
         """Render the card from the database and edit it, or post it if it has none or it is gone."""
-        deps = Deps.of_application(application)
+        deps = Runtime.of_application(application)
         view = await card_view(deps.store, case_id, deps.settings.policy, deps.clock())
         t = deps.moderators_translator
         text, markup = card(t, view), case_keyboard(t, view)
@@ -204,7 +198,7 @@ class CardDesk:
     async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
         message = await application.bot.send_message(self.chat_id, text, reply_markup=markup,
                                                      rate_limit_args=BACKGROUND)
-        await record_card(Deps.of_application(application).store, case_id, self.chat_id, message.message_id)
+        await record_card(Runtime.of_application(application).store, case_id, self.chat_id, message.message_id)
         self._shown[case_id] = (message.message_id, text, markup.to_json())
 
     def _remember(self, case_id: int) -> None:

@@ -29,7 +29,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.errors import StorageUnavailable
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.flood import wait_seconds
 from bot.render.updates import skipped_update
 from bot.service.updates import count_attempt, forget_attempts, record_skipped
@@ -131,7 +131,7 @@ class ConfirmingPoller:
         except Exception as exc:
             await self._skip(update_id, kind, f"cannot be parsed: {_error(exc)}")
             return
-        store = Deps.of_application(self._application).store
+        store = Runtime.of_application(self._application).store
         if counted:
             tries = await _or_none(count_attempt(store, update_id))
             if tries is not None and tries > MAX_TRIES:
@@ -149,7 +149,7 @@ class ConfirmingPoller:
     async def _skip(self, update_id: int, kind: str, error: str) -> None:
         """Record the update (never its content) and tell the moderators, once; it is then confirmed."""
         log.error("update %s (kind: %s) skipped: %s", update_id, kind, error)
-        deps = Deps.of_application(self._application)
+        deps = Runtime.of_application(self._application)
         new = await _or_none(record_skipped(deps.store, update_id, kind, error, int(time.time())))
         chat_id = deps.settings.moderator_chat_id
         if new is False or chat_id is None:

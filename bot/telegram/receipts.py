@@ -19,10 +19,9 @@ import time
 
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application
 
 from bot.errors import StorageUnavailable
-from bot.handlers.deps import Deps
+from bot.handlers.deps import Runtime
 from bot.telegram.flood import wait_seconds
 from bot.handlers.moderation_keyboards import follow_up_keyboard
 from bot.render.reports import fits_in_a_message, receipts_together
@@ -50,13 +49,12 @@ IDLE_CHECK_SECONDS = 1.0
 
 
 class ReceiptSender:
-    """The one task that empties the outbox; lives in bot_data."""
+    """The one task that empties the outbox; one lives in the Runtime."""
 
-    KEY = "receipts"
-
-    def __init__(self, bot: Bot, deps: Deps) -> None:
+    def __init__(self, bot: Bot) -> None:
         self._bot = bot
-        self._deps = deps
+        self._deps: Runtime
+        """Given at start: the runtime holds this sender, so it cannot be built before it."""
         self._wake = asyncio.Event()
         self._sending: dict[int, asyncio.Task[None]] = {}
         self._last_sent: dict[int, float] = {}
@@ -64,11 +62,8 @@ class ReceiptSender:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
-    @classmethod
-    def of(cls, application: Application) -> ReceiptSender:
-        return application.bot_data[cls.KEY]
-
-    def start(self) -> None:
+    def start(self, runtime: Runtime) -> None:
+        self._deps = runtime
         self._task = asyncio.create_task(self._run(), name="receipts")
 
     def queued(self) -> None:
