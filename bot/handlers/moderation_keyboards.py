@@ -8,6 +8,7 @@ changes, so a crafted payload can at most be refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,9 +20,25 @@ from bot.service.cases import QueueFilter, QueuePage
 
 CASE, QUEUE, DRAFT, FOLLOW = "case", "queue", "draft", "follow"
 
-VERIFY, REJECT, REASON, BACK, TEMPLATE, DETAILS, REOPEN, SHOW = "v", "x", "r", "b", "t", "d", "o", "s"
-WITHDRAW, PROTECT, UNDO, CLAIM = "w", "p", "u", "c"
-CASE_ACTIONS = {VERIFY, REJECT, REASON, BACK, TEMPLATE, DETAILS, REOPEN, SHOW, WITHDRAW, PROTECT, UNDO, CLAIM}
+
+class CaseAction(StrEnum):
+    """What a case button asks for, one letter in its callback data; buttons already sent keep theirs, so never
+    change one."""
+
+    VERIFY = "v"
+    REJECT = "x"
+    REASON = "r"
+    BACK = "b"
+    TEMPLATE = "t"
+    DETAILS = "d"
+    REOPEN = "o"
+    SHOW = "s"
+    WITHDRAW = "w"
+    PROTECT = "p"
+    UNDO = "u"
+    CLAIM = "c"
+
+
 REASONS_OFFERED = [code for code in RejectReason if code is not RejectReason.BRIGADE]
 """The reasons the ❌ button offers; a brigade is answered with 🛡 Protect, which also protects the account."""
 MAX_ID_DIGITS = 12
@@ -29,7 +46,7 @@ MAX_ID_DIGITS = 12
 
 @dataclass(frozen=True)
 class CasePress:
-    action: str
+    action: CaseAction
     case_id: int
     reason: RejectReason | None = None
 
@@ -43,16 +60,23 @@ def _id(text: str) -> int | None:
 def parse_case_press(callback_data: str | None) -> CasePress | None:
     """The action a case button asks for, or None for anything malformed."""
     parts = (callback_data or "").split(":")
-    if len(parts) not in (3, 4) or parts[0] != CASE or parts[1] not in CASE_ACTIONS:
+    if len(parts) not in (3, 4) or parts[0] != CASE:
         return None
-    case_id = _id(parts[2])
-    if case_id is None:
+    action, case_id = _case_action(parts[1]), _id(parts[2])
+    if action is None or case_id is None:
         return None
-    if parts[1] == REASON:
+    if action is CaseAction.REASON:
         if len(parts) != 4 or parts[3] not in REASONS_OFFERED:
             return None
-        return CasePress(REASON, case_id, RejectReason(parts[3]))
-    return None if len(parts) != 3 else CasePress(parts[1], case_id)
+        return CasePress(action, case_id, RejectReason(parts[3]))
+    return None if len(parts) != 3 else CasePress(action, case_id)
+
+
+def _case_action(text: str) -> CaseAction | None:
+    try:
+        return CaseAction(text)
+    except ValueError:
+        return None
 
 
 def parse_id(prefix: str, callback_data: str | None) -> int | None:
@@ -61,41 +85,41 @@ def parse_id(prefix: str, callback_data: str | None) -> int | None:
     return _id(value) if head == prefix else None
 
 
-def case_button(text: str, action: str, case_id: int) -> InlineKeyboardButton:
+def case_button(text: str, action: CaseAction, case_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=f"{CASE}:{action}:{case_id}")
 
 
 def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
     _ = t.gettext
     case_id = view.case.id
-    details = case_button(_("🔎 Details"), DETAILS, case_id)
+    details = case_button(_("🔎 Details"), CaseAction.DETAILS, case_id)
     if not view.case.is_open:
         if view.undo_open:
-            return InlineKeyboardMarkup([[case_button(_("↩️ Undo"), UNDO, case_id), details]])
-        return InlineKeyboardMarkup([[details, case_button(_("↩️ Reopen"), REOPEN, case_id)]])
-    reject = case_button(_("❌ Reject"), REJECT, case_id)
+            return InlineKeyboardMarkup([[case_button(_("↩️ Undo"), CaseAction.UNDO, case_id), details]])
+        return InlineKeyboardMarkup([[details, case_button(_("↩️ Reopen"), CaseAction.REOPEN, case_id)]])
+    reject = case_button(_("❌ Reject"), CaseAction.REJECT, case_id)
     if view.case.kind is CaseKind.ACCOUNT:
-        first_row = [case_button(_("🛡 Protect"), PROTECT, case_id)]
+        first_row = [case_button(_("🛡 Protect"), CaseAction.PROTECT, case_id)]
         if view.may_be_campaign_account:
-            first_row.append(case_button(_("⚠️ Campaign account"), VERIFY, case_id))
+            first_row.append(case_button(_("⚠️ Campaign account"), CaseAction.VERIFY, case_id))
         rows = [first_row, [reject, details]]
     else:
         second_row = [details]
         if view.text and view.template_id is None:
-            second_row.insert(0, case_button(_("📌 Make template"), TEMPLATE, case_id))
-        rows = [[case_button(_("✅ Verify"), VERIFY, case_id), reject], second_row]
-    last_row = [case_button(_("🙋 Release") if view.claim else _("🙋 Claim"), CLAIM, case_id)]
+            second_row.insert(0, case_button(_("📌 Make template"), CaseAction.TEMPLATE, case_id))
+        rows = [[case_button(_("✅ Verify"), CaseAction.VERIFY, case_id), reject], second_row]
+    last_row = [case_button(_("🙋 Release") if view.claim else _("🙋 Claim"), CaseAction.CLAIM, case_id)]
     if view.verify_votes:
-        last_row.append(case_button(_("✋ Withdraw my vote"), WITHDRAW, case_id))
+        last_row.append(case_button(_("✋ Withdraw my vote"), CaseAction.WITHDRAW, case_id))
     rows.append(last_row)
     return InlineKeyboardMarkup(rows)
 
 
 def reason_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton("❌ " + t.gettext(REASON_NAMES[code]),
-                                  callback_data=f"{CASE}:{REASON}:{case_id}:{code.value}")]
+                                  callback_data=f"{CASE}:{CaseAction.REASON}:{case_id}:{code.value}")]
             for code in REASONS_OFFERED]
-    rows.append([case_button(t.gettext("« Back"), BACK, case_id)])
+    rows.append([case_button(t.gettext("« Back"), CaseAction.BACK, case_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -127,7 +151,7 @@ def queue_filter(word: str) -> QueueFilter | str | None:
 def queue_keyboard(t: Translator, page: QueuePage) -> InlineKeyboardMarkup:
     rows = []
     if page.views:
-        rows.append([case_button(f"#{view.case.id}", SHOW, view.case.id) for view in page.views])
+        rows.append([case_button(f"#{view.case.id}", CaseAction.SHOW, view.case.id) for view in page.views])
     navigation = []
     if page.page > 1:
         navigation.append(InlineKeyboardButton("‹ " + t.number(page.page - 1), callback_data=queue_data(page.page - 1, page.filter)))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from itertools import groupby
 
 from bot.core.accounts import Platform
+from bot.core.audit import AuditAction
 from bot.core.cases import CaseStatus, Moderator, Role
 from bot.core.digest import DigestStatus
 from bot.core.templates import Template
@@ -20,20 +21,20 @@ from bot.store.stats import Counts
 ROLE_NAMES = {Role.MODERATOR: N_("moderator"), Role.ADMIN: N_("admin")}
 
 ACTION_NAMES = {
-    "vote.verify": N_("voted to verify"),
-    "vote.withdraw": N_("withdrew a vote"),
-    "case.verify": N_("case verified"),
-    "case.reject": N_("rejected a case"),
-    "case.reopen": N_("reopened a case"),
-    "template.add": N_("added a template"),
-    "template.draft": N_("started a template from a case"),
-    "template.draft_edit": N_("corrected a template draft"),
-    "template.enable": N_("enabled a template"),
-    "template.disable": N_("disabled a template"),
-    "negative.add": N_("added to the negative bank"),
-    "role.add": N_("gave a role"),
-    "role.remove": N_("took a role away"),
-    "digest.publish": N_("published a digest"),
+    AuditAction.VOTE_VERIFY: N_("voted to verify"),
+    AuditAction.VOTE_WITHDRAW: N_("withdrew a vote"),
+    AuditAction.CASE_VERIFY: N_("case verified"),
+    AuditAction.CASE_REJECT: N_("rejected a case"),
+    AuditAction.CASE_REOPEN: N_("reopened a case"),
+    AuditAction.TEMPLATE_ADD: N_("added a template"),
+    AuditAction.TEMPLATE_DRAFT: N_("started a template from a case"),
+    AuditAction.TEMPLATE_DRAFT_EDIT: N_("corrected a template draft"),
+    AuditAction.TEMPLATE_ENABLE: N_("enabled a template"),
+    AuditAction.TEMPLATE_DISABLE: N_("disabled a template"),
+    AuditAction.NEGATIVE_ADD: N_("added to the negative bank"),
+    AuditAction.ROLE_ADD: N_("gave a role"),
+    AuditAction.ROLE_REMOVE: N_("took a role away"),
+    AuditAction.DIGEST_PUBLISH: N_("published a digest"),
 }
 
 SUBJECT_NAMES = {"template": N_("template #{number}"), "negative": N_("common phrase #{number}"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.core.audit import AuditAction
 from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
 from bot.core.matcher import MatchKind
@@ -59,7 +60,8 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
         template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
                                           created_by=str(actor.user_id), now=now)
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
-        await tx.audit.record(actor.user_id, "template.add", now, subject=str(template.id), after={"text": text})
+        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_ADD, now, subject=str(template.id),
+                              after={"text": text})
     matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     return template
 
@@ -82,7 +84,8 @@ async def set_template_enabled(
         if template.enabled == enabled:
             return False
         await tx.templates.set_enabled(template_id, enabled)
-        await tx.audit.record(actor.user_id, "template.enable" if enabled else "template.disable", now,
+        action = AuditAction.TEMPLATE_ENABLE if enabled else AuditAction.TEMPLATE_DISABLE
+        await tx.audit.record(actor.user_id, action, now,
                               subject=str(template_id), before={"enabled": template.enabled},
                               after={"enabled": enabled})
     if enabled:
@@ -102,7 +105,8 @@ async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator,
         await require(tx, actor)
         negative_id = await tx.negatives.add(text, language=guess_language(text), created_by=str(actor.user_id),
                                              now=now)
-        await tx.audit.record(actor.user_id, "negative.add", now, subject=str(negative_id), after={"text": text})
+        await tx.audit.record(actor.user_id, AuditAction.NEGATIVE_ADD, now, subject=str(negative_id),
+                              after={"text": text})
     matcher.add(negative_id, text, MatchKind.NEGATIVE)
     return negative_id
 
@@ -122,8 +126,8 @@ async def start_draft(
             raise NoCaseText(case_id)
         text, cut = draft_text(text)
         draft = await tx.drafts.add(case_id, text, chat_id, actor.user_id, now)
-        await tx.audit.record(actor.user_id, "template.draft", now, case_id=case_id, subject=f"draft:{draft.id}",
-                              after={"text": text})
+        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_DRAFT, now, case_id=case_id,
+                              subject=f"draft:{draft.id}", after={"text": text})
         return draft, cut
 
 
@@ -146,7 +150,7 @@ async def correct_draft(
         text, cut = draft_text(without_invisible(text).strip())
         text = checked_text(text)
         await tx.drafts.set_text(draft.id, text)
-        await tx.audit.record(actor.user_id, "template.draft_edit", now, case_id=draft.case_id,
+        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_DRAFT_EDIT, now, case_id=draft.case_id,
                               subject=f"draft:{draft.id}", before={"text": draft.text}, after={"text": text})
         return await tx.drafts.get(draft.id), cut
 
@@ -174,8 +178,8 @@ async def save_draft(
         await tx.cases.set_template(draft.case_id, template.id)
         if case is not None and case.cluster_id is not None:
             await tx.clusters.set_template(case.cluster_id, template.id)
-        await tx.audit.record(actor.user_id, "template.add", now, case_id=draft.case_id, subject=str(template.id),
-                              after={"text": text, "draft": draft.id})
+        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_ADD, now, case_id=draft.case_id,
+                              subject=str(template.id), after={"text": text, "draft": draft.id})
     matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     if case is not None and case.cluster_id is not None:
         matcher.remove(case.cluster_id, MatchKind.CLUSTER)

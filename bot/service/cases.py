@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bot.core.audit import AuditAction
 from bot.core.cases import (
     CaseKind,
     CaseStatus,
@@ -197,13 +198,13 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
         await tx.cases.put_vote(case_id, actor.user_id, now)
         view = await build_view(tx, case_id, policy, now)
         after = [m.user_id for m in view.verify_votes]
-        await tx.audit.record(actor.user_id, "vote.verify", now, case_id=case_id, before={"verify_votes": voters},
-                              after={"verify_votes": after})
+        await tx.audit.record(actor.user_id, AuditAction.VOTE_VERIFY, now, case_id=case_id,
+                              before={"verify_votes": voters}, after={"verify_votes": after})
         decided = view.is_verified_by(len(after), view.admin_voted)
         if decided:
             verdict = Verdict.CAMPAIGN_ACCOUNT if view.case.kind is CaseKind.ACCOUNT else None
             await tx.cases.decide(case_id, CaseStatus.VERIFIED, actor.user_id, now, verdict=verdict)
-            await tx.audit.record(actor.user_id, "case.verify", now, case_id=case_id,
+            await tx.audit.record(actor.user_id, AuditAction.CASE_VERIFY, now, case_id=case_id,
                                   before={"status": CaseStatus.OPEN.value},
                                   after={"status": CaseStatus.VERIFIED.value, "verify_votes": after,
                                          "verdict": None if verdict is None else verdict.value})
@@ -220,7 +221,8 @@ async def withdraw_vote(store: Store, actor: Moderator, case_id: int, policy: Po
             return VoteResult(view, VoteChange.NOT_VOTED, False)
         await tx.cases.drop_vote(case_id, actor.user_id)
         view = await build_view(tx, case_id, policy, now)
-        await tx.audit.record(actor.user_id, "vote.withdraw", now, case_id=case_id, before={"verify_votes": voters},
+        await tx.audit.record(actor.user_id, AuditAction.VOTE_WITHDRAW, now, case_id=case_id,
+                              before={"verify_votes": voters},
                               after={"verify_votes": [m.user_id for m in view.verify_votes]})
         return VoteResult(view, VoteChange.WITHDRAWN, False)
 
@@ -246,7 +248,7 @@ async def protect_account(store: Store, actor: Moderator, case_id: int, policy: 
             raise NotAnAccountCase(case_id)
         await _close_as_rejected(tx, actor, view, now, RejectReason.BRIGADE, None)
         await tx.protected.protect(account_id, case_id, actor.user_id, now)
-        await tx.audit.record(actor.user_id, "account.protect", now, case_id=case_id,
+        await tx.audit.record(actor.user_id, AuditAction.ACCOUNT_PROTECT, now, case_id=case_id,
                               subject=view.accounts[0].account.label if view.accounts else None,
                               after={"protected": True})
         return await build_view(tx, case_id, policy, now)
@@ -257,7 +259,7 @@ async def _close_as_rejected(tx: Tx, actor: Moderator, view: CaseView, now: int,
     await tx.cases.decide(view.case.id, CaseStatus.REJECTED, actor.user_id, now, reason_code=reason_code,
                           reason=reason)
     await tx.audit.record(
-        actor.user_id, "case.reject", now, case_id=view.case.id,
+        actor.user_id, AuditAction.CASE_REJECT, now, case_id=view.case.id,
         before={"status": CaseStatus.OPEN.value, "verify_votes": [m.user_id for m in view.verify_votes]},
         after={"status": CaseStatus.REJECTED.value, "reason_code": reason_code.value, "reason": reason},
     )
@@ -278,7 +280,7 @@ async def undo_reject(store: Store, actor: Moderator, case_id: int, policy: Poli
             raise UndoExpired(case_id)
         if case.decided_by != actor.user_id and role is not Role.ADMIN:
             raise NotAllowed(Role.ADMIN.value)
-        await _reopen(tx, actor, case_id, policy, now, "case.undo_reject", keep_votes=True)
+        await _reopen(tx, actor, case_id, policy, now, AuditAction.CASE_UNDO_REJECT, keep_votes=True)
         return await build_view(tx, case_id, policy, now)
 
 
@@ -291,11 +293,11 @@ async def reopen_case(store: Store, actor: Moderator, case_id: int, policy: Poli
             raise CaseNotFound(case_id)
         if case.is_open:
             raise CaseAlreadyOpen(case_id)
-        await _reopen(tx, actor, case_id, policy, now, "case.reopen", keep_votes=False)
+        await _reopen(tx, actor, case_id, policy, now, AuditAction.CASE_REOPEN, keep_votes=False)
         return await build_view(tx, case_id, policy, now)
 
 
-async def _reopen(tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int, action: str, *,
+async def _reopen(tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int, action: AuditAction, *,
                   keep_votes: bool) -> None:
     view = await build_view(tx, case_id, policy, now)
     case = view.case
@@ -327,7 +329,8 @@ async def claim_case(store: Store, actor: Moderator, case_id: int, policy: Polic
         else:
             await tx.cases.claim(case_id, actor.user_id, now)
             change = ClaimChange.CLAIMED
-        await tx.audit.record(actor.user_id, f"case.{change.value}", now, case_id=case_id)
+        action = AuditAction.CASE_CLAIMED if change is ClaimChange.CLAIMED else AuditAction.CASE_RELEASED
+        await tx.audit.record(actor.user_id, action, now, case_id=case_id)
         return await build_view(tx, case_id, policy, now), change
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from bot.core.audit import AuditAction
 from bot.core.cases import CaseKind, Moderator, Verdict
 from bot.core.digest import (
     MAX_ACCOUNTS,
@@ -117,7 +118,7 @@ async def publish_digest(
         digest_id = await tx.digests.put(digest.period, digest.start, digest.end, DigestStatus.PUBLISHED, now,
                                          data=digest.to_json(), published_by=actor.user_id)
         deliveries = await tx.digests.add_deliveries(digest_id, now, channel)
-        await tx.audit.record(actor.user_id, "digest.publish", now, subject=digest.period,
+        await tx.audit.record(actor.user_id, AuditAction.DIGEST_PUBLISH, now, subject=digest.period,
                               before=None if existing is None else existing.status.value,
                               after={"status": DigestStatus.PUBLISHED.value, "deliveries": deliveries})
         return Published(digest_id, deliveries)
@@ -131,7 +132,7 @@ async def discard_digest(store: Store, actor: Moderator, digest: Digest, now: in
         if existing is not None and existing.status is DigestStatus.PUBLISHED:
             raise AlreadyPublished(digest.period)
         await tx.digests.put(digest.period, digest.start, digest.end, DigestStatus.DISCARDED, now)
-        await tx.audit.record(actor.user_id, "digest.discard", now, subject=digest.period,
+        await tx.audit.record(actor.user_id, AuditAction.DIGEST_DISCARD, now, subject=digest.period,
                               after={"status": DigestStatus.DISCARDED.value})
 
 

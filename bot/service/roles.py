@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.core.audit import AuditAction
 from bot.core.cases import Moderator, Role
 from bot.errors import NotAllowed, RoleFromConfig
 from bot.store import Store, Tx
@@ -52,11 +53,11 @@ async def sync_admins(store: Store, admin_ids: Iterable[int], now: int) -> None:
         for user_id in sorted(wanted - current):
             before = await tx.roles.of(user_id)
             await tx.roles.put(user_id, Role.ADMIN, None, None, now)
-            await tx.audit.record(None, "role.add", now, subject=str(user_id),
+            await tx.audit.record(None, AuditAction.ROLE_ADD, now, subject=str(user_id),
                                   before=None if before is None else before.value, after=Role.ADMIN.value)
         for user_id in sorted(current - wanted):
             await tx.roles.remove(user_id)
-            await tx.audit.record(None, "role.remove", now, subject=str(user_id), before=Role.ADMIN.value)
+            await tx.audit.record(None, AuditAction.ROLE_REMOVE, now, subject=str(user_id), before=Role.ADMIN.value)
 
 
 async def add_moderator(store: Store, actor: Moderator, user_id: int, name: str | None, now: int) -> bool:
@@ -69,7 +70,8 @@ async def add_moderator(store: Store, actor: Moderator, user_id: int, name: str 
         if before is Role.MODERATOR:
             return False
         await tx.roles.put(user_id, Role.MODERATOR, name, actor.user_id, now)
-        await tx.audit.record(actor.user_id, "role.add", now, subject=str(user_id), after=Role.MODERATOR.value)
+        await tx.audit.record(actor.user_id, AuditAction.ROLE_ADD, now, subject=str(user_id),
+                              after=Role.MODERATOR.value)
         return True
 
 
@@ -83,7 +85,7 @@ async def remove_moderator(store: Store, actor: Moderator, user_id: int, now: in
         if before is None:
             return False
         await tx.roles.remove(user_id)
-        await tx.audit.record(actor.user_id, "role.remove", now, subject=str(user_id), before=before.value)
+        await tx.audit.record(actor.user_id, AuditAction.ROLE_REMOVE, now, subject=str(user_id), before=before.value)
         return True
 
 
