@@ -141,3 +141,10 @@ async def test_mod_add_takes_only_ascii_digits_and_never_the_bot_itself(
         assert seen(refused) == "That is my own id: I cannot moderate. Send the id of a person."
         assert [tuple(row) for row in db.rows("SELECT user_id, role FROM roles")] == [(ADMIN_ID, "admin")]
         assert seen(await say(telegram, admin, "/mod add 555")) == "555 is now a moderator."
+
+
+def test_every_audit_action_has_a_name_in_words() -> None:
+    from bot.core.audit import AuditAction
+    from bot.render.admin import ACTION_NAMES
+
+    assert set(ACTION_NAMES) == set(AuditAction)

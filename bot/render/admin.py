@@ -26,6 +26,10 @@ ACTION_NAMES = {
     AuditAction.CASE_VERIFY: N_("case verified"),
     AuditAction.CASE_REJECT: N_("rejected a case"),
     AuditAction.CASE_REOPEN: N_("reopened a case"),
+    AuditAction.CASE_UNDO_REJECT: N_("undid a reject"),
+    AuditAction.CASE_CLAIMED: N_("took a case on"),
+    AuditAction.CASE_RELEASED: N_("released a case"),
+    AuditAction.ACCOUNT_PROTECT: N_("protected an account from a report brigade"),
     AuditAction.TEMPLATE_ADD: N_("added a template"),
     AuditAction.TEMPLATE_DRAFT: N_("started a template from a case"),
     AuditAction.TEMPLATE_DRAFT_EDIT: N_("corrected a template draft"),
@@ -35,6 +39,7 @@ ACTION_NAMES = {
     AuditAction.ROLE_ADD: N_("gave a role"),
     AuditAction.ROLE_REMOVE: N_("took a role away"),
     AuditAction.DIGEST_PUBLISH: N_("published a digest"),
+    AuditAction.DIGEST_DISCARD: N_("set a digest draft aside"),
 }
 
 SUBJECT_NAMES = {"template": N_("template #{number}"), "negative": N_("common phrase #{number}"),
