@@ -10,6 +10,7 @@ from datetime import timezone
 import pytest
 from telegram.ext import Application
 
+from bot.app import running
 from bot.core.accounts import Account, Platform, public_link
 from bot.core.digest import Digest
 from bot.core.links import parse_url
@@ -18,9 +19,9 @@ from bot.handlers.deps import Deps
 from bot.handlers.digest import post_weekly_draft
 from bot.render.chart import chart as chart_figure
 from bot.render.digest import digest_text
-from bot.store import Store
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
+from bot.store import Store
+from tests.helpers import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
+from bot.app import running
 from bot.sandbox import FakeTelegram, Faults
-from tests.conftest import Database, running
+from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
+from tests.helpers import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, say, seen
 
 CARD_PLACES = GROUP_MESSAGES_PER_MINUTE - RESERVED_FOR_REPLIES

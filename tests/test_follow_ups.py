@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.core.cases import CaseStatus
 from bot.render import reports as report_texts
-from bot.service.follow_ups import FollowUpAnswer
-from tests.conftest import Database, plain, running
 from bot.sandbox import FakeTelegram
+from bot.service.follow_ups import FollowUpAnswer
+from tests.helpers import Database, plain
 from tests.moderation_helpers import (
     ADMIN_ID,
     GROUP,

@@ -6,9 +6,21 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import Database, running
+from bot.app import running
 from bot.sandbox import FakeTelegram, SentMessage
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, press, reply, say, seen, wait_for_card
+from tests.helpers import Database
+from tests.moderation_helpers import (
+    ADMIN_ID,
+    GROUP,
+    MODERATION_SETTINGS,
+    appoint,
+    card_of,
+    press,
+    reply,
+    say,
+    seen,
+    wait_for_card,
+)
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 

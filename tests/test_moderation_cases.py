@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from bot.app import running
 from bot.errors import CaseClosed, DraftGone, NotAllowed
 from bot.render import moderator_replies as replies
-from bot.service.cases import VoteChange
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
+from bot.service.cases import VoteChange
+from tests.helpers import Database
 from tests.moderation_helpers import (
     ADMIN_ID,
     GROUP,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
-from tests.conftest import Database, running
+from bot.app import running
 from bot.sandbox import FakeTelegram
+from tests.helpers import Database
 from tests.moderation_helpers import (
     MODERATION_SETTINGS,
     card_of,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.sandbox import FakeTelegram
-from tests.conftest import Database, running
+from tests.helpers import Database
 from tests.moderation_helpers import (
     GROUP,
     MODERATION_SETTINGS,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.i18n import SUPPORTED_LOCALES
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
+from tests.helpers import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, reply, say, wait_for_card
 
 TEXT = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"

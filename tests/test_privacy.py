@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import running
 from bot.core.periods import DAY, HOUR, WEEK
 from bot.handlers.deps import Deps
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.sandbox import FakeTelegram, press, say, seen
-from tests.conftest import Database, running
+from tests.helpers import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, wait_for_card
-
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 

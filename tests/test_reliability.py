@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
+from bot.app import running
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.conftest import Database, receipted_reports, receipted_reports_in, running
+from tests.helpers import Database, receipted_reports, receipted_reports_in
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

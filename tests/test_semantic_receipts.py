@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.sandbox import FakeTelegram
-from tests.conftest import plain, running
+from tests.helpers import plain
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, wait_for_card
 
 WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"

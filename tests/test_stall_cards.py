@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from bot.app import running
 from bot.sandbox import FakeTelegram
-from tests.conftest import Database, running
+from tests.helpers import Database
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, card_of, form_team
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox import FakeTelegram
-from tests.conftest import Database
+from tests.helpers import Database
 from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, card_of, form_team, press, say, seen
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"

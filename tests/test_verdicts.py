@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import time
 
+from bot.app import running
 from bot.core.periods import week_of
 from bot.render.digest import digest_text
 from bot.sandbox import FakeTelegram
 from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.store import Store
-from tests.conftest import Database, running
+from tests.helpers import Database
 from tests.moderation_helpers import (
     MODERATION_SETTINGS,
     card_of,
