@@ -12,7 +12,6 @@ from tests.helpers import Database
 from tests.moderation_helpers import (
     ADMIN_ID,
     GROUP,
-    MODERATION_SETTINGS,
     appoint,
     card_of,
     press,
@@ -26,8 +25,8 @@ TEXT = "The President always cares and thinks about the people of every region, 
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings()
 
 
 async def _two_cases(telegram: FakeTelegram, db: Database) -> tuple[dict, dict, dict, SentMessage]:
