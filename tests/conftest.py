@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -65,16 +66,25 @@ def moderation_settings(make_settings: Callable[..., Settings]) -> Callable[...,
 
 
 @pytest.fixture
-def team_settings(moderation_settings: Callable[..., Settings]) -> Settings:
-    """What `team` runs the bot with; a module overrides this fixture to change a setting for all its tests."""
-    return moderation_settings()
+def moderated(
+    telegram: FakeTelegram, moderation_settings: Callable[..., Settings]
+) -> Callable[..., AbstractAsyncContextManager[Team]]:
+    """Runs the bot with moderation_settings(**overrides) and forms its team: ``async with moderated() as team``."""
+
+    @asynccontextmanager
+    async def run(**overrides: str) -> AsyncIterator[Team]:
+        async with running(moderation_settings(**overrides)):
+            yield await form_team(telegram)
+
+    return run
 
 
 @pytest.fixture
-async def team(telegram: FakeTelegram, team_settings: Settings) -> AsyncIterator[Team]:
-    """The bot running with moderation on, and its team formed (see form_team)."""
-    async with running(team_settings):
-        yield await form_team(telegram)
+async def team(moderated: Callable[..., AbstractAsyncContextManager[Team]]) -> AsyncIterator[Team]:
+    """The bot running with moderation on, and its team formed (see form_team); a module that needs other
+    settings overrides this fixture with ``async with moderated(SETTING=...) as team``."""
+    async with moderated() as team:
+        yield team
 
 
 @pytest.fixture

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
-from bot.config import Settings
 from bot.core.cases import CaseStatus
 from bot.render import reports as report_texts
 from bot.sandbox import FakeTelegram
 from bot.service.follow_ups import FollowUpAnswer
 from tests.helpers import Database, plain
-from tests.moderation_helpers import (
-    card_of,
-    press,
-    say,
-    wait_for_card,
-)
+from tests.moderation_helpers import Team, card_of, press, say, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 
 
 @pytest.fixture
-def team_settings(moderation_settings) -> Settings:
-    return moderation_settings(UNDO_SECONDS="2")
+async def team(moderated) -> AsyncIterator[Team]:
+    async with moderated(UNDO_SECONDS="2") as team:
+        yield team
 
 
 async def test_a_verified_case_tells_the_reporter_who_asked_and_forgets_their_chat_id(

@@ -9,17 +9,7 @@ import pytest
 from bot.app import running
 from bot.sandbox import FakeTelegram, SentMessage
 from tests.helpers import Database
-from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
-    appoint,
-    card_of,
-    press,
-    reply,
-    say,
-    seen,
-    wait_for_card,
-)
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, press, reply, say, seen, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 

@@ -12,16 +12,7 @@ from bot.render import moderator_replies as replies
 from bot.sandbox import FakeTelegram
 from bot.service.cases import VoteChange
 from tests.helpers import Database
-from tests.moderation_helpers import (
-    GROUP,
-    Team,
-    card_of,
-    press,
-    say,
-    seen,
-    snapshot,
-    wait_for_card,
-)
+from tests.moderation_helpers import GROUP, Team, card_of, press, say, seen, snapshot, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 OTHER = "Foreign agents spread lies about our elections, do not believe the opposition channels"

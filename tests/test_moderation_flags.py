@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from bot.app import running
 from bot.sandbox import FakeTelegram
 from tests.helpers import Database
-from tests.moderation_helpers import (
-    card_of,
-    form_team,
-    press,
-    say,
-    seen,
-    wait_for_card,
-)
+from tests.moderation_helpers import card_of, press, say, seen, wait_for_card
 
 
 async def test_a_flood_of_reports_from_new_reporters_is_flagged_and_cannot_be_verified_even_with_a_quorum_of_one(
-    telegram: FakeTelegram, moderation_settings, db: Database
+    telegram: FakeTelegram, moderated, db: Database
 ) -> None:
     """200 reports on one account from 50 brand-new reporters within ten minutes, with a quorum of one."""
-    settings = moderation_settings(VERIFY_QUORUM="1", CARD_REFRESH_SECONDS="3")
-    async with running(settings):
-        team = await form_team(telegram)
+    async with moderated(VERIFY_QUORUM="1", CARD_REFRESH_SECONDS="3") as team:
         reporters = [telegram.user(5000 + n, language_code="ar") for n in range(50)]
         for round_ in range(4):
             for n, reporter in enumerate(reporters):

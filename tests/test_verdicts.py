@@ -14,14 +14,7 @@ from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.store import Store
 from tests.helpers import Database
-from tests.moderation_helpers import (
-    card_of,
-    form_team,
-    press,
-    say,
-    seen,
-    wait_for_card,
-)
+from tests.moderation_helpers import card_of, form_team, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -50,12 +43,10 @@ async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user
 
 
 async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_can_be_protected(
-    telegram: FakeTelegram, moderation_settings, db: Database
+    telegram: FakeTelegram, moderated, db: Database
 ) -> None:
     """The Iraqi "electronic army" pattern: 20 new accounts report a satirist within a minute."""
-    settings = moderation_settings(VERIFY_QUORUM="2")
-    async with running(settings):
-        team = await form_team(telegram)
+    async with moderated(VERIFY_QUORUM="2") as team:
         await _brigade(telegram, db, "sanzhar_satire", 5000)
         text = await _card_showing(telegram, db, 1, "🚨 Possible report campaign against X (Twitter) @sanzhar_satire")
         card = card_of(telegram, db, 1)
