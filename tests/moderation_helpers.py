@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.sandbox import FakeTelegram, SentMessage, press, reply, say, seen
-from tests.conftest import Database
+from tests.helpers import Database
 
 __all__ = ["ADMIN_ID", "GROUP", "MODERATION_SETTINGS", "Team", "appoint", "card_of", "form_team", "press", "reply",
            "say", "seen", "snapshot", "wait_for_card"]

@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
-
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import running
 from bot.handlers import commands
 from bot.handlers.deps import Runtime
 from bot.i18n import I18n
-from bot.resources import data_dir
 from bot.render import citizen as texts
 from bot.render import digest as digest_texts
 from bot.render import reports as report_texts
-from tests.conftest import Database, plain, running
+from bot.resources import data_dir
 from bot.sandbox import FakeTelegram
+from tests.helpers import Database, plain
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
+from bot.sandbox import FakeTelegram
 from bot.service.matching import TemplateRecord, import_templates
 from bot.store import Store
-from tests.conftest import plain, running
-from bot.sandbox import FakeTelegram
+from tests.helpers import plain
 
 CARES = "The President always cares and thinks about the people"
 WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"

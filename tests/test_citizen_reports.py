@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.render import citizen as texts
-from tests.conftest import plain, running
 from bot.sandbox import FakeTelegram, say, seen
+from tests.helpers import plain
 
 pytestmark = pytest.mark.usefixtures("bot")
 

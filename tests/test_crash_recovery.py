@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.receipts import SENDS_IN_FLIGHT
 from bot.sandbox import FakeTelegram
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
-from tests.conftest import receipted_reports
+from bot.telegram.receipts import SENDS_IN_FLIGHT
+from tests.helpers import receipted_reports
 
 USERS = 50
 PER_USER = 20

@@ -10,6 +10,7 @@ from datetime import timezone
 import pytest
 from telegram.ext import Application
 
+from bot.app import running
 from bot.core.accounts import Account, Platform, public_link
 from bot.core.digest import Digest
 from bot.core.links import parse_url
@@ -18,10 +19,10 @@ from bot.handlers.deps import Runtime
 from bot.handlers.digest import post_weekly_draft
 from bot.render.chart import chart as chart_figure
 from bot.render.digest import digest_text
-from bot.store import Store
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, say, seen, wait_for_card
+from bot.store import Store
+from tests.helpers import Database
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 STABILITY = "Our President provides the necessary stability and peace."
@@ -92,8 +93,8 @@ async def _restarted_until_delivered(telegram: FakeTelegram, settings, db: Datab
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings()
 
 
 async def test_subscribers_in_three_languages_each_get_one_digest_in_their_language(
@@ -262,10 +263,10 @@ async def test_a_retry_after_from_telegram_is_waited_out(telegram: FakeTelegram,
 
 
 async def test_the_weekly_draft_goes_to_the_moderators_and_its_button_publishes_it_also_to_the_channel(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, moderation_settings, db: Database
 ) -> None:
     channel = telegram.add_group(-1009999999999, "Kuzet digest channel")
-    settings = make_settings(**MODERATION_SETTINGS, DIGEST_CHANNEL_ID=str(channel["id"]))
+    settings = moderation_settings(DIGEST_CHANNEL_ID=str(channel["id"]))
     async with running(settings) as application:
         _, alice = await _verified_campaign(telegram, db)
         reader = await _subscribe(telegram, 71, "zh-hant")

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import running
 from bot.core.periods import week_of
 from bot.i18n import SUPPORTED_LOCALES
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import MODERATION_SETTINGS, say
+from tests.helpers import Database
+from tests.moderation_helpers import say
 from tests.test_digest import CAMPAIGN, FAKE, MENTIONED, SATIRIST, _campaign_with_bystanders, _verified_campaign
 from tests.test_scan import kuzet
 
@@ -23,15 +24,15 @@ UNVERIFIED = "Foreign agents spread lies about our elections, do not believe the
 
 
 @pytest.fixture
-async def with_bystanders(telegram: FakeTelegram, make_settings, db: Database, tmp_path: Path) -> Path:
-    async with running(make_settings(**MODERATION_SETTINGS)):
+async def with_bystanders(telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path) -> Path:
+    async with running(moderation_settings()):
         await _campaign_with_bystanders(telegram, db)
     return tmp_path
 
 
 @pytest.fixture
-async def filled(telegram: FakeTelegram, make_settings, db: Database, tmp_path: Path) -> Path:
-    async with running(make_settings(**MODERATION_SETTINGS)):
+async def filled(telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path) -> Path:
+    async with running(moderation_settings()):
         await _verified_campaign(telegram, db)
         await say(telegram, telegram.user(3), UNVERIFIED)
     return tmp_path

@@ -6,10 +6,11 @@ import asyncio
 
 import pytest
 
-from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
+from bot.app import running
 from bot.sandbox import FakeTelegram, Faults
-from tests.conftest import Database, running
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, say, seen
+from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
+from tests.helpers import Database
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, say, seen
 
 CARD_PLACES = GROUP_MESSAGES_PER_MINUTE - RESERVED_FOR_REPLIES
 VOTES = 10
@@ -44,8 +45,8 @@ async def test_after_a_429_neither_replies_nor_cards_take_a_place_until_it_passe
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS, VERIFY_QUORUM=str(VOTES + 1))
+def settings(moderation_settings):
+    return moderation_settings(VERIFY_QUORUM=str(VOTES + 1))
 
 
 @pytest.fixture

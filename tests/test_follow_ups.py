@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from bot.core.cases import CaseStatus
 from bot.render import reports as report_texts
-from bot.service.follow_ups import FollowUpAnswer
-from tests.conftest import Database, plain, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
-    MODERATION_SETTINGS,
-    appoint,
-    card_of,
-    press,
-    say,
-    wait_for_card,
-)
+from bot.service.follow_ups import FollowUpAnswer
+from tests.helpers import Database, plain
+from tests.moderation_helpers import Team, card_of, press, say, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 
 
 @pytest.fixture
-async def team(telegram: FakeTelegram, make_settings) -> dict[str, dict]:
-    telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice, bob = telegram.user(901, first_name="Alice"), telegram.user(902, first_name="Bob")
-    async with running(make_settings(**MODERATION_SETTINGS, UNDO_SECONDS="2")):
-        await appoint(telegram, admin, alice, bob)
-        yield {"alice": alice, "bob": bob}
+async def team(moderated) -> AsyncIterator[Team]:
+    async with moderated(UNDO_SECONDS="2") as team:
+        yield team
 
 
 async def test_a_verified_case_tells_the_reporter_who_asked_and_forgets_their_chat_id(
@@ -45,8 +34,8 @@ async def test_a_verified_case_tells_the_reporter_who_asked_and_forgets_their_ch
     assert [tuple(row) for row in db.rows("SELECT report_id, chat_id, locale FROM follow_ups")] == [(1, 31337, "kk")]
 
     card = await wait_for_card(telegram, db, 1)
-    await press(telegram, team["alice"], card, "case:v:1")
-    await press(telegram, team["bob"], card, "case:v:1")
+    await press(telegram, team.alice, card, "case:v:1")
+    await press(telegram, team.bob, card, "case:v:1")
     [_, told] = await telegram.wait_for_messages(asker["id"], 2)
     assert told.plain == plain(report_texts.outcome(translations("kk"), 1, CaseStatus.VERIFIED))
     assert len(telegram.sent(silent["id"])) == 1
@@ -78,7 +67,7 @@ async def test_a_reporter_who_blocked_the_bot_is_forgotten_without_an_error(
     receipt = await say(telegram, citizen, TEXT)
     await press(telegram, citizen, receipt, receipt.button("🔔"))
     telegram.block(citizen["id"])
-    await say(telegram, team["alice"], "/reject 1 not a campaign")
+    await say(telegram, team.alice, "/reject 1 not a campaign")
     assert db.value("SELECT status FROM reports WHERE id = 1") == "rejected"
     await telegram.wait_until(lambda: db.value("SELECT COUNT(*) FROM follow_ups") == 0, what="chat id forgotten")
 
@@ -90,19 +79,19 @@ async def test_a_reject_is_told_only_once_it_can_no_longer_be_undone(
     receipt = await say(telegram, citizen, TEXT)
     await press(telegram, citizen, receipt, receipt.button("🔔"))
     card = await wait_for_card(telegram, db, 1)
-    await press(telegram, team["alice"], card, "case:x:1")
-    await press(telegram, team["alice"], card_of(telegram, db, 1), "case:r:1:genuine")
+    await press(telegram, team.alice, card, "case:x:1")
+    await press(telegram, team.alice, card_of(telegram, db, 1), "case:r:1:genuine")
     assert [data for _, data in card_of(telegram, db, 1).buttons] == ["case:u:1", "case:d:1"]
     assert len(telegram.sent(citizen["id"])) == 1  # the receipt only: the reject may still be undone
-    assert await press(telegram, team["alice"], card_of(telegram, db, 1), "case:u:1") == (
+    assert await press(telegram, team.alice, card_of(telegram, db, 1), "case:u:1") == (
         "The reject of case #1 is undone; the case is open with its votes.")
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
 
-    await press(telegram, team["alice"], card_of(telegram, db, 1), "case:x:1")
-    await press(telegram, team["alice"], card_of(telegram, db, 1), "case:r:1:genuine")
+    await press(telegram, team.alice, card_of(telegram, db, 1), "case:x:1")
+    await press(telegram, team.alice, card_of(telegram, db, 1), "case:r:1:genuine")
     told = (await telegram.wait_for_messages(citizen["id"], 2))[1]
     assert told.plain == plain(report_texts.outcome(translations("ru"), 1, CaseStatus.REJECTED))
     await telegram.wait_until(lambda: "case:u:1" not in [d for _, d in card_of(telegram, db, 1).buttons],
                               what="the Undo button gone")
-    assert "can no longer be undone" in await press(telegram, team["alice"], card_of(telegram, db, 1), "case:u:1",
+    assert "can no longer be undone" in await press(telegram, team.alice, card_of(telegram, db, 1), "case:u:1",
                                                     forge=True)

@@ -9,8 +9,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from tests.conftest import plain
 from bot.sandbox import FakeTelegram
+from tests.helpers import plain
 
 
 async def _start_kuzet(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:

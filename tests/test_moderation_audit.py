@@ -6,16 +6,17 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import Database, running
+from bot.app import running
 from bot.sandbox import FakeTelegram, SentMessage
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, press, reply, say, seen, wait_for_card
+from tests.helpers import Database
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, press, reply, say, seen, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings()
 
 
 async def _two_cases(telegram: FakeTelegram, db: Database) -> tuple[dict, dict, dict, SentMessage]:

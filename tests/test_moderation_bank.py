@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
-    MODERATION_SETTINGS,
-    appoint,
-    card_of,
-    press,
-    reply,
-    say,
-    seen,
-    wait_for_card,
-)
+from tests.helpers import Database
+from tests.moderation_helpers import GROUP, card_of, press, reply, say, seen, wait_for_card
 
 FIRST = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"
 CORRECTED = "Thank you to our akim, the new {hospital|school|road} in {*} was built in record time for the people"
 VARIANT = "Thank you to our akim, the new road in Shymkent was built in record time for the people!"
 
 
-@pytest.fixture
-async def team(telegram: FakeTelegram, make_settings) -> dict[str, dict]:
-    group = telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim")
-    alice = telegram.user(901, first_name="Alice")
-    async with running(make_settings(**MODERATION_SETTINGS)):
-        await appoint(telegram, admin, alice)
-        yield {"group": group, "admin": admin, "alice": alice}
-
-
 async def test_a_template_made_from_a_case_matches_the_next_report(telegram: FakeTelegram, team, db: Database) -> None:
-    alice, citizen = team["alice"], telegram.user(1)
+    alice, citizen = team.alice, telegram.user(1)
     await say(telegram, citizen, FIRST)
     card = await wait_for_card(telegram, db, 1)
 
@@ -64,7 +41,7 @@ async def test_a_template_made_from_a_case_matches_the_next_report(telegram: Fak
 
 
 async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: FakeTelegram, team, db: Database) -> None:
-    alice, citizen = team["alice"], telegram.user(1)
+    alice, citizen = team.alice, telegram.user(1)
     added = await say(telegram, alice, "/template add Our {glorious|great} leader thinks about every family {*}")
     template_id = db.value("SELECT MAX(id) FROM templates")
     assert seen(added).startswith(f"📌 Template #{template_id} added")
@@ -94,7 +71,7 @@ TOO_VAGUE = ("Too vague for a template, it would match unrelated messages: besid
 async def test_a_template_of_gaps_and_common_words_is_refused_wherever_a_template_is_made(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    alice = team["alice"]
+    alice = team.alice
     templates = db.value("SELECT COUNT(*) FROM templates")
     assert seen(await say(telegram, alice, "/template add the {*} of {*} and {*} to {*} in {*} is {*} that")) == TOO_VAGUE
 
@@ -107,13 +84,13 @@ async def test_a_template_of_gaps_and_common_words_is_refused_wherever_a_templat
 
 
 async def test_the_template_list_shows_a_campaign_once_with_its_languages(telegram: FakeTelegram, team) -> None:
-    listing = seen(await say(telegram, team["alice"], "/template list"))
+    listing = seen(await say(telegram, team.alice, "/template list"))
     [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]
     assert line.startswith("✅ #1–#5 “Kazakhstan 2022:") and line.endswith(
         "” · English, Russian, Kazakh, Arabic, and Chinese"), line
 
-    await say(telegram, team["alice"], "/template disable 2")
-    listing = seen(await say(telegram, team["alice"], "/template list"))
+    await say(telegram, team.alice, "/template disable 2")
+    listing = seen(await say(telegram, team.alice, "/template list"))
     [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]
     assert line.startswith("✅ #1, #3–#5 ⏸ #2 “Kazakhstan 2022:"), line
 
@@ -121,7 +98,7 @@ async def test_the_template_list_shows_a_campaign_once_with_its_languages(telegr
 async def test_a_phrase_added_to_the_negative_bank_no_longer_makes_a_campaign(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    alice, citizen = team["alice"], telegram.user(1)
+    alice, citizen = team.alice, telegram.user(1)
     phrase = "Glory to the hardworking people of our great steppe"
     added = await say(telegram, alice, f"/negative add {phrase}")
     assert seen(added).startswith("Added to the negative bank")
@@ -136,7 +113,7 @@ LONG = " ".join(f"Our akim built hospital number {n} in Taraz in record time for
 async def test_a_long_case_becomes_a_draft_cut_at_a_word_to_a_thousand_characters(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    alice = team["alice"]
+    alice = team.alice
     assert 3900 < len(LONG) < 4096
     await say(telegram, telegram.user(1), LONG)
     await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:t:1")
@@ -158,7 +135,7 @@ async def test_a_long_case_becomes_a_draft_cut_at_a_word_to_a_thousand_character
 async def test_a_negative_phrase_of_only_invisible_characters_is_refused(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    alice = team["alice"]
+    alice = team.alice
     before = db.value("SELECT COUNT(*) FROM negatives")
     for invisible in ("\u200b\u200b\u200b", "\u2060\u200d\ufeff\u200c", "\u3164\u3164\u115f", "\u202e\u2066\u2069"):
         refused = await say(telegram, alice, f"/negative add {invisible}")

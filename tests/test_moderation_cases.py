@@ -3,46 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from bot.errors import CaseClosed, DraftGone, NotAllowed
 from bot.render import moderator_replies as replies
-from bot.service.cases import VoteChange
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import (
-    ADMIN_ID,
-    GROUP,
-    MODERATION_SETTINGS,
-    appoint,
-    card_of,
-    press,
-    say,
-    seen,
-    snapshot,
-    wait_for_card,
-)
+from bot.service.cases import VoteChange
+from tests.helpers import Database
+from tests.moderation_helpers import GROUP, Team, card_of, press, say, seen, snapshot, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 OTHER = "Foreign agents spread lies about our elections, do not believe the opposition channels"
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
-
-
-@pytest.fixture
-async def team(telegram: FakeTelegram, settings) -> dict[str, dict]:
-    """The running bot, its moderators' group, an admin and two moderators."""
-    group = telegram.add_group(GROUP, "Kuzet moderators")
-    admin = telegram.user(ADMIN_ID, first_name="Aigerim", language_code="en")
-    alice = telegram.user(901, first_name="Alice", language_code="en")
-    bob = telegram.user(902, first_name="Bob", language_code="ru")
-    async with running(settings):
-        await appoint(telegram, admin, alice, bob)
-        yield {"group": group, "admin": admin, "alice": alice, "bob": bob}
+def team(team: Team, telegram: FakeTelegram) -> Team:
+    """The shared team, with Bob reading Russian."""
+    return replace(team, bob=telegram.user(902, first_name="Bob", language_code="ru"))
 
 
 async def _report(telegram: FakeTelegram, user_id: int, text: str, language: str = "en") -> None:
@@ -91,12 +70,12 @@ async def test_two_moderators_verify_a_case_with_buttons(
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
 
-    assert await press(telegram, team["alice"], card, "case:v:1") == "Your vote to verify is counted."
+    assert await press(telegram, team.alice, card, "case:v:1") == "Your vote to verify is counted."
     card = card_of(telegram, db, 1)
     assert "Votes to verify: 1 of 2 (Alice)" in seen(card)
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
 
-    answer = await press(telegram, team["bob"], card, "case:v:1")
+    answer = await press(telegram, team.bob, card, "case:v:1")
     in_russian = replies.vote_answer(translations("ru"), VoteChange.VOTED, True, 1)
     assert answer == in_russian != replies.vote_answer(translations("en"), VoteChange.VOTED, True, 1)
     card = card_of(telegram, db, 1)
@@ -112,15 +91,15 @@ async def test_withdrawing_a_vote_is_its_own_button_and_a_second_verify_tap_keep
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
     assert "case:w:1" not in [data for _, data in card.buttons]  # nothing to withdraw yet
-    await press(telegram, team["alice"], card, "case:v:1")
+    await press(telegram, team.alice, card, "case:v:1")
     card = card_of(telegram, db, 1)
     assert "case:w:1" in [data for _, data in card.buttons]
-    assert await press(telegram, team["alice"], card, "case:v:1") == (
+    assert await press(telegram, team.alice, card, "case:v:1") == (
         "You already voted to verify this case. To take it back, press ✋ Withdraw my vote.")
     assert db.value("SELECT COUNT(*) FROM case_votes") == 1
-    assert await press(telegram, team["bob"], card, "case:w:1") == replies.vote_answer(
+    assert await press(telegram, team.bob, card, "case:w:1") == replies.vote_answer(
         translations("ru"), VoteChange.NOT_VOTED, False, 1)
-    assert await press(telegram, team["alice"], card, "case:w:1") == "Your vote is withdrawn."
+    assert await press(telegram, team.alice, card, "case:w:1") == "Your vote is withdrawn."
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
     assert "Votes to verify: 0 of 2" in seen(card_of(telegram, db, 1))
     assert [r[0] for r in db.rows("SELECT action FROM audit_log WHERE case_id = 1 ORDER BY id")] == [
@@ -142,7 +121,7 @@ async def test_a_strangers_press_and_crafted_payloads_change_nothing(
         assert await press(telegram, stranger, card, data) == replies.refusal(t, NotAllowed("moderator"), plain=True)
     for data in ("case:r:1:genuine", "case:o:1", "queue:1", "draft:1"):
         assert await press(telegram, stranger, card, data, forge=True) in refusals
-    alice = team["alice"]
+    alice = team.alice
     for data in ("case:r:1:burn_it", "case:v:1:2", "case:v:-1", "case:v:99999999999999", "case:zz:1", "case:v:１"):
         assert await press(telegram, alice, card, data, forge=True) == (
             "This button no longer works. Send /start for a fresh menu.")
@@ -157,17 +136,17 @@ async def test_a_reject_with_a_reason_closes_the_case(
 ) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
-    assert await press(telegram, team["alice"], card, "case:x:1") == "Why is this not a campaign?"
+    assert await press(telegram, team.alice, card, "case:x:1") == "Why is this not a campaign?"
     card = card_of(telegram, db, 1)
     assert "case:r:1:genuine" in [data for _, data in card.buttons]
 
-    assert await press(telegram, team["alice"], card, "case:r:1:genuine") == (
+    assert await press(telegram, team.alice, card, "case:r:1:genuine") == (
         "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo.")
     card = card_of(telegram, db, 1)
     assert "❌ rejected" in seen(card) and "A real person's own opinion" in seen(card)
     assert tuple(db.rows("SELECT status, reason_code, decided_by FROM cases")[0]) == ("rejected", "genuine", 901)
 
-    assert await press(telegram, team["bob"], card, "case:v:1", forge=True) == replies.refusal(
+    assert await press(telegram, team.bob, card, "case:v:1", forge=True) == replies.refusal(
         translations("ru"), CaseClosed(1, "rejected"), plain=True)
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
 
@@ -175,12 +154,12 @@ async def test_a_reject_with_a_reason_closes_the_case(
 async def test_reject_by_command_keeps_the_written_reason(telegram: FakeTelegram, team, db: Database) -> None:
     await _report(telegram, 1, CAMPAIGN)
     await wait_for_card(telegram, db, 1)
-    answer = await say(telegram, team["alice"], "/reject 1 the <b>account</b> is a real teacher")
+    answer = await say(telegram, team.alice, "/reject 1 the <b>account</b> is a real teacher")
     assert seen(answer) == "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo."
     assert db.value("SELECT reason FROM cases WHERE id = 1") == "the <b>account</b> is a real teacher"
     assert "the <b>account</b> is a real teacher" in seen(card_of(telegram, db, 1))
 
-    usage = await say(telegram, team["alice"], "/reject 1")
+    usage = await say(telegram, team.alice, "/reject 1")
     assert seen(usage).startswith("Usage: /reject")
 
 
@@ -189,13 +168,13 @@ async def test_only_an_admin_reopens_and_a_reopened_case_needs_a_fresh_quorum(
 ) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
-    await press(telegram, team["alice"], card, "case:v:1")
-    await press(telegram, team["bob"], card, "case:v:1")
+    await press(telegram, team.alice, card, "case:v:1")
+    await press(telegram, team.bob, card, "case:v:1")
     card = card_of(telegram, db, 1)
 
-    assert await press(telegram, team["alice"], card, "case:o:1") == "Only admins can do this."
+    assert await press(telegram, team.alice, card, "case:o:1") == "Only admins can do this."
     assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"
-    answer = await say(telegram, team["admin"], "/reopen 1")
+    answer = await say(telegram, team.admin, "/reopen 1")
     assert seen(answer) == "Case #1 is open again; it needs a fresh quorum."
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
     assert db.value("SELECT status FROM reports WHERE id = 1") == "received"
@@ -206,10 +185,10 @@ async def test_only_an_admin_reopens_and_a_reopened_case_needs_a_fresh_quorum(
 async def test_verify_by_command_counts_one_vote_per_moderator(telegram: FakeTelegram, team, db: Database) -> None:
     await _report(telegram, 1, CAMPAIGN)
     await wait_for_card(telegram, db, 1)
-    assert seen(await say(telegram, team["alice"], "/verify 1")) == "Your vote to verify is counted."
-    assert seen(await say(telegram, team["alice"], "/verify #1")).startswith("You already voted to verify this case.")
-    assert seen(await say(telegram, team["alice"], "/verify one")).startswith("Usage: /verify")
-    assert seen(await say(telegram, team["alice"], "/verify 7")) == "There is no case #7."
+    assert seen(await say(telegram, team.alice, "/verify 1")) == "Your vote to verify is counted."
+    assert seen(await say(telegram, team.alice, "/verify #1")).startswith("You already voted to verify this case.")
+    assert seen(await say(telegram, team.alice, "/verify one")).startswith("Usage: /verify")
+    assert seen(await say(telegram, team.alice, "/verify 7")) == "There is no case #7."
     assert db.value("SELECT COUNT(*) FROM case_votes") == 1
 
 
@@ -218,11 +197,11 @@ async def test_members_of_the_group_without_a_role_are_refused(telegram: FakeTel
     await wait_for_card(telegram, db, 1)
     member = telegram.user(777, first_name="Member", language_code="en")
     for command in ("/queue", "/case 1", "/verify 1", "/reject 1 nonsense", "/stats", "/template list"):
-        answer = await say(telegram, member, command, chat=team["group"])
+        answer = await say(telegram, member, command, chat=team.group)
         assert seen(answer) == "Only moderators can do this.", command
         assert answer.reply_to["text"] == command  # in a busy group, the refusal answers its own command
     for command in ("/mod add 777", "/audit", "/reopen 1"):
-        answer = await say(telegram, team["alice"], command)
+        answer = await say(telegram, team.alice, command)
         assert seen(answer) == "Only admins can do this.", command
         assert answer.reply_to["text"] == command
     assert db.value("SELECT COUNT(*) FROM roles WHERE user_id = 777") == 0
@@ -246,18 +225,18 @@ async def test_the_queue_lists_open_cases_with_the_most_reporters_first_with_pag
             await _report(telegram, citizen, text)
             citizen += 1
     await telegram.wait_until_idle()
-    page = await say(telegram, team["alice"], "/queue")
+    page = await say(telegram, team.alice, "/queue")
     assert "Open cases: 7 (all) · page 1 of 2" in seen(page)
     first, second = seen(page).split("\n")[3], seen(page).split("\n")[6]
     assert first.startswith("#4 · 0/2 · ") and first.endswith("reporters: 3")
     assert second.startswith("#1 · 0/2 · ")  # one reporter each: the longest waiting first
     assert ("2 ›", "queue:2:all") in page.buttons
 
-    await press(telegram, team["alice"], page, "queue:2:all")
-    turned = telegram.sent(team["alice"]["id"])[-1]
+    await press(telegram, team.alice, page, "queue:2:all")
+    turned = telegram.sent(team.alice["id"])[-1]
     assert "page 2 of 2" in seen(turned) and turned.message_id == page.message_id
-    await press(telegram, team["alice"], turned, "case:s:7")
-    opened = telegram.sent(team["alice"]["id"])[-1]
+    await press(telegram, team.alice, turned, "case:s:7")
+    opened = telegram.sent(team.alice["id"])[-1]
     assert seen(opened).startswith("Case #7")
 
 
@@ -265,9 +244,9 @@ async def test_stats_count_this_week_and_all_time(telegram: FakeTelegram, team, 
     await _report(telegram, 1, CAMPAIGN)
     await _report(telegram, 2, "https://x.com/nurbot_2022/status/123")
     card = await wait_for_card(telegram, db, 1)
-    await press(telegram, team["alice"], card, "case:v:1")
-    await press(telegram, team["bob"], card, "case:v:1")
-    answer = await say(telegram, team["alice"], "/stats")
+    await press(telegram, team.alice, card, "case:v:1")
+    await press(telegram, team.bob, card, "case:v:1")
+    answer = await say(telegram, team.alice, "/stats")
     assert "Open cases now: 1" in seen(answer)
     assert re.search(r"This week \(since Monday, \w+ \d+, \d{4}\)", seen(answer)), seen(answer)
     week, all_time = seen(answer).split("All time")

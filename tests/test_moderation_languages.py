@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.i18n import SUPPORTED_LOCALES
-from tests.conftest import Database, running
 from bot.sandbox import FakeTelegram
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, press, reply, say, wait_for_card
+from tests.helpers import Database
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, press, reply, say, wait_for_card
 
 TEXT = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 async def test_every_moderator_text_is_accepted_by_telegram_in_every_language(
-    telegram: FakeTelegram, make_settings, db: Database, locale: str
+    telegram: FakeTelegram, moderation_settings, db: Database, locale: str
 ) -> None:
     telegram.add_group(GROUP, "Kuzet moderators")
     language = {"zh_Hant": "zh-hant"}.get(locale, locale)
     admin = telegram.user(ADMIN_ID, first_name="<Admin & co>", language_code=language)
     alice = telegram.user(901, first_name="Алия", language_code=language)
-    async with running(make_settings(**{**MODERATION_SETTINGS, "MODERATOR_LOCALE": locale, "CARD_REFRESH_SECONDS": "60"})):
+    async with running(moderation_settings(MODERATOR_LOCALE=locale, CARD_REFRESH_SECONDS="60")):
         await appoint(telegram, admin, alice)
         citizen = telegram.user(1, language_code=language)
         receipt = await say(telegram, citizen, TEXT)
@@ -43,12 +44,12 @@ async def test_every_moderator_text_is_accepted_by_telegram_in_every_language(
 
 
 async def test_a_restart_posts_the_cards_of_open_cases_that_have_none(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, make_settings, moderation_settings, db: Database
 ) -> None:
     async with running(make_settings()):
         await say(telegram, telegram.user(1), TEXT)
     assert db.value("SELECT card_message_id FROM cases WHERE id = 1") is None
     telegram.add_group(GROUP, "Kuzet moderators")
-    async with running(make_settings(**MODERATION_SETTINGS)):
+    async with running(moderation_settings()):
         card = await wait_for_card(telegram, db, 1)
         assert TEXT in card.plain

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.app import running
 from bot.config import Settings
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.conftest import Database
+from tests.helpers import Database
 
 GROUP = -1001234567890
 SKIPPED = "⚠️ An update from Telegram could not be read and was skipped (update \u2068{id}\u2069, kind: \u2068{kind}\u2069)."

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import running
 from bot.core.periods import DAY, HOUR, WEEK
 from bot.handlers.deps import Runtime
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.sandbox import FakeTelegram, press, say, seen
-from tests.conftest import Database, running
-from tests.moderation_helpers import ADMIN_ID, GROUP, MODERATION_SETTINGS, appoint, card_of, wait_for_card
-
+from tests.helpers import Database
+from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -31,8 +31,8 @@ async def forget(telegram: FakeTelegram, citizen: dict) -> None:
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings()
 
 
 async def test_forgetme_leaves_neither_the_id_nor_the_pseudonym_anywhere_in_the_database(
@@ -67,9 +67,9 @@ async def test_forgetme_leaves_neither_the_id_nor_the_pseudonym_anywhere_in_the_
 
 
 async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_ones(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, moderation_settings, db: Database
 ) -> None:
-    settings = make_settings(**MODERATION_SETTINGS, RETENTION_DAYS="30")
+    settings = moderation_settings(RETENTION_DAYS="30")
     telegram.add_group(GROUP, "Kuzet moderators")
     admin, alice = telegram.user(ADMIN_ID, language_code="en"), telegram.user(901, language_code="en")
     texts = {

@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
+from bot.app import running
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.conftest import Database, receipted_reports, receipted_reports_in, running
-from tests.moderation_helpers import GROUP, MODERATION_SETTINGS
+from tests.helpers import Database, receipted_reports, receipted_reports_in
+from tests.moderation_helpers import GROUP
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -60,11 +61,11 @@ async def test_a_bot_api_unreachable_at_start_is_tried_again_then_reported_in_on
 
 
 async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_and_the_bot_keeps_running(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, moderation_settings, db: Database
 ) -> None:
     telegram.add_group(GROUP, "Kuzet moderators")
     citizens = [telegram.user(500 + n, language_code="en") for n in range(8)]
-    async with running(make_settings(**MODERATION_SETTINGS)):
+    async with running(moderation_settings()):
         # Faults are drawn in a fixed order whatever the calls: with seed 2 the first four are the four kinds,
         # so every kind happens however few calls the bot makes (fewer card edits since cards are coalesced).
         telegram.faults = Faults(0.3, seed=2, stall_seconds=7.0, methods=frozenset(

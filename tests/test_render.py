@@ -6,8 +6,8 @@ import pytest
 
 from bot.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 from bot.sandbox import FakeTelegram, SentMessage
-from tests.conftest import Database
-from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, say, wait_for_card
+from tests.helpers import Database
+from tests.moderation_helpers import GROUP, say, wait_for_card
 
 BIDI_CONTROLS = {chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2066, 0x2067)}
 """Every bidi control but our own isolate pair (FSI U+2068, PDI U+2069)."""
@@ -18,8 +18,8 @@ SMUGGLED = f"The President cares about every {ESCAPE}region, \u2067thank\u2069 y
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings()
 
 
 def assert_isolated_once(message: SentMessage, text: str) -> None:

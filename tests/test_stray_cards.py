@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.sandbox import FakeTelegram
-from tests.conftest import Database
-from tests.moderation_helpers import GROUP, MODERATION_SETTINGS, card_of, form_team, press, say, seen
+from tests.helpers import Database
+from tests.moderation_helpers import GROUP, card_of, press, say, seen
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
 
 
-@pytest.fixture
-def settings(make_settings):
-    return make_settings(**MODERATION_SETTINGS)
-
-
 async def test_a_press_on_a_stray_card_copy_changes_nothing_and_takes_its_buttons_away(
-    telegram: FakeTelegram, bot, db: Database
+    telegram: FakeTelegram, team, db: Database
 ) -> None:
-    team = await form_team(telegram)
     telegram.lose_answer_next("sendMessage", chat_id=GROUP)  # Telegram posts the card; the bot never hears so
     await say(telegram, telegram.user(1), TEXT)
     await telegram.wait_until_idle()

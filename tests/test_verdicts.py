@@ -6,22 +6,15 @@ from __future__ import annotations
 import re
 import time
 
+from bot.app import running
 from bot.core.periods import week_of
 from bot.render.digest import digest_text
 from bot.sandbox import FakeTelegram
 from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.store import Store
-from tests.conftest import Database, running
-from tests.moderation_helpers import (
-    MODERATION_SETTINGS,
-    card_of,
-    form_team,
-    press,
-    say,
-    seen,
-    wait_for_card,
-)
+from tests.helpers import Database
+from tests.moderation_helpers import card_of, form_team, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -34,11 +27,6 @@ async def _card_showing(telegram: FakeTelegram, db: Database, case_id: int, word
 
     await telegram.wait_until(shows, timeout=90, what=f"card {case_id} showing {words!r}")
     return seen(card_of(telegram, db, case_id))
-
-
-async def _team(telegram: FakeTelegram) -> tuple[dict, dict, dict, dict]:
-    team = await form_team(telegram)
-    return team.admin, team.alice, team.bob, team.carol
 
 
 async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user: int, count: int = 20) -> list[dict]:
@@ -55,12 +43,10 @@ async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user
 
 
 async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_can_be_protected(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, moderated, db: Database
 ) -> None:
     """The Iraqi "electronic army" pattern: 20 new accounts report a satirist within a minute."""
-    settings = make_settings(**{**MODERATION_SETTINGS, "VERIFY_QUORUM": "2"})
-    async with running(settings):
-        admin, alice, bob, _ = await _team(telegram)
+    async with moderated(VERIFY_QUORUM="2") as team:
         await _brigade(telegram, db, "sanzhar_satire", 5000)
         text = await _card_showing(telegram, db, 1, "🚨 Possible report campaign against X (Twitter) @sanzhar_satire")
         card = card_of(telegram, db, 1)
@@ -68,13 +54,13 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
         assert "case:v:1" not in [data for _, data in card.buttons]
         assert "case:p:1" in [data for _, data in card.buttons]
 
-        for moderator in (alice, bob, admin):  # not even the quorum with an admin, by a crafted press
+        for moderator in (team.alice, team.bob, team.admin):  # not even the quorum with an admin, by a crafted press
             answer = await press(telegram, moderator, card_of(telegram, db, 1), "case:v:1", forge=True)
             assert "cannot be marked as a campaign account" in answer
         assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
         assert db.value("SELECT COUNT(*) FROM case_votes") == 0
 
-        await press(telegram, alice, card_of(telegram, db, 1), "case:p:1")
+        await press(telegram, team.alice, card_of(telegram, db, 1), "case:p:1")
         assert tuple(db.rows("SELECT status, reason_code, verdict FROM cases WHERE id = 1")[0]) == (
             "rejected", "brigade", None)
         account_id = db.value("SELECT account_id FROM cases WHERE id = 1")
@@ -91,19 +77,19 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
 
 
 async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_even_with_evidence(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, moderation_settings, db: Database
 ) -> None:
-    settings = make_settings(**{**MODERATION_SETTINGS, "VERIFY_QUORUM": "2", "SURGE_QUORUM": "3"})
+    settings = moderation_settings(VERIFY_QUORUM="2", SURGE_QUORUM="3")
     async with running(settings):
-        admin, alice, bob, carol = await _team(telegram)
+        team = await form_team(telegram)
         # Evidence first: the account's own post carries a campaign text that two moderators verify.
         citizen = telegram.user(1, language_code="en")
         author = telegram.user(4040, first_name="Nur", username="nurbot_4040")
         telegram.forward(citizen, telegram.origin_user(author), text=CAMPAIGN)
         await telegram.wait_for_messages(citizen["id"])
         card = await wait_for_card(telegram, db, 1)
-        await press(telegram, alice, card, "case:v:1")
-        await press(telegram, bob, card_of(telegram, db, 1), "case:v:1")
+        await press(telegram, team.alice, card, "case:v:1")
+        await press(telegram, team.bob, card_of(telegram, db, 1), "case:v:1")
         assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"
 
         await _brigade(telegram, db, "nurbot_4040", 6000)  # a Telegram @handle on X is another account:
@@ -122,11 +108,11 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
         await telegram.wait_until_idle(timeout=30)
         await _card_showing(telegram, db, account_case,
                             "Possible report campaign: marking it needs 3 votes, one of them an admin's.")
-        for moderator in (alice, bob, carol):
+        for moderator in (team.alice, team.bob, team.carol):
             await press(telegram, moderator, card_of(telegram, db, account_case), f"case:v:{account_case}")
             assert db.value("SELECT status FROM cases WHERE id = ?", (account_case,)) == "open"
         await _card_showing(telegram, db, account_case, "Votes to verify: 3 of 3")
-        answer = await press(telegram, admin, card_of(telegram, db, account_case), f"case:v:{account_case}")
+        answer = await press(telegram, team.admin, card_of(telegram, db, account_case), f"case:v:{account_case}")
         assert answer == f"Case #{account_case} is verified."
         assert tuple(db.rows("SELECT status, verdict FROM cases WHERE id = ?", (account_case,))[0]) == (
             "verified", "campaign_account")
@@ -134,36 +120,32 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
 
 
 async def test_no_receipt_tells_a_brigade_how_often_an_account_was_reported(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, team, db: Database
 ) -> None:
-    async with running(make_settings(**MODERATION_SETTINGS)):
-        await _team(telegram)
-        reporters = await _brigade(telegram, db, "critic_voice", 5000)
-        bodies = [seen(m) for r in reporters for m in telegram.sent(r["id"])]
-        assert len(bodies) == 20
-        for body in bodies:
-            assert "reported" not in body and "times" not in body
-            numbers = set(re.findall(r"\d+", body)) - {"1", str(reporters[0]["id"])}
-            # only the report's own number and its own post id appear
-            assert all(int(n) <= 20 or 5000 <= int(n) < 5020 for n in numbers), body
+    reporters = await _brigade(telegram, db, "critic_voice", 5000)
+    bodies = [seen(m) for r in reporters for m in telegram.sent(r["id"])]
+    assert len(bodies) == 20
+    for body in bodies:
+        assert "reported" not in body and "times" not in body
+        numbers = set(re.findall(r"\d+", body)) - {"1", str(reporters[0]["id"])}
+        # only the report's own number and its own post id appear
+        assert all(int(n) <= 20 or 5000 <= int(n) < 5020 for n in numbers), body
 
 
 async def test_receipts_name_an_account_only_once_moderators_verified_it(
-    telegram: FakeTelegram, make_settings, db: Database
+    telegram: FakeTelegram, team, db: Database
 ) -> None:
-    async with running(make_settings(**MODERATION_SETTINGS)):
-        _, alice, bob, _ = await _team(telegram)
-        citizen = telegram.user(1, language_code="en")
-        author = telegram.user(4041, first_name="Nur", username="nurbot_4041")
-        telegram.forward(citizen, telegram.origin_user(author), text=CAMPAIGN)
-        await telegram.wait_for_messages(citizen["id"])
-        before = await say(telegram, telegram.user(2), "https://t.me/nurbot_4041")
-        assert "part of a campaign" not in seen(before)
-        card = await wait_for_card(telegram, db, 1)
-        await press(telegram, alice, card, "case:v:1")
-        await press(telegram, bob, card_of(telegram, db, 1), "case:v:1")
-        after = await say(telegram, telegram.user(3), "https://t.me/nurbot_4041")
-        assert "⚠️ @nurbot_4041 is part of a campaign that moderators verified." in seen(after)
+    citizen = telegram.user(1, language_code="en")
+    author = telegram.user(4041, first_name="Nur", username="nurbot_4041")
+    telegram.forward(citizen, telegram.origin_user(author), text=CAMPAIGN)
+    await telegram.wait_for_messages(citizen["id"])
+    before = await say(telegram, telegram.user(2), "https://t.me/nurbot_4041")
+    assert "part of a campaign" not in seen(before)
+    card = await wait_for_card(telegram, db, 1)
+    await press(telegram, team.alice, card, "case:v:1")
+    await press(telegram, team.bob, card_of(telegram, db, 1), "case:v:1")
+    after = await say(telegram, telegram.user(3), "https://t.me/nurbot_4041")
+    assert "⚠️ @nurbot_4041 is part of a campaign that moderators verified." in seen(after)
 
 
 async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make_settings, db: Database) -> None:
@@ -183,20 +165,21 @@ async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make
 
 
 async def test_a_protected_critic_is_never_published_even_when_a_verified_campaign_links_his_post(
-    telegram: FakeTelegram, make_settings, db: Database, translations
+    telegram: FakeTelegram, moderation_settings, db: Database, translations
 ) -> None:
     """Protect through the button, then verify a campaign whose reports link the critic's post: the digest (in
     every language) and the export name the campaign's other account, never the critic."""
-    settings = make_settings(**MODERATION_SETTINGS)
+    settings = moderation_settings()
     async with running(settings):
-        admin, alice, bob, _ = await _team(telegram)
+        team = await form_team(telegram)
         await _brigade(telegram, db, "sanzhar_satire", 5000)
-        await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:p:1")
+        await press(telegram, team.alice, await wait_for_card(telegram, db, 1), "case:p:1")
         citizen = telegram.user(1)
         await say(telegram, citizen, CAMPAIGN + " https://x.com/sanzhar_satire/status/77")
         await say(telegram, telegram.user(2), CAMPAIGN + " https://x.com/nurbot_real/status/78")
         await wait_for_card(telegram, db, 2)
-        for moderator in (alice, bob, admin):  # the critic's surge still marks case 2: three votes with an admin
+        # the critic's surge still marks case 2: three votes with an admin
+        for moderator in (team.alice, team.bob, team.admin):
             await press(telegram, moderator, card_of(telegram, db, 2), "case:v:2")
         assert db.value("SELECT status FROM cases WHERE id = 2") == "verified"
 
