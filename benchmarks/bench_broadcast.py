@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.store import Store  # noqa: E402
 from bot.sandbox import FakeTelegram  # noqa: E402
+from bot.store import Store  # noqa: E402
 
 ADMIN = 900
 GROUP = -1001234567890
@@ -52,7 +52,9 @@ async def fill(database: Path, subscribers: int) -> None:
     try:
         async with store.transaction() as tx:
             for n in range(subscribers):
-                await tx.subscribers.add(FIRST_SUBSCRIBER + n, f"bench-{n}", ("en", "ru", "kk", "ar", "zh_Hant")[n % 5], 0)
+                await tx.subscribers.add(
+                    FIRST_SUBSCRIBER + n, f"bench-{n}", ("en", "ru", "kk", "ar", "zh_Hant")[n % 5], 0
+                )
     finally:
         await store.close()
 
@@ -62,7 +64,8 @@ def pending(database: Path) -> int | None:
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
         try:
             total, left = conn.execute(
-                "SELECT COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) FROM deliveries").fetchone()
+                "SELECT COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) FROM deliveries"
+            ).fetchone()
         except sqlite3.OperationalError:
             return None
     return None if total == 0 else left
@@ -70,8 +73,15 @@ def pending(database: Path) -> int | None:
 
 async def start_bot(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, DATABASE_URL=f"sqlite:///{workdir / 'kuzet.db'}",
-               ADMIN_IDS=str(ADMIN), MODERATOR_CHAT_ID=str(GROUP), LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    env.update(
+        BOT_TOKEN=telegram.token,
+        BOT_API_URL=telegram.base_url,
+        DATABASE_URL=f"sqlite:///{workdir / 'kuzet.db'}",
+        ADMIN_IDS=str(ADMIN),
+        MODERATOR_CHAT_ID=str(GROUP),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=workdir, env=env)
 
 
@@ -83,9 +93,14 @@ def flagged(database: Path) -> int:
 
 def digest_calls(telegram: FakeTelegram) -> list[tuple[float, int]]:
     """(time, chat) of every digest message Telegram accepted."""
-    return [(call.at, call.params.get("chat_id")) for call in telegram.calls
-            if call.method == "sendMessage" and call.status == 200
-            and isinstance(call.params.get("chat_id"), int) and call.params["chat_id"] >= FIRST_SUBSCRIBER]
+    return [
+        (call.at, call.params.get("chat_id"))
+        for call in telegram.calls
+        if call.method == "sendMessage"
+        and call.status == 200
+        and isinstance(call.params.get("chat_id"), int)
+        and call.params["chat_id"] >= FIRST_SUBSCRIBER
+    ]
 
 
 def slowest_window(times: list[float]) -> float | None:
@@ -148,14 +163,27 @@ async def run(subscribers: int) -> dict:
     for name, begin, end in runs:
         inside = [at for at in times if begin <= at <= end]
         if len(inside) > 1:
-            segments.append({"run": name, "messages": len(inside), "seconds": inside[-1] - inside[0],
-                             "rate": (len(inside) - 1) / (inside[-1] - inside[0]),
-                             "slowest_60s": slowest_window(inside)})
-    return {"subscribers": subscribers, "messages": len(sent), "duplicates": duplicates, "misses": misses,
-            "flagged_doubtful": doubtful, "unflagged_duplicates": max(0, len(duplicated) - doubtful),
-            "hard_kills": 1,
-            "overall_rate": (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0,
-            "runs": segments, "refused_429": sum(1 for c in telegram.calls if c.status == 429)}
+            segments.append(
+                {
+                    "run": name,
+                    "messages": len(inside),
+                    "seconds": inside[-1] - inside[0],
+                    "rate": (len(inside) - 1) / (inside[-1] - inside[0]),
+                    "slowest_60s": slowest_window(inside),
+                }
+            )
+    return {
+        "subscribers": subscribers,
+        "messages": len(sent),
+        "duplicates": duplicates,
+        "misses": misses,
+        "flagged_doubtful": doubtful,
+        "unflagged_duplicates": max(0, len(duplicated) - doubtful),
+        "hard_kills": 1,
+        "overall_rate": (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0,
+        "runs": segments,
+        "refused_429": sum(1 for c in telegram.calls if c.status == 429),
+    }
 
 
 def main() -> int:
@@ -167,21 +195,29 @@ def main() -> int:
     sustained = min((s["rate"] for s in result["runs"]), default=0.0)
     windows = [s["slowest_60s"] for s in result["runs"] if s["slowest_60s"] is not None]
     result["sustained_rate"] = min([sustained, *windows])
-    ok = (result["sustained_rate"] >= TARGET_RATE and not result["misses"] and not result["unflagged_duplicates"]
-          and result["duplicates"] <= result["flagged_doubtful"] <= result["hard_kills"])
+    ok = (
+        result["sustained_rate"] >= TARGET_RATE
+        and not result["misses"]
+        and not result["unflagged_duplicates"]
+        and result["duplicates"] <= result["flagged_doubtful"] <= result["hard_kills"]
+    )
     result["pass"] = ok
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"subscribers          {result['subscribers']:,}")
     print(f"digests accepted     {result['messages']:,}")
     print(f"duplicates / misses  {result['duplicates']} / {result['misses']}")
-    print(f"flagged as doubtful  {result['flagged_doubtful']} (unflagged duplicates: {result['unflagged_duplicates']};"
-          f" at most {result['hard_kills']} allowed, one per hard kill)")
+    print(
+        f"flagged as doubtful  {result['flagged_doubtful']} (unflagged duplicates: {result['unflagged_duplicates']};"
+        f" at most {result['hard_kills']} allowed, one per hard kill)"
+    )
     print(f"overall rate         {result['overall_rate']:.1f} messages/s (downtime included)")
     for segment in result["runs"]:
         window = segment["slowest_60s"]
-        print(f"  run ending {segment['run']:<8} {segment['messages']:>7,} messages at {segment['rate']:.1f}/s"
-              + (f", slowest 60 s {window:.1f}/s" if window is not None else ""))
+        print(
+            f"  run ending {segment['run']:<8} {segment['messages']:>7,} messages at {segment['rate']:.1f}/s"
+            + (f", slowest 60 s {window:.1f}/s" if window is not None else "")
+        )
     print(f"429 answers          {result['refused_429']}")
     print(f"sustained rate       {result['sustained_rate']:.1f}/s (target ≥ {TARGET_RATE})  {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1

@@ -41,8 +41,9 @@ async def build_case(store: Store, reports: int, handle: str = "critic_voice") -
             reporter = f"reporter-{handle}-{n // 4}"
             await tx.reporters.touch(reporter, START + n)
             target = Target(Platform.X, account, str(n), Via.LINK)
-            report = await tx.reports.add(reporter, f"key-{handle}-{n}", Submission(ReportKind.LINK, None, (target,)),
-                                          START + n)
+            report = await tx.reports.add(
+                reporter, f"key-{handle}-{n}", Submission(ReportKind.LINK, None, (target,)), START + n
+            )
             if case_id is None:
                 [account_id] = await tx.reports.account_ids(report.id)
                 case_id = await tx.cases.create(CaseKind.ACCOUNT, START, account_id=account_id)
@@ -65,8 +66,12 @@ async def measure(reports: int) -> dict[str, float]:
             assert view.reports == reports and view.surges, "the flood must be flagged"
         finally:
             await store.close()
-    return {"reports": reports, "fill_s": built, "median_ms": statistics.median(timings) * 1000,
-            "max_ms": max(timings) * 1000}
+    return {
+        "reports": reports,
+        "fill_s": built,
+        "median_ms": statistics.median(timings) * 1000,
+        "max_ms": max(timings) * 1000,
+    }
 
 
 async def measure_queue(cases: int) -> dict[str, float]:
@@ -97,8 +102,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.queue:
         result = asyncio.run(measure_queue(args.queue))
-        print(f"/queue over {result['cases']:,} open cases: median {result['median_ms']:.0f} ms, "
-              f"max {result['max_ms']:.0f} ms")
+        print(
+            f"/queue over {result['cases']:,} open cases: median {result['median_ms']:.0f} ms, "
+            f"max {result['max_ms']:.0f} ms"
+        )
         return
     sizes = args.reports or [1_000, 10_000, 50_000]
     print(f"{'reports':>8} {'card median':>12} {'card max':>10}")

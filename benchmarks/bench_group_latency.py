@@ -84,19 +84,25 @@ class Load:
         self.waiting.append(Waiting(kind, time.monotonic(), _reply_to(GROUP, message["message_id"])))
 
     def press(self, moderator: dict) -> None:
-        cards = [(m, data) for m in self.telegram.sent(GROUP) for _, data in m.buttons
-                 if data and data.startswith("case:v:")]
+        cards = [
+            (m, data) for m in self.telegram.sent(GROUP) for _, data in m.buttons if data and data.startswith("case:v:")
+        ]
         if not cards:
             return
         message, data = self.rng.choice(cards)
         query_id = self.telegram.press(moderator, message, data)
-        self.waiting.append(Waiting("press", time.monotonic(), lambda call: call.method == "answerCallbackQuery"
-                                    and call.params.get("callback_query_id") == query_id))
+        self.waiting.append(
+            Waiting(
+                "press",
+                time.monotonic(),
+                lambda call: call.method == "answerCallbackQuery" and call.params.get("callback_query_id") == query_id,
+            )
+        )
 
     def settle(self) -> None:
         """Match the calls made since the last look to the updates still waiting for an answer."""
         open_ = [w for w in self.waiting if w.answered is None]
-        calls, self.seen_calls = self.telegram.calls[self.seen_calls:], len(self.telegram.calls)
+        calls, self.seen_calls = self.telegram.calls[self.seen_calls :], len(self.telegram.calls)
         for call in calls:
             if call.status != 200:
                 continue
@@ -112,8 +118,12 @@ class Load:
 def _reply_to(chat_id: int, message_id: int) -> Callable[[ApiCall], bool]:
     def is_answer(call: ApiCall) -> bool:
         reply = call.params.get("reply_parameters") or {}
-        return (call.method == "sendMessage" and call.params.get("chat_id") == chat_id
-                and (reply.get("message_id") == message_id or call.params.get("reply_to_message_id") == message_id))
+        return (
+            call.method == "sendMessage"
+            and call.params.get("chat_id") == chat_id
+            and (reply.get("message_id") == message_id or call.params.get("reply_to_message_id") == message_id)
+        )
+
     return is_answer
 
 
@@ -122,10 +132,15 @@ async def play(minutes: float, seed: int) -> dict:
         telegram.add_group(GROUP, "Kuzet moderators")
         with tempfile.TemporaryDirectory() as folder:
             env = {
-                "BOT_TOKEN": telegram.token, "BOT_API_URL": telegram.base_url,
-                "DATABASE_URL": f"sqlite:///{Path(folder) / 'kuzet.db'}", "SEMANTIC_ENCODER": "off",
-                "MODERATOR_CHAT_ID": str(GROUP), "ADMIN_IDS": str(ADMIN_ID), "MODERATOR_LOCALE": "en",
-                "CARD_REFRESH_SECONDS": str(CARD_REFRESH_SECONDS), "VERIFY_QUORUM": "10",
+                "BOT_TOKEN": telegram.token,
+                "BOT_API_URL": telegram.base_url,
+                "DATABASE_URL": f"sqlite:///{Path(folder) / 'kuzet.db'}",
+                "SEMANTIC_ENCODER": "off",
+                "MODERATOR_CHAT_ID": str(GROUP),
+                "ADMIN_IDS": str(ADMIN_ID),
+                "MODERATOR_LOCALE": "en",
+                "CARD_REFRESH_SECONDS": str(CARD_REFRESH_SECONDS),
+                "VERIFY_QUORUM": "10",
             }
             async with running(load_settings(env, env_file=None)):
                 admin = telegram.user(ADMIN_ID, first_name="Admin", language_code="en")
@@ -169,7 +184,9 @@ def summary(load: Load, telegram: FakeTelegram, minutes: float) -> dict:
     cards = [c for c in group_calls if str(c.params.get("text", "")).startswith("<b>Case #")]
     moderators = sorted(w.answered - w.queued for w in load.waiting if w.answered is not None and w.kind != "report")
     return {
-        "minutes": minutes, "cases": CASES, "card_refresh_seconds": CARD_REFRESH_SECONDS,
+        "minutes": minutes,
+        "cases": CASES,
+        "card_refresh_seconds": CARD_REFRESH_SECONDS,
         "reports": sum(1 for w in load.waiting if w.kind == "report"),
         "kinds": kinds,
         "moderator_p99_s": _percentiles(moderators)["p99"],
@@ -198,12 +215,18 @@ def main() -> None:
     result = asyncio.run(play(args.minutes, args.seed))
     print(f"{'kind':>8} {'count':>6} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7} {'unanswered':>11}")
     for kind, row in result["kinds"].items():
-        print(f"{kind:>8} {row['count']:>6} {row['p50']:>7.2f} {row['p95']:>7.2f} {row['p99']:>7.2f} "
-              f"{row['max']:>7.2f} {row['unanswered']:>11}")
-    print(f"card posts {result['card_posts']}, card edits {result['card_edits']}, group messages "
-          f"{result['group_messages']}, 429 answers {result['answers_429']}, reports {result['reports']}")
+        print(
+            f"{kind:>8} {row['count']:>6} {row['p50']:>7.2f} {row['p95']:>7.2f} {row['p99']:>7.2f} "
+            f"{row['max']:>7.2f} {row['unanswered']:>11}"
+        )
+    print(
+        f"card posts {result['card_posts']}, card edits {result['card_edits']}, group messages "
+        f"{result['group_messages']}, 429 answers {result['answers_429']}, reports {result['reports']}"
+    )
     ok = result["moderator_p99_s"] < TARGET_P99 and result["unanswered_moderator_updates"] == 0
-    print(f"moderators' p99 {result['moderator_p99_s']:.2f} s (target < {TARGET_P99:.0f} s): {'PASS' if ok else 'FAIL'}")
+    print(
+        f"moderators' p99 {result['moderator_p99_s']:.2f} s (target < {TARGET_P99:.0f} s): {'PASS' if ok else 'FAIL'}"
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     raise SystemExit(0 if ok else 1)

@@ -35,8 +35,10 @@ from bot.sandbox import FakeTelegram, SentMessage  # noqa: E402
 
 FIRST_USER = 20_000_000
 P99_TARGET = 30.0
-CAMPAIGN = ("I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, "
-            "our family gives {n} votes for Tokayev")
+CAMPAIGN = (
+    "I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, "
+    "our family gives {n} votes for Tokayev"
+)
 
 
 def message_text(user: int, k: int) -> str:
@@ -87,17 +89,23 @@ async def run(users: int, reports: int, seconds: float) -> dict:
         database = workdir / "kuzet.db"
         async with FakeTelegram(global_per_second=30, private_per_second=1) as telegram:
             env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-            env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, LOG_LEVEL="WARNING",
-                       DATABASE_URL=f"sqlite:///{database}", PYTHONPATH=str(ROOT),
-                       REPORTS_PER_HOUR=str(max(30, per_user)))
+            env.update(
+                BOT_TOKEN=telegram.token,
+                BOT_API_URL=telegram.base_url,
+                LOG_LEVEL="WARNING",
+                DATABASE_URL=f"sqlite:///{database}",
+                PYTHONPATH=str(ROOT),
+                REPORTS_PER_HOUR=str(max(30, per_user)),
+            )
             process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=workdir, env=env)
             people = [telegram.user(FIRST_USER + u, first_name=f"User {u}", language_code="ru") for u in range(users)]
             while not telegram.calls or telegram.calls[-1].method != "getUpdates":
                 await asyncio.sleep(0.1)  # the bot is up and polling
             sent_at: dict[int, list[tuple[int, float]]] = {p["id"]: [] for p in people}
             started = time.monotonic()
-            schedule = sorted((started + seconds * (k + (u / users)) / per_user, u, k)
-                              for u in range(users) for k in range(per_user))
+            schedule = sorted(
+                (started + seconds * (k + (u / users)) / per_user, u, k) for u in range(users) for k in range(per_user)
+            )
             for due, u, k in schedule:
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
                 message = telegram.send_text(people[u], message_text(u, k))
@@ -113,20 +121,27 @@ async def run(users: int, reports: int, seconds: float) -> dict:
             answers: dict[int, list] = {}
             for answer in telegram.sent():
                 answers.setdefault(answer.chat_id, []).append(answer)
-            latencies = [latency for chat, sent in sent_at.items() for latency in answered_after(answers.get(chat, []), sent)]
+            latencies = [
+                latency for chat, sent in sent_at.items() for latency in answered_after(answers.get(chat, []), sent)
+            ]
             receipt_messages = len(telegram.sent())
             refused_429 = sum(1 for c in telegram.calls if c.status == 429)
         with sqlite3.connect(database) as conn:
             persisted = conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     latencies.sort()
     return {
-        "users": users, "reports_sent": len(schedule), "window_seconds": round(last_sent - started, 1),
-        "persisted": persisted, "reports_answered": len(latencies), "receipt_messages": receipt_messages,
+        "users": users,
+        "reports_sent": len(schedule),
+        "window_seconds": round(last_sent - started, 1),
+        "persisted": persisted,
+        "reports_answered": len(latencies),
+        "receipt_messages": receipt_messages,
         "p50_seconds": round(statistics.median(latencies), 2) if latencies else None,
         "p99_seconds": round(latencies[int(0.99 * (len(latencies) - 1))], 2) if latencies else None,
         "last_receipt_after_seconds": round(finished - started, 1),
         "receipts_per_second": round(len(latencies) / max(finished - started, 1e-9), 1),
-        "refused_429": refused_429, "bot_peak_memory_mb": round(memory / 1024, 1) if memory else None,
+        "refused_429": refused_429,
+        "bot_peak_memory_mb": round(memory / 1024, 1) if memory else None,
     }
 
 
@@ -138,8 +153,12 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "bench_ingest.json")
     args = parser.parse_args()
     result = asyncio.run(run(args.users, args.reports, args.seconds))
-    ok = (result["persisted"] == result["reports_sent"] == result["reports_answered"] and result["refused_429"] == 0
-          and result["p99_seconds"] is not None and result["p99_seconds"] < P99_TARGET)
+    ok = (
+        result["persisted"] == result["reports_sent"] == result["reports_answered"]
+        and result["refused_429"] == 0
+        and result["p99_seconds"] is not None
+        and result["p99_seconds"] < P99_TARGET
+    )
     result["pass"] = ok
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

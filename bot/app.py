@@ -12,6 +12,7 @@ from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -21,30 +22,30 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles, settings as settings_handlers
-from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
-from bot.telegram.cards import CardDesk
+from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles
+from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Runtime
 from bot.handlers.errors import on_error, on_unknown_button
-from bot.telegram.flood import TelegramRateLimiter
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
-from bot.telegram.polling import ConfirmingPoller
-from bot.telegram.receipts import ReceiptSender
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir
-from bot.service.installation import check_reporter_key
 from bot.semantic.stage import SemanticStage, open_stage
+from bot.service.installation import check_reporter_key
 from bot.service.matching import build_matcher, load_starter_pack
 from bot.service.roles import sync_admins
 from bot.store import Store
+from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
+from bot.telegram.cards import CardDesk
+from bot.telegram.flood import TelegramRateLimiter
+from bot.telegram.polling import ConfirmingPoller
+from bot.telegram.receipts import ReceiptSender
 
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
@@ -165,8 +166,9 @@ async def semantic_stage(settings: Settings) -> SemanticStage | None:
     """The configured encoder and its verifier, loaded off the event loop; None when switched off."""
     if settings.semantic_encoder is None:
         return None
-    return await asyncio.to_thread(open_stage, settings.semantic_encoder, settings.verifier_file,
-                                   settings.semantic_thresholds)
+    return await asyncio.to_thread(
+        open_stage, settings.semantic_encoder, settings.verifier_file, settings.semantic_thresholds
+    )
 
 
 async def _open(settings: Settings, application: Application) -> None:
@@ -182,7 +184,11 @@ async def _open(settings: Settings, application: Application) -> None:
         raise
     i18n = I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     runtime = application.bot_data[Runtime.KEY] = Runtime(
-        settings, store, i18n, pseudonyms, matcher,
+        settings,
+        store,
+        i18n,
+        pseudonyms,
+        matcher,
         cards=CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds),
         broadcaster=Broadcaster(settings.moderator_chat_id),
         receipts=ReceiptSender(application.bot),
@@ -211,7 +217,9 @@ async def _register_menus(application: Application) -> None:
     runtime = Runtime.of_application(application)
     try:
         await register_command_menus(application.bot, runtime.i18n)
-        await register_moderator_menu(application.bot, runtime.settings.moderator_chat_id, runtime.moderators_translator)
+        await register_moderator_menu(
+            application.bot, runtime.settings.moderator_chat_id, runtime.moderators_translator
+        )
     except (NetworkError, RetryAfter) as exc:
         log.warning("command menus not registered (%s); trying again in %d s", exc.message, MENU_RETRY_SECONDS)
         application.job_queue.run_once(_register_menus_job, MENU_RETRY_SECONDS)
@@ -233,8 +241,9 @@ async def _initialize(application: Application, tries: int) -> None:
             if attempt == tries:
                 raise
             pause = 2 ** (attempt - 1)
-            log.warning("cannot reach the Bot API (try %d of %d: %s); trying again in %d s",
-                        attempt, tries, exc.message, pause)
+            log.warning(
+                "cannot reach the Bot API (try %d of %d: %s); trying again in %d s", attempt, tries, exc.message, pause
+            )
             await asyncio.sleep(pause)
 
 
@@ -262,14 +271,16 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with running(settings, poll_timeout=LONG_POLL_SECONDS, bootstrap_retries=BOOTSTRAP_RETRIES,
-                       on_fatal=stop.set):
+    async with running(
+        settings, poll_timeout=LONG_POLL_SECONDS, bootstrap_retries=BOOTSTRAP_RETRIES, on_fatal=stop.set
+    ):
         await stop.wait()
 
 
 @asynccontextmanager
-async def running(settings: Settings, *, poll_timeout: int = 1, bootstrap_retries: int = 1,
-                  on_fatal: Callable[[], None] | None = None) -> AsyncIterator[Application]:
+async def running(
+    settings: Settings, *, poll_timeout: int = 1, bootstrap_retries: int = 1, on_fatal: Callable[[], None] | None = None
+) -> AsyncIterator[Application]:
     """The bot, polling until the block ends: `kuzet run`, `kuzet demo` and the tests all start it here."""
     application = build_application(settings)
     await _initialize(application, bootstrap_retries)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import sys
 import time
@@ -43,12 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
     scan_parser = commands.add_parser("scan", help="match many messages from a file against the templates")
-    scan_parser.add_argument("input", help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin")
+    scan_parser.add_argument(
+        "input", help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin"
+    )
     scan_parser.add_argument("--templates", type=Path, help="JSONL templates (id, text); default: the database's")
     scan_parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    scan_parser.add_argument("--threshold", type=float, help="lexical template score from which a match counts (0 to 1)")
-    scan_parser.add_argument("--no-semantic", dest="semantic", action="store_false",
-                             help="lexical matching only: no reworded or translated lines, nothing to encode")
+    scan_parser.add_argument(
+        "--threshold", type=float, help="lexical template score from which a match counts (0 to 1)"
+    )
+    scan_parser.add_argument(
+        "--no-semantic",
+        dest="semantic",
+        action="store_false",
+        help="lexical matching only: no reworded or translated lines, nothing to encode",
+    )
     templates = commands.add_parser("templates", help="import or export the template bank").add_subparsers(
         dest="action", required=True
     )
@@ -69,12 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(args)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, [settings.bot_token or "", settings.reporter_key or ""],
-                          telegram_payloads=settings.log_telegram_payloads)
+        configure_logging(
+            settings.log_level,
+            [settings.bot_token or "", settings.reporter_key or ""],
+            telegram_payloads=settings.log_telegram_payloads,
+        )
         if args.command == "run":
             return _run(settings)
-        command = {"migrate": _migrate, "scan": _scan, "templates": _templates, "digest": _digest,
-                   "export": _export}[args.command]
+        command = {"migrate": _migrate, "scan": _scan, "templates": _templates, "digest": _digest, "export": _export}[
+            args.command
+        ]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:
         print(f"kuzet: configuration error: {exc}", file=sys.stderr)
@@ -84,8 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         for number, problem in exc.problems:
             print(f"{label}: {exc.path} line {number}: {problem}", file=sys.stderr)
         count = len(exc.problems)
-        print(f"{label}: {count} bad line{'' if count == 1 else 's'} in {exc.path}; nothing "
-              f"{'scanned' if args.command == 'scan' else 'added'}", file=sys.stderr)
+        print(
+            f"{label}: {count} bad line{'' if count == 1 else 's'} in {exc.path}; nothing "
+            f"{'scanned' if args.command == 'scan' else 'added'}",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     except (MigrationError, ScanInputError) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
@@ -93,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo  # rich and the sandbox load only for the demo
     from rich.console import Console
+
+    from bot.demo import run_demo  # rich and the sandbox load only for the demo
 
     lang = locale_from_telegram(args.lang)
     if lang is None:
@@ -163,8 +179,14 @@ async def _templates(settings: Settings, args: argparse.Namespace) -> int:
             print(f"kuzet: {len(added)} templates added", file=sys.stderr)
             return 0
         for t in await all_templates(store):
-            item = {"id": str(t.id), "text": t.text, "lang": t.language, "label": t.label, "family": t.family,
-                    "enabled": t.enabled}
+            item = {
+                "id": str(t.id),
+                "text": t.text,
+                "lang": t.language,
+                "label": t.label,
+                "family": t.family,
+                "enabled": t.enabled,
+            }
             print(json.dumps(item, ensure_ascii=False))
         return 0
     finally:

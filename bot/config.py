@@ -115,8 +115,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             claim_seconds=60 * env("CLAIM_MINUTES", _positive_int, Policy.claim_seconds // 60),
             rules=FlagRules(
                 coordinated_accounts=env("COORDINATED_ACCOUNTS", _positive_int, FlagRules.coordinated_accounts),
-                coordinated_window=HOUR * env("COORDINATED_WINDOW_HOURS", _positive_int,
-                                              FlagRules.coordinated_window // HOUR),
+                coordinated_window=HOUR
+                * env("COORDINATED_WINDOW_HOURS", _positive_int, FlagRules.coordinated_window // HOUR),
                 surge_reports=env("SURGE_REPORTS", _positive_int, FlagRules.surge_reports),
                 surge_window=60 * env("SURGE_WINDOW_MINUTES", _positive_int, FlagRules.surge_window // 60),
                 new_reporter_age=DAY * env("NEW_REPORTER_DAYS", _positive_int, FlagRules.new_reporter_age // DAY),
@@ -154,7 +154,7 @@ def _database_path(name: str, raw: str) -> Path:
     prefix = "sqlite:///"
     if not raw.startswith(prefix) or len(raw) == len(prefix):
         raise ConfigError(name, f"must look like sqlite:///path/to/kuzet.db, got {raw!r}")
-    path = raw[len(prefix):]
+    path = raw[len(prefix) :]
     if path == ":memory:":
         raise ConfigError(name, "an in-memory database would lose every report; name a file")
     return Path(path)

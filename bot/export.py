@@ -5,19 +5,37 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.service.export import ExportedCase
 
-CSV_COLUMNS = ("case_id", "kind", "verified_at", "votes", "template_id", "template_label", "text", "texts",
-               "accounts", "account_links", "accounts_unnamed", "post_links", "reports", "reporters", "languages",
-               "platforms", "first_seen_at", "last_seen_at", "coordinated")
+CSV_COLUMNS = (
+    "case_id",
+    "kind",
+    "verified_at",
+    "votes",
+    "template_id",
+    "template_label",
+    "text",
+    "texts",
+    "accounts",
+    "account_links",
+    "accounts_unnamed",
+    "post_links",
+    "reports",
+    "reporters",
+    "languages",
+    "platforms",
+    "first_seen_at",
+    "last_seen_at",
+    "coordinated",
+)
 LIST_SEPARATOR = " | "
 
 
 def _iso(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
 def _record(case: ExportedCase) -> dict:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import gettext
-from collections.abc import Iterable
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_interval, format_time, format_timedelta
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 DOMAIN = "kuzet"
@@ -94,8 +94,9 @@ class Translator:
         mark, so a line that begins with a Latin handle, a number or a label still reads from the right."""
         if not self.rtl:
             return "\n".join(lines)
-        return "\n".join(RIGHT_TO_LEFT_MARK + line if line and not line.startswith(RIGHT_TO_LEFT_MARK) else line
-                         for line in lines)
+        return "\n".join(
+            RIGHT_TO_LEFT_MARK + line if line and not line.startswith(RIGHT_TO_LEFT_MARK) else line for line in lines
+        )
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -135,7 +136,7 @@ class Translator:
         return format_interval(first, last, "yMMMd", tzinfo=self._tz, locale=self.locale)
 
     def datetime(self, timestamp: int) -> str:
-        moment = datetime.fromtimestamp(timestamp, timezone.utc)
+        moment = datetime.fromtimestamp(timestamp, UTC)
         return format_datetime(moment, format="medium", tzinfo=self._tz, locale=self.locale)
 
     def date(self, timestamp: int) -> str:
@@ -144,7 +145,7 @@ class Translator:
 
     def time(self, timestamp: int) -> str:
         """A time of day in the configured time zone: "2:05 PM", "14:05"."""
-        moment = datetime.fromtimestamp(timestamp, timezone.utc)
+        moment = datetime.fromtimestamp(timestamp, UTC)
         return format_time(moment, format="short", tzinfo=self._tz, locale=self.locale)
 
     def language_list(self, codes: Iterable[str]) -> str:
@@ -157,15 +158,12 @@ class Translator:
         return self.list(name.removesuffix(word) for name in names) + plural
 
 
-
 class I18n:
     """All catalogs, loaded once at start."""
 
     def __init__(self, locales_dir: Path, default_locale: str, tz: tzinfo) -> None:
         self.default_locale = default_locale
-        self._translators = {
-            code: Translator(code, _load_catalog(locales_dir, code), tz) for code in SUPPORTED_LOCALES
-        }
+        self._translators = {code: Translator(code, _load_catalog(locales_dir, code), tz) for code in SUPPORTED_LOCALES}
 
     def get(self, code: str | None) -> Translator:
         """The translator for ``code``, or for the default locale when we don't have it."""

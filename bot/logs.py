@@ -19,11 +19,26 @@ _LONG_NUMBER = re.compile(r"(?<![\w.])(?<!update )-?\d{6,}(?![\w.])")
 """Telegram user, chat and group ids (and any other number of 6+ digits but update ids): never needed to
 read a log."""
 _PERSONAL_FIELDS = (
-    "text", "caption", "first_name", "last_name", "full_name", "username", "title", "question", "phone_number",
-    "sender_user_name", "author_signature", "file_name", "vcard", "address", "bio", "explanation", "query",
+    "text",
+    "caption",
+    "first_name",
+    "last_name",
+    "full_name",
+    "username",
+    "title",
+    "question",
+    "phone_number",
+    "sender_user_name",
+    "author_signature",
+    "file_name",
+    "vcard",
+    "address",
+    "bio",
+    "explanation",
+    "query",
 )
 _PERSONAL_VALUE = re.compile(
-    rf"""\b(?P<key>{'|'.join(_PERSONAL_FIELDS)})(?P<sep>['"]?\s*[:=]\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""",
+    rf"""\b(?P<key>{"|".join(_PERSONAL_FIELDS)})(?P<sep>['"]?\s*[:=]\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""",
     re.DOTALL,
 )
 """What people wrote and their names, in a repr or JSON of an update or of a request: 'text': '…',
@@ -59,8 +74,9 @@ def configure_logging(level: str, secrets: list[str], *, telegram_payloads: bool
     """Log at ``level``; ``telegram_payloads`` (unsafe) lets python-telegram-bot log whole updates and requests,
     texts and names included."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets,
-                                            payloads=telegram_payloads))
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets, payloads=telegram_payloads)
+    )
     logging.basicConfig(level=level, handlers=[handler], force=True)
     if not telegram_payloads:  # at DEBUG, every update and request in full
         logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))

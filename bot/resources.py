@@ -23,7 +23,11 @@ def data_dir(name: str) -> Path:
 def shipped_data(name: str) -> list[dict]:
     """The JSON lines shipped as bot/data/``name``: one file, or every ``.jsonl`` file of a folder in name order."""
     root = files("bot").joinpath("data", name)
-    paths = sorted((p for p in root.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name) \
-        if root.is_dir() else [root]
-    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    paths = (
+        sorted((p for p in root.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
+        if root.is_dir()
+        else [root]
+    )
+    return [
+        json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]

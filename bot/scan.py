@@ -203,8 +203,9 @@ def read_templates(path: Path) -> list[TemplateRecord]:
                 problems.append((number, why))
                 continue
             seen[str(item["id"])] = number
-            records.append(TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"),
-                                          item.get("family")))
+            records.append(
+                TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"), item.get("family"))
+            )
     if problems:
         raise BadTemplates(path, problems)
     return records
@@ -233,8 +234,9 @@ def _template_problem(item: dict, seen: dict[str, int]) -> str | None:
     return None
 
 
-def scan(messages: Iterable[Message], matcher: CampaignMatcher,
-         encoded: Callable[[int], None] = lambda count: None) -> Iterator[tuple[Message, list[Match]]]:
+def scan(
+    messages: Iterable[Message], matcher: CampaignMatcher, encoded: Callable[[int], None] = lambda count: None
+) -> Iterator[tuple[Message, list[Match]]]:
     """Each message with its template matches, best first (a negative-bank match means none).
 
     ``encoded`` is told how many messages each batch sent to the encoder (for a progress bar)."""
@@ -243,7 +245,7 @@ def scan(messages: Iterable[Message], matcher: CampaignMatcher,
     while batch := list(islice(pending, BATCH)):
         unseen = list(dict.fromkeys(m.text for m in batch if m.text not in vectors and matcher.needs_vector(m.text)))
         if unseen:
-            for text, vector in zip(unseen, matcher.encode(unseen)):
+            for text, vector in zip(unseen, matcher.encode(unseen), strict=False):
                 vectors[text] = vector
             encoded(len(unseen))
             while len(vectors) > REMEMBERED_VECTORS:
@@ -256,10 +258,13 @@ def scan(messages: Iterable[Message], matcher: CampaignMatcher,
 def write_jsonl(results: Iterable[tuple[Message, list[Match]]], out: IO[str]) -> int:
     count = 0
     for message, matches in results:
-        line = {"id": message.id, "matches": [
-            {"kind": m.kind.value, "id": m.id, "score": m.score, "how": m.how, "resemblance": m.resemblance.value}
-            for m in matches
-        ]}
+        line = {
+            "id": message.id,
+            "matches": [
+                {"kind": m.kind.value, "id": m.id, "score": m.score, "how": m.how, "resemblance": m.resemblance.value}
+                for m in matches
+            ],
+        }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -273,7 +278,11 @@ def write_csv(results: Iterable[tuple[Message, list[Match]]], out: IO[str]) -> i
     count = 0
     for message, matches in results:
         for match in matches or [None]:
-            writer.writerow([message.id, *((match.id, match.score, match.how, match.resemblance.value) if match
-                                           else ("", "", "", ""))])
+            writer.writerow(
+                [
+                    message.id,
+                    *((match.id, match.score, match.how, match.resemblance.value) if match else ("", "", "", "")),
+                ]
+            )
         count += 1
     return count

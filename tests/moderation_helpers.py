@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from bot.sandbox import FakeTelegram, SentMessage, press, reply, say, seen
 from tests.helpers import Database
 
-__all__ = ["ADMIN_ID", "GROUP", "MODERATION_SETTINGS", "Team", "appoint", "card_of", "form_team", "press", "reply",
-           "say", "seen", "snapshot", "wait_for_card"]
+__all__ = [
+    "ADMIN_ID",
+    "GROUP",
+    "MODERATION_SETTINGS",
+    "Team",
+    "appoint",
+    "card_of",
+    "form_team",
+    "press",
+    "reply",
+    "say",
+    "seen",
+    "snapshot",
+    "wait_for_card",
+]
 
 GROUP = -1001234567890
 ADMIN_ID = 900

@@ -55,10 +55,16 @@ def test_handlers_only_handle_updates_and_delivery_machinery_lives_in_bot_telegr
 
 
 def test_nothing_in_the_repository_points_outside_it() -> None:
-    for path in [README, *BOT.parent.glob("*.md"), *(BOT.parent / "docs").rglob("*.md"), *BOT.rglob("*.py"),
-                 *(BOT.parent / "tests").rglob("*.md")]:
-        assert "../shared" not in path.read_text(encoding="utf-8") and "shared/seeds" not in \
-            path.read_text(encoding="utf-8"), path
+    for path in [
+        README,
+        *BOT.parent.glob("*.md"),
+        *(BOT.parent / "docs").rglob("*.md"),
+        *BOT.rglob("*.py"),
+        *(BOT.parent / "tests").rglob("*.md"),
+    ]:
+        assert "../shared" not in path.read_text(encoding="utf-8") and "shared/seeds" not in path.read_text(
+            encoding="utf-8"
+        ), path
 
 
 def test_every_command_is_in_the_menu_in_help_and_in_the_readme() -> None:

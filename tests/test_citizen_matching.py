@@ -56,11 +56,18 @@ async def test_similar_reports_from_different_people_form_a_cluster(
     async with running(settings):
         first = await _receipt(telegram, kk, WAVE)
         second = await _receipt(telegram, en, WAVE.upper() + " #elections @news_kz")
-    assert plain(translations("kk").gettext(
-        "🆕 Nobody has reported this text before: copies that come later will be grouped with it."
-    )) in first
-    assert plain(translations("en").gettext("👥 Similar to earlier reports: moderators will review them together.")) \
+    assert (
+        plain(
+            translations("kk").gettext(
+                "🆕 Nobody has reported this text before: copies that come later will be grouped with it."
+            )
+        )
+        in first
+    )
+    assert (
+        plain(translations("en").gettext("👥 Similar to earlier reports: moderators will review them together."))
         in second
+    )
     assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
     assert db.value("SELECT COUNT(DISTINCT reporter) FROM reports") == 2
 
@@ -70,11 +77,15 @@ async def test_the_cluster_index_survives_a_restart(telegram: FakeTelegram, sett
     async with running(settings):
         await _receipt(telegram, a, WAVE)
     async with running(settings):
-        await _receipt(telegram, b, "Foreign agents spread lies about our elections. Do not believe opposition channels!")
+        await _receipt(
+            telegram, b, "Foreign agents spread lies about our elections. Do not believe opposition channels!"
+        )
     assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
 
 
-async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(telegram: FakeTelegram, settings, translations, db) -> None:
+async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(
+    telegram: FakeTelegram, settings, translations, db
+) -> None:
     generic = "Congratulations to everyone on the holiday, all the best to your families!"
     store = await Store.open(settings.database_path)
     async with store.transaction() as tx:

@@ -67,7 +67,11 @@ async def test_a_forwarded_channel_post_becomes_a_report_with_a_receipt_in_the_u
 @pytest.mark.parametrize(
     ("make_origin", "identity", "shown"),
     [
-        (lambda tg: tg.origin_user(tg.user(555, first_name="Айгүл", username="aigul_1990")), "@aigul_1990", "@aigul_1990"),
+        (
+            lambda tg: tg.origin_user(tg.user(555, first_name="Айгүл", username="aigul_1990")),
+            "@aigul_1990",
+            "@aigul_1990",
+        ),
         (lambda tg: tg.origin_user(tg.user(556, first_name="Bot Without Name")), "id:556", "Bot Without Name"),
         (lambda tg: tg.origin_hidden_user("Асель Н."), "name:асель н.", "Асель Н."),
         (lambda tg: tg.origin_chat(tg.group(-100777, "Patriots chat")), "id:-100777", "Patriots chat"),
@@ -142,15 +146,40 @@ async def test_a_captioned_photo_is_a_report_of_its_caption(
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
-                      "is_video": False, "type": "regular"}}, "unsupported_message"),
+        (
+            {
+                "sticker": {
+                    "file_id": "s",
+                    "file_unique_id": "s",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                }
+            },
+            "unsupported_message",
+        ),
         ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}, "unsupported_message"),
         ({"location": {"latitude": 43.2, "longitude": 76.9}}, "unsupported_message"),
         ({"contact": {"phone_number": "+77010000000", "first_name": "A"}}, "unsupported_message"),
-        ({"poll": {"id": "1", "question": "?", "total_voter_count": 0, "is_closed": False,
-                   "options": [{"text": t, "voter_count": 0, "persistent_id": t} for t in "ab"],
-                   "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
-                   "allows_revoting": False, "members_only": False}}, "unsupported_message"),
+        (
+            {
+                "poll": {
+                    "id": "1",
+                    "question": "?",
+                    "total_voter_count": 0,
+                    "is_closed": False,
+                    "options": [{"text": t, "voter_count": 0, "persistent_id": t} for t in "ab"],
+                    "is_anonymous": True,
+                    "type": "regular",
+                    "allows_multiple_answers": False,
+                    "allows_revoting": False,
+                    "members_only": False,
+                }
+            },
+            "unsupported_message",
+        ),
         ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}, "media_without_caption"),
     ],
 )
@@ -192,7 +221,7 @@ async def test_too_little_to_act_on_is_refused_and_nothing_is_stored(
 
 async def test_hostile_markup_in_a_report_is_shown_literally(telegram: FakeTelegram, db) -> None:
     citizen = telegram.user(109, first_name="<b>x</b>", username="evil_name")
-    hostile = '</a><b>Vote & win</b> <script>alert(1)</script> for Tokayev &amp; co'
+    hostile = "</a><b>Vote & win</b> <script>alert(1)</script> for Tokayev &amp; co"
     telegram.send_text(citizen, hostile)
     receipt = await _reply(telegram, citizen)
     assert hostile in receipt.plain
@@ -210,7 +239,9 @@ async def test_the_same_message_delivered_twice_makes_one_report_and_one_receipt
     assert len(_reports(db)) == 1
 
 
-async def test_a_message_with_dozens_of_links_gets_a_receipt_within_telegrams_limits(telegram: FakeTelegram, db) -> None:
+async def test_a_message_with_dozens_of_links_gets_a_receipt_within_telegrams_limits(
+    telegram: FakeTelegram, db
+) -> None:
     citizen = telegram.user(112)
     links = " ".join(f"https://x.com/bot_number_{i:03d}/status/{10**17 + i}" for i in range(60))
     telegram.send_text(citizen, links)
@@ -232,7 +263,6 @@ async def test_an_unexpected_failure_gets_an_apology_and_the_log_names_no_user(
     assert apology.plain == plain(texts.internal_error(translations("ar")))
     assert "error while handling update" in caplog.text
     assert "987654321" not in caplog.text and "activist_handle" not in caplog.text
-
 
 
 async def test_the_receipts_status_link_opens_that_report(telegram: FakeTelegram, settings) -> None:

@@ -31,11 +31,66 @@ from bot.semantic.reading import text_to_encode
 BUDGET_SECONDS = 0.25
 LIMIT = 4096
 SHAPES = [
-    "@a", "a@", "@_", "@ab", "aa@", "@aaaa", "@", "t.me/", "t.me/a ", "http://", "https://a", "www.", "x.com",
-    "x.com/a ", "a.", ".a", "a-", "a.a ", "a@b.", "a@a.", "{", "|", "{a|", "}", "#", "#a", "#aA", "_", "/", ":/",
-    "javascript:", "\u200b", "\u200d", "\ufeff", "\u202e", "\u2066\u2069", "\u0301", "a\u0301", "\u0301\u0316",
-    "\u0344", "\u064b\u0650", "ـ", "аa", "aа ", "αa", "Президент Tokayev ", "總統", "ﷺ", "㍿", "«", "„", '"', "“",
-    "‘", "「", "«a» ", "😂", "👨\u200d", " ", "\n",
+    "@a",
+    "a@",
+    "@_",
+    "@ab",
+    "aa@",
+    "@aaaa",
+    "@",
+    "t.me/",
+    "t.me/a ",
+    "http://",
+    "https://a",
+    "www.",
+    "x.com",
+    "x.com/a ",
+    "a.",
+    ".a",
+    "a-",
+    "a.a ",
+    "a@b.",
+    "a@a.",
+    "{",
+    "|",
+    "{a|",
+    "}",
+    "#",
+    "#a",
+    "#aA",
+    "_",
+    "/",
+    ":/",
+    "javascript:",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u202e",
+    "\u2066\u2069",
+    "\u0301",
+    "a\u0301",
+    "\u0301\u0316",
+    "\u0344",
+    "\u064b\u0650",
+    "ـ",
+    "аa",
+    "aа ",
+    "αa",
+    "Президент Tokayev ",
+    "總統",
+    "ﷺ",
+    "㍿",
+    "«",
+    "„",
+    '"',
+    "“",
+    "‘",
+    "「",
+    "«a» ",
+    "😂",
+    "👨\u200d",
+    " ",
+    "\n",
 ]
 """Repeated to 4,096 characters: handles, links, braces, invisible and combining characters, bidi controls,
 mixed scripts, characters NFKC expands, unclosed quotation marks."""
@@ -45,10 +100,11 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes 
 def _matcher() -> CampaignMatcher:
     templates = [item["text"] for item in shipped_data("starter_templates.jsonl")]
     lexical = Matcher()
-    lexical.add_many([(i, text, MatchKind.TEMPLATE) for i, text in enumerate(templates)]
-                     + [(i, text, MatchKind.CLUSTER) for i, text in enumerate(templates)]
-                     + [(i, item["text"], MatchKind.NEGATIVE)
-                        for i, item in enumerate(shipped_data("negative_bank.jsonl"))])
+    lexical.add_many(
+        [(i, text, MatchKind.TEMPLATE) for i, text in enumerate(templates)]
+        + [(i, text, MatchKind.CLUSTER) for i, text in enumerate(templates)]
+        + [(i, item["text"], MatchKind.NEGATIVE) for i, item in enumerate(shipped_data("negative_bank.jsonl"))]
+    )
     return CampaignMatcher(lexical)
 
 
@@ -84,15 +140,20 @@ def test_a_message_repeating_one_shape_to_the_length_limit_costs_bounded_work(sh
 
 hostile = st.one_of(
     st.lists(st.sampled_from(SHAPES), min_size=1, max_size=4).map(lambda chunk: ("".join(chunk) * LIMIT)[:LIMIT]),
-    st.tuples(st.text(max_size=200), st.sampled_from(SHAPES), st.sampled_from([CAMPAIGN, "", "«" + CAMPAIGN]))
-    .map(lambda t: (t[0] + t[1] * LIMIT)[:LIMIT - len(t[2])] + t[2]),
+    st.tuples(st.text(max_size=200), st.sampled_from(SHAPES), st.sampled_from([CAMPAIGN, "", "«" + CAMPAIGN])).map(
+        lambda t: (t[0] + t[1] * LIMIT)[: LIMIT - len(t[2])] + t[2]
+    ),
     st.lists(st.one_of(st.sampled_from(SHAPES), st.text(max_size=20)), max_size=400).map(lambda p: "".join(p)[:LIMIT]),
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(text=hostile, hidden=st.lists(st.sampled_from(["https://t.me/nurbot_kz", "https://e.org/", "t.me/" * 50]),
-                                     max_size=300).map(tuple))
+@given(
+    text=hostile,
+    hidden=st.lists(st.sampled_from(["https://t.me/nurbot_kz", "https://e.org/", "t.me/" * 50]), max_size=300).map(
+        tuple
+    ),
+)
 def test_any_hostile_message_costs_bounded_work(text: str, hidden: tuple[str, ...]) -> None:
     assert _cpu_seconds(text, hidden) < BUDGET_SECONDS
 

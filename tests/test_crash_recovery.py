@@ -34,8 +34,13 @@ async def started() -> AsyncIterator[list[asyncio.subprocess.Process]]:
 
 async def _kuzet_run(telegram: FakeTelegram, database: Path, started: list) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, DATABASE_URL=f"sqlite:///{database}",
-               REPORTS_PER_HOUR=str(PER_USER), LOG_LEVEL="WARNING")
+    env.update(
+        BOT_TOKEN=telegram.token,
+        BOT_API_URL=telegram.base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+        REPORTS_PER_HOUR=str(PER_USER),
+        LOG_LEVEL="WARNING",
+    )
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=database.parent, env=env)
     started.append(process)
     return process
@@ -79,7 +84,9 @@ async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_t
     process = await _kuzet_run(telegram, database, started)
     await telegram.wait_until(
         lambda: len({n for p in people for n in receipted_reports(telegram, p["id"])}) == USERS * PER_USER,
-        timeout=240, what="a receipt for each of the 1,000 reports")
+        timeout=240,
+        what="a receipt for each of the 1,000 reports",
+    )
     process.send_signal(signal.SIGTERM)
     assert await process.wait() == 0
 

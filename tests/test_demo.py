@@ -18,10 +18,17 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def _demo(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `kuzet demo` with no token and no way out of loopback: any other connection meets a dead proxy."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REPORTER_", "ADMIN_"))}
-    env.update(PYTHONPATH=str(ROOT), ALL_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
-               HTTP_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost", COLUMNS="100")
-    return subprocess.run([sys.executable, "-m", "bot", "demo", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        ALL_PROXY="http://127.0.0.1:9",
+        HTTPS_PROXY="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+        NO_PROXY="127.0.0.1,localhost",
+        COLUMNS="100",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "demo", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _readable(text: str) -> str:
@@ -79,8 +86,12 @@ def test_the_demo_refuses_a_language_it_does_not_speak(tmp_path: Path) -> None:
 
 
 def test_the_transcript_gives_every_bubble_its_own_direction() -> None:
-    entries = [Entry("person", "Layla", "الرئيس يهتم دائما"), Entry("bot", "Kuzet → Layla", "\u200f📥 @handle …"),
-               Entry("person", "John", "@nurbot says hi"), Entry("narration", "", "<b>not markup</b>")]
+    entries = [
+        Entry("person", "Layla", "الرئيس يهتم دائما"),
+        Entry("bot", "Kuzet → Layla", "\u200f📥 @handle …"),
+        Entry("person", "John", "@nurbot says hi"),
+        Entry("narration", "", "<b>not markup</b>"),
+    ]
     page = transcript_html(entries)
     bubbles = re.findall(r'<div class="bubble \w+" dir="(\w+)">', page)
     assert bubbles == ["rtl", "rtl", "ltr"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from telegram.ext import Application
@@ -36,8 +36,9 @@ def next_week(application: Application) -> None:
     Runtime.of_application(application).clock = lambda: int(time.time()) + WEEK
 
 
-async def _verified_campaign(telegram: FakeTelegram, db: Database, *origins: dict, text: str = CAMPAIGN,
-                             typed: str = "!") -> tuple[dict, dict]:
+async def _verified_campaign(
+    telegram: FakeTelegram, db: Database, *origins: dict, text: str = CAMPAIGN, typed: str = "!"
+) -> tuple[dict, dict]:
     """An admin, a moderator, and case 1 verified this week: ``text`` forwarded from each origin (by default
     post 5 of the channel @nur_news) and typed once more, followed by ``typed``."""
     telegram.add_group(GROUP, "Kuzet moderators")
@@ -71,8 +72,9 @@ def _received(telegram: FakeTelegram, chat_id: int) -> list:
     return telegram.sent(chat_id)[1:]
 
 
-async def _stopped_mid_broadcast(telegram: FakeTelegram, settings, db: Database, readers: list[int], *,
-                                 stop_after: int) -> None:
+async def _stopped_mid_broadcast(
+    telegram: FakeTelegram, settings, db: Database, readers: list[int], *, stop_after: int
+) -> None:
     """Subscribe ``readers``, publish, and stop the bot (gracefully) once ``stop_after`` has its chart."""
     async with running(settings) as application:
         admin, _ = await _verified_campaign(telegram, db)
@@ -102,8 +104,11 @@ async def test_subscribers_in_three_languages_each_get_one_digest_in_their_langu
 ) -> None:
     async with running(settings) as application:
         admin, _ = await _verified_campaign(telegram, db)
-        readers = {"en": await _subscribe(telegram, 31, "en"), "kk": await _subscribe(telegram, 32, "kk"),
-                   "ar": await _subscribe(telegram, 33, "ar")}
+        readers = {
+            "en": await _subscribe(telegram, 31, "en"),
+            "kk": await _subscribe(telegram, 32, "kk"),
+            "ar": await _subscribe(telegram, 33, "ar"),
+        }
         assert seen(telegram.sent(31)[0]).startswith("✅ You are subscribed to the weekly digest.")
         next_week(application)
 
@@ -154,7 +159,9 @@ async def test_a_subscriber_who_blocked_the_bot_is_unsubscribed(telegram: FakeTe
         await telegram.wait_until_idle()
         assert _received(telegram, 51) == []
         assert [tuple(r) for r in db.rows("SELECT chat_id, state FROM deliveries ORDER BY state")] == [
-            (None, "blocked"), (None, "sent")]  # done: the tally's count without the chat id
+            (None, "blocked"),
+            (None, "sent"),
+        ]  # done: the tally's count without the chat id
         assert [r[0] for r in db.rows("SELECT chat_id FROM subscribers")] == [52]
 
 
@@ -187,7 +194,9 @@ async def test_subscribers_who_opt_out_while_the_digest_is_being_sent_get_none_o
             assert [m.method for m in telegram.sent(user["id"])] == ["sendMessage", "sendMessage"], user["id"]
             assert not [m for m in telegram.sent(user["id"]) if "Kuzet weekly digest" in m.plain]
         assert [tuple(r) for r in db.rows("SELECT state, COUNT(*), COUNT(chat_id) FROM deliveries GROUP BY 1")] == [
-            ("cancelled", 2, 0), ("sent", len(readers), 0)]
+            ("cancelled", 2, 0),
+            ("sent", len(readers), 0),
+        ]
         [*_, tally] = [m for m in telegram.sent(GROUP) if "Digest" in m.plain]
         assert f"{len(readers)} sent, 0 blocked the bot, 0 failed" in seen(tally)
         assert "2 subscribers opted out while it was being sent and got no more of it." in seen(tally)
@@ -222,7 +231,9 @@ async def test_a_message_whose_answer_was_lost_is_sent_again_and_the_tally_says_
         assert len(texts) == 2 and texts[0].plain == texts[1].plain  # a repeat, never a gap
         assert len(_received(telegram, other["id"])) == 2
         assert [tuple(r) for r in db.rows("SELECT chat_id, state, doubtful, in_flight FROM deliveries ORDER BY 3")] == [
-            (None, "sent", 0, 0), (None, "sent", 1, 0)]
+            (None, "sent", 0, 0),
+            (None, "sent", 1, 0),
+        ]
         [*_, tally] = [m for m in telegram.sent(GROUP) if "Digest" in m.plain]
         assert "2 sent, 0 blocked the bot, 0 failed" in seen(tally)
         assert "1 subscriber may have received a message twice" in seen(tally)
@@ -233,8 +244,12 @@ async def test_after_a_hard_kill_the_delivery_left_in_flight_is_resent_once_and_
 ) -> None:
     readers = list(range(1100, 1130))
     await _stopped_mid_broadcast(telegram, settings, db, readers, stop_after=readers[5])
-    [killed_in_flight] = [r[0] for r in db.rows(
-        "SELECT chat_id FROM deliveries WHERE state = 'pending' AND parts_sent = 0 ORDER BY chat_id LIMIT 1")]
+    [killed_in_flight] = [
+        r[0]
+        for r in db.rows(
+            "SELECT chat_id FROM deliveries WHERE state = 'pending' AND parts_sent = 0 ORDER BY chat_id LIMIT 1"
+        )
+    ]
     # What SIGKILL leaves when it lands between Telegram's answer and the commit: the delivery
     # marked in flight and not recorded as sent. (benchmarks/bench_broadcast.py kills a real process.)
     with db.connect() as conn:
@@ -252,13 +267,17 @@ async def test_a_retry_after_from_telegram_is_waited_out(telegram: FakeTelegram,
         admin, _ = await _verified_campaign(telegram, db)
         reader = await _subscribe(telegram, 61, "en")
         next_week(application)
-        telegram.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 2", retry_after=2,
-                           count=1)
+        telegram.fail_next(
+            "sendMessage", status=429, description="Too Many Requests: retry after 2", retry_after=2, count=1
+        )
         await say(telegram, admin, "/publish")
         await telegram.wait_for_messages(reader["id"], 3, timeout=20)
         refused = [c for c in telegram.calls if c.status == 429]
-        accepted = [c for c in telegram.calls if c.method == "sendMessage" and c.params.get("chat_id") == 61
-                    and c.status == 200 and c.at > refused[0].at]
+        accepted = [
+            c
+            for c in telegram.calls
+            if c.method == "sendMessage" and c.params.get("chat_id") == 61 and c.status == 200 and c.at > refused[0].at
+        ]
         assert accepted and accepted[0].at - refused[0].at >= 2
 
 
@@ -275,7 +294,8 @@ async def test_the_weekly_draft_goes_to_the_moderators_and_its_button_publishes_
         application.job_queue.run_once(post_weekly_draft, 0)
         [draft] = (await telegram.wait_for_messages(GROUP, before + 1))[before:]
         assert seen(draft).startswith("📝 Digest draft for") and [d for _, d in draft.buttons][0].startswith(
-            "digest:publish:")
+            "digest:publish:"
+        )
 
         stranger = telegram.user(666)
         assert await press(telegram, stranger, draft, draft.button("Publish")) == "Only moderators can do this."
@@ -286,7 +306,9 @@ async def test_the_weekly_draft_goes_to_the_moderators_and_its_button_publishes_
         await telegram.wait_until_idle()
         assert draft.buttons == []
         assert [tuple(r) for r in db.rows("SELECT chat_id, locale, state FROM deliveries ORDER BY locale")] == [
-            (None, "en", "sent"), (None, "zh_Hant", "sent")]
+            (None, "en", "sent"),
+            (None, "zh_Hant", "sent"),
+        ]
         shown = await say(telegram, alice, "/digest")
         assert seen(shown).startswith("📝 Digest draft for") and CAMPAIGN[:30] in seen(shown)
         listing = seen(await say(telegram, alice, "/digests"))
@@ -328,8 +350,16 @@ async def _protect(db: Database, identity: str) -> None:
         await store.close()
 
 
-async def _account_case(telegram: FakeTelegram, db: Database, reporter: int, case_id: int, moderators: tuple[dict, ...],
-                        *, link: str | None = None, origin: dict | None = None) -> None:
+async def _account_case(
+    telegram: FakeTelegram,
+    db: Database,
+    reporter: int,
+    case_id: int,
+    moderators: tuple[dict, ...],
+    *,
+    link: str | None = None,
+    origin: dict | None = None,
+) -> None:
     """An account case, reported by a bare link or a forwarded photo (no text), verified as a campaign account.
 
     (The verdict is set directly: on this branch verifying an account case does not set it yet.)"""
@@ -350,8 +380,13 @@ async def _campaign_with_bystanders(telegram: FakeTelegram, db: Database) -> tup
     nur_news = telegram.channel(-1000000000777, "Nur News", username="nur_news")
     satirist = telegram.channel(-1000000000888, "Sanzhar Satire", username=SATIRIST)
     admin, alice = await _verified_campaign(
-        telegram, db, telegram.origin_channel(nur_news, 5), telegram.origin_hidden_user(HIDDEN),
-        telegram.origin_channel(satirist, 7), typed=f" @{MENTIONED} https://x.com/{FAKE}/status/9")
+        telegram,
+        db,
+        telegram.origin_channel(nur_news, 5),
+        telegram.origin_hidden_user(HIDDEN),
+        telegram.origin_channel(satirist, 7),
+        typed=f" @{MENTIONED} https://x.com/{FAKE}/status/9",
+    )
     await _account_case(telegram, db, 11, 2, (admin, alice), origin=telegram.origin_hidden_user(HIDDEN))
     await _account_case(telegram, db, 12, 3, (admin, alice), link=f"https://t.me/{SATIRIST}")
     await _account_case(telegram, db, 13, 4, (admin, alice), link=f"https://x.com/{FAKE}")
@@ -389,8 +424,11 @@ async def test_the_quote_is_in_the_readers_language_where_the_campaign_has_a_tem
         readers = {code: await _subscribe(telegram, 300 + i, code) for i, code in enumerate(("en", "ru", "zh-hant"))}
         next_week(application)
         await say(telegram, admin, "/publish")
-        quotes = {"en": "Our President provides the necessary stability", "ru": "Наш Президент обеспечивает",
-                  "zh-hant": "我們的總統帶來了必要的穩定與和平"}
+        quotes = {
+            "en": "Our President provides the necessary stability",
+            "ru": "Наш Президент обеспечивает",
+            "zh-hant": "我們的總統帶來了必要的穩定與和平",
+        }
         for code, reader in readers.items():
             [text, _] = (await telegram.wait_for_messages(reader["id"], 3))[1:]
             assert quotes[code] in seen(text), code
@@ -416,7 +454,7 @@ async def test_each_campaign_is_citable_by_case_number_verification_date_votes_a
 
         frozen = Digest.from_json(db.value("SELECT data FROM digests"))
         assert [c.case_id for c in frozen.campaigns] == [2, 1] and frozen.campaigns[0].votes == 2
-        legend = chart_figure(frozen, timezone.utc).axes[0].get_legend()
+        legend = chart_figure(frozen, UTC).axes[0].get_legend()
         assert [label.get_text() for label in legend.get_texts()] == ["1 · #2", "2 · #1"]
 
 
@@ -427,7 +465,7 @@ async def test_the_draft_names_its_iso_week_and_days_even_when_nothing_was_verif
         telegram.add_group(GROUP, "Kuzet moderators")
         admin = telegram.user(ADMIN_ID, first_name="Aigerim")
         next_week(application)
-        week = last_complete_week(Runtime.of_application(application).clock(), timezone.utc)
+        week = last_complete_week(Runtime.of_application(application).clock(), UTC)
         draft = seen(await say(telegram, admin, "/digest"))
         assert f"{week} · " in draft and "No campaign was verified" in draft
 
@@ -446,30 +484,61 @@ async def test_publish_answers_the_press_before_it_writes_to_the_group(
 
 
 def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) -> None:
-    old = json.dumps({
-        "period": "2026-W47", "start": 1763337600, "end": 1763942400, "more_accounts": 0,
-        "totals": {"reports": 2, "verified_cases": 1, "new_templates": 0},
-        "previous": {"reports": 0, "verified_cases": 0, "new_templates": 0},
-        "campaigns": [{"case_id": 1, "label": None, "text": CAMPAIGN, "reports": 2, "languages": ["en"],
-                       "platforms": ["telegram"], "coordinated": False, "per_day": [2, 0, 0, 0, 0, 0, 0]}],
-        "accounts": [{"platform": "telegram", "label": HIDDEN}], "days": [1763337600 + d * 86400 for d in range(7)],
-    })
+    old = json.dumps(
+        {
+            "period": "2026-W47",
+            "start": 1763337600,
+            "end": 1763942400,
+            "more_accounts": 0,
+            "totals": {"reports": 2, "verified_cases": 1, "new_templates": 0},
+            "previous": {"reports": 0, "verified_cases": 0, "new_templates": 0},
+            "campaigns": [
+                {
+                    "case_id": 1,
+                    "label": None,
+                    "text": CAMPAIGN,
+                    "reports": 2,
+                    "languages": ["en"],
+                    "platforms": ["telegram"],
+                    "coordinated": False,
+                    "per_day": [2, 0, 0, 0, 0, 0, 0],
+                }
+            ],
+            "accounts": [{"platform": "telegram", "label": HIDDEN}],
+            "days": [1763337600 + d * 86400 for d in range(7)],
+        }
+    )
     digest = Digest.from_json(old)
     assert digest.campaigns[0].votes == 0 and digest.campaigns[0].examples == () and digest.accounts[0].link == ""
     text = digest_text(translations("ru"), digest)
     assert CAMPAIGN in text and HIDDEN not in text  # accounts frozen without a link are not shown any more
 
 
-@pytest.mark.parametrize("url", [
-    "https://t.me/nur_news", "https://t.me/nur_news/5", "https://x.com/fake_patriot/status/123",
-    "https://x.com/intent/user?user_id=42", "https://x.com/i/status/99", "https://www.facebook.com/some.page/posts/123",
-    "https://www.facebook.com/profile.php?id=100", "https://www.facebook.com/people/Dana-M/100",
-    "https://www.facebook.com/permalink.php?story_fbid=55&id=100", "https://www.facebook.com/watch?v=123",
-    "https://www.instagram.com/p/Cabc_12", "https://www.instagram.com/stories/some.one/123",
-    "https://vk.com/durov", "https://vk.com/id1", "https://vk.com/public5", "https://vk.com/wall-5_10",
-    "https://www.tiktok.com/@some.one/video/123", "https://www.youtube.com/@channel",
-    "https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv", "https://youtu.be/dQw4w9WgXcQ",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://t.me/nur_news",
+        "https://t.me/nur_news/5",
+        "https://x.com/fake_patriot/status/123",
+        "https://x.com/intent/user?user_id=42",
+        "https://x.com/i/status/99",
+        "https://www.facebook.com/some.page/posts/123",
+        "https://www.facebook.com/profile.php?id=100",
+        "https://www.facebook.com/people/Dana-M/100",
+        "https://www.facebook.com/permalink.php?story_fbid=55&id=100",
+        "https://www.facebook.com/watch?v=123",
+        "https://www.instagram.com/p/Cabc_12",
+        "https://www.instagram.com/stories/some.one/123",
+        "https://vk.com/durov",
+        "https://vk.com/id1",
+        "https://vk.com/public5",
+        "https://vk.com/wall-5_10",
+        "https://www.tiktok.com/@some.one/video/123",
+        "https://www.youtube.com/@channel",
+        "https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv",
+        "https://youtu.be/dQw4w9WgXcQ",
+    ],
+)
 def test_a_public_link_reads_back_as_the_same_account_and_post(url: str) -> None:
     target = parse_url(url)
     link = public_link(target.platform, target.account, target.post_id)
@@ -478,12 +547,15 @@ def test_a_public_link_reads_back_as_the_same_account_and_post(url: str) -> None
     assert target.account is None or again.account.identity == target.account.identity, link
 
 
-@pytest.mark.parametrize("account", [
-    Account(Platform.TELEGRAM, "name:dana m.", display_name=HIDDEN),
-    parse_url("https://www.facebook.com/groups/neighbours/posts/7").account,
-    parse_url("https://t.me/c/1234567/8").account,
-    Account.by_id(Platform.TELEGRAM, "5551234", display_name=HIDDEN),
-])
+@pytest.mark.parametrize(
+    "account",
+    [
+        Account(Platform.TELEGRAM, "name:dana m.", display_name=HIDDEN),
+        parse_url("https://www.facebook.com/groups/neighbours/posts/7").account,
+        parse_url("https://t.me/c/1234567/8").account,
+        Account.by_id(Platform.TELEGRAM, "5551234", display_name=HIDDEN),
+    ],
+)
 def test_an_account_known_only_by_a_name_a_group_or_a_private_id_has_no_public_link(account: Account) -> None:
     assert public_link(account.platform, account) is None
     assert public_link(account.platform, account, "8") is None

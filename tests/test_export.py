@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,7 @@ def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_repor
 
 
 def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_a_protected_account(
-    with_bystanders: Path
+    with_bystanders: Path,
 ) -> None:
     exported = {format: kuzet(["export", "--format", format], with_bystanders) for format in ("json", "csv")}
     for format, result in exported.items():
@@ -68,7 +68,8 @@ def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_
     assert sorted(cases) == [1, 2, 4]  # case 3, the protected satirist's account case, is left out
     assert sorted(cases[1]["accounts"], key=lambda a: a["account"]) == [
         {"platform": "x", "account": f"@{FAKE}", "link": f"https://x.com/{FAKE}"},  # it linked its own post
-        {"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"}]
+        {"platform": "telegram", "account": "@nur_news", "link": "https://t.me/nur_news"},
+    ]
     assert cases[1]["accounts_unnamed"] == 3  # the hidden user, the protected satirist, the mentioned account
     assert sorted(cases[1]["post_links"]) == ["https://t.me/nur_news/5", f"https://x.com/{FAKE}/status/9"]
     assert (cases[2]["accounts"], cases[2]["accounts_unnamed"]) == ([], 1)
@@ -80,9 +81,9 @@ def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_
 
 
 def test_digest_names_neither_a_hidden_user_nor_a_protected_or_mentioned_account_in_any_language(
-    with_bystanders: Path
+    with_bystanders: Path,
 ) -> None:
-    week = week_of(int(time.time()), timezone.utc)
+    week = week_of(int(time.time()), UTC)
     for lang in SUPPORTED_LOCALES:
         result = kuzet(["digest", "--week", week, "--lang", lang], with_bystanders)
         assert result.returncode == 0, result.stderr
@@ -92,17 +93,20 @@ def test_digest_names_neither_a_hidden_user_nor_a_protected_or_mentioned_account
 
 
 def test_digest_prints_the_weeks_draft_in_the_chosen_language(filled: Path) -> None:
-    week = week_of(int(time.time()), timezone.utc)
+    week = week_of(int(time.time()), UTC)
     result = kuzet(["digest", "--week", week, "--lang", "ru"], filled)
     assert result.returncode == 0, result.stderr
     assert CAMPAIGN[:40] in result.stdout and "@nur_news" in result.stdout and "<b>" not in result.stdout
 
 
-@pytest.mark.parametrize(("args", "problem"), [
-    (["digest", "--week", "2026-W99"], "--week"),
-    (["digest", "--lang", "fr"], "--lang"),
-    (["export", "--since", "yesterday"], "--since"),
-])
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["digest", "--week", "2026-W99"], "--week"),
+        (["digest", "--lang", "fr"], "--lang"),
+        (["export", "--since", "yesterday"], "--since"),
+    ],
+)
 def test_bad_arguments_are_named_in_one_line(tmp_path: Path, args: list[str], problem: str) -> None:
     result = kuzet(args, tmp_path)
     assert result.returncode == 2 and problem in result.stderr and "Traceback" not in result.stderr

@@ -15,8 +15,10 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from bot.sandbox import FakeTelegram
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are exactly "
-                "the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
 
 
 @pytest.fixture
@@ -53,6 +55,7 @@ def greeted(fake: FakeTelegram, user_id: int = 101) -> dict:
 
 # ---- protocol ----
 
+
 async def test_get_me_describes_the_bot(fake, http):
     body = await call(http, "getMe")
     assert body["result"]["id"] == 7000001 and body["result"]["is_bot"]
@@ -78,6 +81,7 @@ async def test_json_bodies_are_accepted_and_params_decoded(fake, http):
 
 
 # ---- getUpdates ----
+
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(fake, http):
     user = fake.user(101)
@@ -141,6 +145,7 @@ async def test_waiting_for_messages_that_never_come_dumps_the_calls(fake, http):
 
 # ---- updates as Telegram sends them ----
 
+
 async def test_user_messages_get_telegram_entities_in_utf16_units(fake):
     user = fake.user(101, first_name="Ann", username="ann_k")
     message = fake.send_text(user, "😀 /report@kuzet_test_bot t.me/channel @some_user #fake mail a@b.kz")
@@ -179,9 +184,18 @@ async def test_user_edits_arrive_as_edited_messages(fake, http):
 
 async def test_an_update_ptb_cannot_parse_is_a_test_bug(fake):
     option = {"text": "a", "voter_count": 0}
-    poll = {"id": "1", "question": "?", "options": [option, option], "total_voter_count": 0, "is_closed": False,
-            "is_anonymous": True, "type": "regular", "allows_multiple_answers": False, "allows_revoting": False,
-            "members_only": False}
+    poll = {
+        "id": "1",
+        "question": "?",
+        "options": [option, option],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+        "allows_revoting": False,
+        "members_only": False,
+    }
     with pytest.raises(AssertionError, match="persistent_id"):
         fake.send_message(fake.user(101), poll=poll)
     option["persistent_id"] = "0"
@@ -193,11 +207,13 @@ async def test_an_unparseable_update_is_served_raw_when_asked_for(fake, http):
     update_id = fake.push_update(unreadable, unparseable=True)
     assert (await call(http, "getUpdates"))["result"] == [{"update_id": update_id, **unreadable}]
     with pytest.raises(AssertionError, match="PTB parses"):
-        fake.push_update({"message": {"message_id": 2, "date": 1, "chat": {"id": 101, "type": "private"}}},
-                         unparseable=True)
+        fake.push_update(
+            {"message": {"message_id": 2, "date": 1, "chat": {"id": 101, "type": "private"}}}, unparseable=True
+        )
 
 
 # ---- 1. commands ----
+
 
 async def test_language_code_must_be_a_two_letter_iso_639_1_code(fake, http):
     commands = [{"command": "report", "description": "Report a fake account"}]
@@ -215,14 +231,17 @@ async def test_language_code_must_be_a_two_letter_iso_639_1_code(fake, http):
     assert (await call(http, "getMyCommands", language_code="kk"))["result"] == []
 
 
-@pytest.mark.parametrize(("command", "description", "error"), [
-    ("Report", "x", "BOT_COMMAND_INVALID"),
-    ("re-port", "x", "BOT_COMMAND_INVALID"),
-    ("a" * 33, "x", "command length must not exceed 32"),
-    ("", "x", "command must be non-empty"),
-    ("report", " ", "command description must be non-empty"),
-    ("report", "x" * 257, "command description length must not exceed 256"),
-])
+@pytest.mark.parametrize(
+    ("command", "description", "error"),
+    [
+        ("Report", "x", "BOT_COMMAND_INVALID"),
+        ("re-port", "x", "BOT_COMMAND_INVALID"),
+        ("a" * 33, "x", "command length must not exceed 32"),
+        ("", "x", "command must be non-empty"),
+        ("report", " ", "command description must be non-empty"),
+        ("report", "x" * 257, "command description length must not exceed 256"),
+    ],
+)
 async def test_invalid_commands_are_refused(fake, http, command, description, error):
     body = await call(http, "setMyCommands", commands=[{"command": command, "description": description}])
     assert body["description"] == f"Bad Request: {error}"
@@ -232,7 +251,8 @@ async def test_chat_scoped_commands_need_a_known_chat(fake, http):
     commands = [{"command": "start", "description": "Go"}]
     scope = {"type": "chat", "chat_id": 101}
     assert (await call(http, "setMyCommands", commands=commands, scope=scope))["description"] == (
-        "Bad Request: chat not found")
+        "Bad Request: chat not found"
+    )
     greeted(fake)
     assert (await call(http, "setMyCommands", commands=commands, scope=scope))["ok"]
     assert fake.my_commands(scope) == commands
@@ -249,6 +269,7 @@ async def test_commands_are_trimmed_and_limited_to_100(fake, http):
 
 # ---- 2. parse_mode and HTML ----
 
+
 async def test_only_html_parse_mode_is_accepted(fake, http):
     greeted(fake)
     for mode in ("MarkdownV2", "Markdown", "htm"):
@@ -257,18 +278,21 @@ async def test_only_html_parse_mode_is_accepted(fake, http):
     assert (await call(http, "sendMessage", chat_id=101, text="<b>x</b>", parse_mode="HTML"))["ok"]
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("<x>hi</x>", 'Unsupported start tag "x" at byte offset 0'),
-    ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("done</b>", "Unexpected end tag at byte offset 4"),
-    ("é <b", "Unclosed start tag at byte offset 3"),
-    ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
-    ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-    ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
-    ("Tom & Jerry", 'Unsupported HTML entity or unescaped "&" at byte offset 4'),
-    ("&nbsp;", 'Unsupported HTML entity or unescaped "&" at byte offset 0'),
-    ("<a>link</a>", 'Tag "a" must have a non-empty "href" attribute at byte offset 0'),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<x>hi</x>", 'Unsupported start tag "x" at byte offset 0'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("done</b>", "Unexpected end tag at byte offset 4"),
+        ("é <b", "Unclosed start tag at byte offset 3"),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+        ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("Tom & Jerry", 'Unsupported HTML entity or unescaped "&" at byte offset 4'),
+        ("&nbsp;", 'Unsupported HTML entity or unescaped "&" at byte offset 0'),
+        ("<a>link</a>", 'Tag "a" must have a non-empty "href" attribute at byte offset 0'),
+    ],
+)
 async def test_unparseable_html_is_refused(fake, http, text, reason):
     greeted(fake)
     body = await call(http, "sendMessage", chat_id=101, text=text, parse_mode="HTML")
@@ -279,8 +303,10 @@ async def test_unparseable_html_is_refused(fake, http, text, reason):
 
 async def test_html_becomes_plain_text_with_entities(fake, http):
     greeted(fake)
-    html = ('😀 <b>Fake</b> &lt;bot&gt; <a href="https://t.me/x?a=1&amp;b=2">link</a> <i>/report</i> '
-            '<pre><code class="language-python">x = 1</code></pre> <blockquote expandable>q</blockquote>')
+    html = (
+        '😀 <b>Fake</b> &lt;bot&gt; <a href="https://t.me/x?a=1&amp;b=2">link</a> <i>/report</i> '
+        '<pre><code class="language-python">x = 1</code></pre> <blockquote expandable>q</blockquote>'
+    )
     body = await call(http, "sendMessage", chat_id=101, text=html, parse_mode="HTML")
     message = body["result"]
     assert message["text"] == "😀 Fake <bot> link /report x = 1 q"
@@ -299,6 +325,7 @@ async def test_html_becomes_plain_text_with_entities(fake, http):
 
 # ---- 3. text limits ----
 
+
 async def test_text_limits_count_characters_after_entity_parsing(fake, http):
     greeted(fake)
 
@@ -309,17 +336,22 @@ async def test_text_limits_count_characters_after_entity_parsing(fake, http):
     assert (await send("x" * 4097))["description"] == "Bad Request: message is too long"
     assert (await send("<b> </b>"))["description"] == "Bad Request: message text is empty"
     assert (await call(http, "sendMessage", chat_id=101))["description"] == "Bad Request: message text is empty"
-    caption = await call(http, "sendPhoto", files={"photo": ("p.png", PNG, "image/png")}, chat_id=101,
-                         caption="c" * 1025)
+    caption = await call(
+        http, "sendPhoto", files={"photo": ("p.png", PNG, "image/png")}, chat_id=101, caption="c" * 1025
+    )
     assert caption["description"] == "Bad Request: message caption is too long"
 
 
 # ---- 4. who the bot may write to ----
 
+
 async def test_bot_cannot_message_a_user_who_never_wrote(fake, http):
     body = await call(http, "sendMessage", chat_id=202, text="hi")
-    assert body == {"ok": False, "error_code": 403,
-                    "description": "Forbidden: bot can't initiate conversation with a user"}
+    assert body == {
+        "ok": False,
+        "error_code": 403,
+        "description": "Forbidden: bot can't initiate conversation with a user",
+    }
     fake.send_text(fake.user(202), "hello")
     assert (await call(http, "sendMessage", chat_id=202, text="hi"))["ok"]
 
@@ -343,14 +375,17 @@ async def test_unknown_group_is_not_found(fake, http):
 
 # ---- 5. edits ----
 
+
 async def test_edit_with_identical_content_is_refused(fake, http):
     greeted(fake)
     markup = keyboard(("Yes", "y"), ("No", "n"))
-    sent = (await call(http, "sendMessage", chat_id=101, text="<b>Sure?</b>", parse_mode="HTML",
-                       reply_markup=markup))["result"]
+    sent = (await call(http, "sendMessage", chat_id=101, text="<b>Sure?</b>", parse_mode="HTML", reply_markup=markup))[
+        "result"
+    ]
     edit = dict(chat_id=101, message_id=sent["message_id"])
-    same = await call(http, "editMessageText", text="<strong>Sure?</strong>", parse_mode="HTML",
-                      reply_markup=markup, **edit)
+    same = await call(
+        http, "editMessageText", text="<strong>Sure?</strong>", parse_mode="HTML", reply_markup=markup, **edit
+    )
     assert same["description"] == NOT_MODIFIED
     assert (await call(http, "editMessageReplyMarkup", reply_markup=markup, **edit))["description"] == NOT_MODIFIED
     dropped = await call(http, "editMessageText", text="<b>Sure?</b>", parse_mode="HTML", **edit)
@@ -372,6 +407,7 @@ async def test_deleted_messages_leave_the_chat(fake, http):
 
 # ---- 6. flood limits ----
 
+
 async def test_flood_limit_answers_429_with_retry_after():
     fake = FakeTelegram(global_per_second=3, group_per_minute=2, private_per_second=1)
     async with fake, httpx.AsyncClient(base_url=f"{fake.base_url}{fake.token}/") as http:
@@ -383,8 +419,12 @@ async def test_flood_limit_answers_429_with_retry_after():
         for method in ("getMe", "getUpdates", "getMyCommands"):
             assert (await call(http, method))["ok"]
         over = await call(http, "sendMessage", chat_id=4, text="x")
-        assert over == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                        "parameters": {"retry_after": 1}}
+        assert over == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
         await asyncio.sleep(1.05)
         assert (await call(http, "sendMessage", chat_id=1, text="x"))["ok"]
         assert (await call(http, "sendMessage", chat_id=1, text="x"))["error_code"] == 429
@@ -396,20 +436,32 @@ async def test_flood_limit_answers_429_with_retry_after():
 
 # ---- 7. inline keyboards ----
 
-@pytest.mark.parametrize(("button", "error"), [
-    ({"text": "A", "callback_data": "x" * 65}, "BUTTON_DATA_INVALID"),
-    ({"text": "A", "callback_data": "ж" * 33}, "BUTTON_DATA_INVALID"),
-    ({"text": "A", "callback_data": ""}, "can't parse inline keyboard button: Text buttons are unallowed in the "
-                                         "inline keyboard"),
-    ({"text": "A"}, "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
-    ({"callback_data": "a"}, 'can\'t parse inline keyboard button: Can\'t find field "text"'),
-    ({"text": "A", "callback_data": "a", "url": "https://x.org"},
-     "can't parse inline keyboard button: a button must have exactly one action, got url, callback_data"),
-    ({"text": "A", "url": "ftp://x.org"}, "inline keyboard button URL 'ftp://x.org' is invalid: Unsupported URL "
-                                          "protocol"),
-    ({"text": "A", "url": "example.org"}, "inline keyboard button URL 'example.org' is invalid: Unsupported URL "
-                                          "protocol"),
-])
+
+@pytest.mark.parametrize(
+    ("button", "error"),
+    [
+        ({"text": "A", "callback_data": "x" * 65}, "BUTTON_DATA_INVALID"),
+        ({"text": "A", "callback_data": "ж" * 33}, "BUTTON_DATA_INVALID"),
+        (
+            {"text": "A", "callback_data": ""},
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+        ),
+        ({"text": "A"}, "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
+        ({"callback_data": "a"}, "can't parse inline keyboard button: Can't find field \"text\""),
+        (
+            {"text": "A", "callback_data": "a", "url": "https://x.org"},
+            "can't parse inline keyboard button: a button must have exactly one action, got url, callback_data",
+        ),
+        (
+            {"text": "A", "url": "ftp://x.org"},
+            "inline keyboard button URL 'ftp://x.org' is invalid: Unsupported URL protocol",
+        ),
+        (
+            {"text": "A", "url": "example.org"},
+            "inline keyboard button URL 'example.org' is invalid: Unsupported URL protocol",
+        ),
+    ],
+)
 async def test_invalid_inline_buttons_are_refused(fake, http, button, error):
     greeted(fake)
     body = await call(http, "sendMessage", chat_id=101, text="x", reply_markup={"inline_keyboard": [[button]]})
@@ -418,9 +470,15 @@ async def test_invalid_inline_buttons_are_refused(fake, http, button, error):
 
 async def test_valid_inline_buttons_are_kept(fake, http):
     greeted(fake)
-    markup = {"inline_keyboard": [[{"text": "Да", "callback_data": "ж" * 32}],
-                                  [{"text": "Site", "url": "https://kuzet.example.org"},
-                                   {"text": "Bot", "url": "tg://resolve?domain=kuzet_test_bot"}]]}
+    markup = {
+        "inline_keyboard": [
+            [{"text": "Да", "callback_data": "ж" * 32}],
+            [
+                {"text": "Site", "url": "https://kuzet.example.org"},
+                {"text": "Bot", "url": "tg://resolve?domain=kuzet_test_bot"},
+            ],
+        ]
+    }
     assert (await call(http, "sendMessage", chat_id=101, text="x", reply_markup=markup))["ok"]
     [sent] = fake.sent(101)
     assert sent.buttons == [("Да", "ж" * 32), ("Site", None), ("Bot", None)]
@@ -428,6 +486,7 @@ async def test_valid_inline_buttons_are_kept(fake, http):
 
 
 # ---- 8. callback queries ----
+
 
 async def test_callback_query_must_be_issued_and_answered_once(fake, http):
     user = greeted(fake)
@@ -451,10 +510,10 @@ async def test_callback_query_must_be_issued_and_answered_once(fake, http):
 
 # ---- 9. fault injection and waiting ----
 
+
 async def test_fail_next_answers_with_the_injected_error(fake, http):
     greeted(fake)
-    fake.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 3", retry_after=3,
-                   count=2)
+    fake.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 3", retry_after=3, count=2)
     for _ in range(2):
         body = await call(http, "sendMessage", chat_id=101, text="x")
         assert (body["error_code"], body["parameters"]) == (429, {"retry_after": 3})
@@ -468,10 +527,17 @@ async def test_fail_next_answers_with_the_injected_error(fake, http):
 
 # ---- uploads ----
 
+
 async def test_uploaded_photo_is_kept_and_non_images_are_refused(fake, http):
     greeted(fake)
-    body = await call(http, "sendPhoto", files={"photo": ("p.png", PNG, "image/png")}, chat_id=101,
-                      caption="<i>proof</i>", parse_mode="HTML")
+    body = await call(
+        http,
+        "sendPhoto",
+        files={"photo": ("p.png", PNG, "image/png")},
+        chat_id=101,
+        caption="<i>proof</i>",
+        parse_mode="HTML",
+    )
     assert body["result"]["caption"] == "proof" and body["result"]["photo"][-1]["file_size"] == len(PNG)
     [sent] = fake.sent(101)
     assert (sent.method, sent.file_bytes, sent.plain) == ("sendPhoto", PNG, "proof")
@@ -487,14 +553,18 @@ async def test_uploaded_photo_is_kept_and_non_images_are_refused(fake, http):
 
 # ---- a real PTB bot ----
 
+
 async def test_a_real_ptb_bot_works_against_the_fake(fake):
     user = greeted(fake)
     channel = fake.channel(-1001234567890, "News", username="news")
     fake.forward(user, fake.origin_channel(channel, 42), text="copy-paste propaganda")
     async with telegram.Bot(fake.token, base_url=fake.base_url) as bot:
-        message = await bot.send_message(101, "<b>Hi</b> &amp; welcome", parse_mode="HTML",
-                                          reply_markup=telegram.InlineKeyboardMarkup(
-                                              [[telegram.InlineKeyboardButton("Go", callback_data="go")]]))
+        message = await bot.send_message(
+            101,
+            "<b>Hi</b> &amp; welcome",
+            parse_mode="HTML",
+            reply_markup=telegram.InlineKeyboardMarkup([[telegram.InlineKeyboardButton("Go", callback_data="go")]]),
+        )
         assert message.text == "Hi & welcome" and message.entities[0].type == "bold"
         edited = await bot.edit_message_text("Bye", chat_id=101, message_id=message.message_id)
         assert edited.text == "Bye" and edited.reply_markup is None

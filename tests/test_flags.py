@@ -23,8 +23,11 @@ def test_coordination_needs_the_accounts_close_together() -> None:
 
 
 def _burst(reporters: int, per_reporter: int, first_seen: int) -> list[AccountReport]:
-    return [AccountReport(NOW + 5 * (r * per_reporter + i), f"r{r}", first_seen)
-            for r in range(reporters) for i in range(per_reporter)]
+    return [
+        AccountReport(NOW + 5 * (r * per_reporter + i), f"r{r}", first_seen)
+        for r in range(reporters)
+        for i in range(per_reporter)
+    ]
 
 
 def test_a_burst_from_new_reporters_is_a_possible_report_campaign() -> None:

@@ -108,22 +108,31 @@ async def test_ten_quick_votes_cost_fewer_card_edits_than_votes_and_the_card_sho
     admin = telegram.user(ADMIN_ID, language_code="en")
     moderators = [telegram.user(3000 + n, language_code="en") for n in range(VOTES - 1)]
     await appoint(telegram, admin, *moderators)
-    await say(telegram, telegram.user(1000, language_code="en"),  # a text case: an account case needs evidence
-              "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev")
+    await say(
+        telegram,
+        telegram.user(1000, language_code="en"),  # a text case: an account case needs evidence
+        "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev",
+    )
     await telegram.wait_for_messages(GROUP, 1)
     card = card_of(telegram, db, 1)
     # Telegram asks the bot to slow down on edits while the votes come in, so none can be shown one by one.
     telegram.faults = Faults(1.0, kinds=("429",), methods=frozenset({"editmessagetext"}))
     presses = {telegram.press(voter, card, "case:v:1") for voter in [admin, *moderators]}
     await telegram.wait_until(
-        lambda: presses <= {c.params.get("callback_query_id") for c in telegram.calls
-                            if c.method == "answerCallbackQuery"}, what="every press answered")
+        lambda: (
+            presses <= {c.params.get("callback_query_id") for c in telegram.calls if c.method == "answerCallbackQuery"}
+        ),
+        what="every press answered",
+    )
     telegram.faults = None
     final = f"Votes to verify: {VOTES} of {VOTES + 1}"
     await telegram.wait_until(lambda: final in seen(card_of(telegram, db, 1)), what="the card shows every vote")
     await telegram.wait_until_idle()
 
-    edits = [c for c in telegram.calls if c.method == "editMessageText" and c.status == 200
-             and c.params.get("message_id") == card.message_id]
+    edits = [
+        c
+        for c in telegram.calls
+        if c.method == "editMessageText" and c.status == 200 and c.params.get("message_id") == card.message_id
+    ]
     assert 1 <= len(edits) < VOTES
     assert final in seen(card_of(telegram, db, 1))

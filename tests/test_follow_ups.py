@@ -29,7 +29,8 @@ async def test_a_verified_case_tells_the_reporter_who_asked_and_forgets_their_ch
     receipt = await say(telegram, asker, TEXT)
     await say(telegram, silent, TEXT + "!")
     assert await press(telegram, asker, receipt, receipt.button("🔔")) == report_texts.follow_up_answer(
-        translations("kk"), FollowUpAnswer.ASKED)
+        translations("kk"), FollowUpAnswer.ASKED
+    )
     assert telegram.sent(asker["id"])[0].buttons == []
     assert [tuple(row) for row in db.rows("SELECT report_id, chat_id, locale FROM follow_ups")] == [(1, 31337, "kk")]
 
@@ -84,14 +85,17 @@ async def test_a_reject_is_told_only_once_it_can_no_longer_be_undone(
     assert [data for _, data in card_of(telegram, db, 1).buttons] == ["case:u:1", "case:d:1"]
     assert len(telegram.sent(citizen["id"])) == 1  # the receipt only: the reject may still be undone
     assert await press(telegram, team.alice, card_of(telegram, db, 1), "case:u:1") == (
-        "The reject of case #1 is undone; the case is open with its votes.")
+        "The reject of case #1 is undone; the case is open with its votes."
+    )
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
 
     await press(telegram, team.alice, card_of(telegram, db, 1), "case:x:1")
     await press(telegram, team.alice, card_of(telegram, db, 1), "case:r:1:genuine")
     told = (await telegram.wait_for_messages(citizen["id"], 2))[1]
     assert told.plain == plain(report_texts.outcome(translations("ru"), 1, CaseStatus.REJECTED))
-    await telegram.wait_until(lambda: "case:u:1" not in [d for _, d in card_of(telegram, db, 1).buttons],
-                              what="the Undo button gone")
-    assert "can no longer be undone" in await press(telegram, team.alice, card_of(telegram, db, 1), "case:u:1",
-                                                    forge=True)
+    await telegram.wait_until(
+        lambda: "case:u:1" not in [d for _, d in card_of(telegram, db, 1).buttons], what="the Undo button gone"
+    )
+    assert "can no longer be undone" in await press(
+        telegram, team.alice, card_of(telegram, db, 1), "case:u:1", forge=True
+    )

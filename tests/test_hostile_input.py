@@ -30,11 +30,36 @@ HOSTILE = ["<b>", "</a>", "&", "&amp;", "<script>", '"', "'", "<a href='x'>", "<
 ODD = ["\u0000", "\u0007", "\u001b", "\u200b", "\u200f", "\u202e", "\u2066", "\u2069", "\ufeff", "\u00a0", "\n", "\t"]
 WIDE = ["😀", "🇰🇿", "👨‍👩‍👧", "𝕏", "🫡", "\U0001f9ff"]
 SCRIPTS = ["Президент", "Қазақстан", "Jaña", "الرئيس", "總統", "总统", "Tokayev", "ə", "ğ", "ı"]
-COMMANDS = ["/start", "/help", "/status", "/status 1", "/status <b>", "/language", "/privacy", "/forgetme",
-            "/subscribe", "/unsubscribe", "/queue", "/case 1", "/case 99999999999999999999", "/verify x",
-            "/reject 1 <b>no</b>", "/reopen", "/template add {a|", "/template add <b>{*}</b>", "/negative add &",
-            "/mod add <b>", "/audit 9999", "/digest", "/publish", "/digests", "/stats", "/nonsense",
-            "/start@kuzet_test_bot", "/status@other_bot 1"]
+COMMANDS = [
+    "/start",
+    "/help",
+    "/status",
+    "/status 1",
+    "/status <b>",
+    "/language",
+    "/privacy",
+    "/forgetme",
+    "/subscribe",
+    "/unsubscribe",
+    "/queue",
+    "/case 1",
+    "/case 99999999999999999999",
+    "/verify x",
+    "/reject 1 <b>no</b>",
+    "/reopen",
+    "/template add {a|",
+    "/template add <b>{*}</b>",
+    "/negative add &",
+    "/mod add <b>",
+    "/audit 9999",
+    "/digest",
+    "/publish",
+    "/digests",
+    "/stats",
+    "/nonsense",
+    "/start@kuzet_test_bot",
+    "/status@other_bot 1",
+]
 NO_SHRINKING = (Phase.explicit, Phase.reuse, Phase.generate)
 """A failing batch is printed whole; shrinking one takes many minutes of bot runs, past CI's budget."""
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
@@ -42,24 +67,53 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes 
 pieces = st.one_of(
     st.sampled_from(HOSTILE + ODD + WIDE + SCRIPTS),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
-    st.sampled_from(["https://t.me/nurbot_kz", "t.me/+x", "https://user:pw@x.com/a", "https://x.com:8080/a",
-                     "javascript:alert(1)", "@nurbot_kz", "@" + "a" * 40, CAMPAIGN, " ", "{a|b}"]),
+    st.sampled_from(
+        [
+            "https://t.me/nurbot_kz",
+            "t.me/+x",
+            "https://user:pw@x.com/a",
+            "https://x.com:8080/a",
+            "javascript:alert(1)",
+            "@nurbot_kz",
+            "@" + "a" * 40,
+            CAMPAIGN,
+            " ",
+            "{a|b}",
+        ]
+    ),
 )
 texts = st.one_of(
     st.lists(pieces, max_size=30).map("".join),
     st.just(""),
-    st.builds(lambda chunk: (chunk * 4096)[:4096], st.text(st.characters(blacklist_categories=("Cs",)),
-                                                          min_size=1, max_size=8)),
+    st.builds(
+        lambda chunk: (chunk * 4096)[:4096],
+        st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8),
+    ),
     st.builds(lambda chunk: (chunk * 2048)[:4096], st.sampled_from(WIDE)),  # 4096 UTF-16 units of emoji
 )
-names = st.lists(st.sampled_from(HOSTILE + ODD + WIDE + SCRIPTS + ["A", "Dana", "x" * 64]), min_size=1,
-                 max_size=6).map("".join)
+names = st.lists(st.sampled_from(HOSTILE + ODD + WIDE + SCRIPTS + ["A", "Dana", "x" * 64]), min_size=1, max_size=6).map(
+    "".join
+)
 languages = st.sampled_from([None, "en", "ru", "kk", "ar", "zh", "zh-hant", "pt-br", "xx", "EN"])
 
 
 def _entity(text_length: int) -> st.SearchStrategy[dict]:
-    kinds = st.sampled_from(["bold", "italic", "code", "pre", "url", "mention", "hashtag", "bot_command",
-                             "text_link", "text_mention", "spoiler", "blockquote"])
+    kinds = st.sampled_from(
+        [
+            "bold",
+            "italic",
+            "code",
+            "pre",
+            "url",
+            "mention",
+            "hashtag",
+            "bot_command",
+            "text_link",
+            "text_mention",
+            "spoiler",
+            "blockquote",
+        ]
+    )
     bound = max(text_length + 4, 4)
 
     def build(kind: str, offset: int, length: int, url: str) -> dict:
@@ -70,31 +124,64 @@ def _entity(text_length: int) -> st.SearchStrategy[dict]:
             entity["user"] = {"id": 5, "is_bot": False, "first_name": "<b>x</b>"}
         return entity
 
-    return st.builds(build, kinds, st.integers(0, bound), st.integers(0, bound),
-                     st.sampled_from(["https://t.me/nurbot_kz", "https://evil.example/<b>", "tg://user?id=1",
-                                      "https://x.com/a:b@c"]))
+    return st.builds(
+        build,
+        kinds,
+        st.integers(0, bound),
+        st.integers(0, bound),
+        st.sampled_from(
+            ["https://t.me/nurbot_kz", "https://evil.example/<b>", "tg://user?id=1", "https://x.com/a:b@c"]
+        ),
+    )
 
 
 @st.composite
 def message_fields(draw: st.DrawFn) -> dict:
-    kind = draw(st.sampled_from(["text", "text", "command", "caption", "sticker", "contact", "location",
-                                 "forward", "forward_hidden", "forward_channel", "voice"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "text",
+                "text",
+                "command",
+                "caption",
+                "sticker",
+                "contact",
+                "location",
+                "forward",
+                "forward_hidden",
+                "forward_channel",
+                "voice",
+            ]
+        )
+    )
     if kind in ("text", "forward", "forward_hidden", "forward_channel"):
         text = draw(texts)
         fields = {"text": text}
         if draw(st.booleans()):
             fields["entities"] = draw(st.lists(_entity(len(text)), max_size=4))
         if kind == "forward":
-            sender = {"id": draw(st.integers(1, 10**10)), "is_bot": False, "first_name": draw(names),
-                      "username": draw(st.one_of(st.none(), names))}
+            sender = {
+                "id": draw(st.integers(1, 10**10)),
+                "is_bot": False,
+                "first_name": draw(names),
+                "username": draw(st.one_of(st.none(), names)),
+            }
             fields["forward_origin"] = {"type": "user", "date": 1_700_000_000, "sender_user": sender}
         elif kind == "forward_hidden":
             fields["forward_origin"] = {"type": "hidden_user", "date": 1_700_000_000, "sender_user_name": draw(names)}
         elif kind == "forward_channel":
-            chat = {"id": -1000000000000 - draw(st.integers(1, 10**9)), "type": "channel", "title": draw(names),
-                    "username": draw(st.one_of(st.none(), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{4,20}", fullmatch=True)))}
-            fields["forward_origin"] = {"type": "channel", "date": 1_700_000_000, "chat": chat,
-                                        "message_id": draw(st.integers(1, 10**6))}
+            chat = {
+                "id": -1000000000000 - draw(st.integers(1, 10**9)),
+                "type": "channel",
+                "title": draw(names),
+                "username": draw(st.one_of(st.none(), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{4,20}", fullmatch=True))),
+            }
+            fields["forward_origin"] = {
+                "type": "channel",
+                "date": 1_700_000_000,
+                "chat": chat,
+                "message_id": draw(st.integers(1, 10**6)),
+            }
         return fields
     if kind == "command":
         text = draw(st.sampled_from(COMMANDS)) + draw(st.sampled_from(["", " ", " <b>&", " 1", " " + "9" * 30]))
@@ -102,15 +189,28 @@ def message_fields(draw: st.DrawFn) -> dict:
     if kind == "caption":
         caption = draw(texts)[:1024]
         photo = [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]
-        return {"photo": photo, "caption": caption, **({"caption_entities": draw(st.lists(_entity(len(caption)),
-                                                                                           max_size=3))}
-                                                        if draw(st.booleans()) else {})}
+        return {
+            "photo": photo,
+            "caption": caption,
+            **({"caption_entities": draw(st.lists(_entity(len(caption)), max_size=3))} if draw(st.booleans()) else {}),
+        }
     if kind == "sticker":
-        return {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
-                            "is_video": False, "type": "regular", "emoji": draw(st.sampled_from(WIDE))}}
+        return {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+                "emoji": draw(st.sampled_from(WIDE)),
+            }
+        }
     if kind == "contact":
-        return {"contact": {"phone_number": "+7701" + str(draw(st.integers(1000000, 9999999))),
-                            "first_name": draw(names)}}
+        return {
+            "contact": {"phone_number": "+7701" + str(draw(st.integers(1000000, 9999999))), "first_name": draw(names)}
+        }
     if kind == "location":
         return {"location": {"latitude": 43.2, "longitude": 76.9}}
     return {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}
@@ -119,8 +219,13 @@ def message_fields(draw: st.DrawFn) -> dict:
 @st.composite
 def sent_message(draw: st.DrawFn) -> tuple[int, str, str | None, bool, dict]:
     """(user id, first name, language, in the moderators' group?, message fields)."""
-    return (draw(st.sampled_from(USERS)), draw(names), draw(languages), draw(st.integers(0, 9)) == 0,
-            draw(message_fields()))
+    return (
+        draw(st.sampled_from(USERS)),
+        draw(names),
+        draw(languages),
+        draw(st.integers(0, 9)) == 0,
+        draw(message_fields()),
+    )
 
 
 class _Errors(logging.Handler):
@@ -164,8 +269,13 @@ async def _play(batch: list, presses: list[str]) -> None:
                 # No moderators' chat: a batch opens dozens of cases, and their cards would take minutes
                 # under the group's 20 a minute (the moderation tests cover cards). Group messages still
                 # come in, from a group the bot is in but does not serve.
-                env = {"BOT_TOKEN": telegram.token, "BOT_API_URL": telegram.base_url,
-                       "DATABASE_URL": f"sqlite:///{database}", "ADMIN_IDS": str(ADMIN), "REPORTS_PER_HOUR": "1000"}
+                env = {
+                    "BOT_TOKEN": telegram.token,
+                    "BOT_API_URL": telegram.base_url,
+                    "DATABASE_URL": f"sqlite:///{database}",
+                    "ADMIN_IDS": str(ADMIN),
+                    "REPORTS_PER_HOUR": "1000",
+                }
                 async with running(load_settings(env, env_file=None)):
                     private = Counter()
                     sent_by: dict[int, list] = {}
@@ -178,18 +288,22 @@ async def _play(batch: list, presses: list[str]) -> None:
                     await _until_answered(telegram, private)
                     await telegram.wait_until_idle(timeout=60)
                     bot_messages = [m for m in telegram.sent() if m.chat_id > 0]
-                    for data, message in zip(presses, bot_messages):
+                    for data, message in zip(presses, bot_messages, strict=False):
                         telegram.press(telegram.user(message.chat_id, first_name="x"), message, data, forge=True)
                     await telegram.wait_until_idle(timeout=60)
                     answered = _answers(telegram)
                     replies = {u: [m.plain[:80] for m in telegram.sent(u)] for u in private}
-                    refused = [(c.method, c.description) for c in telegram.refused() if c.method != "answerCallbackQuery"
-                               or "query is too old" not in (c.description or "")]
+                    refused = [
+                        (c.method, c.description)
+                        for c in telegram.refused()
+                        if c.method != "answerCallbackQuery" or "query is too old" not in (c.description or "")
+                    ]
             with sqlite3.connect(database) as conn:
                 integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
                 broken_links = conn.execute("PRAGMA foreign_key_check").fetchall()
-                orphans = conn.execute("SELECT COUNT(*) FROM case_reports WHERE report_id NOT IN "
-                                       "(SELECT id FROM reports)").fetchone()[0]
+                orphans = conn.execute(
+                    "SELECT COUNT(*) FROM case_reports WHERE report_id NOT IN (SELECT id FROM reports)"
+                ).fetchone()[0]
     finally:
         logging.getLogger().removeHandler(errors)
     assert [r.getMessage() for r in errors.records] == []
@@ -199,10 +313,21 @@ async def _play(batch: list, presses: list[str]) -> None:
     assert integrity == "ok" and broken_links == [] and orphans == 0
 
 
-@settings(max_examples=10, deadline=None, derandomize=True, phases=NO_SHRINKING,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
-@given(batch=st.lists(sent_message(), min_size=80, max_size=200),
-       presses=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=64)
-                        .map(lambda s: s.encode()[:64].decode(errors="ignore") or "x"), max_size=8))
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    phases=NO_SHRINKING,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+@given(
+    batch=st.lists(sent_message(), min_size=80, max_size=200),
+    presses=st.lists(
+        st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=64).map(
+            lambda s: s.encode()[:64].decode(errors="ignore") or "x"
+        ),
+        max_size=8,
+    ),
+)
 def test_any_batch_of_hostile_updates_is_answered_escaped_and_stored_consistently(batch: list, presses: list) -> None:
     asyncio.run(_play(batch, presses))

@@ -10,8 +10,19 @@ from bot.i18n import LEFT_TO_RIGHT_MARK, SUPPORTED_LOCALES, isolate, locale_from
 
 @pytest.mark.parametrize(
     ("telegram_code", "ours"),
-    [("kk", "kk"), ("ru", "ru"), ("ar", "ar"), ("en", "en"), ("en-GB", "en"), ("zh-hant", "zh_Hant"),
-     ("zh-hans", "zh_Hant"), ("zh", "zh_Hant"), ("de", None), (None, None), ("", None)],
+    [
+        ("kk", "kk"),
+        ("ru", "ru"),
+        ("ar", "ar"),
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("zh-hant", "zh_Hant"),
+        ("zh-hans", "zh_Hant"),
+        ("zh", "zh_Hant"),
+        ("de", None),
+        (None, None),
+        ("", None),
+    ],
 )
 def test_telegram_language_codes_map_to_our_locales(telegram_code: str | None, ours: str | None) -> None:
     assert locale_from_telegram(telegram_code) == ours
@@ -24,7 +35,9 @@ def test_numbers_and_dates_follow_the_locale(translations) -> None:
 
 
 def test_arabic_commands_carry_a_left_to_right_mark_and_other_languages_do_not(translations) -> None:
-    assert LEFT_TO_RIGHT_MARK + "/help" in translations("ar").gettext("I don't know that command. /help lists what I can do.")
+    assert LEFT_TO_RIGHT_MARK + "/help" in translations("ar").gettext(
+        "I don't know that command. /help lists what I can do."
+    )
     assert LEFT_TO_RIGHT_MARK not in translations("ru").gettext("I don't know that command. /help lists what I can do.")
 
 
@@ -46,7 +59,9 @@ def test_every_description_fits_telegrams_limits(translations, code: str) -> Non
 
 def test_language_names_read_naturally_in_lists_and_in_arabic(translations) -> None:
     kk, ar, en = translations("kk"), translations("ar"), translations("en")
-    assert kk.language_list(["en", "ru", "kk"]) == "ағылшын, орыс, қазақ тілдері"  # babel joins Kazakh lists with commas
+    assert (
+        kk.language_list(["en", "ru", "kk"]) == "ағылшын, орыс, қазақ тілдері"
+    )  # babel joins Kazakh lists with commas
     assert kk.language_list(["kk"]) == kk.language_name("kk") == "қазақ тілі"
     assert ar.language_name("kk") == "الكازاخية" and "الكازاخية" in ar.language_list(["ru", "kk"])
     assert en.language_list(["en", "ru", "kk"]) == "English, Russian, and Kazakh"

@@ -51,7 +51,9 @@ T, X, FB, IG, VK, TT, YT = (
         ("https://www.youtube.com/shorts/dQw4w9WgXcQ", YT, None, "dQw4w9WgXcQ"),
     ],
 )
-def test_a_supported_url_names_its_account_and_post(url: str, platform: Platform, identity: str | None, post: str | None) -> None:
+def test_a_supported_url_names_its_account_and_post(
+    url: str, platform: Platform, identity: str | None, post: str | None
+) -> None:
     target = parse_url(url)
     assert target is not None
     assert target.platform == platform

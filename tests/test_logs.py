@@ -52,8 +52,11 @@ def test_local_phone_numbers_are_redacted_but_not_report_numbers_times_or_update
 
 
 def test_texts_and_names_in_an_update_or_request_payload_are_redacted() -> None:
-    line = _through_filter("%r %s", {"text": "Vote for 'him'", "from": {"first_name": "Dana", "username": "dana_k"}},
-                           'Message(caption="Dana\'s post", chat=Chat(title=\'Akorda fans\'))')
+    line = _through_filter(
+        "%r %s",
+        {"text": "Vote for 'him'", "from": {"first_name": "Dana", "username": "dana_k"}},
+        "Message(caption=\"Dana's post\", chat=Chat(title='Akorda fans'))",
+    )
     for personal in ("Vote", "Dana", "dana_k", "Akorda"):
         assert personal not in line, personal
     assert "'text': <redacted>" in line and "title=<redacted>" in line
@@ -76,20 +79,35 @@ async def test_a_full_session_at_debug_level_logs_no_text_name_id_phone_key_or_t
     group = telegram.add_group(-1004455667788, "Kuzet moderators")
     channel = telegram.channel(-1009876543210, "Akorda fan club", username="akorda_fans")
     env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, LOG_LEVEL="DEBUG", REPORTER_KEY=KEY,
-               DATABASE_URL=f"sqlite:///{tmp_path / 'kuzet.db'}", ADMIN_IDS=str(admin["id"]),
-               MODERATOR_CHAT_ID=str(group["id"]), CARD_REFRESH_SECONDS="0",
-               LOG_TELEGRAM_PAYLOADS=payloads)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                                                   stderr=asyncio.subprocess.PIPE)
-    unreadable = {"message_id": 99, "from": citizen, "chat": {"id": citizen["id"], "type": "private"}, "date": 1,
-                  "text": "Unreadable Zhanar", "poll": {"id": "1"}}  # a poll PTB cannot parse
+    env.update(
+        BOT_TOKEN=telegram.token,
+        BOT_API_URL=telegram.base_url,
+        LOG_LEVEL="DEBUG",
+        REPORTER_KEY=KEY,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'kuzet.db'}",
+        ADMIN_IDS=str(admin["id"]),
+        MODERATOR_CHAT_ID=str(group["id"]),
+        CARD_REFRESH_SECONDS="0",
+        LOG_TELEGRAM_PAYLOADS=payloads,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    unreadable = {
+        "message_id": 99,
+        "from": citizen,
+        "chat": {"id": citizen["id"], "type": "private"},
+        "date": 1,
+        "text": "Unreadable Zhanar",
+        "poll": {"id": "1"},
+    }  # a poll PTB cannot parse
     telegram.push_update({"message": unreadable}, unparseable=True)
     try:
         telegram.forward(citizen, telegram.origin_channel(channel, 5), text="Президент всегда думает о народе")
         await telegram.wait_for_messages(citizen["id"], 1, timeout=60)
-        telegram.send_message(citizen, contact={"phone_number": "+77011234567", "first_name": "Dana",
-                                                "user_id": citizen["id"]})
+        telegram.send_message(
+            citizen, contact={"phone_number": "+77011234567", "first_name": "Dana", "user_id": citizen["id"]}
+        )
         telegram.send_text(citizen, "/subscribe")
         await telegram.wait_for_messages(citizen["id"], 3, timeout=30)
         card = await _card(telegram, group["id"])
@@ -109,6 +127,16 @@ async def test_a_full_session_at_debug_level_logs_no_text_name_id_phone_key_or_t
         personal = []
     else:
         assert "DEBUG telegram" not in log
-    for secret in (str(citizen["id"]), str(admin["id"]), "4455667788", "9876543210", "77011234567",
-                   "701 123", KEY, telegram.token, telegram.token.split(":")[1], *personal):
+    for secret in (
+        str(citizen["id"]),
+        str(admin["id"]),
+        "4455667788",
+        "9876543210",
+        "77011234567",
+        "701 123",
+        KEY,
+        telegram.token,
+        telegram.token.split(":")[1],
+        *personal,
+    ):
         assert secret not in log, secret

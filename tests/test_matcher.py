@@ -23,7 +23,9 @@ def _ids(matches) -> list[tuple[str, str]]:
 
 
 def test_a_template_embedded_in_chatter_matches() -> None:
-    matches = _matcher().match("Wow!! We made a choice for the new Kazakhstan, our family gives five votes for Tokayev. Bravo")
+    matches = _matcher().match(
+        "Wow!! We made a choice for the new Kazakhstan, our family gives five votes for Tokayev. Bravo"
+    )
     assert _ids(matches) == [("template", "choice")]
     assert matches[0].score >= 0.95
 
@@ -53,7 +55,10 @@ def test_a_negative_vetoes_every_match() -> None:
 
 
 def test_a_critic_quoting_the_line_is_not_its_author() -> None:
-    assert _matcher().match('Bots again: "The President always cares and thinks about the people". Nobody believes it.') == []
+    assert (
+        _matcher().match('Bots again: "The President always cares and thinks about the people". Nobody believes it.')
+        == []
+    )
 
 
 def test_an_unrelated_text_matches_nothing() -> None:
@@ -62,9 +67,13 @@ def test_an_unrelated_text_matches_nothing() -> None:
 
 def test_clusters_are_found_among_many_and_can_be_removed() -> None:
     m = Matcher()
-    m.add_many((i, f"report number {i} about bots posting slogan variant {i * 7919 % 1000}", "cluster") for i in range(3000))
+    m.add_many(
+        (i, f"report number {i} about bots posting slogan variant {i * 7919 % 1000}", "cluster") for i in range(3000)
+    )
     m.add("target", "Thousands of identical comments praise the minister under every news post", "cluster")
-    assert _ids(m.match("thousands of identical comments praise the minister under every news post!!")) == [("cluster", "target")]
+    assert _ids(m.match("thousands of identical comments praise the minister under every news post!!")) == [
+        ("cluster", "target")
+    ]
     m.remove("target")
     assert m.match("thousands of identical comments praise the minister under every news post") == []
 

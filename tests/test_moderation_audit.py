@@ -44,7 +44,11 @@ async def test_admins_add_list_and_remove_moderators_by_id_or_by_reply(
         [added] = (await telegram.wait_for_messages(GROUP, before + 1))[before:]
         assert seen(added) == "Dana is now a moderator."
         assert tuple(db.rows("SELECT user_id, role, name, added_by FROM roles WHERE user_id = 903")[0]) == (
-            903, "moderator", "Dana", ADMIN_ID)
+            903,
+            "moderator",
+            "Dana",
+            ADMIN_ID,
+        )
         assert seen(await say(telegram, admin, "/mod add 903")) == "903 already moderates."
         listing = await say(telegram, admin, "/mod list")
         assert "Dana · 903 · moderator" in seen(listing) and "900 · admin" in seen(listing)
@@ -67,7 +71,9 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
         await say(telegram, admin, "/reopen 2")
         await press(telegram, alice, card_of(telegram, db, 2), "case:t:2")
         draft = telegram.sent(GROUP)[-1]
-        await reply(telegram, alice, draft, "Foreign agents spread lies about our {elections|referendum}, do not trust them")
+        await reply(
+            telegram, alice, draft, "Foreign agents spread lies about our {elections|referendum}, do not trust them"
+        )
         await press(telegram, alice, draft, "draft:1")
         await say(telegram, alice, "/template add Our {glorious|great} leader thinks about every family {*}")
         await say(telegram, alice, "/template disable 1")

@@ -45,27 +45,42 @@ async def test_templates_are_added_listed_disabled_and_enabled_live(telegram: Fa
     added = await say(telegram, alice, "/template add Our {glorious|great} leader thinks about every family {*}")
     template_id = db.value("SELECT MAX(id) FROM templates")
     assert seen(added).startswith(f"📌 Template #{template_id} added")
-    assert "Matches the known campaign" in seen(await say(telegram, citizen, "Our great leader thinks about every family in Almaty"))
+    assert "Matches the known campaign" in seen(
+        await say(telegram, citizen, "Our great leader thinks about every family in Almaty")
+    )
 
     listing = await say(telegram, alice, "/template list")
-    assert f"✅ #{template_id} “Our {{glorious|great}} leader thinks about every family {{*}}” · English" in seen(listing)
+    assert f"✅ #{template_id} “Our {{glorious|great}} leader thinks about every family {{*}}” · English" in seen(
+        listing
+    )
 
     assert seen(await say(telegram, alice, f"/template disable {template_id}")) == (
-        f"Template #{template_id} is off: nothing matches it now.")
+        f"Template #{template_id} is off: nothing matches it now."
+    )
     assert "Matches the known campaign" not in seen(
-        await say(telegram, citizen, "Our glorious leader thinks about every family in Aktobe"))
-    assert seen(await say(telegram, alice, f"/template disable {template_id}")) == f"Template #{template_id} was already off."
-    assert seen(await say(telegram, alice, f"/template enable {template_id}")) == f"Template #{template_id} is on again."
+        await say(telegram, citizen, "Our glorious leader thinks about every family in Aktobe")
+    )
+    assert (
+        seen(await say(telegram, alice, f"/template disable {template_id}"))
+        == f"Template #{template_id} was already off."
+    )
+    assert (
+        seen(await say(telegram, alice, f"/template enable {template_id}")) == f"Template #{template_id} is on again."
+    )
     assert "Matches the known campaign" in seen(
-        await say(telegram, citizen, "Our glorious leader thinks about every family in Atyrau"))
+        await say(telegram, citizen, "Our glorious leader thinks about every family in Atyrau")
+    )
 
     assert seen(await say(telegram, alice, "/template enable 999")) == "There is no template #999."
-    assert seen(await say(telegram, alice, "/template add Our {great leader")).startswith("The template's syntax is broken")
+    assert seen(await say(telegram, alice, "/template add Our {great leader")).startswith(
+        "The template's syntax is broken"
+    )
     assert seen(await say(telegram, alice, "/template")).startswith("Usage: /template add")
 
 
-TOO_VAGUE = ("Too vague for a template, it would match unrelated messages: besides its gaps it has too few words of "
-             "its own.")
+TOO_VAGUE = (
+    "Too vague for a template, it would match unrelated messages: besides its gaps it has too few words of its own."
+)
 
 
 async def test_a_template_of_gaps_and_common_words_is_refused_wherever_a_template_is_made(
@@ -73,7 +88,9 @@ async def test_a_template_of_gaps_and_common_words_is_refused_wherever_a_templat
 ) -> None:
     alice = team.alice
     templates = db.value("SELECT COUNT(*) FROM templates")
-    assert seen(await say(telegram, alice, "/template add the {*} of {*} and {*} to {*} in {*} is {*} that")) == TOO_VAGUE
+    assert (
+        seen(await say(telegram, alice, "/template add the {*} of {*} and {*} to {*} in {*} is {*} that")) == TOO_VAGUE
+    )
 
     await say(telegram, telegram.user(1), "It is what it is, and that is that, as it was for them and for us")
     await press(telegram, alice, await wait_for_card(telegram, db, 1), "case:t:1")
@@ -87,7 +104,8 @@ async def test_the_template_list_shows_a_campaign_once_with_its_languages(telegr
     listing = seen(await say(telegram, team.alice, "/template list"))
     [line] = [line for line in listing.splitlines() if "I made a choice for the new Kazakhstan" in line]
     assert line.startswith("✅ #1–#5 “Kazakhstan 2022:") and line.endswith(
-        "” · English, Russian, Kazakh, Arabic, and Chinese"), line
+        "” · English, Russian, Kazakh, Arabic, and Chinese"
+    ), line
 
     await say(telegram, team.alice, "/template disable 2")
     listing = seen(await say(telegram, team.alice, "/template list"))

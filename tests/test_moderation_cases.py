@@ -48,17 +48,34 @@ async def test_a_new_case_gets_one_card_which_is_edited_as_reports_join(
 async def test_one_campaign_reported_in_several_languages_is_one_case(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    await _report(telegram, 1, "We made a choice for the new Kazakhstan. We participate in the upcoming presidential "
-                               "elections, our families give 4 votes for Tokayev")
-    await _report(telegram, 2, "Мы сделали выбор в пользу Нового Казахстана. Мы участвуем в предстоящих "
-                               "президентских выборах, наши семьи отдают 6 голосов за Токаева", "ru")
-    await _report(telegram, 3, "اخترنا كازاخستان الجديدة. نحن نشارك في الانتخابات الرئاسية المقبلة، عائلاتنا تقدم "
-                               "ستة أصوات لتوكاييف", "ar")
+    await _report(
+        telegram,
+        1,
+        "We made a choice for the new Kazakhstan. We participate in the upcoming presidential "
+        "elections, our families give 4 votes for Tokayev",
+    )
+    await _report(
+        telegram,
+        2,
+        "Мы сделали выбор в пользу Нового Казахстана. Мы участвуем в предстоящих "
+        "президентских выборах, наши семьи отдают 6 голосов за Токаева",
+        "ru",
+    )
+    await _report(
+        telegram,
+        3,
+        "اخترنا كازاخستان الجديدة. نحن نشارك في الانتخابات الرئاسية المقبلة، عائلاتنا تقدم ستة أصوات لتوكاييف",
+        "ar",
+    )
     await _report(telegram, 4, OTHER)
     templates = {row[0] for row in db.rows("SELECT template_id FROM reports WHERE id <= 3")}
     assert len(templates) == 3 and None not in templates  # three language versions, each matched directly
     assert [tuple(r) for r in db.rows("SELECT report_id, case_id FROM case_reports ORDER BY report_id")] == [
-        (1, 1), (2, 1), (3, 1), (4, 2)]
+        (1, 1),
+        (2, 1),
+        (3, 1),
+        (4, 2),
+    ]
     card = await wait_for_card(telegram, db, 1)
     assert "Reports: 3 · reporters: 3" in seen(card)
     assert "Languages: Arabic, English, and Russian" in seen(card)
@@ -95,15 +112,19 @@ async def test_withdrawing_a_vote_is_its_own_button_and_a_second_verify_tap_keep
     card = card_of(telegram, db, 1)
     assert "case:w:1" in [data for _, data in card.buttons]
     assert await press(telegram, team.alice, card, "case:v:1") == (
-        "You already voted to verify this case. To take it back, press ✋ Withdraw my vote.")
+        "You already voted to verify this case. To take it back, press ✋ Withdraw my vote."
+    )
     assert db.value("SELECT COUNT(*) FROM case_votes") == 1
     assert await press(telegram, team.bob, card, "case:w:1") == replies.vote_answer(
-        translations("ru"), VoteChange.NOT_VOTED, False, 1)
+        translations("ru"), VoteChange.NOT_VOTED, False, 1
+    )
     assert await press(telegram, team.alice, card, "case:w:1") == "Your vote is withdrawn."
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
     assert "Votes to verify: 0 of 2" in seen(card_of(telegram, db, 1))
     assert [r[0] for r in db.rows("SELECT action FROM audit_log WHERE case_id = 1 ORDER BY id")] == [
-        "vote.verify", "vote.withdraw"]
+        "vote.verify",
+        "vote.withdraw",
+    ]
 
 
 async def test_a_strangers_press_and_crafted_payloads_change_nothing(
@@ -114,8 +135,9 @@ async def test_a_strangers_press_and_crafted_payloads_change_nothing(
     before = snapshot(db)
     stranger = telegram.user(666, first_name="Troll", language_code="en")
     t = translations("en")
-    refusals = {replies.refusal(t, error, plain=True) for error in (NotAllowed("moderator"), NotAllowed("admin"),
-                                                                     DraftGone())}
+    refusals = {
+        replies.refusal(t, error, plain=True) for error in (NotAllowed("moderator"), NotAllowed("admin"), DraftGone())
+    }
 
     for data in ("case:v:1", "case:x:1", "case:t:1", "case:d:1"):
         assert await press(telegram, stranger, card, data) == replies.refusal(t, NotAllowed("moderator"), plain=True)
@@ -124,16 +146,15 @@ async def test_a_strangers_press_and_crafted_payloads_change_nothing(
     alice = team.alice
     for data in ("case:r:1:burn_it", "case:v:1:2", "case:v:-1", "case:v:99999999999999", "case:zz:1", "case:v:１"):
         assert await press(telegram, alice, card, data, forge=True) == (
-            "This button no longer works. Send /start for a fresh menu.")
+            "This button no longer works. Send /start for a fresh menu."
+        )
     assert await press(telegram, alice, card, "case:v:42", forge=True) == "There is no case #42."
 
     assert snapshot(db) == before
     assert seen(card_of(telegram, db, 1)) == seen(card)
 
 
-async def test_a_reject_with_a_reason_closes_the_case(
-    telegram: FakeTelegram, team, db: Database, translations
-) -> None:
+async def test_a_reject_with_a_reason_closes_the_case(telegram: FakeTelegram, team, db: Database, translations) -> None:
     await _report(telegram, 1, CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
     assert await press(telegram, team.alice, card, "case:x:1") == "Why is this not a campaign?"
@@ -141,13 +162,15 @@ async def test_a_reject_with_a_reason_closes_the_case(
     assert "case:r:1:genuine" in [data for _, data in card.buttons]
 
     assert await press(telegram, team.alice, card, "case:r:1:genuine") == (
-        "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo.")
+        "Case #1 is rejected. You can undo this for a few minutes with ↩️ Undo."
+    )
     card = card_of(telegram, db, 1)
     assert "❌ rejected" in seen(card) and "A real person's own opinion" in seen(card)
     assert tuple(db.rows("SELECT status, reason_code, decided_by FROM cases")[0]) == ("rejected", "genuine", 901)
 
     assert await press(telegram, team.bob, card, "case:v:1", forge=True) == replies.refusal(
-        translations("ru"), CaseClosed(1, "rejected"), plain=True)
+        translations("ru"), CaseClosed(1, "rejected"), plain=True
+    )
     assert db.value("SELECT COUNT(*) FROM case_votes") == 0
 
 

@@ -18,11 +18,14 @@ async def test_a_flood_of_reports_from_new_reporters_is_flagged_and_cannot_be_ve
                 telegram.send_text(reporter, f"https://x.com/critic_voice/status/{1000 + round_ * 50 + n}")
         await telegram.wait_until(  # receipts that waited their turn come several to a message
             lambda: db.value("SELECT COUNT(*) FROM reports WHERE receipt_sent_at IS NOT NULL") == 200,
-            timeout=60, what="all 200 receipts sent")
+            timeout=60,
+            what="all 200 receipts sent",
+        )
         await telegram.wait_until_idle(timeout=30)
         assert db.value("SELECT COUNT(*) FROM case_reports WHERE case_id = 1") == 200
-        await telegram.wait_for_call("editMessageText", lambda call: "Reports: 200 within" in str(call.params),
-                                     timeout=30)
+        await telegram.wait_for_call(
+            "editMessageText", lambda call: "Reports: 200 within" in str(call.params), timeout=30
+        )
         await telegram.wait_until_idle()
 
         card = card_of(telegram, db, 1)
@@ -69,8 +72,11 @@ async def test_an_account_rejected_before_is_shown_as_such_on_a_new_case(
     await press(telegram, team.alice, card_of(telegram, db, 1), "case:r:1:genuine")
 
     author = telegram.user(4242, first_name="Aliya", username="teacher_aliya")
-    telegram.forward(citizen, telegram.origin_user(author),
-                     text="Our school needs heating this winter, the akimat ignores every letter we send")
+    telegram.forward(
+        citizen,
+        telegram.origin_user(author),
+        text="Our school needs heating this winter, the akimat ignores every letter we send",
+    )
     await telegram.wait_for_messages(citizen["id"], 2)
     card = await wait_for_card(telegram, db, 2)
     assert "↩️ Telegram @teacher_aliya was in case #1, which moderators rejected" in seen(card)

@@ -15,7 +15,8 @@ async def test_a_claimed_case_shows_who_works_on_it_and_others_cannot_take_it(
     await say(telegram, telegram.user(1), CAMPAIGN)
     card = await wait_for_card(telegram, db, 1)
     assert await press(telegram, team.alice, card, "case:c:1") == (
-        "Case #1 is yours; others see that you are working on it.")
+        "Case #1 is yours; others see that you are working on it."
+    )
     card = card_of(telegram, db, 1)
     assert "🙋 Alice is working on it" in seen(card)
     assert await press(telegram, team.bob, card, "case:c:1") == "Alice is already working on case #1."
@@ -48,8 +49,11 @@ async def test_lookups_asked_in_the_group_are_answered_in_private_when_the_moder
 async def test_the_queue_filters_possible_report_campaigns_one_vote_short_and_languages(
     telegram: FakeTelegram, team, db: Database
 ) -> None:
-    await say(telegram, telegram.user(1, language_code="ru"), "Мы сделали выбор в пользу Нового Казахстана. Мы "
-                                                              "участвуем в выборах, наши семьи отдают 6 голосов за Токаева")
+    await say(
+        telegram,
+        telegram.user(1, language_code="ru"),
+        "Мы сделали выбор в пользу Нового Казахстана. Мы участвуем в выборах, наши семьи отдают 6 голосов за Токаева",
+    )
     await say(telegram, telegram.user(2), "Foreign agents spread lies about our elections, do not believe them")
     card = await wait_for_card(telegram, db, 2)
     await press(telegram, team.alice, card, "case:v:2")

@@ -34,8 +34,17 @@ async def test_every_moderator_text_is_accepted_by_telegram_in_every_language(
         await press(telegram, alice, card, "case:t:1")
         await reply(telegram, alice, telegram.sent(GROUP)[-1], TEXT + " {*}")
         await press(telegram, alice, card, "case:x:1")
-        for command in ("/help", "/queue", "/stats", "/template list", "/case 2", "/template", "/verify 99",
-                        "/mod list", "/audit"):
+        for command in (
+            "/help",
+            "/queue",
+            "/stats",
+            "/template list",
+            "/case 2",
+            "/template",
+            "/verify 99",
+            "/mod list",
+            "/audit",
+        ):
             await say(telegram, admin, command)
         await say(telegram, admin, "/help", chat={"id": GROUP, "type": "supergroup", "title": "Kuzet moderators"})
         await press(telegram, admin, card, "case:r:1:not_enough")

@@ -66,7 +66,10 @@ def test_chinese_traditional_and_simplified_meet_and_ideographs_become_words() -
 
 def test_template_alternatives_expand_and_gaps_drop() -> None:
     expanded = variants("{I|We} made a choice … our family gives {*} votes")
-    assert expanded == (normalize("I made a choice our family gives votes"), normalize("We made a choice our family gives votes"))
+    assert expanded == (
+        normalize("I made a choice our family gives votes"),
+        normalize("We made a choice our family gives votes"),
+    )
 
 
 def test_template_variants_are_capped() -> None:

@@ -16,26 +16,45 @@ from bot.sandbox import FakeTelegram, Faults, press, say
 from tests.helpers import Database
 
 GROUP = -1001234567890
-SKIPPED = "⚠️ An update from Telegram could not be read and was skipped (update \u2068{id}\u2069, kind: \u2068{kind}\u2069)."
+SKIPPED = (
+    "⚠️ An update from Telegram could not be read and was skipped (update \u2068{id}\u2069, kind: \u2068{kind}\u2069)."
+)
 
 
 def _poll_ptb_cannot_read() -> dict:
     """A poll as a newer Bot API sends it: PTB 22 requires ``persistent_id`` on every option."""
     option = {"text": "a", "voter_count": 0}
-    return {"id": "1", "question": "?", "options": [option, option], "total_voter_count": 0, "is_closed": False,
-            "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
+    return {
+        "id": "1",
+        "question": "?",
+        "options": [option, option],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+    }
 
 
 def _unreadable_message(telegram: FakeTelegram, user: dict) -> int:
     """Enqueue a message whose poll PTB cannot parse; returns its update id."""
-    message = {"message_id": 1, "from": user, "chat": {"id": user["id"], "type": "private", "first_name": "Test"},
-               "date": 1_700_000_000, "poll": _poll_ptb_cannot_read()}
+    message = {
+        "message_id": 1,
+        "from": user,
+        "chat": {"id": user["id"], "type": "private", "first_name": "Test"},
+        "date": 1_700_000_000,
+        "poll": _poll_ptb_cannot_read(),
+    }
     return telegram.push_update({"message": message}, unparseable=True)
 
 
 def _served_update_ids(telegram: FakeTelegram, since: int) -> set[int]:
-    return {update["update_id"] for call in telegram.calls[since:] if call.method == "getUpdates"
-            for update in call.response.get("result") or []}
+    return {
+        update["update_id"]
+        for call in telegram.calls[since:]
+        if call.method == "getUpdates"
+        for update in call.response.get("result") or []
+    }
 
 
 def _notices(telegram: FakeTelegram) -> list[str]:
@@ -95,8 +114,13 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
     stuck = telegram.last_update_id
     database = tmp_path / "kuzet.db"
     env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, DATABASE_URL=f"sqlite:///{database}",
-               MODERATOR_CHAT_ID=str(GROUP), SEMANTIC_ENCODER="off")
+    env.update(
+        BOT_TOKEN=telegram.token,
+        BOT_API_URL=telegram.base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+        MODERATOR_CHAT_ID=str(GROUP),
+        SEMANTIC_ENCODER="off",
+    )
     telegram.faults = Faults(1.0, kinds=("timeout",), methods=frozenset({"sendmessage"}), stall_seconds=120)
 
     def tries() -> int:
@@ -108,8 +132,9 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
         return row[0] if row else 0
 
     for attempt in (1, 2, 3):  # the answer never goes out, and the bot is killed meanwhile
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                                                       stderr=asyncio.subprocess.DEVNULL)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.DEVNULL
+        )
         while tries() < attempt:
             await asyncio.sleep(0.05)
         process.send_signal(signal.SIGKILL)
@@ -117,12 +142,14 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
 
     telegram.faults = None
     telegram.send_text(citizen, "/help")
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                                                   stderr=asyncio.subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         [answer] = await telegram.wait_for_messages(citizen["id"], 1, timeout=60)
-        await telegram.wait_until(lambda: telegram.confirmed_update_id == telegram.last_update_id, timeout=30,
-                                  what="both updates confirmed")  # not idle: the killed bots' calls still stall
+        await telegram.wait_until(
+            lambda: telegram.confirmed_update_id == telegram.last_update_id, timeout=30, what="both updates confirmed"
+        )  # not idle: the killed bots' calls still stall
     finally:
         process.send_signal(signal.SIGTERM)
         assert await process.wait() == 0
@@ -137,7 +164,8 @@ async def test_a_press_of_a_button_no_handler_knows_is_answered(telegram: FakeTe
     citizen = telegram.user(203)
     welcome = await say(telegram, citizen, "/start")
     assert await press(telegram, citizen, welcome, "zz:unknown", forge=True) == (
-        "This button no longer works. Send /start for a fresh menu.")
+        "This button no longer works. Send /start for a fresh menu."
+    )
 
 
 async def test_a_message_with_a_lone_surrogate_is_refused_politely(telegram: FakeTelegram, bot, db) -> None:

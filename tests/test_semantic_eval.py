@@ -15,9 +15,9 @@ from pathlib import Path
 from bot.core.evaluation import Evaluation, Labelled, evaluate, summary
 from bot.core.matcher import Matcher, MatchKind, Resemblance
 from bot.core.templates import readable
+from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage, open_stage
-from bot.resources import shipped_data
 from tests.test_match_eval import eval_items
 
 SEMANTIC_SET = Path(__file__).parent / "data" / "semantic_eval"
@@ -27,8 +27,12 @@ PRECISION_FLOOR = 0.99
 
 
 def semantic_items() -> list[Labelled]:
-    rows = [json.loads(line) for path in sorted(SEMANTIC_SET.glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for path in sorted(SEMANTIC_SET.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     return [Labelled(r["text"], r["family"], r["lang"], r["case"]) for r in rows]
 
 
@@ -46,7 +50,7 @@ def starter_campaigns(semantic: SemanticStage | None, without_language: str | No
     matcher = CampaignMatcher(Matcher(), semantic)
     templates = shipped_data("starter_templates.jsonl")
     vectors = semantic.encode([readable(t["text"]) for t in templates]) if semantic else [None] * len(templates)
-    for number, (item, vector) in enumerate(zip(templates, vectors)):
+    for number, (item, vector) in enumerate(zip(templates, vectors, strict=False)):
         if item["lang"] != without_language:
             matcher.add(number, item["text"], MatchKind.TEMPLATE, vector=vector, language=item["lang"])
     for number, item in enumerate(shipped_data("negative_bank.jsonl")):
@@ -81,9 +85,15 @@ def test_the_semantic_set_has_paraphrases_translations_and_hard_negatives_for_ev
     items = semantic_items()
     for language in ("en", "ru", "kk", "ar", "zh"):
         for case, least in (("paraphrase", 5), ("translation", 2), ("neg_semantic", 5)):
-            covered = {i.family for i in items if i.language == language and i.case == case} if case != "neg_semantic" \
+            covered = (
+                {i.family for i in items if i.language == language and i.case == case}
+                if case != "neg_semantic"
                 else {i.text for i in items if i.language == language and i.case == case}
-            assert len(covered) >= (len(set(families().values())) if case != "neg_semantic" else least * 7), (language, case)
+            )
+            assert len(covered) >= (len(set(families().values())) if case != "neg_semantic" else least * 7), (
+                language,
+                case,
+            )
 
 
 def test_semantic_matching_meets_the_paraphrase_translation_and_precision_floors() -> None:
@@ -101,8 +111,11 @@ def test_the_lexical_tier_matches_exactly_as_it_did_without_the_semantic_stage()
     alone = evaluate(lambda item: lexical_only.match(item.text), families(), items)
     for case, tally in alone.by_case.items():
         assert with_semantic.by_case[case].true_positive >= tally.true_positive, case
-    assert all(found[i.text] is Resemblance.EDITED for i in items if i.family and i.text in found
-               and lexical_only.match(i.text))
+    assert all(
+        found[i.text] is Resemblance.EDITED
+        for i in items
+        if i.family and i.text in found and lexical_only.match(i.text)
+    )
 
 
 def test_translations_are_reported_as_another_language_and_paraphrases_as_other_words() -> None:

@@ -34,8 +34,11 @@ def _how(t, label: str) -> str:
 async def test_a_translated_and_a_reworded_copy_join_the_cluster_and_each_receipt_says_how(
     telegram: FakeTelegram, settings, translations, db
 ) -> None:
-    en, ru, kk = (telegram.user(501, language_code="en"), telegram.user(502, language_code="ru"),
-                  telegram.user(503, language_code="kk"))
+    en, ru, kk = (
+        telegram.user(501, language_code="en"),
+        telegram.user(502, language_code="ru"),
+        telegram.user(503, language_code="kk"),
+    )
     telegram.add_group(GROUP, "Kuzet moderators")
     async with running(settings):
         first = await _receipt(telegram, en, WAVE)
@@ -47,9 +50,16 @@ async def test_a_translated_and_a_reworded_copy_join_the_cluster_and_each_receip
     assert _how(translations("ru"), "same message in another language") in translated
     assert _how(translations("kk"), "same message in other words") in reworded
     rows = db.rows("SELECT cluster_id, resemblance FROM reports ORDER BY id")
-    assert [(r["cluster_id"], r["resemblance"]) for r in rows] == [(1, None), (1, "translated"), (1, "reworded"), (2, None)]
+    assert [(r["cluster_id"], r["resemblance"]) for r in rows] == [
+        (1, None),
+        (1, "translated"),
+        (1, "reworded"),
+        (2, None),
+    ]
     t = translations("en")
-    kinds = t.list([f"{t.gettext('same message in other words')} (1)", f"{t.gettext('same message in another language')} (1)"])
+    kinds = t.list(
+        [f"{t.gettext('same message in other words')} (1)", f"{t.gettext('same message in another language')} (1)"]
+    )
     assert plain(t.gettext("🔎 How reports match: {kinds}").format(kinds=kinds)) in card.plain
 
 

@@ -27,16 +27,20 @@ async def test_a_hostile_message_does_not_delay_another_citizens_receipt(
         telegram.send_text(attacker, shape * 2048)
         telegram.send_text(bystander, CAMPAIGN)
         sent = time.monotonic()
-        await telegram.wait_until(lambda: receipted_reports(telegram, bystander["id"]) != [], timeout=120,
-                                  what="the bystander's receipt")
+        await telegram.wait_until(
+            lambda: receipted_reports(telegram, bystander["id"]) != [], timeout=120, what="the bystander's receipt"
+        )
         [receipt] = telegram.sent(bystander["id"])
     assert receipt.sent_at - sent < PATIENCE_SECONDS
 
 
 def _unmatched_texts(count: int) -> list[str]:
     """Distinct messages the lexical stage leaves unmatched, so each one would be encoded if it got that far."""
-    return [f"Message {n}: the bus to Shymkent left at {n} o'clock and the driver played old songs all the way "
-            f"while {n * 7} passengers argued about the weather in the mountains" for n in range(count)]
+    return [
+        f"Message {n}: the bus to Shymkent left at {n} o'clock and the driver played old songs all the way "
+        f"while {n * 7} passengers argued about the weather in the mountains"
+        for n in range(count)
+    ]
 
 
 async def test_a_reporter_over_the_hourly_limit_is_refused_before_matching_and_encoding(

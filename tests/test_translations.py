@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import re
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -59,7 +60,9 @@ def test_translations_keep_placeholders_tags_and_commands(code: str) -> None:
         assert set(PLACEHOLDER.findall(translation)) == set(PLACEHOLDER.findall(source)), (
             f"{code}: placeholders differ in {translation!r}"
         )
-        assert sorted(TAG.findall(translation)) == sorted(TAG.findall(source)), f"{code}: tags differ in {translation!r}"
+        assert sorted(TAG.findall(translation)) == sorted(TAG.findall(source)), (
+            f"{code}: tags differ in {translation!r}"
+        )
         assert set(COMMAND.findall(translation)) == set(COMMAND.findall(source)), (
             f"{code}: commands differ in {translation!r}"
         )
@@ -71,4 +74,3 @@ def test_arabic_uses_the_six_standard_plural_forms() -> None:
     plural = gettext.c2py(catalog.plural_expr)
     forms = [plural(n) for n in (0, 1, 2, 5, 11, 100)]
     assert forms == [0, 1, 2, 3, 4, 5]
-

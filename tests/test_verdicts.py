@@ -21,6 +21,7 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes 
 
 async def _card_showing(telegram: FakeTelegram, db: Database, case_id: int, words: str) -> str:
     """The case's card once it shows ``words``: its edits queue behind the group's 20 messages a minute."""
+
     def shows() -> bool:
         posted = db.value("SELECT COUNT(card_message_id) FROM cases WHERE id = ?", (case_id,))
         return bool(posted) and words in seen(card_of(telegram, db, case_id))
@@ -37,7 +38,9 @@ async def _brigade(telegram: FakeTelegram, db: Database, handle: str, first_user
         telegram.send_text(reporter, f"https://x.com/{handle}/status/{first_user + n}")
     await telegram.wait_until(
         lambda: db.value("SELECT COUNT(*) FROM reports WHERE receipt_sent_at IS NOT NULL") >= before + count,
-        timeout=60, what="the brigade's receipts")
+        timeout=60,
+        what="the brigade's receipts",
+    )
     await telegram.wait_until_idle(timeout=30)
     return reporters
 
@@ -62,7 +65,10 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
 
         await press(telegram, team.alice, card_of(telegram, db, 1), "case:p:1")
         assert tuple(db.rows("SELECT status, reason_code, verdict FROM cases WHERE id = 1")[0]) == (
-            "rejected", "brigade", None)
+            "rejected",
+            "brigade",
+            None,
+        )
         account_id = db.value("SELECT account_id FROM cases WHERE id = 1")
         assert db.value("SELECT case_id FROM protected_accounts WHERE account_id = ?", (account_id,)) == 1
         assert "account.protect" in [r[0] for r in db.rows("SELECT action FROM audit_log WHERE case_id = 1")]
@@ -72,8 +78,11 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
         await say(telegram, late, "https://x.com/sanzhar_satire/status/999")
         await _card_showing(telegram, db, 1, "flagged as brigading")
         card = card_of(telegram, db, 1)
-        assert re.search(r"🛡 X \(Twitter\) @sanzhar_satire is protected from a report brigade since .*: 1 reports "
-                         r"against it since then, flagged as brigading", seen(card)), seen(card)
+        assert re.search(
+            r"🛡 X \(Twitter\) @sanzhar_satire is protected from a report brigade since .*: 1 reports "
+            r"against it since then, flagged as brigading",
+            seen(card),
+        ), seen(card)
 
 
 async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_even_with_evidence(
@@ -94,8 +103,10 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
 
         await _brigade(telegram, db, "nurbot_4040", 6000)  # a Telegram @handle on X is another account:
         await say(telegram, citizen, "https://t.me/nurbot_4040")  # the account case is the Telegram one
-        account_case = db.value("SELECT id FROM cases WHERE kind = 'account' AND account_id = "
-                                "(SELECT id FROM accounts WHERE platform = 'telegram')")
+        account_case = db.value(
+            "SELECT id FROM cases WHERE kind = 'account' AND account_id = "
+            "(SELECT id FROM accounts WHERE platform = 'telegram')"
+        )
         await _card_showing(telegram, db, account_case, "Evidence: it posted the text of verified case #1")
 
     # The same account mass-reported by new accounts: a possible report campaign with evidence.
@@ -103,11 +114,15 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
         reporters = [telegram.user(8000 + n, language_code="ru") for n in range(20)]
         for n, reporter in enumerate(reporters):
             telegram.send_text(reporter, f"https://t.me/nurbot_4040/{100 + n}")
-        await telegram.wait_until(lambda: db.value(
-            "SELECT COUNT(*) FROM case_reports WHERE case_id = ?", (account_case,)) == 21, timeout=60, what="reports")
+        await telegram.wait_until(
+            lambda: db.value("SELECT COUNT(*) FROM case_reports WHERE case_id = ?", (account_case,)) == 21,
+            timeout=60,
+            what="reports",
+        )
         await telegram.wait_until_idle(timeout=30)
-        await _card_showing(telegram, db, account_case,
-                            "Possible report campaign: marking it needs 3 votes, one of them an admin's.")
+        await _card_showing(
+            telegram, db, account_case, "Possible report campaign: marking it needs 3 votes, one of them an admin's."
+        )
         for moderator in (team.alice, team.bob, team.carol):
             await press(telegram, moderator, card_of(telegram, db, account_case), f"case:v:{account_case}")
             assert db.value("SELECT status FROM cases WHERE id = ?", (account_case,)) == "open"
@@ -115,7 +130,9 @@ async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_e
         answer = await press(telegram, team.admin, card_of(telegram, db, account_case), f"case:v:{account_case}")
         assert answer == f"Case #{account_case} is verified."
         assert tuple(db.rows("SELECT status, verdict FROM cases WHERE id = ?", (account_case,))[0]) == (
-            "verified", "campaign_account")
+            "verified",
+            "campaign_account",
+        )
         await _card_showing(telegram, db, account_case, "⚠️ Verified as a campaign account")
 
 
@@ -150,8 +167,7 @@ async def test_receipts_name_an_account_only_once_moderators_verified_it(
 
 async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make_settings, db: Database) -> None:
     copies = [CAMPAIGN, CAMPAIGN + "!!"]
-    for detail, expected in (("matched", "🔁 This text matches reports moderators already know."),
-                             ("received", None)):
+    for detail, expected in (("matched", "🔁 This text matches reports moderators already know."), ("received", None)):
         async with running(make_settings(RECEIPT_DETAIL=detail, DATABASE_URL=f"sqlite:///{db.path}.{detail}")):
             citizen = telegram.user(10 if detail == "matched" else 11)
             first = await say(telegram, citizen, copies[0])

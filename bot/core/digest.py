@@ -97,16 +97,31 @@ class Digest:
         """A digest frozen by this or an earlier version (fields added since take their defaults)."""
         raw = json.loads(text)
         return cls(
-            raw["period"], raw["start"], raw["end"], Totals(**raw["totals"]), Totals(**raw["previous"]),
-            tuple(Campaign(**{**c, "languages": tuple(c["languages"]), "platforms": tuple(c["platforms"]),
-                              "per_day": tuple(c["per_day"]), "examples": tuple(c.get("examples", ()))})
-                  for c in raw["campaigns"]),
-            tuple(VerifiedAccount(**a) for a in raw["accounts"]), raw["more_accounts"], tuple(raw["days"]),
+            raw["period"],
+            raw["start"],
+            raw["end"],
+            Totals(**raw["totals"]),
+            Totals(**raw["previous"]),
+            tuple(
+                Campaign(
+                    **{
+                        **c,
+                        "languages": tuple(c["languages"]),
+                        "platforms": tuple(c["platforms"]),
+                        "per_day": tuple(c["per_day"]),
+                        "examples": tuple(c.get("examples", ())),
+                    }
+                )
+                for c in raw["campaigns"]
+            ),
+            tuple(VerifiedAccount(**a) for a in raw["accounts"]),
+            raw["more_accounts"],
+            tuple(raw["days"]),
         )
 
 
 def line_label(rank: int, campaign: Campaign) -> str:
-    """"1 · #12": how the chart's legend and its caption name a campaign's line, by its rank in the digest's
+    """ "1 · #12": how the chart's legend and its caption name a campaign's line, by its rank in the digest's
     text and its case number (Latin digits only, the same in every language)."""
     return f"{rank} · #{campaign.case_id}"
 

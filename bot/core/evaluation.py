@@ -43,8 +43,9 @@ class Evaluation:
     mistakes: list[tuple[Labelled, str | None]] = field(default_factory=list)
 
 
-def evaluate(matches: Matcher | Callable[[Labelled], list[Match]], families: dict[str, str],
-             items: Iterable[Labelled]) -> Evaluation:
+def evaluate(
+    matches: Matcher | Callable[[Labelled], list[Match]], families: dict[str, str], items: Iterable[Labelled]
+) -> Evaluation:
     """Score each item's best template match; ``matches`` is a Matcher or finds an item's matches (for a
     pipeline of stages); ``families`` maps template id → family."""
     find = (lambda item: matches.match(item.text)) if isinstance(matches, Matcher) else matches
@@ -53,8 +54,11 @@ def evaluate(matches: Matcher | Callable[[Labelled], list[Match]], families: dic
         best = next((m for m in find(item) if m.kind is MatchKind.TEMPLATE), None)
         predicted = families[best.id] if best else None
         outcome = _outcome(item.family, predicted)
-        for tally in (result.overall, result.by_case.setdefault(item.case, Tally()),
-                      result.by_language.setdefault(item.language, Tally())):
+        for tally in (
+            result.overall,
+            result.by_case.setdefault(item.case, Tally()),
+            result.by_language.setdefault(item.language, Tally()),
+        ):
             setattr(tally, outcome, getattr(tally, outcome) + 1)
         if outcome in ("false_positive", "false_negative"):
             result.mistakes.append((item, predicted))
@@ -82,7 +86,9 @@ def summary(result: Evaluation) -> str:
     lines += [row(f"lang {k}", v) for k, v in sorted(result.by_language.items())]
     counts = Counter(item.case for item, _ in result.mistakes)
     lines.append(f"mistakes: {dict(counts)}")
-    lines += [f"  [{i.case}/{i.language}] expected {i.family} got {p}: {i.text[:100]!r}" for i, p in result.mistakes[:40]]
+    lines += [
+        f"  [{i.case}/{i.language}] expected {i.family} got {p}: {i.text[:100]!r}" for i, p in result.mistakes[:40]
+    ]
     return "\n".join(lines)
 
 
@@ -109,7 +115,7 @@ def stream_into_clusters(matcher: Matcher, items: list[Labelled]) -> Clustering:
         else:
             assigned.append(int(best.id))
     members: dict[int, list[Labelled]] = {}
-    for item, cluster in zip(items, assigned):
+    for item, cluster in zip(items, assigned, strict=False):
         members.setdefault(cluster, []).append(item)
     pure = 0
     for group in members.values():

@@ -7,7 +7,7 @@ trained mostly on Cyrillic Kazakh reads "Prezidentımız halqynyñ qamyn oilaidy
 
 from __future__ import annotations
 
-_LETTERS = dict(zip("aäbcçdefgğhıjklmnñoöpqrsştuūüvyz", "аәбцчдефгғхіжклмнңоөпқрсштуұүвыз"))
+_LETTERS = dict(zip("aäbcçdefgğhıjklmnñoöpqrsştuūüvyz", "аәбцчдефгғхіжклмнңоөпқрсштуұүвыз", strict=False))
 _CAPITALS = {"I": "І", "İ": "И"}
 """In the 2021 alphabet capital I is І and dotted İ is И; lower case ı is і and i is и (й after a vowel)."""
 _VOWELS = set("aäeıioöuūüy")

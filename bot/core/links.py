@@ -127,8 +127,24 @@ def _matches(pattern: str, value: str) -> bool:
 
 _TG_NAME = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _TG_RESERVED = {
-    "share", "addstickers", "addemoji", "addtheme", "addlist", "proxy", "socks", "iv", "setlanguage",
-    "bg", "login", "confirmphone", "invoice", "boost", "joinchat", "contact", "m", "giftcode",
+    "share",
+    "addstickers",
+    "addemoji",
+    "addtheme",
+    "addlist",
+    "proxy",
+    "socks",
+    "iv",
+    "setlanguage",
+    "bg",
+    "login",
+    "confirmphone",
+    "invoice",
+    "boost",
+    "joinchat",
+    "contact",
+    "m",
+    "giftcode",
 }
 
 
@@ -146,8 +162,23 @@ def _telegram(segments: list[str], query: dict[str, str]) -> Target | None:
 
 _X_HANDLE = r"[A-Za-z0-9_]{1,15}"
 _X_RESERVED = {
-    "home", "explore", "search", "settings", "hashtag", "share", "login", "logout", "messages",
-    "notifications", "compose", "tos", "privacy", "signup", "download", "i", "intent",
+    "home",
+    "explore",
+    "search",
+    "settings",
+    "hashtag",
+    "share",
+    "login",
+    "logout",
+    "messages",
+    "notifications",
+    "compose",
+    "tos",
+    "privacy",
+    "signup",
+    "download",
+    "i",
+    "intent",
 }
 
 
@@ -170,9 +201,31 @@ def _x(segments: list[str], query: dict[str, str]) -> Target | None:
 
 _FB_NAME = r"[A-Za-z0-9.]{5,50}"
 _FB_RESERVED = {
-    "watch", "events", "marketplace", "share", "sharer", "sharer.php", "login", "login.php", "help",
-    "policies", "photo.php", "photo", "reel", "gaming", "hashtag", "search", "stories", "home.php",
-    "settings", "notifications", "messages", "friends", "dialog", "plugins", "privacy",
+    "watch",
+    "events",
+    "marketplace",
+    "share",
+    "sharer",
+    "sharer.php",
+    "login",
+    "login.php",
+    "help",
+    "policies",
+    "photo.php",
+    "photo",
+    "reel",
+    "gaming",
+    "hashtag",
+    "search",
+    "stories",
+    "home.php",
+    "settings",
+    "notifications",
+    "messages",
+    "friends",
+    "dialog",
+    "plugins",
+    "privacy",
 }
 
 
@@ -195,7 +248,9 @@ def _facebook(segments: list[str], query: dict[str, str]) -> Target | None:
     if not head or head in _FB_RESERVED or not _matches(_FB_NAME, segments[0]):
         return None
     post = _after(segments, "posts") or _after(segments, "videos")
-    return _link(Platform.FACEBOOK, Account.by_handle(Platform.FACEBOOK, segments[0]), post if post and post.isalnum() else None)
+    return _link(
+        Platform.FACEBOOK, Account.by_handle(Platform.FACEBOOK, segments[0]), post if post and post.isalnum() else None
+    )
 
 
 _IG_NAME = r"[A-Za-z0-9._]{1,30}"
@@ -219,7 +274,20 @@ def _instagram(segments: list[str], query: dict[str, str]) -> Target | None:
 
 
 _VK_WALL = re.compile(r"wall(-?\d+)_(\d+)")
-_VK_RESERVED = {"feed", "im", "search", "video", "audio", "away.php", "share.php", "login", "settings", "friends", "groups", "apps"}
+_VK_RESERVED = {
+    "feed",
+    "im",
+    "search",
+    "video",
+    "audio",
+    "away.php",
+    "share.php",
+    "login",
+    "settings",
+    "friends",
+    "groups",
+    "apps",
+}
 
 
 def _vk(segments: list[str], query: dict[str, str]) -> Target | None:
@@ -244,7 +312,9 @@ def _tiktok(segments: list[str], query: dict[str, str]) -> Target | None:
     if not segments or not segments[0].startswith("@") or not _matches(r"[A-Za-z0-9_.]{2,24}", segments[0][1:]):
         return None
     post = _after(segments, "video") or _after(segments, "photo")
-    return _link(Platform.TIKTOK, Account.by_handle(Platform.TIKTOK, segments[0][1:]), post if post and post.isdigit() else None)
+    return _link(
+        Platform.TIKTOK, Account.by_handle(Platform.TIKTOK, segments[0][1:]), post if post and post.isdigit() else None
+    )
 
 
 _YT_VIDEO = r"[A-Za-z0-9_-]{11}"

@@ -83,9 +83,7 @@ class MinHashIndex:
         """Move pending keys into the sorted array."""
         if not self._pending:
             return
-        pending = np.fromiter(
-            (key | item for key, items in self._pending.items() for item in items), dtype=np.uint64
-        )
+        pending = np.fromiter((key | item for key, items in self._pending.items() for item in items), dtype=np.uint64)
         self._packed = np.concatenate([self._packed, pending])
         self._packed.sort()
         self._pending.clear()
@@ -98,7 +96,11 @@ class MinHashIndex:
         if len(self._packed):
             starts = np.searchsorted(self._packed, keys, side="left")
             ends = np.searchsorted(self._packed, keys | _ID_MASK, side="right")
-            slices = [self._packed[s:e] for s, e in zip(starts.tolist(), ends.tolist()) if 0 < e - s <= MAX_BUCKET]
+            slices = [
+                self._packed[s:e]
+                for s, e in zip(starts.tolist(), ends.tolist(), strict=False)
+                if 0 < e - s <= MAX_BUCKET
+            ]
         pending = [np.asarray(self._pending[k], dtype=np.uint64) for k in keys.tolist() if k in self._pending]
         if not slices and not pending:
             return []

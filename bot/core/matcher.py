@@ -156,8 +156,11 @@ class Matcher:
             return []
         tokens = len(message.split())
         limits = self.thresholds
-        thresholds = {MatchKind.TEMPLATE: limits.template, MatchKind.CLUSTER: limits.cluster,
-                      MatchKind.NEGATIVE: limits.negative}
+        thresholds = {
+            MatchKind.TEMPLATE: limits.template,
+            MatchKind.CLUSTER: limits.cluster,
+            MatchKind.NEGATIVE: limits.negative,
+        }
         with self._lock:
             candidates = chain(self._bank_candidates(message), self._clusters.candidates(message, CLUSTER_CANDIDATES))
             best: dict[tuple[MatchKind, str], Match] = {}

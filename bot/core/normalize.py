@@ -61,23 +61,105 @@ _CYRILLIC = re.compile(r"[\u0400-\u052f]")
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[\u0370-\u03ff\u0400-\u052f])\w+")
 
 _IGNORABLE_RANGES = (
-    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
-    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
-    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
-_ARABIC_MARKS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06DD), *range(0x06DF, 0x06E9),
-                 *range(0x06EA, 0x06EE), 0x0640]
+_ARABIC_MARKS = [
+    *range(0x0610, 0x061B),
+    *range(0x064B, 0x0660),
+    0x0670,
+    *range(0x06D6, 0x06DD),
+    *range(0x06DF, 0x06E9),
+    *range(0x06EA, 0x06EE),
+    0x0640,
+]
 _ARABIC_LETTERS = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا", "ى": "ي", "ئ": "ي", "ی": "ي", "ې": "ي",
-    "ۍ": "ي", "ؤ": "و", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ە": "ه", "ھ": "ه", "ک": "ك", "ڪ": "ك",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ئ": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ۍ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ہ": "ه",
+    "ە": "ه",
+    "ھ": "ه",
+    "ک": "ك",
+    "ڪ": "ك",
 }
 _TRANSLITERATION = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "io", "ж": "j",
-    "з": "z", "и": "i", "й": "i", "і": "i", "ы": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
-    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u",
-    "ф": "f", "х": "h", "һ": "h", "ц": "c", "ч": "c", "ш": "s", "щ": "s", "ъ": "", "ь": "", "э": "e",
-    "ю": "iu", "я": "ia", "ı": "i", "y": "i", "w": "u", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "io",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "і": "i",
+    "ы": "i",
+    "к": "k",
+    "қ": "q",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "n",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "h",
+    "һ": "h",
+    "ц": "c",
+    "ч": "c",
+    "ш": "s",
+    "щ": "s",
+    "ъ": "",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "ı": "i",
+    "y": "i",
+    "w": "u",
+    "ј": "j",
+    "ѕ": "s",
+    "ԁ": "d",
+    "ԛ": "q",
+    "ԝ": "w",
 }
 _PREFERRED_LATIN = {"ι": "i", "ν": "v", "υ": "u", "і": "i", "ӏ": "l", "σ": "o"}
 _PREFERRED_CYRILLIC = {"y": "у", "h": "н", "b": "в", "i": "і"}
@@ -108,7 +190,11 @@ def _confusables() -> tuple[dict[int, str], dict[int, str]]:
     data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
     to_latin: dict[str, str] = {}
     for char, glyphs in data.items():
-        if len(char) != 1 or not char.isalpha() or unicodedata.name(char, "").split(" ")[0] not in ("CYRILLIC", "GREEK"):
+        if (
+            len(char) != 1
+            or not char.isalpha()
+            or unicodedata.name(char, "").split(" ")[0] not in ("CYRILLIC", "GREEK")
+        ):
             continue
         for glyph in glyphs:
             latin = glyph["c"].casefold()
@@ -140,7 +226,8 @@ def _latin_without_marks() -> dict[int, str]:
 def _mark_runs() -> re.Pattern[str]:
     """Runs of more than MAX_MARKS characters that decompose to combining marks, past the first MAX_MARKS."""
     marks = "".join(
-        re.escape(char) for char in map(chr, range(sys.maxunicode + 1))
+        re.escape(char)
+        for char in map(chr, range(sys.maxunicode + 1))
         if (unicodedata.combining(char) or unicodedata.decomposition(char))
         and unicodedata.combining(unicodedata.normalize("NFKD", char)[0])
     )
@@ -177,7 +264,7 @@ def _without_email(token: re.Match[str]) -> str:
     domain = _TO_LAST_DOMAIN.match(word) if at > 0 else None
     if domain is None or word.rfind(".", 0, domain.end()) < at + 2:
         return word
-    return " " + word[domain.end():]
+    return " " + word[domain.end() :]
 
 
 def _split_hashtag(tag: str) -> str:

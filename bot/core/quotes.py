@@ -30,6 +30,6 @@ def outside_quotes(text: str) -> str | None:
             unclosed.add(mark)
             position = opening.end()
             continue
-        kept += [text[start:opening.start()], " "]
+        kept += [text[start : opening.start()], " "]
         position = start = closing.end()
     return None if not kept else "".join(kept) + text[start:]

@@ -16,16 +16,43 @@ from bot.core.matcher import Match, MatchKind
 from bot.core.normalize import normalize
 
 IRONY_MARKS = frozenset("😂🤣😅😆😹🙄🤡🙃😏🤦")
-_MACHINERY_WORDS = frozenset(normalize(" ".join((
-    "bot bots fake fakes flies бот боты ботов ботам ботами ботах ذباب الذباب ذبابة بوت بوتات البوتات وهمية الوهمية",
-    "مأجور مأجورة مأجورين المأجورة",
-))).split())
-_MACHINERY_STEMS = tuple(normalize(" ".join((
-    "troll nurbot sockpuppet astroturf copypast propagand тролл троль нурбот фейк пропаганд проплач копипаст",
-    "нұрбот боттар тролль",
-))).split())
-_MACHINERY_ZH = ("機器人", "机器人", "水軍", "水军", "網軍", "网军", "五毛", "假帳號", "假账号", "殭屍帳號", "僵尸账号",
-                 "帶風向", "带风向")
+_MACHINERY_WORDS = frozenset(
+    normalize(
+        " ".join(
+            (
+                "bot bots fake fakes flies бот боты ботов ботам ботами ботах "
+                "ذباب الذباب ذبابة بوت بوتات البوتات وهمية الوهمية",
+                "مأجور مأجورة مأجورين المأجورة",
+            )
+        )
+    ).split()
+)
+_MACHINERY_STEMS = tuple(
+    normalize(
+        " ".join(
+            (
+                "troll nurbot sockpuppet astroturf copypast propagand "
+                "тролл троль нурбот фейк пропаганд проплач копипаст",
+                "нұрбот боттар тролль",
+            )
+        )
+    ).split()
+)
+_MACHINERY_ZH = (
+    "機器人",
+    "机器人",
+    "水軍",
+    "水军",
+    "網軍",
+    "网军",
+    "五毛",
+    "假帳號",
+    "假账号",
+    "殭屍帳號",
+    "僵尸账号",
+    "帶風向",
+    "带风向",
+)
 
 
 def signs(text: str) -> frozenset[str]:
@@ -35,8 +62,11 @@ def signs(text: str) -> frozenset[str]:
         found.add("irony")
     words = normalize(text).split()
     joined = "".join(words)  # Chinese is normalised to one character a word
-    if (not _MACHINERY_WORDS.isdisjoint(words) or any(w.startswith(_MACHINERY_STEMS) for w in words)
-            or any(word in joined for word in _MACHINERY_ZH)):
+    if (
+        not _MACHINERY_WORDS.isdisjoint(words)
+        or any(w.startswith(_MACHINERY_STEMS) for w in words)
+        or any(word in joined for word in _MACHINERY_ZH)
+    ):
         found.add("machinery")
     return frozenset(found)
 

@@ -34,7 +34,8 @@ _ELLIPSIS = re.compile(r"…|\.\.\.")
 
 
 def variants(template: str) -> tuple[str, ...]:
-    """The normalised texts a template stands for (at most MAX_VARIANTS; later groups fall back to their first choice)."""
+    """The normalised texts a template stands for (at most MAX_VARIANTS; later groups fall back to their first
+    choice)."""
     _check_braces(template)
     parts: list[list[str]] = []
     position = 0
@@ -64,12 +65,15 @@ def check(template: str) -> None:
     for variant in variants(template):
         distinctive = [word for word in variant.split() if word not in FUNCTION_WORDS]
         if len(distinctive) < MIN_DISTINCTIVE_WORDS or content_weight("".join(distinctive)) < MIN_TEXT_WEIGHT:
-            raise TemplateTooVague(f"it says too little besides its gaps and function words such as 'the', 'of', "
-                                   f"'and' ({len(distinctive)} other words), so it would match unrelated messages")
+            raise TemplateTooVague(
+                f"it says too little besides its gaps and function words such as 'the', 'of', "
+                f"'and' ({len(distinctive)} other words), so it would match unrelated messages"
+            )
 
 
 def readable(template: str) -> str:
     """The template as a person reads it: the first alternative of each ``{…|…}``, and "…" for a gap."""
+
     def first(group: re.Match) -> str:
         inner = group.group(1).strip()
         return "…" if inner == "*" else inner.split("|")[0]

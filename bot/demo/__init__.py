@@ -40,23 +40,27 @@ async def run_demo(locale: str, output: Path, console: Console) -> DemoResult:
     with tempfile.TemporaryDirectory(prefix="kuzet-demo-") as folder:
         async with FakeTelegram() as telegram:
             telegram.add_group(cast.GROUP_ID, cast.GROUP_TITLE)
-            settings = load_settings({
-                "BOT_TOKEN": telegram.token,
-                "BOT_API_URL": telegram.base_url,
-                "DATABASE_URL": f"sqlite:///{Path(folder) / 'kuzet.db'}",
-                "ADMIN_IDS": str(cast.ADMIN[0]),
-                "MODERATOR_CHAT_ID": str(cast.GROUP_ID),
-                "MODERATOR_LOCALE": locale,
-                "DEFAULT_LOCALE": locale,
-                "CARD_REFRESH_SECONDS": CARD_REFRESH_SECONDS,
-            }, env_file=None)
+            settings = load_settings(
+                {
+                    "BOT_TOKEN": telegram.token,
+                    "BOT_API_URL": telegram.base_url,
+                    "DATABASE_URL": f"sqlite:///{Path(folder) / 'kuzet.db'}",
+                    "ADMIN_IDS": str(cast.ADMIN[0]),
+                    "MODERATOR_CHAT_ID": str(cast.GROUP_ID),
+                    "MODERATOR_LOCALE": locale,
+                    "DEFAULT_LOCALE": locale,
+                    "CARD_REFRESH_SECONDS": CARD_REFRESH_SECONDS,
+                },
+                env_file=None,
+            )
             t = I18n(data_dir("locales"), locale, settings.timezone).get(locale)
             transcript = Transcript(console)
             console.rule(t.gettext("Kuzet demo: the real bot, offline, against a local copy of the Telegram Bot API"))
             async with running(settings) as application:
                 outcome = await play(Stage(telegram, application, transcript, t), locale)
-    result = DemoResult(outcome, output / TRANSCRIPT, output / CHART if outcome.chart else None,
-                        time.monotonic() - started)
+    result = DemoResult(
+        outcome, output / TRANSCRIPT, output / CHART if outcome.chart else None, time.monotonic() - started
+    )
     transcript.scene(t.gettext("The end"))
     transcript.narrate(ending(t, result))
     output.mkdir(parents=True, exist_ok=True)
@@ -68,11 +72,18 @@ async def run_demo(locale: str, output: Path, console: Console) -> DemoResult:
 
 def ending(t: Translator, result: DemoResult) -> str:
     _ = t.gettext
-    lines = [_("Each subscriber received the digest: {counts}.").format(counts=t.list(
-        [f"{name} × {t.number(count)}" for name, count in result.outcome.digests_received.items()]))]
+    lines = [
+        _("Each subscriber received the digest: {counts}.").format(
+            counts=t.list([f"{name} × {t.number(count)}" for name, count in result.outcome.digests_received.items()])
+        )
+    ]
     if result.chart is not None:
         lines.append(_("The digest chart: {path}").format(path=result.chart))
     lines.append(_("The whole conversation, as a web page: {path}").format(path=result.transcript))
-    lines.append(_("Done in {seconds} s, with no network and no Telegram token. To go live, get a token from "
-                   "@BotFather and run: BOT_TOKEN=… kuzet run").format(seconds=t.number(round(result.seconds))))
+    lines.append(
+        _(
+            "Done in {seconds} s, with no network and no Telegram token. To go live, get a token from "
+            "@BotFather and run: BOT_TOKEN=… kuzet run"
+        ).format(seconds=t.number(round(result.seconds)))
+    )
     return "\n".join(lines)

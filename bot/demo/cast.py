@@ -22,28 +22,60 @@ class Citizen:
 
 
 CITIZENS = (
-    Citizen("kk", "kk", 101, "Aigerim", "magenta",
-            "Biz Jaña Qazaqstan üşın tañdau jasadyq. Biz aldağy Prezident saılauyna qatysamyz, "
-            "otbasylarymyz Toqaevqa 4 dauys beredı 🇰🇿",
-            N_("Kazakh in the 2021 Latin alphabet, an emoji")),
-    Citizen("ru", "ru", 102, "Dmitry", "blue",
-            "Мы сдeлaли выбoр в пoльзу Нoвого Кaзахстана!! Мы участвуем в предстоящих президентских выборах, "
-            "наши семьи отдают 6 голосов за Токаева 👍",
-            N_("Latin look-alike letters inside Cyrillic words, a different number")),
-    Citizen("ar", "ar", 103, "Layla", "yellow",
-            "اخترنا كازاخستان الجديدة. نحن نشارك في الانتخابات الرئاسية المقبلة، عائلاتنا تقدم ستة أصوات لتوكاييف",
-            N_("the “we” variant, a number written out")),
-    Citizen("zh_Hant", "zh", 104, "Mei", "red",
-            "我们为新哈萨克斯坦做出了选择。我们将参加即将举行的总统选举，我们几家为托卡耶夫投出五票。",
-            N_("Simplified characters for a Traditional template, a slot filled in")),
-    Citizen("en", "en", 105, "John", "cyan",
-            "We made a choice for the new Kazakhstan!!! We participate in the upcoming presidential elections, "
-            "our families give 4 votes for Tokayev ✅✅",
-            N_("the plural variant, emoji and exclamation marks")),
+    Citizen(
+        "kk",
+        "kk",
+        101,
+        "Aigerim",
+        "magenta",
+        "Biz Jaña Qazaqstan üşın tañdau jasadyq. Biz aldağy Prezident saılauyna qatysamyz, "
+        "otbasylarymyz Toqaevqa 4 dauys beredı 🇰🇿",
+        N_("Kazakh in the 2021 Latin alphabet, an emoji"),
+    ),
+    Citizen(
+        "ru",
+        "ru",
+        102,
+        "Dmitry",
+        "blue",
+        "Мы сдeлaли выбoр в пoльзу Нoвого Кaзахстана!! Мы участвуем в предстоящих президентских выборах, "
+        "наши семьи отдают 6 голосов за Токаева 👍",
+        N_("Latin look-alike letters inside Cyrillic words, a different number"),
+    ),
+    Citizen(
+        "ar",
+        "ar",
+        103,
+        "Layla",
+        "yellow",
+        "اخترنا كازاخستان الجديدة. نحن نشارك في الانتخابات الرئاسية المقبلة، عائلاتنا تقدم ستة أصوات لتوكاييف",
+        N_("the “we” variant, a number written out"),
+    ),
+    Citizen(
+        "zh_Hant",
+        "zh",
+        104,
+        "Mei",
+        "red",
+        "我们为新哈萨克斯坦做出了选择。我们将参加即将举行的总统选举，我们几家为托卡耶夫投出五票。",
+        N_("Simplified characters for a Traditional template, a slot filled in"),
+    ),
+    Citizen(
+        "en",
+        "en",
+        105,
+        "John",
+        "cyan",
+        "We made a choice for the new Kazakhstan!!! We participate in the upcoming presidential elections, "
+        "our families give 4 votes for Tokayev ✅✅",
+        N_("the plural variant, emoji and exclamation marks"),
+    ),
 )
 
-PASTED = ("I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, "
-          "our family gives five votes for Tokayev.")
+PASTED = (
+    "I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, "
+    "our family gives five votes for Tokayev."
+)
 """Pasted, not forwarded: the singular variant of the same campaign line."""
 ACCOUNT_LINK = "https://x.com/nur_voice_2022"
 

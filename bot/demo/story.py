@@ -22,8 +22,16 @@ from bot.i18n import Translator
 from bot.render.moderation import REASON_NAMES
 from bot.sandbox import FakeTelegram, SentMessage, Upload, press
 
-STICKER = {"file_id": "demo-sticker", "file_unique_id": "demo-sticker", "width": 512, "height": 512,
-           "is_animated": False, "is_video": False, "type": "regular", "emoji": "👍"}
+STICKER = {
+    "file_id": "demo-sticker",
+    "file_unique_id": "demo-sticker",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+    "type": "regular",
+    "emoji": "👍",
+}
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,9 @@ class Stage:
         for message in self.telegram.sent(chat_id):
             self._shown[(chat_id, message.message_id)] = len(message.edits)
 
-    async def sends(self, person: Person, shown: str, *, answer_shown: bool = True,
-                    **fields: object) -> list[SentMessage]:
+    async def sends(
+        self, person: Person, shown: str, *, answer_shown: bool = True, **fields: object
+    ) -> list[SentMessage]:
         """The person sends a message with these Message ``fields``, shown in their bubble as ``shown``;
         the bot's answers are shown too unless ``answer_shown`` is False."""
         self.transcript.person(person.name, shown, person.style)
@@ -94,17 +103,21 @@ class Stage:
     async def says(self, person: Person, text: str) -> list[SentMessage]:
         return await self.sends(person, text, text=text)
 
-    async def forwards(self, person: Person, origin: dict, source: str, text: str, *,
-                       answer_shown: bool = True) -> list[SentMessage]:
-        return await self.sends(person, f"↪ {source}\n{text}", answer_shown=answer_shown, forward_origin=origin,
-                                text=text)
+    async def forwards(
+        self, person: Person, origin: dict, source: str, text: str, *, answer_shown: bool = True
+    ) -> list[SentMessage]:
+        return await self.sends(
+            person, f"↪ {source}\n{text}", answer_shown=answer_shown, forward_origin=origin, text=text
+        )
 
     async def presses(self, person: Person, message: SentMessage, label: str) -> str:
         """Press the button whose text contains ``label``; show the press and the bot's answer to it."""
         [text] = [text for text, data in message.buttons if label in text and data]
         answer = await press(self.telegram, person.user, message, message.button(label))
-        self.transcript.narrate(self.t.gettext("👆 {name} presses “{button}”").format(name=person.name, button=text)
-                                + (f"  → {answer}" if answer else ""))
+        self.transcript.narrate(
+            self.t.gettext("👆 {name} presses “{button}”").format(name=person.name, button=text)
+            + (f"  → {answer}" if answer else "")
+        )
         return answer
 
 
@@ -113,7 +126,9 @@ async def play(stage: Stage, locale: str) -> Outcome:
     _ = t.gettext
     citizens = {c.locale: stage.citizen(c) for c in cast.CITIZENS}
     admin = stage.person(cast.ADMIN[0], cast.ADMIN[1], "green", locale if locale != "zh_Hant" else "zh")
-    moderators = [stage.person(user_id, name, "green", admin.user["language_code"]) for user_id, name in cast.MODERATORS]
+    moderators = [
+        stage.person(user_id, name, "green", admin.user["language_code"]) for user_id, name in cast.MODERATORS
+    ]
     group = stage.telegram.group(cast.GROUP_ID, cast.GROUP_TITLE)
     where_group = _("the moderators' group")
     for moderator in moderators:  # backstage: the admin appoints two moderators
@@ -125,14 +140,22 @@ async def play(stage: Stage, locale: str) -> Outcome:
     channel = stage.telegram.channel(channel_id, channel_title, username=channel_username)
 
     stage.transcript.scene(_("1 · Citizens report what they see"))
-    stage.transcript.narrate(_("Five citizens write to the bot in their own languages. Each forwards a comment seen "
-                               "under official news: a known campaign line, changed to slip past a plain search."))
+    stage.transcript.narrate(
+        _(
+            "Five citizens write to the bot in their own languages. Each forwards a comment seen "
+            "under official news: a known campaign line, changed to slip past a plain search."
+        )
+    )
     hero = cast.protagonist(locale)
     receipts: dict[str, SentMessage] = {}
     for number, citizen in enumerate(cast.in_story_order(locale)):
         stage.transcript.narrate(_("Evasion: {how}").format(how=t.gettext(citizen.evasion)))
-        [receipt, *_rest] = await stage.forwards(citizens[citizen.locale], stage.telegram.origin_channel(channel, 40 + number),
-                                                 f"@{channel_username}", citizen.comment)
+        [receipt, *_rest] = await stage.forwards(
+            citizens[citizen.locale],
+            stage.telegram.origin_channel(channel, 40 + number),
+            f"@{channel_username}",
+            citizen.comment,
+        )
         receipts[citizen.locale] = receipt
     await stage.presses(citizens[hero.locale], receipts[hero.locale], "🔔")
     stage.show_new(citizens[hero.locale].id, citizens[hero.locale].name)
@@ -142,21 +165,32 @@ async def play(stage: Stage, locale: str) -> Outcome:
     await stage.says(john, cast.PASTED)
     await stage.says(dmitry, cast.ACCOUNT_LINK)
     await stage.sends(layla, _("(a sticker: {emoji})").format(emoji=STICKER["emoji"]), sticker=STICKER)
-    stage.transcript.narrate(_("Meanwhile the moderators' group got a case for the campaign, in all five languages, "
-                               "and one for the reported account:"))
+    stage.transcript.narrate(
+        _(
+            "Meanwhile the moderators' group got a case for the campaign, in all five languages, "
+            "and one for the reported account:"
+        )
+    )
     stage.show_new(group["id"], where_group)
 
     stage.transcript.scene(_("2 · A wave of copies, and a report campaign"))
     stage.transcript.narrate(_("Six accounts post nearly the same comment within minutes; citizens forward each copy."))
-    for n, (text, poster_name, reporter_name) in enumerate(zip(cast.WAVE, cast.WAVE_POSTERS, cast.WAVE_REPORTERS)):
+    for n, (text, poster_name, reporter_name) in enumerate(
+        zip(cast.WAVE, cast.WAVE_POSTERS, cast.WAVE_REPORTERS, strict=False)
+    ):
         poster = stage.telegram.user(cast.WAVE_FIRST_USER + 50 + n, first_name=poster_name)
         reporter = stage.person(cast.WAVE_FIRST_USER + n, reporter_name, "white", "ru")
-        await stage.forwards(reporter, stage.telegram.origin_user(poster), poster_name, text,
-                             answer_shown=n in (0, len(cast.WAVE) - 1))  # the middle receipts say the same
+        await stage.forwards(
+            reporter, stage.telegram.origin_user(poster), poster_name, text, answer_shown=n in (0, len(cast.WAVE) - 1)
+        )  # the middle receipts say the same
     stage.show_new(group["id"], where_group)
-    stage.transcript.narrate(t.ngettext("Then {count} brand-new account reports the same critic within an hour:",
-                                        "Then {count} brand-new accounts report the same critic within an hour:",
-                                        cast.CRITIC_REPORTS).format(count=t.number(cast.CRITIC_REPORTS)))
+    stage.transcript.narrate(
+        t.ngettext(
+            "Then {count} brand-new account reports the same critic within an hour:",
+            "Then {count} brand-new accounts report the same critic within an hour:",
+            cast.CRITIC_REPORTS,
+        ).format(count=t.number(cast.CRITIC_REPORTS))
+    )
     for n in range(cast.CRITIC_REPORTS):
         accuser = stage.telegram.user(cast.CRITIC_FIRST_REPORTER + n, first_name=f"user{n + 1}", language_code="ar")
         stage.telegram.send_text(accuser, cast.CRITIC_LINK)
@@ -169,28 +203,41 @@ async def play(stage: Stage, locale: str) -> Outcome:
 
     stage.transcript.scene(_("3 · Moderators decide"))
     campaign_card = _card_mentioning(stage, group["id"], hero.comment[:24])
-    stage.transcript.narrate(_("{first} and {second} verify {name}'s case; a case needs two votes.").format(
-        first=moderators[0].name, second=moderators[1].name, name=citizens[hero.locale].name))
+    stage.transcript.narrate(
+        _("{first} and {second} verify {name}'s case; a case needs two votes.").format(
+            first=moderators[0].name, second=moderators[1].name, name=citizens[hero.locale].name
+        )
+    )
     await stage.presses(moderators[0], campaign_card, "✅")
     await stage.presses(moderators[1], _latest(stage, campaign_card), "✅")
     stage.show_new(group["id"], where_group)
-    stage.transcript.narrate(_("{name} is told, in their language, because they asked to be:").format(
-        name=citizens[hero.locale].name))
+    stage.transcript.narrate(
+        _("{name} is told, in their language, because they asked to be:").format(name=citizens[hero.locale].name)
+    )
     stage.show_new(citizens[hero.locale].id, citizens[hero.locale].name)
 
     critic_card = _card_mentioning(stage, group["id"], "sanzhar_satire")
-    stage.transcript.narrate(_("{name}, the third moderator, rejects the report campaign against the critic, with a "
-                               "reason.").format(name=admin.name))
+    stage.transcript.narrate(
+        _("{name}, the third moderator, rejects the report campaign against the critic, with a reason.").format(
+            name=admin.name
+        )
+    )
     await stage.presses(admin, critic_card, "❌")
     await stage.presses(admin, _latest(stage, critic_card), t.gettext(REASON_NAMES[RejectReason.MASS_REPORTING]))
     stage.show_new(group["id"], where_group)
 
     wave_card = _card_mentioning(stage, group["id"], "Аким")
-    stage.transcript.narrate(_("{name} turns the wave into a template, so the next copy is recognised at once.").format(
-        name=moderators[0].name))
+    stage.transcript.narrate(
+        _("{name} turns the wave into a template, so the next copy is recognised at once.").format(
+            name=moderators[0].name
+        )
+    )
     await stage.presses(moderators[0], wave_card, "📌")
-    [draft] = [m for m in stage.show_new(group["id"], where_group) if m.buttons and m.method == "sendMessage"
-               and m.message_id != wave_card.message_id][-1:]
+    [draft] = [
+        m
+        for m in stage.show_new(group["id"], where_group)
+        if m.buttons and m.method == "sendMessage" and m.message_id != wave_card.message_id
+    ][-1:]
     await stage.presses(moderators[0], draft, "💾")
     stage.show_new(group["id"], where_group)
     await stage.says(citizens["ru"], cast.WAVE_LATER)
@@ -238,12 +285,16 @@ def _latest(stage: Stage, message: SentMessage) -> SentMessage:
 
 async def _until_delivered(stage: Stage, chat_ids: list[int]) -> None:
     for chat_id in chat_ids:
-        await stage.telegram.wait_for_call("sendPhoto", lambda call, c=chat_id: call.params.get("chat_id") == c,
-                                           timeout=60)
+        await stage.telegram.wait_for_call(
+            "sendPhoto", lambda call, c=chat_id: call.params.get("chat_id") == c, timeout=60
+        )
     await stage.settle()
 
 
 def _chart(telegram: FakeTelegram) -> bytes | None:
-    uploads = [call.params["photo"] for call in telegram.calls
-               if call.method == "sendPhoto" and isinstance(call.params.get("photo"), Upload)]
+    uploads = [
+        call.params["photo"]
+        for call in telegram.calls
+        if call.method == "sendPhoto" and isinstance(call.params.get("photo"), Upload)
+    ]
     return uploads[0].data if uploads else None

@@ -50,16 +50,29 @@ class Transcript:
     def person(self, name: str, text: str, style: str) -> None:
         """A person's message, on the left."""
         self.entries.append(Entry("person", name, text))
-        self.console.print(Panel(Text(text), title=Text(name, style=f"bold {style}"), title_align="left",
-                                 border_style=style, width=BUBBLE_WIDTH))
+        self.console.print(
+            Panel(
+                Text(text),
+                title=Text(name, style=f"bold {style}"),
+                title_align="left",
+                border_style=style,
+                width=BUBBLE_WIDTH,
+            )
+        )
 
     def bot(self, where: str, message: SentMessage, *, edited: bool = False) -> None:
         """A bot message with its buttons, on the right."""
         body: list[Text] = [Text(_readable(message))]
         if message.buttons:
             body.append(Text("  ".join(f"[ {label} ]" for label, _ in message.buttons), style="bold cyan"))
-        self.entries.append(Entry("bot", f"Kuzet → {where}" + (" ✎" if edited else ""), _readable(message),
-                                  tuple(label for label, _ in message.buttons)))
+        self.entries.append(
+            Entry(
+                "bot",
+                f"Kuzet → {where}" + (" ✎" if edited else ""),
+                _readable(message),
+                tuple(label for label, _ in message.buttons),
+            )
+        )
         title = Text(f"Kuzet → {where}" + (" ✎" if edited else ""), style="bold green")
         panel = Panel(Group(*body), title=title, title_align="right", border_style="green", width=BUBBLE_WIDTH)
         self.console.print(Align.right(panel))
@@ -77,8 +90,11 @@ h2{font-size:1rem;border-bottom:1px solid #ccc;margin-top:2rem} .narration{font-
 
 def transcript_html(entries: list[Entry]) -> str:
     """The whole story as one page; every bubble and line carries the direction of its own text."""
-    parts = ["<!DOCTYPE html>", '<html><head><meta charset="utf-8"><title>Kuzet demo</title>',
-             f"<style>{_STYLE}</style></head><body>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html><head><meta charset="utf-8"><title>Kuzet demo</title>',
+        f"<style>{_STYLE}</style></head><body>",
+    ]
     for entry in entries:
         if entry.kind == "scene":
             parts.append(f'<h2 dir="{direction(entry.title)}">{escape(entry.title)}</h2>')
@@ -89,13 +105,15 @@ def transcript_html(entries: list[Entry]) -> str:
             parts.append(
                 f'<div class="bubble {entry.kind}" dir="{direction(entry.text)}">'
                 f'<div class="who" dir="auto">{escape(entry.title)}</div>{escape(entry.text)}'
-                + (f'<div class="buttons">{buttons}</div>' if buttons else "") + "</div>")
+                + (f'<div class="buttons">{buttons}</div>' if buttons else "")
+                + "</div>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def direction(text: str) -> str:
-    """"rtl" when the first letter with a strong direction is right-to-left (a mark counts), else "ltr"."""
+    """ "rtl" when the first letter with a strong direction is right-to-left (a mark counts), else "ltr"."""
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):

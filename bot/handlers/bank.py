@@ -7,12 +7,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import KuzetError
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import reply_long, unless_unchanged
+from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
 from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing_press
 from bot.handlers.requests import Request, button, command, command_taking
-from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
-from bot.render import admin, moderation, moderator_replies as replies
+from bot.render import admin, moderation
+from bot.render import moderator_replies as replies
 from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
+from bot.telegram.edits import reply_long, unless_unchanged
 
 
 @command
@@ -49,8 +50,9 @@ async def on_draft_save(request: Request, draft_id: int) -> None:
     """💾 Save: the draft becomes a template; the case's card shows it."""
     query = request.query
     async with refusing_press(query, request.t):
-        case_id, template = await save_draft(request.store, request.runtime.matcher, request.actor, draft_id,
-                                             request.now())
+        case_id, template = await save_draft(
+            request.store, request.runtime.matcher, request.actor, draft_id, request.now()
+        )
         await query.answer()
         t = await request.chat_translator()
         await query.message.edit_text(moderation.draft_saved(t, case_id, template))
@@ -62,8 +64,14 @@ async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     deps = Runtime.of(context)
     message = update.effective_message
     try:
-        corrected = await correct_draft(deps.store, deps.actor(update.effective_user), message.chat.id,
-                                        message.reply_to_message.message_id, message.text or "", deps.clock())
+        corrected = await correct_draft(
+            deps.store,
+            deps.actor(update.effective_user),
+            message.chat.id,
+            message.reply_to_message.message_id,
+            message.text or "",
+            deps.clock(),
+        )
     except KuzetError as exc:
         t = await chat_translator(update, context)
         await message.reply_html(replies.refusal(t, exc))
@@ -72,8 +80,13 @@ async def on_draft_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     draft, cut = corrected
     t = await chat_translator(update, context)
-    await unless_unchanged(context.bot.edit_message_text(
-        moderation.draft(t, draft.case_id, draft.text, cut=cut), chat_id=draft.chat_id, message_id=draft.message_id,
-        reply_markup=draft_keyboard(t, draft.id)))
+    await unless_unchanged(
+        context.bot.edit_message_text(
+            moderation.draft(t, draft.case_id, draft.text, cut=cut),
+            chat_id=draft.chat_id,
+            message_id=draft.message_id,
+            reply_markup=draft_keyboard(t, draft.id),
+        )
+    )
     await message.reply_html(replies.draft_corrected(t))
     raise ApplicationHandlerStop

@@ -55,9 +55,14 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     t = await deps.translator(user)
 
     def answer(receipt: Receipt) -> QueuedReceipt:
-        return QueuedReceipt(receipt.report.id, message.chat_id, message.message_id, t.code,
-                             reports.receipt(t, receipt, deps.settings.receipt_detail, context.bot.username),
-                             follow_up=not receipt.duplicate)
+        return QueuedReceipt(
+            receipt.report.id,
+            message.chat_id,
+            message.message_id,
+            t.code,
+            reports.receipt(t, receipt, deps.settings.receipt_detail, context.bot.username),
+            follow_up=not receipt.duplicate,
+        )
 
     try:
         receipt = await submit_report(

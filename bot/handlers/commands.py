@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest, Forbidden
 
-from bot.i18n import COMMAND_LANGUAGE_CODES, I18n, N_, Translator
+from bot.i18n import COMMAND_LANGUAGE_CODES, N_, I18n, Translator
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import Digest
 from bot.core.periods import last_complete_week
-from bot.telegram.broadcast import NO_PREVIEW
 from bot.handlers.deps import Runtime
 from bot.handlers.moderator_input import chat_translator, refusing, refusing_press
 from bot.handlers.requests import Request, command
 from bot.i18n import Translator
-from bot.render import citizen, digest as texts
+from bot.render import citizen
+from bot.render import digest as texts
 from bot.render.split import split_message
 from bot.service.digest import (
     AlreadyPublished,
@@ -24,6 +24,7 @@ from bot.service.digest import (
 )
 from bot.service.roles import require_moderator
 from bot.service.subscriptions import subscribe, unsubscribe
+from bot.telegram.broadcast import NO_PREVIEW
 
 DIGEST = "digest"
 PUBLISH, DISCARD = "publish", "discard"
@@ -52,10 +53,14 @@ async def current_draft(application: Application) -> Digest:
 
 
 def draft_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t.gettext("📣 Publish"), callback_data=f"{DIGEST}:{PUBLISH}:{period}"),
-        InlineKeyboardButton(t.gettext("🗑 Discard"), callback_data=f"{DIGEST}:{DISCARD}:{period}"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t.gettext("📣 Publish"), callback_data=f"{DIGEST}:{PUBLISH}:{period}"),
+                InlineKeyboardButton(t.gettext("🗑 Discard"), callback_data=f"{DIGEST}:{DISCARD}:{period}"),
+            ]
+        ]
+    )
 
 
 async def send_draft(application: Application, chat_id: int, t: Translator, digest: Digest) -> None:
@@ -91,12 +96,18 @@ async def on_publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, digest: Digest) -> Published:
     deps = Runtime.of(context)
     channel = deps.settings.digest_channel_id
-    return await publish_digest(deps.store, deps.actor(update.effective_user), digest, deps.clock(),
-                                None if channel is None else (channel, deps.settings.default_locale))
+    return await publish_digest(
+        deps.store,
+        deps.actor(update.effective_user),
+        digest,
+        deps.clock(),
+        None if channel is None else (channel, deps.settings.default_locale),
+    )
 
 
-async def _started(context: ContextTypes.DEFAULT_TYPE, t: Translator, message: Message, digest: Digest,
-                   published: Published) -> None:
+async def _started(
+    context: ContextTypes.DEFAULT_TYPE, t: Translator, message: Message, digest: Digest, published: Published
+) -> None:
     """Say in the moderators' chat that publishing began, and begin it."""
     await message.reply_html(texts.publishing(t, digest.period, published.deliveries))
     Runtime.of(context).broadcaster.start(context.application)

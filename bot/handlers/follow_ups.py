@@ -9,11 +9,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import unless_unchanged
-from bot.handlers.requests import Request, button
 from bot.handlers.moderation_keyboards import FOLLOW, parse_id
+from bot.handlers.requests import Request, button
 from bot.render import reports
 from bot.service.follow_ups import FollowUpAnswer, ask_outcome, due_outcomes, outcome_delivered
+from bot.telegram.edits import unless_unchanged
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +22,19 @@ log = logging.getLogger(__name__)
 async def on_follow_up(request: Request, report_id: int) -> None:
     """Keep this chat's id until the report is decided, then tell the reporter."""
     query, t = request.query, request.t
-    answer = await ask_outcome(request.store, request.runtime.reporter(request.update.effective_user), report_id,
-                               request.update.effective_chat.id, t.code, request.now())
+    answer = await ask_outcome(
+        request.store,
+        request.runtime.reporter(request.update.effective_user),
+        report_id,
+        request.update.effective_chat.id,
+        t.code,
+        request.now(),
+    )
     await query.answer(reports.follow_up_answer(t, answer))
     if answer in (FollowUpAnswer.ASKED, FollowUpAnswer.ALREADY):
-        await unless_unchanged(query.message.edit_reply_markup(reply_markup=_without(query.message.reply_markup, query.data)))
+        await unless_unchanged(
+            query.message.edit_reply_markup(reply_markup=_without(query.message.reply_markup, query.data))
+        )
 
 
 def _without(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboardMarkup | None:

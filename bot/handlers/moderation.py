@@ -17,15 +17,7 @@ from telegram.ext import Application, ContextTypes
 from bot.core.cases import CaseView, Moderator, Policy, RejectReason
 from bot.errors import CaseClosed
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import reply_long, unless_unchanged
 from bot.handlers.follow_ups import deliver_outcomes
-from bot.handlers.requests import Request, button, command, command_taking
-from bot.handlers.moderator_input import (
-    chat_translator,
-    command_rest,
-    number_arg,
-    refusing_press,
-)
 from bot.handlers.moderation_keyboards import (
     CaseAction,
     CasePress,
@@ -37,10 +29,18 @@ from bot.handlers.moderation_keyboards import (
     queue_keyboard,
     reason_keyboard,
 )
+from bot.handlers.moderator_input import (
+    chat_translator,
+    command_rest,
+    number_arg,
+    refusing_press,
+)
+from bot.handlers.requests import Request, button, command, command_taking
 from bot.i18n import Translator
-from bot.render import admin, moderation, moderator_replies as replies
-from bot.service.bank import place_draft, start_draft
+from bot.render import admin, moderation
+from bot.render import moderator_replies as replies
 from bot.render.split import split_message
+from bot.service.bank import place_draft, start_draft
 from bot.service.cases import (
     QueueFilter,
     case_details,
@@ -57,6 +57,8 @@ from bot.service.cases import (
 from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
 from bot.store import Store
+from bot.telegram.edits import reply_long, unless_unchanged
+
 
 async def after_change(application: Application, view: CaseView) -> None:
     """After a decision: update the card, and tell the reporters who asked once the outcome is final (a reject
@@ -81,8 +83,11 @@ async def on_private_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await note_private_chat(Runtime.of(context).store, update.effective_user.id, True)
 
 
-async def _send_privately(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                          render: Callable[[Translator], list[tuple[str, InlineKeyboardMarkup | None]]]) -> bool:
+async def _send_privately(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    render: Callable[[Translator], list[tuple[str, InlineKeyboardMarkup | None]]],
+) -> bool:
     """Send a lookup asked for in the group to the moderator's private chat, in their language, if they have
     one with the bot: the group's 20 messages a minute are kept for decisions. False if it could not go there."""
     deps = Runtime.of(context)
@@ -98,8 +103,11 @@ async def _send_privately(update: Update, context: ContextTypes.DEFAULT_TYPE,
     return True
 
 
-async def _lookup_reply(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                        render: Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]) -> bool:
+async def _lookup_reply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    render: Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]],
+) -> bool:
     """Answer a lookup in the moderator's private chat, else in the chat where they asked."""
     if await _send_privately(update, context, lambda tr: [render(tr)]):
         return True
@@ -120,8 +128,9 @@ def _queue_filter(request: Request) -> QueueFilter | None:
 async def on_queue(request: Request, filter: QueueFilter) -> None:
     """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
     page = await open_queue(request.store, request.actor, request.policy, 1, request.now(), filter)
-    await _lookup_reply(request.update, request.context,
-                        lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page)))
+    await _lookup_reply(
+        request.update, request.context, lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page))
+    )
 
 
 def _queue_press(data: str | None) -> tuple[int, QueueFilter] | None:
@@ -143,8 +152,9 @@ async def on_queue_page(request: Request, press: tuple[int, QueueFilter]) -> Non
 async def on_case(request: Request, case_id: int) -> None:
     """One case's card, in the moderator's private chat if they asked in the group."""
     view = await view_case(request.store, request.actor, case_id, request.policy, request.now())
-    await _lookup_reply(request.update, request.context,
-                        lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
+    await _lookup_reply(
+        request.update, request.context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view))
+    )
 
 
 @command_taking(Request.only_number, moderation.HELP_VERIFY)
@@ -165,8 +175,9 @@ def _case_and_reason(request: Request) -> tuple[int, str] | None:
 async def on_reject(request: Request, case_and_reason: tuple[int, str]) -> None:
     """/reject <n> <reason>: close the case with a written reason."""
     case_id, reason = case_and_reason
-    view = await reject_case(request.store, request.actor, case_id, request.policy, request.now(),
-                             RejectReason.OTHER, reason)
+    view = await reject_case(
+        request.store, request.actor, case_id, request.policy, request.now(), RejectReason.OTHER, reason
+    )
     await request.message.reply_html(replies.rejected(request.t, case_id))
     await after_change(request.context.application, view)
 
@@ -222,13 +233,15 @@ async def on_case_button(request: Request, press: CasePress) -> None:
             draft, cut = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
             await query.answer()
             t = await chat_translator(update, context)
-            shown = await query.message.reply_html(moderation.draft(t, draft.case_id, draft.text, cut=cut),
-                                                   reply_markup=draft_keyboard(t, draft.id))
+            shown = await query.message.reply_html(
+                moderation.draft(t, draft.case_id, draft.text, cut=cut), reply_markup=draft_keyboard(t, draft.id)
+            )
             await place_draft(deps.store, draft.id, shown.message_id)
 
 
-async def _answer_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE, toast_t: Translator,
-                         render: Callable[[Translator], str]) -> None:
+async def _answer_lookup(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, toast_t: Translator, render: Callable[[Translator], str]
+) -> None:
     """🔎 Details: long, so privately when possible; the press is answered first."""
     query = update.callback_query
     if await _send_privately(update, context, lambda tr: [(piece, None) for piece in split_message(render(tr))]):
@@ -238,48 +251,60 @@ async def _answer_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE, toa
     await reply_long(query.message, render(await chat_translator(update, context)))
 
 
-async def _verify(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _verify(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     result = await vote_verify(store, actor, case_id, policy, now)
     return result.view, replies.vote_answer(t, result.change, result.decided, case_id)
 
 
-async def _withdraw(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                    press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _withdraw(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     result = await withdraw_vote(store, actor, case_id, policy, now)
     return result.view, replies.vote_answer(t, result.change, result.decided, case_id)
 
 
-async def _reject(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _reject(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     view = await reject_case(store, actor, case_id, policy, now, press.reason or RejectReason.OTHER)
     return view, replies.rejected(t, case_id)
 
 
-async def _protect(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                   press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _protect(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     return await protect_account(store, actor, case_id, policy, now), replies.protected(t, case_id)
 
 
-async def _undo(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _undo(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     return await undo_reject(store, actor, case_id, policy, now), replies.reject_undone(t, case_id)
 
 
-async def _reopen(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                  press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _reopen(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     return await reopen_case(store, actor, case_id, policy, now), replies.reopened(t, case_id)
 
 
-async def _claim(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int,
-                 press: CasePress, t: Translator) -> tuple[CaseView, str]:
+async def _claim(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, press: CasePress, t: Translator
+) -> tuple[CaseView, str]:
     view, change = await claim_case(store, actor, case_id, policy, now)
     return view, replies.claim_answer(t, change, case_id)
 
 
 DECISIONS: dict[CaseAction, Callable[..., Awaitable[tuple[CaseView, str]]]] = {
-    CaseAction.VERIFY: _verify, CaseAction.WITHDRAW: _withdraw, CaseAction.REASON: _reject,
-    CaseAction.PROTECT: _protect, CaseAction.UNDO: _undo, CaseAction.REOPEN: _reopen, CaseAction.CLAIM: _claim,
+    CaseAction.VERIFY: _verify,
+    CaseAction.WITHDRAW: _withdraw,
+    CaseAction.REASON: _reject,
+    CaseAction.PROTECT: _protect,
+    CaseAction.UNDO: _undo,
+    CaseAction.REOPEN: _reopen,
+    CaseAction.CLAIM: _claim,
 }
 """Presses that change the case: each runs one use case and is answered with its outcome."""
 

@@ -116,9 +116,15 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
 
 
 def reason_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton("❌ " + t.gettext(REASON_NAMES[code]),
-                                  callback_data=f"{CASE}:{CaseAction.REASON}:{case_id}:{code.value}")]
-            for code in REASONS_OFFERED]
+    rows = [
+        [
+            InlineKeyboardButton(
+                "❌ " + t.gettext(REASON_NAMES[code]),
+                callback_data=f"{CASE}:{CaseAction.REASON}:{case_id}:{code.value}",
+            )
+        ]
+        for code in REASONS_OFFERED
+    ]
     rows.append([case_button(t.gettext("« Back"), CaseAction.BACK, case_id)])
     return InlineKeyboardMarkup(rows)
 
@@ -140,8 +146,13 @@ def parse_queue_press(callback_data: str | None) -> tuple[int, QueueFilter | str
 def queue_filter(word: str) -> QueueFilter | str | None:
     """``all``, ``🚨``/``surge``, ``vote``/``one_vote``, or a language code, as a queue filter; None otherwise."""
     word = word.strip().casefold()
-    aliases = {"🚨": QueueFilter.SURGE, "surge": QueueFilter.SURGE, "vote": QueueFilter.ONE_VOTE,
-               "one_vote": QueueFilter.ONE_VOTE, "all": QueueFilter.ALL}
+    aliases = {
+        "🚨": QueueFilter.SURGE,
+        "surge": QueueFilter.SURGE,
+        "vote": QueueFilter.ONE_VOTE,
+        "one_vote": QueueFilter.ONE_VOTE,
+        "all": QueueFilter.ALL,
+    }
     if word in aliases:
         return aliases[word]
     code = locale_from_telegram(word)
@@ -154,27 +165,39 @@ def queue_keyboard(t: Translator, page: QueuePage) -> InlineKeyboardMarkup:
         rows.append([case_button(f"#{view.case.id}", CaseAction.SHOW, view.case.id) for view in page.views])
     navigation = []
     if page.page > 1:
-        navigation.append(InlineKeyboardButton("‹ " + t.number(page.page - 1), callback_data=queue_data(page.page - 1, page.filter)))
+        navigation.append(
+            InlineKeyboardButton("‹ " + t.number(page.page - 1), callback_data=queue_data(page.page - 1, page.filter))
+        )
     if page.page < page.pages:
-        navigation.append(InlineKeyboardButton(t.number(page.page + 1) + " ›", callback_data=queue_data(page.page + 1, page.filter)))
+        navigation.append(
+            InlineKeyboardButton(t.number(page.page + 1) + " ›", callback_data=queue_data(page.page + 1, page.filter))
+        )
     if navigation:
         rows.append(navigation)
-    rows.append([InlineKeyboardButton(t.gettext(name), callback_data=queue_data(1, code))
-                 for code, name in QUEUE_FILTER_NAMES.items() if code != page.filter])
+    rows.append(
+        [
+            InlineKeyboardButton(t.gettext(name), callback_data=queue_data(1, code))
+            for code, name in QUEUE_FILTER_NAMES.items()
+            if code != page.filter
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def draft_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("💾 Save template"),
-                                                       callback_data=data(DRAFT, str(draft_id)))]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("💾 Save template"), callback_data=data(DRAFT, str(draft_id)))]]
+    )
 
 
 def follow_up_keyboard(t: Translator, report_ids: list[int]) -> InlineKeyboardMarkup | None:
-    """"Tell me the outcome" under a receipt; one button per report under receipts sent together."""
+    """ "Tell me the outcome" under a receipt; one button per report under receipts sent together."""
     if len(report_ids) == 1:
         labels = [t.gettext("🔔 Tell me the outcome")]
     else:
         labels = [t.gettext("🔔 Outcome of #{number}").format(number=report_id) for report_id in report_ids]
-    rows = [[InlineKeyboardButton(label, callback_data=data(FOLLOW, str(report_id)))]
-            for label, report_id in zip(labels, report_ids)]
+    rows = [
+        [InlineKeyboardButton(label, callback_data=data(FOLLOW, str(report_id)))]
+        for label, report_id in zip(labels, report_ids, strict=False)
+    ]
     return InlineKeyboardMarkup(rows) if rows else None

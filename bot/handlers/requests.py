@@ -19,7 +19,8 @@ from bot.core.cases import Moderator, Policy
 from bot.handlers.deps import Runtime
 from bot.handlers.moderator_input import chat_translator, number_arg, refusing
 from bot.i18n import Translator
-from bot.render import citizen, moderator_replies as replies
+from bot.render import citizen
+from bot.render import moderator_replies as replies
 from bot.store import Store
 
 T = TypeVar("T")
@@ -90,8 +91,9 @@ def command(handler: Callable[[Request], Awaitable[None]]) -> Callback:
     return callback
 
 
-def command_taking(parse: Callable[[Request], T | None], usage: str
-                   ) -> Callable[[Callable[[Request, T], Awaitable[None]]], Callback]:
+def command_taking(
+    parse: Callable[[Request], T | None], usage: str
+) -> Callable[[Callable[[Request, T], Awaitable[None]]], Callback]:
     """A moderator's command with an argument; when ``parse`` finds none, the reply is the command's usage."""
 
     def decorate(handler: Callable[[Request, T], Awaitable[None]]) -> Callback:
@@ -108,8 +110,7 @@ def command_taking(parse: Callable[[Request], T | None], usage: str
     return decorate
 
 
-def button(parse: Callable[[str | None], T | None]
-           ) -> Callable[[Callable[[Request, T], Awaitable[None]]], Callback]:
+def button(parse: Callable[[str | None], T | None]) -> Callable[[Callable[[Request, T], Awaitable[None]]], Callback]:
     """A press, in the presser's language; one whose data ``parse`` no longer knows is answered as stale."""
 
     def decorate(handler: Callable[[Request, T], Awaitable[None]]) -> Callback:

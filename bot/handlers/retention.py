@@ -21,5 +21,8 @@ async def apply_retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = Runtime.of(context)
     expired = await apply_retention(deps.store, deps.clock(), deps.settings.retention_days)
     if expired.purged or expired.unlinked:
-        log.info("retention: %d reports lost text and pseudonym, %d verified reports their pseudonym",
-                 expired.purged, expired.unlinked)
+        log.info(
+            "retention: %d reports lost text and pseudonym, %d verified reports their pseudonym",
+            expired.purged,
+            expired.unlinked,
+        )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.telegram.edits import reply_long
 from bot.handlers.moderator_input import chat_translator, user_id_arg
 from bot.handlers.requests import Request, command, command_taking
-from bot.render import admin, moderation, moderator_replies as replies
+from bot.render import admin, moderation
+from bot.render import moderator_replies as replies
 from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
+from bot.telegram.edits import reply_long
 
 DEFAULT_AUDIT_ENTRIES = 20
 
@@ -54,8 +55,9 @@ def _audit_entries(request: Request) -> int | None:
 async def on_audit(request: Request, count: int) -> None:
     """/audit [n]: the latest moderator actions, for admins."""
     entries = await latest_audit(request.store, request.actor, count)
-    names = {moderator.user_id: moderator.name for moderator, _ in await team(request.store, request.actor)
-             if moderator.name}
+    names = {
+        moderator.user_id: moderator.name for moderator, _ in await team(request.store, request.actor) if moderator.name
+    }
     await reply_long(request.message, admin.audit(request.t, entries, names))
 
 

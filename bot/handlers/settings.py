@@ -8,7 +8,6 @@ from telegram.ext import ContextTypes
 from bot.handlers import citizen as citizen_handlers
 from bot.handlers.commands import clear_chat_command_menu, set_chat_command_menu
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import unless_unchanged
 from bot.handlers.keyboards import (
     FORGET_YES,
     MENU_HELP,
@@ -23,6 +22,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.render import citizen
 from bot.service.reporters import choose_language, chosen_language, forget_reporter
 from bot.service.subscriptions import is_subscribed
+from bot.telegram.edits import unless_unchanged
 
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,8 +74,9 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if value_of(query.data) != FORGET_YES:
         await _replace(query, citizen.forget_cancelled(t))
         return
-    forgotten = await forget_reporter(deps.store, deps.reporter(user), user_id=user.id, username=user.username,
-                                      now=deps.clock())
+    forgotten = await forget_reporter(
+        deps.store, deps.reporter(user), user_id=user.id, username=user.username, now=deps.clock()
+    )
     deps.language_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
     await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked, forgotten.unsubscribed))

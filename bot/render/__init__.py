@@ -12,7 +12,6 @@ from html import escape, unescape
 
 from bot.i18n import isolate
 
-
 _BIDI_CONTROLS = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 """Embeddings, overrides, isolates and marks: inside user text, a pop (U+2069) would close our isolate early
 and an override after it would reverse our own words that follow on the line."""

@@ -42,8 +42,11 @@ ACTION_NAMES = {
     AuditAction.DIGEST_DISCARD: N_("set a digest draft aside"),
 }
 
-SUBJECT_NAMES = {"template": N_("template #{number}"), "negative": N_("common phrase #{number}"),
-                 "role": N_("user {number}")}
+SUBJECT_NAMES = {
+    "template": N_("template #{number}"),
+    "negative": N_("common phrase #{number}"),
+    "role": N_("user {number}"),
+}
 """The numbered things an action's subject names, by the action's family."""
 
 STATUS_NAMES = {
@@ -69,6 +72,7 @@ NAMED_VALUES: dict[str, Mapping[str, str]] = {"status": STATUS_NAMES, "reason_co
 
 MAX_LISTED_TEMPLATES = 40
 
+
 def stats(t: Translator, figures: ModerationStats) -> str:
     _ = t.gettext
     lines = [_("<b>Statistics</b>"), _("Open cases now: {count}").format(count=t.number(figures.open_cases)), ""]
@@ -85,14 +89,23 @@ def _counts(t: Translator, counts: Counts) -> list[str]:
         _("Reports: {count}").format(count=t.number(counts.reports)),
         _("Cases opened: {count}").format(count=t.number(counts.cases)),
         _("Verified: {verified} · rejected: {rejected}").format(
-            verified=t.number(counts.verified), rejected=t.number(counts.rejected)),
+            verified=t.number(counts.verified), rejected=t.number(counts.rejected)
+        ),
     ]
     if counts.by_language:
-        lines.append(_("By language: {list}").format(list=t.list(
-            f"{t.language_name(code) if code else _('no text')} {t.number(n)}" for code, n in counts.by_language)))
+        lines.append(
+            _("By language: {list}").format(
+                list=t.list(
+                    f"{t.language_name(code) if code else _('no text')} {t.number(n)}" for code, n in counts.by_language
+                )
+            )
+        )
     if counts.by_platform:
-        lines.append(_("By platform: {list}").format(list=t.list(
-            f"{_platform_brand(code)} {t.number(n)}" for code, n in counts.by_platform)))
+        lines.append(
+            _("By platform: {list}").format(
+                list=t.list(f"{_platform_brand(code)} {t.number(n)}" for code, n in counts.by_platform)
+            )
+        )
     return lines
 
 
@@ -107,8 +120,11 @@ def audit(t: Translator, entries: list[AuditEntry], names: Mapping[int, str]) ->
         return _("The audit log is empty.")
     lines = [_("<b>Audit log</b>, latest first")]
     for entry in entries:
-        who = user_text(entry.actor_name) if entry.actor_name else (
-            _("configuration") if entry.actor_id is None else str(entry.actor_id))
+        who = (
+            user_text(entry.actor_name)
+            if entry.actor_name
+            else (_("configuration") if entry.actor_id is None else str(entry.actor_id))
+        )
         action = t.gettext(ACTION_NAMES.get(entry.action, entry.action))
         lines.append(" · ".join([f"{t.datetime(entry.at)} · {who}: {action}", *_subjects(t, entry)]))
         change = _change(t, entry, names)
@@ -135,8 +151,9 @@ def _subjects(t: Translator, entry: AuditEntry) -> list[str]:
 def _change(t: Translator, entry: AuditEntry, names: Mapping[int, str]) -> str:
     """What changed, field by field in words: "status: open → verified · votes: Alice, Bob (2)"."""
     before, after = _fields(entry.action, entry.before), _fields(entry.action, entry.after)
-    keys = sorted(before.keys() | after.keys(), key=lambda k: (FIELD_ORDER.index(k) if k in FIELD_ORDER else
-                                                               len(FIELD_ORDER), k))
+    keys = sorted(
+        before.keys() | after.keys(), key=lambda k: (FIELD_ORDER.index(k) if k in FIELD_ORDER else len(FIELD_ORDER), k)
+    )
     parts = []
     for key in keys:
         values = [v for v in (before.get(key), after.get(key)) if v is not None]
@@ -208,7 +225,7 @@ def templates(t: Translator, items: list[Template]) -> str:
 
 
 def _numbers(group: list[Template]) -> str:
-    """"✅ #1–#5", or where some are off "✅ #1–#3, #5 ⏸ #4": one mark per state, runs of numbers joined."""
+    """ "✅ #1–#5", or where some are off "✅ #1–#3, #5 ⏸ #4": one mark per state, runs of numbers joined."""
     runs = []
     for enabled, same in groupby(sorted(group, key=lambda item: (not item.enabled, item.id)), lambda i: i.enabled):
         ids = [item.id for item in same]

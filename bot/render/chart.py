@@ -36,10 +36,16 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
     middle = (len(digest.campaigns) - 1) / 2
     for index, campaign in enumerate(digest.campaigns):
         shift = (index - middle) * SPREAD
-        axes.plot([day + shift for day in range(len(campaign.per_day))], campaign.per_day,
-                  marker=MARKERS[index % len(MARKERS)], linestyle=LINE_STYLES[index % len(LINE_STYLES)],
-                  linewidth=2, alpha=0.8, color=COLOURS[index % len(COLOURS)],
-                  label=line_label(index + 1, campaign))
+        axes.plot(
+            [day + shift for day in range(len(campaign.per_day))],
+            campaign.per_day,
+            marker=MARKERS[index % len(MARKERS)],
+            linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+            linewidth=2,
+            alpha=0.8,
+            color=COLOURS[index % len(COLOURS)],
+            label=line_label(index + 1, campaign),
+        )
     axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
     bottom = -0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1  # points at 0 stay whole
     axes.set_ylim(bottom=bottom)

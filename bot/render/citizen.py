@@ -190,7 +190,7 @@ def status_usage(t: Translator) -> str:
 
 
 def status_link(bot_username: str, report_id: int) -> str:
-    """"/status 42" as a link that opens the bot and shows report 42 (a tapped "/status 42" sends only "/status")."""
+    """ "/status 42" as a link that opens the bot and shows report 42 (a tapped "/status 42" sends only "/status")."""
     url = f"https://t.me/{bot_username}?start=status_{report_id}"
     return f'<a href="{escape(url)}">{isolate(f"/status {report_id}")}</a>'
 

@@ -13,12 +13,12 @@ from bot.store.digests import DigestRecord, Tally
 
 
 def days_label(t: Translator, digest: Digest) -> str:
-    """"30 Nov – 6 Dec 2026" in the reader's language (the end is the week's last day)."""
+    """ "30 Nov – 6 Dec 2026" in the reader's language (the end is the week's last day)."""
     return t.date_range(digest.start, digest.end - 1)
 
 
 def period_label(t: Translator, digest: Digest) -> str:
-    """"2026-W49 · 30 Nov – 6 Dec 2026": the ISO week, then its days."""
+    """ "2026-W49 · 30 Nov – 6 Dec 2026": the ISO week, then its days."""
     return f"{isolate(digest.period)} · {days_label(t, digest)}"
 
 
@@ -74,18 +74,22 @@ def _account(account: VerifiedAccount) -> str:
 
 
 def _case_title(t: Translator, campaign: Campaign) -> str:
-    """"Case #12", the campaign's stable reference (the case number), and its label when it has one."""
+    """ "Case #12", the campaign's stable reference (the case number), and its label when it has one."""
     case = t.gettext("Case #{number}").format(number=number(campaign.case_id))
     return f"{user_text(campaign.label)} · {case}" if campaign.label else case
 
 
 def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     _ = t.gettext
-    lines = [f"{t.number(rank)}. <b>{_case_title(t, campaign)}</b>" + (
-        " · " + _("🤝 coordinated") if campaign.coordinated else "")]
+    lines = [
+        f"{t.number(rank)}. <b>{_case_title(t, campaign)}</b>"
+        + (" · " + _("🤝 coordinated") if campaign.coordinated else "")
+    ]
     if quote := campaign.quote(t.code):
         lines.append(t.quote(user_text(excerpt(quote, 160))))
-    details = [t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))]
+    details = [
+        t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))
+    ]
     if campaign.languages:
         details.append(t.language_list(campaign.languages))
     if campaign.platforms:
@@ -94,8 +98,11 @@ def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     if campaign.verified_at:
         # A single day: babel writes an interval whose two ends are the same moment as that one date.
         day = t.date_range(campaign.verified_at, campaign.verified_at)
-        lines.append(t.ngettext("Verified on {date} by {count} moderator", "Verified on {date} by {count} moderators",
-                                campaign.votes).format(date=day, count=t.number(campaign.votes)))
+        lines.append(
+            t.ngettext(
+                "Verified on {date} by {count} moderator", "Verified on {date} by {count} moderators", campaign.votes
+            ).format(date=day, count=t.number(campaign.votes))
+        )
     if campaign.examples:
         lines.append(_("Examples: {links}").format(links=t.list(_link(url) for url in campaign.examples)))
     return lines
@@ -113,17 +120,24 @@ def chart_caption(t: Translator, digest: Digest) -> str:
 
 def subscribe_text(t: Translator, subscribed: bool) -> str:
     _ = t.gettext
-    head = _("✅ You are subscribed to the weekly digest.") if subscribed else _(
-        "You are already subscribed to the weekly digest.")
-    return t.lines([
-        head,
-        "",
-        _("Every week, after moderators review it, you get: the verified campaigns and how much they were "
-          "reported, in which languages and on which platforms; the accounts verified as part of them; and "
-          "how the week compares with the one before, with a chart."),
-        "",
-        _("To stop, send /unsubscribe. Your chat ID is kept only while you are subscribed."),
-    ])
+    head = (
+        _("✅ You are subscribed to the weekly digest.")
+        if subscribed
+        else _("You are already subscribed to the weekly digest.")
+    )
+    return t.lines(
+        [
+            head,
+            "",
+            _(
+                "Every week, after moderators review it, you get: the verified campaigns and how much they were "
+                "reported, in which languages and on which platforms; the accounts verified as part of them; and "
+                "how the week compares with the one before, with a chart."
+            ),
+            "",
+            _("To stop, send /unsubscribe. Your chat ID is kept only while you are subscribed."),
+        ]
+    )
 
 
 def unsubscribe_text(t: Translator, was_subscribed: bool) -> str:
@@ -133,8 +147,9 @@ def unsubscribe_text(t: Translator, was_subscribed: bool) -> str:
 
 
 def draft_header(t: Translator, digest: Digest) -> str:
-    return t.gettext("📝 <b>Digest draft for {period}</b> ({week}). Publish it to the subscribers or discard it.").format(
-        period=days_label(t, digest), week=isolate(digest.period))
+    return t.gettext(
+        "📝 <b>Digest draft for {period}</b> ({week}). Publish it to the subscribers or discard it."
+    ).format(period=days_label(t, digest), week=isolate(digest.period))
 
 
 def already_published(t: Translator, period: str) -> str:
@@ -148,21 +163,30 @@ def discarded(t: Translator, period: str) -> str:
 def progress(t: Translator, period: str, tally: Tally) -> str:
     if tally.pending:
         return t.gettext("📣 Digest {week}: sent {sent} of {total}").format(
-            week=period, sent=t.number(tally.sent), total=t.number(tally.total))
+            week=period, sent=t.number(tally.sent), total=t.number(tally.total)
+        )
     done = t.gettext("📣 Digest {week} delivered: {sent} sent, {blocked} blocked the bot, {failed} failed.").format(
-        week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed))
+        week=period, sent=t.number(tally.sent), blocked=t.number(tally.blocked), failed=t.number(tally.failed)
+    )
     lines = [done]
     if tally.cancelled:
-        lines.append(t.ngettext(
-            "{count} subscriber opted out while it was being sent and got no more of it.",
-            "{count} subscribers opted out while it was being sent and got no more of it.",
-            tally.cancelled).format(count=t.number(tally.cancelled)))
+        lines.append(
+            t.ngettext(
+                "{count} subscriber opted out while it was being sent and got no more of it.",
+                "{count} subscribers opted out while it was being sent and got no more of it.",
+                tally.cancelled,
+            ).format(count=t.number(tally.cancelled))
+        )
     if tally.doubtful:
-        lines.append(t.ngettext(
-            "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it "
-            "was being sent, and a repeat is better than a gap.",
-            "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it "
-            "was being sent, and a repeat is better than a gap.", tally.doubtful).format(count=t.number(tally.doubtful)))
+        lines.append(
+            t.ngettext(
+                "{count} subscriber may have received a message twice: the bot stopped or Telegram timed out while it "
+                "was being sent, and a repeat is better than a gap.",
+                "{count} subscribers may have received a message twice: the bot stopped or Telegram timed out while it "
+                "was being sent, and a repeat is better than a gap.",
+                tally.doubtful,
+            ).format(count=t.number(tally.doubtful))
+        )
     return done if len(lines) == 1 else t.lines(lines)
 
 
@@ -172,13 +196,20 @@ def past_digests(t: Translator, items: list[tuple[DigestRecord, Tally]]) -> str:
         return _("No digest has been published yet.")
     lines = [_("<b>Published digests</b>")]
     for record, tally in items:
-        lines.append(_("{week} · published {date} · sent {sent} of {total}").format(
-            week=record.period, date=t.datetime(record.published_at or 0), sent=t.number(tally.sent),
-            total=t.number(tally.total)))
+        lines.append(
+            _("{week} · published {date} · sent {sent} of {total}").format(
+                week=record.period,
+                date=t.datetime(record.published_at or 0),
+                sent=t.number(tally.sent),
+                total=t.number(tally.total),
+            )
+        )
     return t.lines(lines)
 
 
 def publishing(t: Translator, period: str, chats: int) -> str:
-    return t.ngettext("📣 Publishing the digest for {week} to {count} chat.",
-                      "📣 Publishing the digest for {week} to {count} chats.", chats).format(
-        week=period, count=t.number(chats))
+    return t.ngettext(
+        "📣 Publishing the digest for {week} to {count} chat.",
+        "📣 Publishing the digest for {week} to {count} chats.",
+        chats,
+    ).format(week=period, count=t.number(chats))

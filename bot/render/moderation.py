@@ -21,7 +21,10 @@ REASON_NAMES = {
     RejectReason.BRIGADE: N_("Report brigade: the account is protected"),
 }
 
-HELP_QUEUE = N_("/queue: open cases, the most reporters first · /queue 🚨 · /queue vote (one vote short) · /queue <i>language code</i>")
+HELP_QUEUE = N_(
+    "/queue: open cases, the most reporters first · /queue 🚨 · /queue vote (one vote short) · "
+    "/queue <i>language code</i>"
+)
 HELP_CASE = N_("/case <i>number</i>: one case's card")
 HELP_VERIFY = N_("/verify <i>number</i>: vote to verify a case")
 HELP_REJECT = N_("/reject <i>number</i> <i>reason</i>: close a case as not a campaign")
@@ -46,9 +49,11 @@ def account_label(account: Account) -> str:
 
 def status_label(t: Translator, status: CaseStatus) -> str:
     _ = t.gettext
-    return {CaseStatus.OPEN: _("🟡 open"), CaseStatus.VERIFIED: _("✅ verified"), CaseStatus.REJECTED: _("❌ rejected")}[
-        status
-    ]
+    return {
+        CaseStatus.OPEN: _("🟡 open"),
+        CaseStatus.VERIFIED: _("✅ verified"),
+        CaseStatus.REJECTED: _("❌ rejected"),
+    }[status]
 
 
 def reason_label(t: Translator, code: RejectReason | None, reason: str | None) -> str:
@@ -62,8 +67,11 @@ def card(t: Translator, view: CaseView) -> str:
     _ = t.gettext
     case = view.case
     kind = _("similar texts") if case.kind is CaseKind.CLUSTER else _("reported account")
-    lines = [_("<b>Case #{number}</b> · {kind} · {status}").format(
-        number=number(case.id), kind=kind, status=status_label(t, case.status))]
+    lines = [
+        _("<b>Case #{number}</b> · {kind} · {status}").format(
+            number=number(case.id), kind=kind, status=status_label(t, case.status)
+        )
+    ]
     lines += flag_lines(t, view)
     lines.append("")
     if view.text:
@@ -76,19 +84,27 @@ def card(t: Translator, view: CaseView) -> str:
         if view.accounts_total > len(view.accounts):
             listed.append(_("+{count} more").format(count=t.number(view.accounts_total - len(view.accounts))))
         lines.append(_("Accounts: {accounts}").format(accounts=t.list(listed)))
-    lines.append(_("Reports: {reports} · reporters: {reporters}").format(
-        reports=t.number(view.reports), reporters=t.number(view.reporters)))
+    lines.append(
+        _("Reports: {reports} · reporters: {reporters}").format(
+            reports=t.number(view.reports), reporters=t.number(view.reporters)
+        )
+    )
     if view.languages:
-        lines.append(_("Languages: {languages}").format(
-            languages=t.language_list(view.languages)))
+        lines.append(_("Languages: {languages}").format(languages=t.language_list(view.languages)))
     if view.platforms:
         lines.append(_("Platforms: {platforms}").format(platforms=t.list(p.brand for p in view.platforms)))
     if view.resemblances:
-        lines.append(_("🔎 How reports match: {kinds}").format(kinds=t.list(
-            f"{resemblance_label(t, kind)} ({t.number(count)})" for kind, count in view.resemblances)))
+        lines.append(
+            _("🔎 How reports match: {kinds}").format(
+                kinds=t.list(f"{resemblance_label(t, kind)} ({t.number(count)})" for kind, count in view.resemblances)
+            )
+        )
     if view.reports:
-        lines.append(_("First seen: {first} · last seen: {last}").format(
-            first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)))
+        lines.append(
+            _("First seen: {first} · last seen: {last}").format(
+                first=t.datetime(view.first_seen_at), last=t.datetime(view.last_seen_at)
+            )
+        )
     if case.kind is CaseKind.ACCOUNT and case.is_open:
         lines += ["", *account_decision_lines(t, view)]
     lines.append("")
@@ -99,20 +115,35 @@ def card(t: Translator, view: CaseView) -> str:
 def account_decision_lines(t: Translator, view: CaseView) -> list[str]:
     """What each decision on a reported account means, and whether the evidence allows calling it a campaign account."""
     _ = t.gettext
-    lines = [_("<b>What a decision means</b>"),
-             _("🛡 Protect: the reports are a brigade. The account goes on the protected list, later reports against "
-               "it are flagged as brigading, and no digest or export names it.")]
+    lines = [
+        _("<b>What a decision means</b>"),
+        _(
+            "🛡 Protect: the reports are a brigade. The account goes on the protected list, later reports against "
+            "it are flagged as brigading, and no digest or export names it."
+        ),
+    ]
     if view.evidence_case is not None and not view.protected:
-        lines.append(_("⚠️ Campaign account: it posts campaign content. Evidence: it posted the text of verified "
-                       "case #{number}.").format(number=number(view.evidence_case)))
+        lines.append(
+            _(
+                "⚠️ Campaign account: it posts campaign content. Evidence: it posted the text of verified "
+                "case #{number}."
+            ).format(number=number(view.evidence_case))
+        )
         if view.needs_admin:
-            lines.append(t.ngettext(
-                "<b>Possible report campaign: marking it needs {count} vote, one of them an admin's.</b>",
-                "<b>Possible report campaign: marking it needs {count} votes, one of them an admin's.</b>",
-                view.votes_needed).format(count=t.number(view.votes_needed)))
+            lines.append(
+                t.ngettext(
+                    "<b>Possible report campaign: marking it needs {count} vote, one of them an admin's.</b>",
+                    "<b>Possible report campaign: marking it needs {count} votes, one of them an admin's.</b>",
+                    view.votes_needed,
+                ).format(count=t.number(view.votes_needed))
+            )
     else:
-        lines.append(_("⚠️ Campaign account: not possible. No verified campaign text posted by this account is "
-                       "known, and reports alone are no evidence."))
+        lines.append(
+            _(
+                "⚠️ Campaign account: not possible. No verified campaign text posted by this account is "
+                "known, and reports alone are no evidence."
+            )
+        )
     return lines
 
 
@@ -122,39 +153,56 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
     _ = t.gettext
     lines = []
     for mark in view.protected:
-        lines.append(_("🛡 <b>{account} is protected</b> from a report brigade since {date}: {count} reports "
-                       "against it since then, flagged as brigading").format(
-            account=account_label(mark.account), date=t.datetime(mark.since), count=t.number(mark.reports_since)))
+        lines.append(
+            _(
+                "🛡 <b>{account} is protected</b> from a report brigade since {date}: {count} reports "
+                "against it since then, flagged as brigading"
+            ).format(
+                account=account_label(mark.account), date=t.datetime(mark.since), count=t.number(mark.reports_since)
+            )
+        )
     for account, surge in view.surges:
         lines += [
             _("🚨 <b>Possible report campaign against {account}</b>").format(account=account_label(account)),
-            _("Reports: {count} within {window}").format(count=t.number(surge.reports),
-                                                        window=t.duration(surge.window)),
+            _("Reports: {count} within {window}").format(
+                count=t.number(surge.reports), window=t.duration(surge.window)
+            ),
             _("Reporters: {count}, new: {new}, often report together: {together}").format(
-                count=t.number(surge.reporters), new=t.number(surge.new_reporters),
-                together=t.number(surge.co_reporters)),
+                count=t.number(surge.reporters),
+                new=t.number(surge.new_reporters),
+                together=t.number(surge.co_reporters),
+            ),
         ]
     if view.surges and view.case.is_open and view.case.kind is CaseKind.CLUSTER:
-        lines.append(t.ngettext(
-            "<b>Verifying needs {count} vote, one of them an admin's.</b>",
-            "<b>Verifying needs {count} votes, one of them an admin's.</b>",
-            view.votes_needed,
-        ).format(count=t.number(view.votes_needed)))
+        lines.append(
+            t.ngettext(
+                "<b>Verifying needs {count} vote, one of them an admin's.</b>",
+                "<b>Verifying needs {count} votes, one of them an admin's.</b>",
+                view.votes_needed,
+            ).format(count=t.number(view.votes_needed))
+        )
     if view.coordination is not None:
-        lines.append(t.ngettext(
-            "🤝 <b>Coordinated:</b> {count} account posted this text within {window}",
-            "🤝 <b>Coordinated:</b> {count} accounts posted this text within {window}",
-            view.coordination.accounts,
-        ).format(count=t.number(view.coordination.accounts), window=t.duration(view.coordination.window)))
+        lines.append(
+            t.ngettext(
+                "🤝 <b>Coordinated:</b> {count} account posted this text within {window}",
+                "🤝 <b>Coordinated:</b> {count} accounts posted this text within {window}",
+                view.coordination.accounts,
+            ).format(count=t.number(view.coordination.accounts), window=t.duration(view.coordination.window))
+        )
     for prior in view.prior_rejections:
-        lines.append(_("↩️ {account} was in case #{number}, which moderators rejected").format(
-            account=account_label(prior.account), number=number(prior.case_id)))
+        lines.append(
+            _("↩️ {account} was in case #{number}, which moderators rejected").format(
+                account=account_label(prior.account), number=number(prior.case_id)
+            )
+        )
     if view.generic_reports:
-        lines.append(t.ngettext(
-            "🔇 {count} report only matched the negative bank (common phrases, no campaign)",
-            "🔇 {count} reports only matched the negative bank (common phrases, no campaign)",
-            view.generic_reports,
-        ).format(count=t.number(view.generic_reports)))
+        lines.append(
+            t.ngettext(
+                "🔇 {count} report only matched the negative bank (common phrases, no campaign)",
+                "🔇 {count} reports only matched the negative bank (common phrases, no campaign)",
+                view.generic_reports,
+            ).format(count=t.number(view.generic_reports))
+        )
     return lines
 
 
@@ -163,22 +211,32 @@ def verdict_lines(t: Translator, view: CaseView) -> list[str]:
     case = view.case
     voters = t.list(moderator_name(t, m) for m in view.verify_votes)
     if case.status is CaseStatus.VERIFIED and case.verdict is Verdict.CAMPAIGN_ACCOUNT:
-        return [_("⚠️ Verified as a campaign account {date} by {moderators}.").format(
-            date=t.datetime(case.decided_at or 0), moderators=voters)]
+        return [
+            _("⚠️ Verified as a campaign account {date} by {moderators}.").format(
+                date=t.datetime(case.decided_at or 0), moderators=voters
+            )
+        ]
     if case.status is CaseStatus.VERIFIED:
         return [_("Verified {date} by {moderators}.").format(date=t.datetime(case.decided_at or 0), moderators=voters)]
     if case.status is CaseStatus.REJECTED:
         line = _("Rejected {date}: {reason}").format(
-            date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason))
+            date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason)
+        )
         if case.reason_code is RejectReason.BRIGADE:
             line = "🛡 " + line
         return [line]
-    lines = [_("Votes to verify: {count} of {needed}").format(
-        count=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed))
-        + (f" ({voters})" if voters else "")]
+    lines = [
+        _("Votes to verify: {count} of {needed}").format(
+            count=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed)
+        )
+        + (f" ({voters})" if voters else "")
+    ]
     if view.claim is not None:
-        lines.append(_("🙋 {moderator} is working on it (since {date})").format(
-            moderator=moderator_name(t, view.claim.moderator), date=t.datetime(view.claim.at)))
+        lines.append(
+            _("🙋 {moderator} is working on it (since {date})").format(
+                moderator=moderator_name(t, view.claim.moderator), date=t.datetime(view.claim.at)
+            )
+        )
     lines.append(_("Another reason to reject: /reject {number} <i>reason</i>").format(number=case.id))
     return lines
 
@@ -188,7 +246,10 @@ def details(t: Translator, view: CaseView, reports: list[Report]) -> str:
     _ = t.gettext
     lines = [_("<b>Case #{number}: latest reports</b>").format(number=number(view.case.id))]
     for report in reports:
-        lines += ["", _("<b>#{number}</b> · {date}").format(number=number(report.id), date=t.datetime(report.created_at))]
+        lines += [
+            "",
+            _("<b>#{number}</b> · {date}").format(number=number(report.id), date=t.datetime(report.created_at)),
+        ]
         lines += report_body(t, report)
     if view.reports > len(reports):
         lines += ["", _("…and {count} more.").format(count=t.number(view.reports - len(reports)))]
@@ -213,15 +274,26 @@ def queue(t: Translator, page: QueuePage) -> str:
     shown = queue_filter_name(t, page.filter)
     if not page.views:
         return _("No open cases ({filter}). 🎉").format(filter=shown)
-    lines = [_("<b>Open cases: {total}</b> ({filter}) · page {page} of {pages}").format(
-        total=t.number(page.total), filter=shown, page=t.number(page.page), pages=t.number(page.pages))]
+    lines = [
+        _("<b>Open cases: {total}</b> ({filter}) · page {page} of {pages}").format(
+            total=t.number(page.total), filter=shown, page=t.number(page.page), pages=t.number(page.pages)
+        )
+    ]
     lines.append(_("The most reporters first, then the longest waiting."))
     for view in page.views:
-        marks = ("🛡" if view.protected else "") + ("🚨" if view.surges else "") + (
-            "🤝" if view.coordination else "") + ("↩️" if view.prior_rejections else "")
+        marks = (
+            ("🛡" if view.protected else "")
+            + ("🚨" if view.surges else "")
+            + ("🤝" if view.coordination else "")
+            + ("↩️" if view.prior_rejections else "")
+        )
         entry = _("<b>#{number}</b> · {votes}/{needed} · {age} · reporters: {reporters}").format(
-            number=number(view.case.id), votes=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed),
-            age=t.age(page.now - view.case.opened_at), reporters=t.number(view.reporters))
+            number=number(view.case.id),
+            votes=t.number(len(view.verify_votes)),
+            needed=t.number(view.votes_needed),
+            age=t.age(page.now - view.case.opened_at),
+            reporters=t.number(view.reporters),
+        )
         if view.claim is not None:
             entry += " · 🙋 " + moderator_name(t, view.claim.moderator)
         lines += ["", f"{entry} {marks}".rstrip()]
@@ -236,38 +308,63 @@ def queue(t: Translator, page: QueuePage) -> str:
 def draft(t: Translator, case_id: int, text: str, *, cut: bool = False) -> str:
     """A template draft; ``cut``: its text was cut to MAX_DRAFT_CHARS to become one."""
     _ = t.gettext
-    notice = [_("✂️ The text was cut to {count} characters for the draft.").format(
-        count=t.number(MAX_DRAFT_CHARS)), ""] if cut else []
-    return t.lines([
-        _("<b>Template draft from case #{number}</b>").format(number=number(case_id)),
-        "",
-        f"<code>{user_text(text)}</code>",
-        "",
-        *notice,
-        _("Reply to this message with a corrected text if needed, then press Save. "
-          "Write alternatives as {{a|b}} and any words as {{*}}.").format(),
-    ])
+    notice = (
+        [_("✂️ The text was cut to {count} characters for the draft.").format(count=t.number(MAX_DRAFT_CHARS)), ""]
+        if cut
+        else []
+    )
+    return t.lines(
+        [
+            _("<b>Template draft from case #{number}</b>").format(number=number(case_id)),
+            "",
+            f"<code>{user_text(text)}</code>",
+            "",
+            *notice,
+            _(
+                "Reply to this message with a corrected text if needed, then press Save. "
+                "Write alternatives as {{a|b}} and any words as {{*}}."
+            ).format(),
+        ]
+    )
 
 
 def draft_saved(t: Translator, case_id: int, template: Template) -> str:
-    return t.lines([
-        t.gettext("📌 Template #{template} saved from case #{case}. Reports matching it now join this case.").format(
-            template=number(template.id), case=number(case_id)),
-        "",
-        f"<code>{user_text(template.text)}</code>",
-    ])
+    return t.lines(
+        [
+            t.gettext(
+                "📌 Template #{template} saved from case #{case}. Reports matching it now join this case."
+            ).format(template=number(template.id), case=number(case_id)),
+            "",
+            f"<code>{user_text(template.text)}</code>",
+        ]
+    )
 
 
 def moderator_help(t: Translator) -> str:
     _ = t.gettext
-    return t.lines([
-        _("<b>Moderation</b>"),
-        _("Each new case gets a card in the moderators' chat: ✅ votes to verify, ❌ rejects with a reason, "
-          "📌 makes a template from its text, 🔎 shows the reports."),
-        "",
-        *(_(line) for line in (HELP_QUEUE, HELP_CASE, HELP_VERIFY, HELP_REJECT, HELP_TEMPLATE, HELP_NEGATIVE,
-                               HELP_STATS, HELP_DIGEST)),
-        "",
-        _("<b>Admins</b>"),
-        *(_(line) for line in (HELP_MOD, HELP_REOPEN, HELP_AUDIT)),
-    ])
+    return t.lines(
+        [
+            _("<b>Moderation</b>"),
+            _(
+                "Each new case gets a card in the moderators' chat: ✅ votes to verify, ❌ rejects with a reason, "
+                "📌 makes a template from its text, 🔎 shows the reports."
+            ),
+            "",
+            *(
+                _(line)
+                for line in (
+                    HELP_QUEUE,
+                    HELP_CASE,
+                    HELP_VERIFY,
+                    HELP_REJECT,
+                    HELP_TEMPLATE,
+                    HELP_NEGATIVE,
+                    HELP_STATS,
+                    HELP_DIGEST,
+                )
+            ),
+            "",
+            _("<b>Admins</b>"),
+            *(_(line) for line in (HELP_MOD, HELP_REOPEN, HELP_AUDIT)),
+        ]
+    )

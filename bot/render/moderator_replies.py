@@ -8,8 +8,8 @@ from __future__ import annotations
 from bot.core.templates import Template
 from bot.errors import (
     CaseAlreadyOpen,
-    CaseError,
     CaseClosed,
+    CaseError,
     CaseNotFound,
     ClaimedByOther,
     DraftGone,
@@ -45,18 +45,23 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
     if isinstance(error, CaseAlreadyOpen):
         return _("Case #{number} is already open.").format(number=case_number)
     if isinstance(error, NoEvidence):
-        return _("Case #{number} cannot be marked as a campaign account: no verified campaign text posted by this "
-                 "account is known, and reports alone are no evidence.").format(number=case_number)
+        return _(
+            "Case #{number} cannot be marked as a campaign account: no verified campaign text posted by this "
+            "account is known, and reports alone are no evidence."
+        ).format(number=case_number)
     if isinstance(error, NotAnAccountCase):
         return _("Case #{number} is about a text, not an account: there is no account to protect.").format(
-            number=case_number)
+            number=case_number
+        )
     if isinstance(error, UndoExpired):
         return _("The reject of case #{number} can no longer be undone; an admin can reopen it.").format(
-            number=case_number)
+            number=case_number
+        )
     if isinstance(error, ClaimedByOther):
         name = error.name if plain else user_text(error.name)
         return _("{moderator} is already working on case #{number}.").format(
-            moderator=name or _("Another moderator"), number=case_number)
+            moderator=name or _("Another moderator"), number=case_number
+        )
     if isinstance(error, NoCaseText):
         return _("Case #{number} has no text to make a template from.").format(number=case_number)
     if isinstance(error, TemplateNotFound):
@@ -66,11 +71,15 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
     if isinstance(error, RoleFromConfig):
         return _("Admins are set with ADMIN_IDS in the configuration; /mod does not change them.")
     if isinstance(error, InvalidTemplate):
-        return _("The template's syntax is broken: every {{ needs a matching }}, alternatives look like {{a|b}}, "
-                 "any words like {{*}}.").format()
+        return _(
+            "The template's syntax is broken: every {{ needs a matching }}, alternatives look like {{a|b}}, "
+            "any words like {{*}}."
+        ).format()
     if isinstance(error, TemplateTooVague):
-        return _("Too vague for a template, it would match unrelated messages: besides its gaps it has too few "
-                 "words of its own.")
+        return _(
+            "Too vague for a template, it would match unrelated messages: besides its gaps it has too few "
+            "words of its own."
+        )
     if isinstance(error, TextTooShort):
         return _("This text is too short to be a template or a common phrase.")
     raise error
@@ -108,7 +117,8 @@ def sent_privately(t: Translator) -> str:
 
 def rejected(t: Translator, case_id: int) -> str:
     return t.gettext("Case #{number} is rejected. You can undo this for a few minutes with ↩️ Undo.").format(
-        number=case_id)
+        number=case_id
+    )
 
 
 def reopened(t: Translator, case_id: int) -> str:
@@ -138,7 +148,8 @@ def moderator_removed(t: Translator, name: str, removed: bool) -> str:
 
 def template_added(t: Translator, template: Template) -> str:
     return t.gettext("📌 Template #{number} added. Reports matching it now count as this campaign.").format(
-        number=number(template.id))
+        number=number(template.id)
+    )
 
 
 def template_switched(t: Translator, template_id: int, enabled: bool, changed: bool) -> str:
@@ -146,13 +157,16 @@ def template_switched(t: Translator, template_id: int, enabled: bool, changed: b
     if not changed:
         text = _("Template #{number} was already on.") if enabled else _("Template #{number} was already off.")
     else:
-        text = _("Template #{number} is on again.") if enabled else _("Template #{number} is off: nothing matches it now.")
+        text = (
+            _("Template #{number} is on again.") if enabled else _("Template #{number} is off: nothing matches it now.")
+        )
     return text.format(number=number(template_id))
 
 
 def negative_added(t: Translator, negative_id: int) -> str:
-    return t.gettext("Added to the negative bank (#{number}): texts like this no longer count as a campaign "
-                     "on their own.").format(number=number(negative_id))
+    return t.gettext(
+        "Added to the negative bank (#{number}): texts like this no longer count as a campaign on their own."
+    ).format(number=number(negative_id))
 
 
 def draft_corrected(t: Translator) -> str:

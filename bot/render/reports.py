@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.accounts import Target
 from bot.core.cases import CaseStatus
-from bot.core.reports import ReceiptDetail, Report, ReportStatus
 from bot.core.links import strip_links
 from bot.core.matcher import Resemblance
+from bot.core.reports import ReceiptDetail, Report, ReportStatus
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import as_plain_text, number, user_text
@@ -78,8 +78,7 @@ def receipt(t: Translator, receipt: Receipt, detail: ReceiptDetail, bot_username
     lines += [
         "",
         _(
-            "Volunteer moderators will review it together with similar reports. "
-            "Check its state at any time: {status}"
+            "Volunteer moderators will review it together with similar reports. Check its state at any time: {status}"
         ).format(status=status_link(bot_username, report.id)),
     ]
     return t.lines(lines)
@@ -107,8 +106,12 @@ def match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> list[
         return []
     lines = text_match_lines(t, receipt, detail)
     if detail is ReceiptDetail.FULL:
-        lines += [t.gettext("⚠️ {account} is part of a campaign that moderators verified.").format(
-            account=user_text(account.label)) for account in receipt.verified_accounts]
+        lines += [
+            t.gettext("⚠️ {account} is part of a campaign that moderators verified.").format(
+                account=user_text(account.label)
+            )
+            for account in receipt.verified_accounts
+        ]
     return lines
 
 
@@ -172,15 +175,21 @@ def outcome(t: Translator, report_id: int, status: CaseStatus) -> str:
     """What a reporter who asked is told once moderators decide."""
     _ = t.gettext
     if status is CaseStatus.VERIFIED:
-        head = _("✅ Moderators verified the campaign that your report <b>#{number}</b> belongs to. "
-                 "Thank you: your report helped expose it.")
+        head = _(
+            "✅ Moderators verified the campaign that your report <b>#{number}</b> belongs to. "
+            "Thank you: your report helped expose it."
+        )
     else:
-        head = _("Moderators reviewed your report <b>#{number}</b> and did not confirm a coordinated campaign. "
-                 "Thank you for reporting: every report is checked.")
-    return "\n\n".join([
-        head.format(number=number(report_id)),
-        _("As promised, the chat ID we kept to tell you this is now deleted."),
-    ])
+        head = _(
+            "Moderators reviewed your report <b>#{number}</b> and did not confirm a coordinated campaign. "
+            "Thank you for reporting: every report is checked."
+        )
+    return "\n\n".join(
+        [
+            head.format(number=number(report_id)),
+            _("As promised, the chat ID we kept to tell you this is now deleted."),
+        ]
+    )
 
 
 def follow_up_answer(t: Translator, answer: FollowUpAnswer) -> str:

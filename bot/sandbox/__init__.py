@@ -12,5 +12,19 @@ from .faults import FAULT_KINDS, Faults
 from .html import HtmlError, Parsed, parse_html
 from .state import ApiCall, MessageVersion, SentMessage, Upload
 
-__all__ = ["FAULT_KINDS", "ApiCall", "FakeTelegram", "Faults", "HtmlError", "MessageVersion", "Parsed", "SentMessage", "Upload",
-           "parse_html", "press", "reply", "say", "seen"]
+__all__ = [
+    "FAULT_KINDS",
+    "ApiCall",
+    "FakeTelegram",
+    "Faults",
+    "HtmlError",
+    "MessageVersion",
+    "Parsed",
+    "SentMessage",
+    "Upload",
+    "parse_html",
+    "press",
+    "reply",
+    "say",
+    "seen",
+]

@@ -17,17 +17,63 @@ _ISO_639_1 = frozenset(
     "sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk "
     "ur uz ve vi vo wa wo xh yi yo za zh zu".split()
 )
-_INT_PARAMS = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id",
-                         "cache_time", "message_thread_id", "user_id"})
-_BOOL_PARAMS = frozenset({"show_alert", "drop_pending_updates", "disable_notification", "protect_content",
-                          "allow_sending_without_reply", "disable_web_page_preview", "has_spoiler"})
-_JSON_PARAMS = frozenset({"reply_markup", "commands", "scope", "allowed_updates", "entities", "caption_entities",
-                          "reply_parameters", "link_preview_options"})
-_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-                   "callback_game", "pay")
-_SCOPE_FIELDS = {"default": (), "all_private_chats": (), "all_group_chats": (), "all_chat_administrators": (),
-                 "chat": ("chat_id",), "chat_administrators": ("chat_id",), "chat_member": ("chat_id", "user_id")}
+_INT_PARAMS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "reply_to_message_id",
+        "cache_time",
+        "message_thread_id",
+        "user_id",
+    }
+)
+_BOOL_PARAMS = frozenset(
+    {
+        "show_alert",
+        "drop_pending_updates",
+        "disable_notification",
+        "protect_content",
+        "allow_sending_without_reply",
+        "disable_web_page_preview",
+        "has_spoiler",
+    }
+)
+_JSON_PARAMS = frozenset(
+    {
+        "reply_markup",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "entities",
+        "caption_entities",
+        "reply_parameters",
+        "link_preview_options",
+    }
+)
+_BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+_SCOPE_FIELDS = {
+    "default": (),
+    "all_private_chats": (),
+    "all_group_chats": (),
+    "all_chat_administrators": (),
+    "chat": ("chat_id",),
+    "chat_administrators": ("chat_id",),
+    "chat_member": ("chat_id", "user_id"),
+}
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
 
 
@@ -60,8 +106,11 @@ async def read_params(request: web.Request) -> dict[str, Any]:
         raw.update(body)
     elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in (await request.post()).items():
-            raw[name] = (Upload(value.filename, value.content_type, value.file.read())
-                         if isinstance(value, web.FileField) else value)
+            raw[name] = (
+                Upload(value.filename, value.content_type, value.file.read())
+                if isinstance(value, web.FileField)
+                else value
+            )
     params = {name: _decode(name, value) for name, value in raw.items()}
     for name, value in list(params.items()):
         if isinstance(value, str) and value.startswith("attach://") and value[9:] in params:
@@ -120,8 +169,12 @@ def formatted(params: dict[str, Any], name: str, entities_name: str) -> Formatte
     entities = params.get(entities_name)
     if entities is not None:
         if not isinstance(entities, list) or not all(
-                isinstance(e, dict) and isinstance(e.get("type"), str) and isinstance(e.get("offset"), int)
-                and isinstance(e.get("length"), int) for e in entities):
+            isinstance(e, dict)
+            and isinstance(e.get("type"), str)
+            and isinstance(e.get("offset"), int)
+            and isinstance(e.get("length"), int)
+            for e in entities
+        ):
             raise bad(f"can't parse {entities_name} JSON object")
         return Formatted(raw, raw, entities, None)
     if mode is None:
@@ -202,7 +255,7 @@ def scope_key(scope: Any) -> str:
         raise bad("can't parse BotCommandScope JSON object")
     for name in _SCOPE_FIELDS[scope["type"]]:
         if name not in scope:
-            raise bad(f'can\'t parse BotCommandScope: Can\'t find field "{name}"')
+            raise bad(f"can't parse BotCommandScope: Can't find field \"{name}\"")
     return json.dumps(scope, sort_keys=True)
 
 

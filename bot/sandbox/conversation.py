@@ -13,8 +13,9 @@ def seen(message: SentMessage) -> str:
     return message.plain.replace(FIRST_STRONG_ISOLATE, "").replace(POP_DIRECTIONAL_ISOLATE, "")
 
 
-async def say(telegram: FakeTelegram, user: dict, text: str, *, chat: dict | None = None,
-              timeout: float = 10) -> SentMessage:
+async def say(
+    telegram: FakeTelegram, user: dict, text: str, *, chat: dict | None = None, timeout: float = 10
+) -> SentMessage:
     """Send a message (privately unless ``chat``) and return the bot's next message in that chat."""
     chat_id = user["id"] if chat is None else chat["id"]
     before = len(telegram.sent(chat_id))
@@ -36,7 +37,8 @@ async def reply(telegram: FakeTelegram, user: dict, to: SentMessage, text: str) 
 async def press(telegram: FakeTelegram, user: dict, message: SentMessage, data: str, *, forge: bool = False) -> str:
     """Press a button; return the text of the bot's answer to the press (after the bot went idle)."""
     query_id = telegram.press(user, message, data, forge=forge)
-    answer = await telegram.wait_for_call("answerCallbackQuery",
-                                          lambda call: call.params.get("callback_query_id") == query_id)
+    answer = await telegram.wait_for_call(
+        "answerCallbackQuery", lambda call: call.params.get("callback_query_id") == query_id
+    )
     await telegram.wait_until_idle()
     return answer.params.get("text") or ""

@@ -22,14 +22,30 @@ _QUIET_SECONDS = 0.3
 class FakeTelegram:
     """The Bot API for one bot: drive it with updates, observe what the bot did with it."""
 
-    def __init__(self, *, token: str = "123456:TEST-token", bot_id: int = 7000001,
-                 bot_username: str = "kuzet_test_bot", global_per_second: int = 30, group_per_minute: int = 20,
-                 private_per_second: int | None = None) -> None:
-        self._state = State(updates.user(bot_id, first_name="Kuzet Test", last_name=None, username=bot_username,
-                                         language_code=None, is_bot=True))
-        self._api = BotApi(self._state, token=token, limits=FloodLimits(
-            global_per_second=global_per_second, group_per_minute=group_per_minute,
-            private_per_second=private_per_second))
+    def __init__(
+        self,
+        *,
+        token: str = "123456:TEST-token",
+        bot_id: int = 7000001,
+        bot_username: str = "kuzet_test_bot",
+        global_per_second: int = 30,
+        group_per_minute: int = 20,
+        private_per_second: int | None = None,
+    ) -> None:
+        self._state = State(
+            updates.user(
+                bot_id, first_name="Kuzet Test", last_name=None, username=bot_username, language_code=None, is_bot=True
+            )
+        )
+        self._api = BotApi(
+            self._state,
+            token=token,
+            limits=FloodLimits(
+                global_per_second=global_per_second,
+                group_per_minute=group_per_minute,
+                private_per_second=private_per_second,
+            ),
+        )
         self._claimed_calls: set[int] = set()
 
     # ---- lifecycle ----
@@ -93,11 +109,19 @@ class FakeTelegram:
 
     # ---- building objects ----
 
-    def user(self, user_id: int, *, first_name: str = "Test", last_name: str | None = None,
-             username: str | None = None, language_code: str | None = "en") -> dict:
+    def user(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "en",
+    ) -> dict:
         """A User object (nothing is enqueued)."""
-        self._state.users[user_id] = updates.user(user_id, first_name=first_name, last_name=last_name,
-                                                  username=username, language_code=language_code)
+        self._state.users[user_id] = updates.user(
+            user_id, first_name=first_name, last_name=last_name, username=username, language_code=language_code
+        )
         return self._state.users[user_id]
 
     channel = staticmethod(updates.channel)
@@ -110,8 +134,9 @@ class FakeTelegram:
     def add_private_chats(self, user_ids: Iterable[int]) -> None:
         """Private chats with users who once wrote to the bot (without sending their messages through polling)."""
         for user_id in user_ids:
-            user = self._state.users.get(user_id) or updates.user(user_id, first_name="Test", last_name=None,
-                                                                   username=None, language_code="en")
+            user = self._state.users.get(user_id) or updates.user(
+                user_id, first_name="Test", last_name=None, username=None, language_code="en"
+            )
             self._state.chats[user_id] = updates.private_chat(user)
 
     def add_group(self, chat_id: int, title: str) -> dict:
@@ -122,8 +147,7 @@ class FakeTelegram:
 
     # ---- driving ----
 
-    def send_text(self, user: dict, text: str, *, chat: dict | None = None,
-                  entities: list[dict] | None = None) -> dict:
+    def send_text(self, user: dict, text: str, *, chat: dict | None = None, entities: list[dict] | None = None) -> dict:
         """The user sends ``text``; entities are detected like Telegram's unless given. Returns the Message."""
         return self.send_message(user, chat=chat, text=text, entities=entities)
 
@@ -134,13 +158,13 @@ class FakeTelegram:
         self._enqueue("message", message)
         return message
 
-    def forward(self, user: dict, origin: dict, *, text: str | None = None, caption: str | None = None,
-                photo: bool = False) -> dict:
+    def forward(
+        self, user: dict, origin: dict, *, text: str | None = None, caption: str | None = None, photo: bool = False
+    ) -> dict:
         """The user forwards a text, or a photo with an optional caption, that came from ``origin``."""
         assert photo or text is not None, "forward() needs text, or photo=True"
         if photo:
-            return self.send_message(user, forward_origin=origin, photo=self._state.photo_sizes(None),
-                                     caption=caption)
+            return self.send_message(user, forward_origin=origin, photo=self._state.photo_sizes(None), caption=caption)
         return self.send_message(user, forward_origin=origin, text=text)
 
     def reply(self, user: dict, to: SentMessage | dict, text: str) -> dict:
@@ -156,7 +180,8 @@ class FakeTelegram:
         """The user edits a text message they sent earlier. Returns the edited Message."""
         current = self._state.user_messages.get((message["chat"]["id"], message["message_id"]))
         assert current is not None and current["from"]["id"] == user["id"] and "text" in current, (
-            "edit() takes a text message this user sent through the fake")
+            "edit() takes a text message this user sent through the fake"
+        )
         fields = {k: v for k, v in current.items() if k not in ("message_id", "from", "chat", "date", "entities")}
         fields.update(text=new_text, edit_date=int(time.time()))
         edited = updates.message(current["message_id"], user, current["chat"], date=current["date"], **fields)
@@ -170,13 +195,21 @@ class FakeTelegram:
         """
         live = self._live(message)
         assert forge or data in [d for _, d in live.buttons if d is not None], (
-            f"no button with callback_data {data!r} on message {live.message_id}: {live.buttons}")
+            f"no button with callback_data {data!r} on message {live.message_id}: {live.buttons}"
+        )
         query_id = str(10**15 + self._state.next_counter())
         self._state.open_queries.add(query_id)
         bot_id = self._state.bot_user["id"]
-        self._enqueue("callback_query", {"id": query_id, "from": user, "message": self._state.message_json(live),
-                                         "chat_instance": str(abs(hash((bot_id, live.chat_id)))),
-                                         "data": data})
+        self._enqueue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user,
+                "message": self._state.message_json(live),
+                "chat_instance": str(abs(hash((bot_id, live.chat_id)))),
+                "data": data,
+            },
+        )
         return query_id
 
     def push_update(self, update: dict, *, unparseable: bool = False) -> int:
@@ -209,14 +242,20 @@ class FakeTelegram:
         state = self._state
         state.blocked.add(user_id)
         user = state.users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "Test"}
-        self._enqueue("my_chat_member", {
-            "chat": state.chats.get(user_id) or updates.private_chat(user), "from": user, "date": int(time.time()),
-            "old_chat_member": {"user": state.bot_user, "status": "member"},
-            "new_chat_member": {"user": state.bot_user, "status": "kicked", "until_date": 0},
-        })
+        self._enqueue(
+            "my_chat_member",
+            {
+                "chat": state.chats.get(user_id) or updates.private_chat(user),
+                "from": user,
+                "date": int(time.time()),
+                "old_chat_member": {"user": state.bot_user, "status": "member"},
+                "new_chat_member": {"user": state.bot_user, "status": "kicked", "until_date": 0},
+            },
+        )
 
-    def fail_next(self, method: str, *, status: int, description: str, retry_after: int | None = None,
-                  count: int = 1) -> None:
+    def fail_next(
+        self, method: str, *, status: int, description: str, retry_after: int | None = None, count: int = 1
+    ) -> None:
         """The next ``count`` calls of ``method`` get this error instead of being executed."""
         self._api.fail_next(method, [ApiError(status, description, retry_after) for _ in range(count)])
 
@@ -245,20 +284,31 @@ class FakeTelegram:
 
     async def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = 10) -> list[SentMessage]:
         """Wait until the chat holds at least ``count`` bot messages; returns them all."""
+
         def probe() -> list[SentMessage] | None:
             messages = self.sent(chat_id)
             return messages if len(messages) >= count else None
 
         return await self._wait_for(
-            probe, timeout, lambda: f"chat {chat_id} has {len(self.sent(chat_id))} bot message(s), wanted {count}")
+            probe, timeout, lambda: f"chat {chat_id} has {len(self.sent(chat_id))} bot message(s), wanted {count}"
+        )
 
-    async def wait_for_call(self, method: str, predicate: Callable[[ApiCall], bool] | None = None,
-                            timeout: float = 10) -> ApiCall:
+    async def wait_for_call(
+        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = 10
+    ) -> ApiCall:
         """The earliest call of ``method`` matching ``predicate`` not returned by an earlier wait_for_call."""
+
         def probe() -> int | None:
-            return next((index for index, call in enumerate(self.calls)
-                         if index not in self._claimed_calls and call.method.lower() == method.lower()
-                         and (predicate is None or predicate(call))), None)
+            return next(
+                (
+                    index
+                    for index, call in enumerate(self.calls)
+                    if index not in self._claimed_calls
+                    and call.method.lower() == method.lower()
+                    and (predicate is None or predicate(call))
+                ),
+                None,
+            )
 
         index = await self._wait_for(probe, timeout, lambda: f"no matching {method} call")
         self._claimed_calls.add(index)
@@ -285,8 +335,11 @@ class FakeTelegram:
     def dump(self, chat_id: int | None = None) -> str:
         """A readable summary of bot messages, unconfirmed updates and the last calls."""
         lines = ["bot messages:"]
-        lines += [f"  chat {m.chat_id} #{m.message_id} {m.method}{' (deleted)' if m.deleted else ''}: {m.plain!r:.200}"
-                  for m in self._state.sent if chat_id in (None, m.chat_id)]
+        lines += [
+            f"  chat {m.chat_id} #{m.message_id} {m.method}{' (deleted)' if m.deleted else ''}: {m.plain!r:.200}"
+            for m in self._state.sent
+            if chat_id in (None, m.chat_id)
+        ]
         lines.append(f"unconfirmed update ids: {[u['update_id'] for u in self._state.updates]}")
         lines.append("last calls:")
         lines += [f"  {c.method} -> {c.status} {c.description or ''} {_brief(c.params)}" for c in self.calls[-20:]]

@@ -29,7 +29,9 @@ class Faults:
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(FAULT_KINDS)
         if unknown or not 0 <= self.rate <= 1:
-            raise ValueError(f"faults: rate must be within 0..1 and kinds among {FAULT_KINDS}, got {self.rate}, {unknown}")
+            raise ValueError(
+                f"faults: rate must be within 0..1 and kinds among {FAULT_KINDS}, got {self.rate}, {unknown}"
+            )
         self._random = random.Random(self.seed)
 
     def pick(self, method: str) -> str | None:

@@ -10,13 +10,22 @@ import re
 from dataclasses import dataclass, field
 
 _ENTITY_TYPES = {
-    "b": "bold", "strong": "bold",
-    "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler",
-    "a": "text_link", "tg-emoji": "custom_emoji",
-    "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "tg-emoji": "custom_emoji",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
@@ -113,7 +122,7 @@ class _Parser:
             i += 1
         if i == n:
             raise HtmlError(f"Unclosed start tag at byte offset {self._byte(begin)}")
-        tag = src[begin + 1:i].lower()
+        tag = src[begin + 1 : i].lower()
         if tag not in _ENTITY_TYPES:
             raise HtmlError(f'Unsupported start tag "{tag}" at byte offset {self._byte(begin)}')
         attributes, i = self._attributes(tag, begin, i)
@@ -203,7 +212,7 @@ class _Parser:
         i = begin + 2
         while i < n and not src[i].isspace() and src[i] != ">":
             i += 1
-        name = src[begin + 2:i].lower()
+        name = src[begin + 2 : i].lower()
         while i < n and src[i].isspace():
             i += 1
         if i == n or src[i] != ">":
@@ -211,8 +220,7 @@ class _Parser:
         top = self.stack.pop()
         if name and name != top.tag:
             raise HtmlError(
-                f'Unmatched end tag at byte offset {self._byte(begin)}, '
-                f'expected "</{top.tag}>", found "</{name}>"'
+                f'Unmatched end tag at byte offset {self._byte(begin)}, expected "</{top.tag}>", found "</{name}>"'
             )
         if self.offset > top.offset:
             self._close(top)

@@ -20,9 +20,21 @@ NOT_MODIFIED = (
     "current content and reply markup of the message"
 )
 _MAX_BODY = 64 * 1024 * 1024
-_CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video", "record_voice",
-                           "upload_voice", "upload_document", "choose_sticker", "find_location",
-                           "record_video_note", "upload_video_note"})
+_CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 _SEND_METHODS = {"photo": "sendPhoto", "document": "sendDocument"}
 
 _Method = Callable[[dict[str, Any]], Awaitable[Any]]
@@ -47,17 +59,27 @@ class BotApi:
         self._failures: dict[str, list[ApiError]] = {}
         self._lost_answers: dict[tuple[str, int | None], int] = {}
         self._methods: dict[str, _Method] = {
-            "getme": self._get_me, "logout": self._ok, "close": self._ok,
-            "deletewebhook": self._delete_webhook, "getwebhookinfo": self._get_webhook_info,
-            "getupdates": self._get_updates, "sendmessage": self._send_message,
-            "sendphoto": self._send_photo, "senddocument": self._send_document,
-            "sendchataction": self._send_chat_action, "editmessagetext": self._edit_message_text,
+            "getme": self._get_me,
+            "logout": self._ok,
+            "close": self._ok,
+            "deletewebhook": self._delete_webhook,
+            "getwebhookinfo": self._get_webhook_info,
+            "getupdates": self._get_updates,
+            "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
+            "senddocument": self._send_document,
+            "sendchataction": self._send_chat_action,
+            "editmessagetext": self._edit_message_text,
             "editmessagecaption": self._edit_message_caption,
-            "editmessagereplymarkup": self._edit_message_reply_markup, "deletemessage": self._delete_message,
-            "answercallbackquery": self._answer_callback_query, "setmycommands": self._set_my_commands,
-            "getmycommands": self._get_my_commands, "deletemycommands": self._delete_my_commands,
+            "editmessagereplymarkup": self._edit_message_reply_markup,
+            "deletemessage": self._delete_message,
+            "answercallbackquery": self._answer_callback_query,
+            "setmycommands": self._set_my_commands,
+            "getmycommands": self._get_my_commands,
+            "deletemycommands": self._delete_my_commands,
             "setmydescription": self._set_my_description,
-            "setmyshortdescription": self._set_my_short_description, "getchat": self._get_chat,
+            "setmyshortdescription": self._set_my_short_description,
+            "getchat": self._get_chat,
         }
 
     # ---- lifecycle ----
@@ -102,8 +124,11 @@ class BotApi:
                 stall = self.faults.stall_seconds if fault == "timeout" and self.faults else 0.0
                 return await self._drop(request, method, params, arrived, stall=stall)
             if fault is not None:
-                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1) if fault == "429" else \
-                    ApiError(500, "Internal Server Error")
+                raise (
+                    ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+                    if fault == "429"
+                    else ApiError(500, "Internal Server Error")
+                )
             result = await self._dispatch(request.match_info["token"], method, params)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
@@ -115,20 +140,26 @@ class BotApi:
                 self.in_flight -= 1
         self.state.calls.append(ApiCall(method, params, status, body, arrived))
         self.state.notify()
-        lost = next((key for key in ((method.lower(), params.get("chat_id")), (method.lower(), None))
-                     if self._lost_answers.get(key)), None)
+        lost = next(
+            (
+                key
+                for key in ((method.lower(), params.get("chat_id")), (method.lower(), None))
+                if self._lost_answers.get(key)
+            ),
+            None,
+        )
         if status == 200 and lost is not None:
             self._lost_answers[lost] -= 1
             if request.transport is not None:
                 request.transport.abort()
         return web.json_response(body, status=status)
 
-    async def _drop(self, request: web.Request, method: str, params: dict[str, Any], arrived: float, *,
-                    stall: float) -> web.Response:
+    async def _drop(
+        self, request: web.Request, method: str, params: dict[str, Any], arrived: float, *, stall: float
+    ) -> web.Response:
         """Leave the call undone and unanswered: hold it ``stall`` seconds (the client times out), then cut it."""
         await asyncio.sleep(stall)
-        self.state.calls.append(ApiCall(method, params, 0, {"ok": False, "description": "connection dropped"},
-                                        arrived))
+        self.state.calls.append(ApiCall(method, params, 0, {"ok": False, "description": "connection dropped"}, arrived))
         if request.transport is not None:
             request.transport.abort()
         return web.Response(status=502)
@@ -149,8 +180,14 @@ class BotApi:
         return True
 
     async def _get_me(self, params: dict[str, Any]) -> dict:
-        return {**self.state.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self.state.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:
         if params.get("drop_pending_updates"):
@@ -302,8 +339,9 @@ class BotApi:
         chat = self.state.chats.get(self._chat_id(params))
         if chat is None:
             raise bad("chat not found")
-        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-                               "gifts_from_channels"), True)
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), True
+        )
         return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     # ---- checks that need the state ----
@@ -371,7 +409,9 @@ class BotApi:
             raise bad("wrong file identifier/HTTP URL specified")
         if kind == "photo":
             return {"photo": self.state.photo_sizes(len(data) if data else None)}, data
-        document = self.state.new_file(file_name=value.filename if data else value.rsplit("/", 1)[-1],
-                                       mime_type=value.content_type if data else None,
-                                       file_size=len(data) if data else None)
+        document = self.state.new_file(
+            file_name=value.filename if data else value.rsplit("/", 1)[-1],
+            mime_type=value.content_type if data else None,
+            file_size=len(data) if data else None,
+        )
         return {"document": document}, data

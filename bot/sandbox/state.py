@@ -197,12 +197,33 @@ class State:
 
     # ---- messages and files ----
 
-    def store(self, chat: dict, method: str, content: Formatted, markup: dict | None, reply_to: dict | None,
-              *, media: dict | None = None, file_bytes: bytes | None = None) -> SentMessage:
+    def store(
+        self,
+        chat: dict,
+        method: str,
+        content: Formatted,
+        markup: dict | None,
+        reply_to: dict | None,
+        *,
+        media: dict | None = None,
+        file_bytes: bytes | None = None,
+    ) -> SentMessage:
         """Record a message the bot sent."""
-        sent = SentMessage(chat["id"], self.next_message_id(chat["id"]), method, content.raw, content.plain,
-                           content.parse_mode, markup, content.entities, file_bytes=file_bytes,
-                           date=int(time.time()), media=media or {}, reply_to=reply_to, sent_at=time.monotonic())
+        sent = SentMessage(
+            chat["id"],
+            self.next_message_id(chat["id"]),
+            method,
+            content.raw,
+            content.plain,
+            content.parse_mode,
+            markup,
+            content.entities,
+            file_bytes=file_bytes,
+            date=int(time.time()),
+            media=media or {},
+            reply_to=reply_to,
+            sent_at=time.monotonic(),
+        )
         self.sent.append(sent)
         self.bot_messages[(sent.chat_id, sent.message_id)] = sent
         return sent
@@ -212,7 +233,11 @@ class State:
         """Edit a bot message, keeping its previous version."""
         sent.edits.append(MessageVersion(sent.text, sent.plain, sent.parse_mode, sent.entities, sent.reply_markup))
         sent.text, sent.plain, sent.parse_mode, sent.entities = (
-            content.raw, content.plain, content.parse_mode, content.entities)
+            content.raw,
+            content.plain,
+            content.parse_mode,
+            content.entities,
+        )
         sent.reply_markup = markup
         sent.edit_date = int(time.time())
 
@@ -230,8 +255,12 @@ class State:
     def message_json(self, sent: SentMessage) -> dict:
         """The Message object of a bot message, as Telegram returns and forwards it."""
         body, key = ("text", "entities") if sent.method == "sendMessage" else ("caption", "caption_entities")
-        fields: dict[str, Any] = {**sent.media, "reply_markup": sent.inline_markup, "edit_date": sent.edit_date,
-                                  "reply_to_message": sent.reply_to}
+        fields: dict[str, Any] = {
+            **sent.media,
+            "reply_markup": sent.inline_markup,
+            "edit_date": sent.edit_date,
+            "reply_to_message": sent.reply_to,
+        }
         if sent.plain:
             fields[body] = sent.plain
             fields[key] = updates.with_detected_entities(sent.plain, sent.entities)
@@ -239,15 +268,20 @@ class State:
 
     def new_file(self, **fields: Any) -> dict:
         number = self.next_counter()
-        file = {"file_id": f"FAKEFILE{number:08d}", "file_unique_id": f"FAKEUNIQ{number:08d}",
-                **{k: v for k, v in fields.items() if v is not None}}
+        file = {
+            "file_id": f"FAKEFILE{number:08d}",
+            "file_unique_id": f"FAKEUNIQ{number:08d}",
+            **{k: v for k, v in fields.items() if v is not None},
+        }
         self.files[file["file_id"]] = file
         return file
 
     def photo_sizes(self, size: int | None) -> list[dict]:
         """The PhotoSize list of a new photo of ``size`` bytes (unknown: None)."""
-        return [self.new_file(width=90, height=90, file_size=min(size, 2000) if size else None),
-                self.new_file(width=1280, height=960, file_size=size)]
+        return [
+            self.new_file(width=90, height=90, file_size=min(size, 2000) if size else None),
+            self.new_file(width=1280, height=960, file_size=size),
+        ]
 
 
 def update_type(update: dict) -> str:

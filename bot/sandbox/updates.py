@@ -31,17 +31,39 @@ _SHORT_USERNAMES = frozenset({"gif", "vid", "pic"})
 _HIDING_TYPES = frozenset({"code", "pre", "text_link", "text_mention", "custom_emoji"})
 
 
-def user(user_id: int, *, first_name: str, last_name: str | None, username: str | None,
-         language_code: str | None, is_bot: bool = False) -> dict:
+def user(
+    user_id: int,
+    *,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    language_code: str | None,
+    is_bot: bool = False,
+) -> dict:
     """A User object, without the keys Telegram leaves out when empty."""
-    return _compact({"id": user_id, "is_bot": is_bot, "first_name": first_name, "last_name": last_name,
-                     "username": username, "language_code": language_code})
+    return _compact(
+        {
+            "id": user_id,
+            "is_bot": is_bot,
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "language_code": language_code,
+        }
+    )
 
 
 def private_chat(sender: dict) -> dict:
     """The private Chat between the bot and ``sender``."""
-    return _compact({"id": sender["id"], "type": "private", "first_name": sender["first_name"],
-                     "last_name": sender.get("last_name"), "username": sender.get("username")})
+    return _compact(
+        {
+            "id": sender["id"],
+            "type": "private",
+            "first_name": sender["first_name"],
+            "last_name": sender.get("last_name"),
+            "username": sender.get("username"),
+        }
+    )
 
 
 def channel(chat_id: int, title: str, username: str | None = None) -> dict:
@@ -73,8 +95,15 @@ def origin_chat(chat: dict, author_signature: str | None = None) -> dict:
 
 def origin_channel(chat: dict, message_id: int, author_signature: str | None = None) -> dict:
     """MessageOriginChannel: a channel post."""
-    return _compact({"type": "channel", "date": _earlier(), "chat": chat, "message_id": message_id,
-                     "author_signature": author_signature})
+    return _compact(
+        {
+            "type": "channel",
+            "date": _earlier(),
+            "chat": chat,
+            "message_id": message_id,
+            "author_signature": author_signature,
+        }
+    )
 
 
 def message(message_id: int, sender: dict, chat: dict, *, date: int | None = None, **fields: Any) -> dict:
@@ -90,8 +119,11 @@ def message(message_id: int, sender: dict, chat: dict, *, date: int | None = Non
 def detect_entities(text: str) -> list[dict]:
     """The entities Telegram finds by itself: commands, mentions, hashtags, cashtags, emails, URLs."""
     spans = [(m.start(), m.end(), "bot_command") for m in _BOT_COMMAND.finditer(text)]
-    spans += [(m.start(), m.end(), "mention") for m in _MENTION.finditer(text)
-              if len(m[1]) >= 4 or m[1].lower() in _SHORT_USERNAMES]
+    spans += [
+        (m.start(), m.end(), "mention")
+        for m in _MENTION.finditer(text)
+        if len(m[1]) >= 4 or m[1].lower() in _SHORT_USERNAMES
+    ]
     spans += [(m.start(), m.end(), "hashtag") for m in _HASHTAG.finditer(text) if any(c.isalpha() for c in m[1])]
     spans += [(m.start(), m.end(), "cashtag") for m in _CASHTAG.finditer(text)]
     spans += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
@@ -108,8 +140,11 @@ def detect_entities(text: str) -> list[dict]:
 def with_detected_entities(text: str, entities: list[dict]) -> list[dict]:
     """``entities`` plus detected ones that don't fall inside code, pre or links, as Telegram merges them."""
     hidden = [(e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in _HIDING_TYPES]
-    found = [e for e in detect_entities(text)
-             if not any(e["offset"] < end and start < e["offset"] + e["length"] for start, end in hidden)]
+    found = [
+        e
+        for e in detect_entities(text)
+        if not any(e["offset"] < end and start < e["offset"] + e["length"] for start, end in hidden)
+    ]
     return sorted(entities + found, key=lambda e: (e["offset"], -e["length"]))
 
 

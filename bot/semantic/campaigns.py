@@ -33,12 +33,21 @@ class CampaignMatcher:
     def match(self, text: str, vector: np.ndarray | None = None, limit: int = 5) -> list[Match]:
         found = self.lexical.match(text, limit)
         if not found and self.semantic is not None and vector is not None:
-            found = [dataclasses.replace(m, matched=self.lexical.text_of(m.id, m.kind) or "")
-                     for m in self.semantic.match(text, vector, limit)]
+            found = [
+                dataclasses.replace(m, matched=self.lexical.text_of(m.id, m.kind) or "")
+                for m in self.semantic.match(text, vector, limit)
+            ]
         return without_commentary(text, found)
 
-    def add(self, id: int | str, text: str, kind: MatchKind, *, vector: np.ndarray | None = None,
-            language: str | None = None) -> None:
+    def add(
+        self,
+        id: int | str,
+        text: str,
+        kind: MatchKind,
+        *,
+        vector: np.ndarray | None = None,
+        language: str | None = None,
+    ) -> None:
         """Know a text; with its vector, the semantic stage knows it too (templates and clusters only)."""
         self.lexical.add(id, text, kind)
         if self.semantic is not None and vector is not None and kind is not MatchKind.NEGATIVE:

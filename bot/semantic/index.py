@@ -19,6 +19,7 @@ class VectorIndex(Protocol):
     def remove(self, key: int) -> None: ...
     def nearest(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
         """Up to ``count`` (key, cosine) pairs, most similar first."""
+
     def vector(self, key: int) -> np.ndarray: ...
     def __len__(self) -> int: ...
 
@@ -43,8 +44,10 @@ class ExactIndex:
         if not self._vectors:
             return []
         if self._matrix is None:
-            self._matrix = (np.fromiter(self._vectors, dtype=np.int64, count=len(self._vectors)),
-                            np.stack(list(self._vectors.values())))
+            self._matrix = (
+                np.fromiter(self._vectors, dtype=np.int64, count=len(self._vectors)),
+                np.stack(list(self._vectors.values())),
+            )
         keys, matrix = self._matrix
         scores = matrix @ vector
         top = np.argsort(-scores)[:count]
@@ -75,7 +78,7 @@ class ApproximateIndex:
         if len(self._index) == 0:
             return []
         found = self._index.search(np.asarray(vector, dtype=np.float32), count)
-        return [(int(key), 1.0 - float(distance)) for key, distance in zip(found.keys, found.distances)]
+        return [(int(key), 1.0 - float(distance)) for key, distance in zip(found.keys, found.distances, strict=False)]
 
     def vector(self, key: int) -> np.ndarray:
         return np.asarray(self._index.get(key), dtype=np.float32)

@@ -12,6 +12,7 @@ MAX_CHARACTERS = 400
 with length (about 40 ms for 10 words, 1 s for 512 tokens on one core), and a long post's vector says less
 about any one line in it. Copies buried in long posts are the lexical stage's job."""
 
+
 def text_to_encode(text: str) -> str:
     """Without what it quotes when it comments on a quotation (words counted after normalisation, as the
     lexical tier does: each Chinese character is one), at most its first MAX_WORDS words and
@@ -23,4 +24,3 @@ def text_to_encode(text: str) -> str:
     if len(words) > MAX_WORDS:
         text = " ".join(words[:MAX_WORDS])
     return to_cyrillic(text[:MAX_CHARACTERS])
-

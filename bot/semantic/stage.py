@@ -33,7 +33,8 @@ class SemanticStage:
         self.verifier = verifier
         self.thresholds = thresholds or SemanticThresholds()
         self._indexes: dict[MatchKind, VectorIndex] = {
-            MatchKind.TEMPLATE: ExactIndex(encoder.dim), MatchKind.CLUSTER: ApproximateIndex(encoder.dim),
+            MatchKind.TEMPLATE: ExactIndex(encoder.dim),
+            MatchKind.CLUSTER: ApproximateIndex(encoder.dim),
         }
         self._keys: dict[tuple[MatchKind, str], int] = {}
         """Index keys are numbers; ids (a file's templates) may be any text."""
@@ -84,7 +85,7 @@ class SemanticStage:
             language = guess_language(text)
             found = [
                 Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._languages[key]))
-                for (kind, key, score), probability in zip(candidates, agreed)
+                for (kind, key, score), probability in zip(candidates, agreed, strict=False)
                 if probability >= limits.verifier
             ]
         found.sort(key=lambda m: (-m.score, m.kind is not MatchKind.TEMPLATE, m.id))

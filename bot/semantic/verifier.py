@@ -52,8 +52,14 @@ class Verifier:
         return 1.0 / (1.0 + np.exp(-(z @ self.weights + self.bias)))
 
     def save(self, path: Path) -> None:
-        np.savez(path, encoder=np.array(self.encoder), mean=self.mean, spread=self.spread,
-                 weights=self.weights, bias=np.array(self.bias))
+        np.savez(
+            path,
+            encoder=np.array(self.encoder),
+            mean=self.mean,
+            spread=self.spread,
+            weights=self.weights,
+            bias=np.array(self.bias),
+        )
 
 
 def _read(source) -> Verifier:

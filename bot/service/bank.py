@@ -57,11 +57,13 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
     vector = await vector_of(matcher, readable(text))
     async with store.transaction() as tx:
         await require(tx, actor)
-        template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
-                                          created_by=str(actor.user_id), now=now)
+        template = await tx.templates.add(
+            text, language=guess_language(text), label=None, family=None, created_by=str(actor.user_id), now=now
+        )
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
-        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_ADD, now, subject=str(template.id),
-                              after={"text": text})
+        await tx.audit.record(
+            actor.user_id, AuditAction.TEMPLATE_ADD, now, subject=str(template.id), after={"text": text}
+        )
     matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     return template
 
@@ -85,12 +87,22 @@ async def set_template_enabled(
             return False
         await tx.templates.set_enabled(template_id, enabled)
         action = AuditAction.TEMPLATE_ENABLE if enabled else AuditAction.TEMPLATE_DISABLE
-        await tx.audit.record(actor.user_id, action, now,
-                              subject=str(template_id), before={"enabled": template.enabled},
-                              after={"enabled": enabled})
+        await tx.audit.record(
+            actor.user_id,
+            action,
+            now,
+            subject=str(template_id),
+            before={"enabled": template.enabled},
+            after={"enabled": enabled},
+        )
     if enabled:
-        matcher.add(template_id, template.text, MatchKind.TEMPLATE, vector=await vector_of(matcher, readable(template.text)),
-                    language=template.language)
+        matcher.add(
+            template_id,
+            template.text,
+            MatchKind.TEMPLATE,
+            vector=await vector_of(matcher, readable(template.text)),
+            language=template.language,
+        )
     else:
         matcher.remove(template_id, MatchKind.TEMPLATE)
     return True
@@ -103,10 +115,12 @@ async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator,
         raise TextTooShort()
     async with store.transaction() as tx:
         await require(tx, actor)
-        negative_id = await tx.negatives.add(text, language=guess_language(text), created_by=str(actor.user_id),
-                                             now=now)
-        await tx.audit.record(actor.user_id, AuditAction.NEGATIVE_ADD, now, subject=str(negative_id),
-                              after={"text": text})
+        negative_id = await tx.negatives.add(
+            text, language=guess_language(text), created_by=str(actor.user_id), now=now
+        )
+        await tx.audit.record(
+            actor.user_id, AuditAction.NEGATIVE_ADD, now, subject=str(negative_id), after={"text": text}
+        )
     matcher.add(negative_id, text, MatchKind.NEGATIVE)
     return negative_id
 
@@ -126,8 +140,14 @@ async def start_draft(
             raise NoCaseText(case_id)
         text, cut = draft_text(text)
         draft = await tx.drafts.add(case_id, text, chat_id, actor.user_id, now)
-        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_DRAFT, now, case_id=case_id,
-                              subject=f"draft:{draft.id}", after={"text": text})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.TEMPLATE_DRAFT,
+            now,
+            case_id=case_id,
+            subject=f"draft:{draft.id}",
+            after={"text": text},
+        )
         return draft, cut
 
 
@@ -150,8 +170,15 @@ async def correct_draft(
         text, cut = draft_text(without_invisible(text).strip())
         text = checked_text(text)
         await tx.drafts.set_text(draft.id, text)
-        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_DRAFT_EDIT, now, case_id=draft.case_id,
-                              subject=f"draft:{draft.id}", before={"text": draft.text}, after={"text": text})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.TEMPLATE_DRAFT_EDIT,
+            now,
+            case_id=draft.case_id,
+            subject=f"draft:{draft.id}",
+            before={"text": draft.text},
+            after={"text": text},
+        )
         return await tx.drafts.get(draft.id), cut
 
 
@@ -169,8 +196,9 @@ async def save_draft(
             raise DraftGone()
         text = checked_text(draft.text)
         case = await tx.cases.get(draft.case_id)
-        template = await tx.templates.add(text, language=guess_language(text), label=None, family=None,
-                                          created_by=str(actor.user_id), now=now)
+        template = await tx.templates.add(
+            text, language=guess_language(text), label=None, family=None, created_by=str(actor.user_id), now=now
+        )
         if before is None or before.text != draft.text:
             vector = None  # corrected while it was encoded: encoded at the next start instead
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
@@ -178,8 +206,14 @@ async def save_draft(
         await tx.cases.set_template(draft.case_id, template.id)
         if case is not None and case.cluster_id is not None:
             await tx.clusters.set_template(case.cluster_id, template.id)
-        await tx.audit.record(actor.user_id, AuditAction.TEMPLATE_ADD, now, case_id=draft.case_id,
-                              subject=str(template.id), after={"text": text, "draft": draft.id})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.TEMPLATE_ADD,
+            now,
+            case_id=draft.case_id,
+            subject=str(template.id),
+            after={"text": text, "draft": draft.id},
+        )
     matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
     if case is not None and case.cluster_id is not None:
         matcher.remove(case.cluster_id, MatchKind.CLUSTER)

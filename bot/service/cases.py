@@ -118,7 +118,10 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
     voters = await tx.cases.verify_votes(case_id)
     claim = None
     if case.claimed_by is not None and case.claimed_at is not None:
-        claim = Claim(Moderator(case.claimed_by, (await tx.roles.names([case.claimed_by])).get(case.claimed_by, "")), case.claimed_at)
+        claim = Claim(
+            Moderator(case.claimed_by, (await tx.roles.names([case.claimed_by])).get(case.claimed_by, "")),
+            case.claimed_at,
+        )
     undo_until = case.undo_until(policy)
     return CaseView(
         case=case,
@@ -175,8 +178,9 @@ async def case_details(store: Store, actor: Moderator, case_id: int, policy: Pol
         return view, await tx.reports.by_ids(await tx.cases.report_ids(case_id, DETAIL_REPORTS))
 
 
-async def _open_view(tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int,
-                     needed: Role = Role.MODERATOR) -> CaseView:
+async def _open_view(
+    tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int, needed: Role = Role.MODERATOR
+) -> CaseView:
     """The case, if the actor may act on it and it is still open."""
     await require(tx, actor, needed)
     view = await build_view(tx, case_id, policy, now)
@@ -198,16 +202,30 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
         await tx.cases.put_vote(case_id, actor.user_id, now)
         view = await build_view(tx, case_id, policy, now)
         after = [m.user_id for m in view.verify_votes]
-        await tx.audit.record(actor.user_id, AuditAction.VOTE_VERIFY, now, case_id=case_id,
-                              before={"verify_votes": voters}, after={"verify_votes": after})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.VOTE_VERIFY,
+            now,
+            case_id=case_id,
+            before={"verify_votes": voters},
+            after={"verify_votes": after},
+        )
         decided = view.is_verified_by(len(after), view.admin_voted)
         if decided:
             verdict = Verdict.CAMPAIGN_ACCOUNT if view.case.kind is CaseKind.ACCOUNT else None
             await tx.cases.decide(case_id, CaseStatus.VERIFIED, actor.user_id, now, verdict=verdict)
-            await tx.audit.record(actor.user_id, AuditAction.CASE_VERIFY, now, case_id=case_id,
-                                  before={"status": CaseStatus.OPEN.value},
-                                  after={"status": CaseStatus.VERIFIED.value, "verify_votes": after,
-                                         "verdict": None if verdict is None else verdict.value})
+            await tx.audit.record(
+                actor.user_id,
+                AuditAction.CASE_VERIFY,
+                now,
+                case_id=case_id,
+                before={"status": CaseStatus.OPEN.value},
+                after={
+                    "status": CaseStatus.VERIFIED.value,
+                    "verify_votes": after,
+                    "verdict": None if verdict is None else verdict.value,
+                },
+            )
             view = replace(view, case=await tx.cases.get(case_id))
         return VoteResult(view, VoteChange.VOTED, decided)
 
@@ -221,14 +239,24 @@ async def withdraw_vote(store: Store, actor: Moderator, case_id: int, policy: Po
             return VoteResult(view, VoteChange.NOT_VOTED, False)
         await tx.cases.drop_vote(case_id, actor.user_id)
         view = await build_view(tx, case_id, policy, now)
-        await tx.audit.record(actor.user_id, AuditAction.VOTE_WITHDRAW, now, case_id=case_id,
-                              before={"verify_votes": voters},
-                              after={"verify_votes": [m.user_id for m in view.verify_votes]})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.VOTE_WITHDRAW,
+            now,
+            case_id=case_id,
+            before={"verify_votes": voters},
+            after={"verify_votes": [m.user_id for m in view.verify_votes]},
+        )
         return VoteResult(view, VoteChange.WITHDRAWN, False)
 
 
 async def reject_case(
-    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int, reason_code: RejectReason,
+    store: Store,
+    actor: Moderator,
+    case_id: int,
+    policy: Policy,
+    now: int,
+    reason_code: RejectReason,
     reason: str | None = None,
 ) -> CaseView:
     """One moderator's reject, with a reason, closes the case (it can be undone for ``policy.undo_seconds``)."""
@@ -248,18 +276,26 @@ async def protect_account(store: Store, actor: Moderator, case_id: int, policy: 
             raise NotAnAccountCase(case_id)
         await _close_as_rejected(tx, actor, view, now, RejectReason.BRIGADE, None)
         await tx.protected.protect(account_id, case_id, actor.user_id, now)
-        await tx.audit.record(actor.user_id, AuditAction.ACCOUNT_PROTECT, now, case_id=case_id,
-                              subject=view.accounts[0].account.label if view.accounts else None,
-                              after={"protected": True})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.ACCOUNT_PROTECT,
+            now,
+            case_id=case_id,
+            subject=view.accounts[0].account.label if view.accounts else None,
+            after={"protected": True},
+        )
         return await build_view(tx, case_id, policy, now)
 
 
-async def _close_as_rejected(tx: Tx, actor: Moderator, view: CaseView, now: int, reason_code: RejectReason,
-                             reason: str | None) -> None:
-    await tx.cases.decide(view.case.id, CaseStatus.REJECTED, actor.user_id, now, reason_code=reason_code,
-                          reason=reason)
+async def _close_as_rejected(
+    tx: Tx, actor: Moderator, view: CaseView, now: int, reason_code: RejectReason, reason: str | None
+) -> None:
+    await tx.cases.decide(view.case.id, CaseStatus.REJECTED, actor.user_id, now, reason_code=reason_code, reason=reason)
     await tx.audit.record(
-        actor.user_id, AuditAction.CASE_REJECT, now, case_id=view.case.id,
+        actor.user_id,
+        AuditAction.CASE_REJECT,
+        now,
+        case_id=view.case.id,
         before={"status": CaseStatus.OPEN.value, "verify_votes": [m.user_id for m in view.verify_votes]},
         after={"status": CaseStatus.REJECTED.value, "reason_code": reason_code.value, "reason": reason},
     )
@@ -297,8 +333,9 @@ async def reopen_case(store: Store, actor: Moderator, case_id: int, policy: Poli
         return await build_view(tx, case_id, policy, now)
 
 
-async def _reopen(tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int, action: AuditAction, *,
-                  keep_votes: bool) -> None:
+async def _reopen(
+    tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: int, action: AuditAction, *, keep_votes: bool
+) -> None:
     view = await build_view(tx, case_id, policy, now)
     case = view.case
     await tx.cases.reopen(case_id, now, keep_votes=keep_votes)
@@ -306,16 +343,24 @@ async def _reopen(tx: Tx, actor: Moderator, case_id: int, policy: Policy, now: i
     if case.reason_code is RejectReason.BRIGADE and case.account_id is not None:
         lifted = await tx.protected.lift(case.account_id)
     await tx.audit.record(
-        actor.user_id, action, now, case_id=case_id,
-        before={"status": case.status.value, "reason_code": case.reason_code and case.reason_code.value,
-                "reason": case.reason, "verdict": case.verdict and case.verdict.value,
-                "verify_votes": [m.user_id for m in view.verify_votes]},
+        actor.user_id,
+        action,
+        now,
+        case_id=case_id,
+        before={
+            "status": case.status.value,
+            "reason_code": case.reason_code and case.reason_code.value,
+            "reason": case.reason,
+            "verdict": case.verdict and case.verdict.value,
+            "verify_votes": [m.user_id for m in view.verify_votes],
+        },
         after={"status": CaseStatus.OPEN.value, "protected": False} if lifted else {"status": CaseStatus.OPEN.value},
     )
 
 
-async def claim_case(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int) -> tuple[CaseView,
-                                                                                                    ClaimChange]:
+async def claim_case(
+    store: Store, actor: Moderator, case_id: int, policy: Policy, now: int
+) -> tuple[CaseView, ClaimChange]:
     """🙋 Say "I am on it" so two moderators don't duplicate work; pressing again releases it. Another
     moderator's claim holds for ``policy.claim_seconds``."""
     async with store.transaction() as tx:
@@ -345,7 +390,7 @@ async def open_queue(
         chosen = [view for view in views if _passes(view, filter)]
         pages = max(1, -(-len(chosen) // QUEUE_PAGE_SIZE))
         page = min(max(page, 1), pages)
-        shown = chosen[(page - 1) * QUEUE_PAGE_SIZE: page * QUEUE_PAGE_SIZE]
+        shown = chosen[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
         return QueuePage(shown, page, pages, len(chosen), filter, now)
 
 

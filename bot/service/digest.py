@@ -58,12 +58,21 @@ async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules) 
         totals = await tx.digest_facts.totals(start, end, STARTER_AUTHOR)
         previous = await tx.digest_facts.totals(before_start, before_end, STARTER_AUTHOR)
         days = day_starts(period, tz)
-        campaigns = [await _campaign(tx, ranked, account, days, start, end, rules)
-                     for ranked, account in await _top_campaigns(tx, start, end)]
+        campaigns = [
+            await _campaign(tx, ranked, account, days, start, end, rules)
+            for ranked, account in await _top_campaigns(tx, start, end)
+        ]
         accounts = [account for _, account in await citable_accounts(tx, start, end)]
     return Digest(
-        period, start, end, totals, previous, tuple(campaigns), tuple(accounts[:MAX_ACCOUNTS]),
-        max(len(accounts) - MAX_ACCOUNTS, 0), tuple(days),
+        period,
+        start,
+        end,
+        totals,
+        previous,
+        tuple(campaigns),
+        tuple(accounts[:MAX_ACCOUNTS]),
+        max(len(accounts) - MAX_ACCOUNTS, 0),
+        tuple(days),
     )
 
 
@@ -76,8 +85,12 @@ async def _top_campaigns(tx: Tx, start: int, end: int) -> list[tuple[RankedCase,
     for ranked in ranking:
         if ranked.kind is CaseKind.CLUSTER:
             top.append((ranked, None))
-        elif (ranked.verdict == Verdict.CAMPAIGN_ACCOUNT and ranked.account is not None
-              and ranked.account_id not in protected and (named := citable(ranked.account)) is not None):
+        elif (
+            ranked.verdict == Verdict.CAMPAIGN_ACCOUNT
+            and ranked.account is not None
+            and ranked.account_id not in protected
+            and (named := citable(ranked.account)) is not None
+        ):
             top.append((ranked, named))
         if len(top) == TOP_CAMPAIGNS:
             break
@@ -85,7 +98,12 @@ async def _top_campaigns(tx: Tx, start: int, end: int) -> list[tuple[RankedCase,
 
 
 async def _campaign(
-    tx: Tx, ranked: RankedCase, account: VerifiedAccount | None, days: list[int], start: int, end: int,
+    tx: Tx,
+    ranked: RankedCase,
+    account: VerifiedAccount | None,
+    days: list[int],
+    start: int,
+    end: int,
     rules: FlagRules,
 ) -> Campaign:
     facts = await tx.digest_facts.campaign(ranked.case_id, ranked.reports, start, end)
@@ -99,8 +117,16 @@ async def _campaign(
         text = readable(facts.text) if facts.from_template else facts.text
     family = {} if facts.family is None else await tx.digest_facts.family_texts(facts.family)
     return Campaign(
-        facts.case_id, facts.label, text, facts.reports, facts.languages, facts.platforms, coordinated,
-        tuple(per_day), facts.verified_at, len(await tx.cases.verify_votes(facts.case_id)),
+        facts.case_id,
+        facts.label,
+        text,
+        facts.reports,
+        facts.languages,
+        facts.platforms,
+        coordinated,
+        tuple(per_day),
+        facts.verified_at,
+        len(await tx.cases.verify_votes(facts.case_id)),
         await citable_posts(tx, facts.case_id, MAX_EXAMPLES),
         {language: readable(template) for language, template in family.items()},
     )
@@ -115,12 +141,24 @@ async def publish_digest(
         existing = await tx.digests.of_period(digest.period)
         if existing is not None and existing.status is DigestStatus.PUBLISHED:
             raise AlreadyPublished(digest.period)
-        digest_id = await tx.digests.put(digest.period, digest.start, digest.end, DigestStatus.PUBLISHED, now,
-                                         data=digest.to_json(), published_by=actor.user_id)
+        digest_id = await tx.digests.put(
+            digest.period,
+            digest.start,
+            digest.end,
+            DigestStatus.PUBLISHED,
+            now,
+            data=digest.to_json(),
+            published_by=actor.user_id,
+        )
         deliveries = await tx.digests.add_deliveries(digest_id, now, channel)
-        await tx.audit.record(actor.user_id, AuditAction.DIGEST_PUBLISH, now, subject=digest.period,
-                              before=None if existing is None else existing.status.value,
-                              after={"status": DigestStatus.PUBLISHED.value, "deliveries": deliveries})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.DIGEST_PUBLISH,
+            now,
+            subject=digest.period,
+            before=None if existing is None else existing.status.value,
+            after={"status": DigestStatus.PUBLISHED.value, "deliveries": deliveries},
+        )
         return Published(digest_id, deliveries)
 
 
@@ -132,8 +170,13 @@ async def discard_digest(store: Store, actor: Moderator, digest: Digest, now: in
         if existing is not None and existing.status is DigestStatus.PUBLISHED:
             raise AlreadyPublished(digest.period)
         await tx.digests.put(digest.period, digest.start, digest.end, DigestStatus.DISCARDED, now)
-        await tx.audit.record(actor.user_id, AuditAction.DIGEST_DISCARD, now, subject=digest.period,
-                              after={"status": DigestStatus.DISCARDED.value})
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.DIGEST_DISCARD,
+            now,
+            subject=digest.period,
+            after={"status": DigestStatus.DISCARDED.value},
+        )
 
 
 async def digest_status(store: Store, period: str) -> DigestStatus | None:

@@ -54,8 +54,11 @@ async def citable_accounts(
     CaseArchive.campaign_accounts): those with a public link that are not protected."""
     found = await tx.archive.campaign_accounts(start, end, case_id)
     protected = await tx.protected.among([account_id for account_id, _ in found])
-    return [(account_id, named) for account_id, account in found
-            if account_id not in protected and (named := citable(account)) is not None]
+    return [
+        (account_id, named)
+        for account_id, account in found
+        if account_id not in protected and (named := citable(account)) is not None
+    ]
 
 
 async def citable_posts(tx: Tx, case_id: int, limit: int) -> tuple[str, ...]:
@@ -81,12 +84,26 @@ async def verified_cases(store: Store, since: int, policy: Policy) -> list[Expor
                 continue
             named = await citable_accounts(tx, *ALWAYS, case_id)
             reported = {a.account_id for a in await tx.cases.accounts(case_id, MAX_ACCOUNTS)}
-            exported.append(ExportedCase(
-                case_id, view.case.kind.value, view.case.decided_at or 0, len(view.verify_votes), view.template_id,
-                view.template_label, view.text, tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
-                tuple(account for _, account in named), len(reported - {account_id for account_id, _ in named}),
-                await citable_posts(tx, case_id, MAX_POSTS), view.reports, view.reporters, view.languages,
-                tuple(p.value for p in view.platforms), view.first_seen_at, view.last_seen_at,
-                view.coordination is not None,
-            ))
+            exported.append(
+                ExportedCase(
+                    case_id,
+                    view.case.kind.value,
+                    view.case.decided_at or 0,
+                    len(view.verify_votes),
+                    view.template_id,
+                    view.template_label,
+                    view.text,
+                    tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
+                    tuple(account for _, account in named),
+                    len(reported - {account_id for account_id, _ in named}),
+                    await citable_posts(tx, case_id, MAX_POSTS),
+                    view.reports,
+                    view.reporters,
+                    view.languages,
+                    tuple(p.value for p in view.platforms),
+                    view.first_seen_at,
+                    view.last_seen_at,
+                    view.coordination is not None,
+                )
+            )
     return exported

@@ -22,7 +22,9 @@ class FollowUpAnswer(StrEnum):
     NOT_FOUND = "not_found"
 
 
-async def ask_outcome(store: Store, reporter: str, report_id: int, chat_id: int, locale: str, now: int) -> FollowUpAnswer:
+async def ask_outcome(
+    store: Store, reporter: str, report_id: int, chat_id: int, locale: str, now: int
+) -> FollowUpAnswer:
     """Keep the chat id to tell the reporter the outcome of their own open report."""
     async with store.transaction() as tx:
         report = await tx.reports.one_of_reporter(reporter, report_id)

@@ -45,8 +45,12 @@ async def load_starter_pack(store: Store, now: int) -> int:
         templates = shipped_data("starter_templates.jsonl")
         for item in templates:
             await tx.templates.add(
-                item["text"], language=item.get("lang"), label=item.get("label"), family=item.get("family"),
-                created_by=STARTER_AUTHOR, now=now,
+                item["text"],
+                language=item.get("lang"),
+                label=item.get("label"),
+                family=item.get("family"),
+                created_by=STARTER_AUTHOR,
+                now=now,
             )
         negatives = shipped_data("negative_bank.jsonl")
         for item in negatives:
@@ -72,30 +76,43 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
     )
     matcher = CampaignMatcher(lexical, semantic)
     if semantic is not None:
-        for kind, items in ((MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language) for t in templates]),
-                            (MatchKind.CLUSTER, [(i, text, guess_language(text)) for i, text in clusters])):
+        for kind, items in (
+            (MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language) for t in templates]),
+            (MatchKind.CLUSTER, [(i, text, guess_language(text)) for i, text in clusters]),
+        ):
             vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _ in items])
             for key, _, language in items:
                 semantic.add(key, kind, vectors[key], language)
     return matcher
 
 
-async def records_matcher(records: list[TemplateRecord], thresholds: Thresholds,
-                          semantic: SemanticStage | None = None) -> CampaignMatcher:
+async def records_matcher(
+    records: list[TemplateRecord], thresholds: Thresholds, semantic: SemanticStage | None = None
+) -> CampaignMatcher:
     """A matcher of templates from a file (``kuzet scan --templates``), encoded now when semantic is on."""
     matcher = CampaignMatcher(Matcher(thresholds), semantic)
     vectors: list = [None] * len(records)
     if semantic is not None:
         texts = [readable(r.text) for r in records]
-        vectors = [v for start in range(0, len(texts), ENCODE_BATCH)
-                   for v in await asyncio.to_thread(semantic.encode, texts[start:start + ENCODE_BATCH])]
-    for record, vector in zip(records, vectors):
-        matcher.add(record.id, record.text, MatchKind.TEMPLATE, vector=vector,
-                    language=record.lang or guess_language(record.text))
+        vectors = [
+            v
+            for start in range(0, len(texts), ENCODE_BATCH)
+            for v in await asyncio.to_thread(semantic.encode, texts[start : start + ENCODE_BATCH])
+        ]
+    for record, vector in zip(records, vectors, strict=False):
+        matcher.add(
+            record.id,
+            record.text,
+            MatchKind.TEMPLATE,
+            vector=vector,
+            language=record.lang or guess_language(record.text),
+        )
     return matcher
 
 
-async def _vectors(store: Store, semantic: SemanticStage, kind: MatchKind, items: list[tuple[int, str]]) -> dict[int, np.ndarray]:
+async def _vectors(
+    store: Store, semantic: SemanticStage, kind: MatchKind, items: list[tuple[int, str]]
+) -> dict[int, np.ndarray]:
     """The stored vectors of these keys, encoding and storing those missing."""
     name = semantic.encoder.name
     async with store.reading() as tx:
@@ -104,10 +121,10 @@ async def _vectors(store: Store, semantic: SemanticStage, kind: MatchKind, items
     if missing:
         log.info("encoding %d %ss for semantic matching (once)", len(missing), kind.value)
     for start in range(0, len(missing), ENCODE_BATCH):
-        chunk = missing[start:start + ENCODE_BATCH]
+        chunk = missing[start : start + ENCODE_BATCH]
         vectors = await asyncio.to_thread(semantic.encode, [text for _, text in chunk])
         async with store.transaction() as tx:
-            for (key, _), vector in zip(chunk, vectors):
+            for (key, _), vector in zip(chunk, vectors, strict=False):
                 await tx.embeddings.put(kind.value, key, name, vector)
                 stored[key] = vector
     return stored
@@ -127,7 +144,9 @@ async def keep_vector(tx: Tx, matcher: CampaignMatcher, kind: MatchKind, key: in
         await tx.embeddings.put(kind.value, key, matcher.semantic.encoder.name, vector)
 
 
-async def import_templates(store: Store, records: Iterable[TemplateRecord], created_by: str, now: int) -> list[Template]:
+async def import_templates(
+    store: Store, records: Iterable[TemplateRecord], created_by: str, now: int
+) -> list[Template]:
     """Add templates to the bank (each checked first: syntax, length, distinctive words); all or none."""
     records = list(records)
     for record in records:

@@ -25,8 +25,9 @@ async def due_chats(store: Store, now: int, limit: int) -> list[int]:
         return await tx.outbox.due_chats(now, limit)
 
 
-async def take_turn(store: Store, chat_id: int, now: int,
-                    fits: Callable[[list[QueuedReceipt]], bool]) -> list[QueuedReceipt]:
+async def take_turn(
+    store: Store, chat_id: int, now: int, fits: Callable[[list[QueuedReceipt]], bool]
+) -> list[QueuedReceipt]:
     """The chat's waiting receipts that fit in one message, oldest first, marked as being sent."""
     async with store.transaction() as tx:
         waiting = await tx.outbox.of_chat(chat_id, now, RECEIPTS_PER_MESSAGE)
@@ -53,12 +54,13 @@ async def receipts_undeliverable(store: Store, receipts: list[QueuedReceipt]) ->
         await tx.outbox.remove([r.report_id for r in receipts])
 
 
-async def receipts_postponed(store: Store, receipts: list[QueuedReceipt], now: int, *, retry_after: int | None,
-                             doubtful: bool) -> int:
+async def receipts_postponed(
+    store: Store, receipts: list[QueuedReceipt], now: int, *, retry_after: int | None, doubtful: bool
+) -> int:
     """Try again after ``retry_after`` seconds, or after a doubling pause; returns the pause."""
     ids = [r.report_id for r in receipts]
     async with store.transaction() as tx:
         attempts = await tx.outbox.attempts(ids)
-        pause = retry_after if retry_after is not None else min(MAX_RETRY_SECONDS, 2 ** attempts)
+        pause = retry_after if retry_after is not None else min(MAX_RETRY_SECONDS, 2**attempts)
         await tx.outbox.postpone(ids, now + pause, doubtful=doubtful)
     return pause

@@ -103,13 +103,21 @@ async def submit_report(
         if placement is not None:
             matched = not (placement.generic or placement.is_new)
             await tx.reports.place(
-                report.id, matched=placement.matched, cluster_id=cluster_id, template_id=placement.template_id,
-                score=placement.score, language=language,
+                report.id,
+                matched=placement.matched,
+                cluster_id=cluster_id,
+                template_id=placement.template_id,
+                score=placement.score,
+                language=language,
                 resemblance=placement.resemblance.value if matched else None,
             )
         cases = await _join_cases(tx, report.id, cluster_id, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
-        template = None if placement is None or placement.template_id is None else await tx.templates.get(placement.template_id)
+        template = (
+            None
+            if placement is None or placement.template_id is None
+            else await tx.templates.get(placement.template_id)
+        )
         receipt = Receipt(report, False, placement, cluster, template, await _verified_accounts(tx, report), cases)
         await tx.outbox.add(answer(receipt), now)
     return receipt
@@ -126,8 +134,11 @@ async def _verified_accounts(tx: Tx, report: Report) -> tuple[Account, ...]:
     found = []
     for account in dict.fromkeys(t.account for t in report.targets if t.account is not None):
         account_id = await tx.accounts.id_of(account)
-        if account_id is not None and await tx.cases.in_verified_campaign(account_id) \
-                and await tx.protected.get(account_id) is None:
+        if (
+            account_id is not None
+            and await tx.cases.in_verified_campaign(account_id)
+            and await tx.protected.get(account_id) is None
+        ):
             found.append(account)
     return tuple(found)
 

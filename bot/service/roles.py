@@ -53,8 +53,14 @@ async def sync_admins(store: Store, admin_ids: Iterable[int], now: int) -> None:
         for user_id in sorted(wanted - current):
             before = await tx.roles.of(user_id)
             await tx.roles.put(user_id, Role.ADMIN, None, None, now)
-            await tx.audit.record(None, AuditAction.ROLE_ADD, now, subject=str(user_id),
-                                  before=None if before is None else before.value, after=Role.ADMIN.value)
+            await tx.audit.record(
+                None,
+                AuditAction.ROLE_ADD,
+                now,
+                subject=str(user_id),
+                before=None if before is None else before.value,
+                after=Role.ADMIN.value,
+            )
         for user_id in sorted(current - wanted):
             await tx.roles.remove(user_id)
             await tx.audit.record(None, AuditAction.ROLE_REMOVE, now, subject=str(user_id), before=Role.ADMIN.value)
@@ -70,8 +76,9 @@ async def add_moderator(store: Store, actor: Moderator, user_id: int, name: str 
         if before is Role.MODERATOR:
             return False
         await tx.roles.put(user_id, Role.MODERATOR, name, actor.user_id, now)
-        await tx.audit.record(actor.user_id, AuditAction.ROLE_ADD, now, subject=str(user_id),
-                              after=Role.MODERATOR.value)
+        await tx.audit.record(
+            actor.user_id, AuditAction.ROLE_ADD, now, subject=str(user_id), after=Role.MODERATOR.value
+        )
         return True
 
 

@@ -27,8 +27,15 @@ class AuditLog:
         self._conn = conn
 
     async def record(
-        self, actor_id: int | None, action: str, now: int, *, case_id: int | None = None, subject: str | None = None,
-        before: Any = None, after: Any = None,
+        self,
+        actor_id: int | None,
+        action: str,
+        now: int,
+        *,
+        case_id: int | None = None,
+        subject: str | None = None,
+        before: Any = None,
+        after: Any = None,
     ) -> int:
         """Append one entry; ``before`` and ``after`` are stored as JSON."""
         entry_id = await self._conn.next_id("audit_log")
@@ -46,8 +53,17 @@ class AuditLog:
             (limit,),
         )
         return [
-            AuditEntry(row["id"], row["at"], row["actor_id"], row["name"], row["action"], row["case_id"],
-                       row["subject"], _value(row["before_value"]), _value(row["after_value"]))
+            AuditEntry(
+                row["id"],
+                row["at"],
+                row["actor_id"],
+                row["name"],
+                row["action"],
+                row["case_id"],
+                row["subject"],
+                _value(row["before_value"]),
+                _value(row["after_value"]),
+            )
             for row in rows
         ]
 

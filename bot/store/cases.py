@@ -27,11 +27,23 @@ class CaseTotals:
 
 def _case(row: sqlite3.Row) -> CaseRecord:
     return CaseRecord(
-        row["id"], CaseKind(row["kind"]), CaseStatus(row["status"]), row["cluster_id"], row["account_id"],
-        row["opened_at"], row["updated_at"],
-        None if row["reason_code"] is None else RejectReason(row["reason_code"]), row["reason"],
-        row["decided_at"], row["decided_by"], row["template_id"], row["card_chat_id"], row["card_message_id"],
-        None if row["verdict"] is None else Verdict(row["verdict"]), row["claimed_by"], row["claimed_at"],
+        row["id"],
+        CaseKind(row["kind"]),
+        CaseStatus(row["status"]),
+        row["cluster_id"],
+        row["account_id"],
+        row["opened_at"],
+        row["updated_at"],
+        None if row["reason_code"] is None else RejectReason(row["reason_code"]),
+        row["reason"],
+        row["decided_at"],
+        row["decided_by"],
+        row["template_id"],
+        row["card_chat_id"],
+        row["card_message_id"],
+        None if row["verdict"] is None else Verdict(row["verdict"]),
+        row["claimed_by"],
+        row["claimed_at"],
     )
 
 
@@ -52,8 +64,9 @@ class Cases:
     async def of_account(self, account_id: int) -> int | None:
         return await self._conn.fetch_value("SELECT id FROM cases WHERE account_id = ?", (account_id,))
 
-    async def create(self, kind: CaseKind, now: int, *, cluster_id: int | None = None,
-                     account_id: int | None = None) -> int:
+    async def create(
+        self, kind: CaseKind, now: int, *, cluster_id: int | None = None, account_id: int | None = None
+    ) -> int:
         case_id = await self._conn.next_id("cases")
         await self._conn.execute(
             "INSERT INTO cases (id, kind, cluster_id, account_id, status, opened_at, updated_at) "
@@ -72,15 +85,31 @@ class Cases:
         row = await self._conn.fetch_one("SELECT * FROM cases WHERE id = ?", (case_id,))
         return None if row is None else _case(row)
 
-    async def decide(self, case_id: int, status: CaseStatus, by: int, now: int, *,
-                     reason_code: RejectReason | None = None, reason: str | None = None,
-                     verdict: Verdict | None = None) -> None:
+    async def decide(
+        self,
+        case_id: int,
+        status: CaseStatus,
+        by: int,
+        now: int,
+        *,
+        reason_code: RejectReason | None = None,
+        reason: str | None = None,
+        verdict: Verdict | None = None,
+    ) -> None:
         """Close the case, and mark its reports with the outcome."""
         await self._conn.execute(
             "UPDATE cases SET status = ?, reason_code = ?, reason = ?, verdict = ?, decided_at = ?, decided_by = ?, "
             "updated_at = ?, claimed_by = NULL, claimed_at = NULL WHERE id = ?",
-            (status.value, None if reason_code is None else reason_code.value, reason,
-             None if verdict is None else verdict.value, now, by, now, case_id),
+            (
+                status.value,
+                None if reason_code is None else reason_code.value,
+                reason,
+                None if verdict is None else verdict.value,
+                now,
+                by,
+                now,
+                case_id,
+            ),
         )
         await self._mark_reports(case_id, ReportStatus(status.value))
 
@@ -97,8 +126,9 @@ class Cases:
 
     async def claim(self, case_id: int, moderator_id: int | None, now: int | None) -> None:
         """Mark the moderator working on the case (None releases it)."""
-        await self._conn.execute("UPDATE cases SET claimed_by = ?, claimed_at = ? WHERE id = ?",
-                                 (moderator_id, now, case_id))
+        await self._conn.execute(
+            "UPDATE cases SET claimed_by = ?, claimed_at = ? WHERE id = ?", (moderator_id, now, case_id)
+        )
 
     async def _mark_reports(self, case_id: int, status: ReportStatus) -> None:
         await self._conn.execute(
@@ -138,9 +168,12 @@ class Cases:
         )
 
     async def drop_vote(self, case_id: int, moderator_id: int) -> bool:
-        return await self._conn.execute(
-            "DELETE FROM case_votes WHERE case_id = ? AND moderator_id = ?", (case_id, moderator_id)
-        ) > 0
+        return (
+            await self._conn.execute(
+                "DELETE FROM case_votes WHERE case_id = ? AND moderator_id = ?", (case_id, moderator_id)
+            )
+            > 0
+        )
 
     # ---- what is in a case ----
 
@@ -166,11 +199,19 @@ class Cases:
             (case_id,),
         )
         return CaseTotals(
-            int(row["reports"]), int(row["reporters"]), int(row["first_at"] or 0), int(row["last_at"] or 0),
-            int(row["generic"] or 0), tuple(r["language"] for r in languages),
+            int(row["reports"]),
+            int(row["reporters"]),
+            int(row["first_at"] or 0),
+            int(row["last_at"] or 0),
+            int(row["generic"] or 0),
+            tuple(r["language"] for r in languages),
             tuple(Platform(r["platform"]) for r in platforms),
-            tuple(sorted(((Resemblance(r["resemblance"]), int(r["reports"])) for r in resemblances),
-                         key=lambda item: list(Resemblance).index(item[0]))),
+            tuple(
+                sorted(
+                    ((Resemblance(r["resemblance"]), int(r["reports"])) for r in resemblances),
+                    key=lambda item: list(Resemblance).index(item[0]),
+                )
+            ),
         )
 
     async def text(self, case_id: int) -> str | None:
@@ -200,11 +241,14 @@ class Cases:
         return [AccountCount(row["id"], account_of(row), int(row["reports"])) for row in rows]
 
     async def count_accounts(self, case_id: int) -> int:
-        return int(await self._conn.fetch_value(
-            "SELECT COUNT(DISTINCT t.account_id) FROM report_targets t JOIN case_reports cr ON cr.report_id = t.report_id "
-            "WHERE cr.case_id = ?",
-            (case_id,),
-        ))
+        return int(
+            await self._conn.fetch_value(
+                "SELECT COUNT(DISTINCT t.account_id) FROM report_targets t "
+                "JOIN case_reports cr ON cr.report_id = t.report_id "
+                "WHERE cr.case_id = ?",
+                (case_id,),
+            )
+        )
 
     async def campaign_evidence(self, account_id: int) -> int | None:
         """A verified text case whose text this account posted (a forward of its post, or a link to it)."""
@@ -219,18 +263,23 @@ class Cases:
         """The account posted a verified campaign's text, or was itself verified as a campaign account."""
         if await self.campaign_evidence(account_id) is not None:
             return True
-        return await self._conn.fetch_value(
-            "SELECT 1 FROM cases WHERE account_id = ? AND status = ? AND verdict = ?",
-            (account_id, CaseStatus.VERIFIED.value, Verdict.CAMPAIGN_ACCOUNT.value),
-        ) is not None
+        return (
+            await self._conn.fetch_value(
+                "SELECT 1 FROM cases WHERE account_id = ? AND status = ? AND verdict = ?",
+                (account_id, CaseStatus.VERIFIED.value, Verdict.CAMPAIGN_ACCOUNT.value),
+            )
+            is not None
+        )
 
     async def reports_since(self, account_id: int, since: int) -> int:
         """Reports naming the account made at or after a time."""
-        return int(await self._conn.fetch_value(
-            "SELECT COUNT(DISTINCT r.id) FROM reports r JOIN report_targets t ON t.report_id = r.id "
-            "WHERE t.account_id = ? AND r.created_at >= ?",
-            (account_id, since),
-        ))
+        return int(
+            await self._conn.fetch_value(
+                "SELECT COUNT(DISTINCT r.id) FROM reports r JOIN report_targets t ON t.report_id = r.id "
+                "WHERE t.account_id = ? AND r.created_at >= ?",
+                (account_id, since),
+            )
+        )
 
     async def source_posts(self, case_id: int) -> list[tuple[int, int]]:
         """(time, source account) of each forwarded or linked post carrying the case's text."""
@@ -294,8 +343,9 @@ class Cases:
         return [row["id"] for row in rows]
 
     async def count_open(self) -> int:
-        return int(await self._conn.fetch_value("SELECT COUNT(*) FROM cases WHERE status = ?",
-                                                (CaseStatus.OPEN.value,)))
+        return int(
+            await self._conn.fetch_value("SELECT COUNT(*) FROM cases WHERE status = ?", (CaseStatus.OPEN.value,))
+        )
 
 
 @dataclass(frozen=True)
@@ -358,5 +408,12 @@ class CaseArchive:
             "AND t.via IN ('forward', 'link') ORDER BY r.created_at, r.id, t.position",
             (case_id,),
         )
-        return [PostTarget(Platform(row["post_platform"]), row["post_id"], row["account_id"],
-                           None if row["account_id"] is None else account_of(row)) for row in rows]
+        return [
+            PostTarget(
+                Platform(row["post_platform"]),
+                row["post_id"],
+                row["account_id"],
+                None if row["account_id"] is None else account_of(row),
+            )
+            for row in rows
+        ]

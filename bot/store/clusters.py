@@ -62,6 +62,12 @@ class Clusters:
             (cluster_id,),
         )
         return ClusterSummary(
-            row["id"], row["template_id"], row["reports"], row["reporters"], int(accounts or 0),
-            tuple(r["language"] for r in languages), row["first_seen"], row["last_seen"],
+            row["id"],
+            row["template_id"],
+            row["reports"],
+            row["reporters"],
+            int(accounts or 0),
+            tuple(r["language"] for r in languages),
+            row["first_seen"],
+            row["last_seen"],
         )

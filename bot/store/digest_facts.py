@@ -69,8 +69,17 @@ class DigestFacts:
             "GROUP BY c.id ORDER BY n DESC, c.id",
             (start, end),
         )
-        return [RankedCase(row["case_id"], int(row["n"]), CaseKind(row["kind"]), row["verdict"], row["account_id"],
-                           None if row["account_id"] is None else account_of(row)) for row in rows]
+        return [
+            RankedCase(
+                row["case_id"],
+                int(row["n"]),
+                CaseKind(row["kind"]),
+                row["verdict"],
+                row["account_id"],
+                None if row["account_id"] is None else account_of(row),
+            )
+            for row in rows
+        ]
 
     async def campaign(self, case_id: int, reports: int, start: int, end: int) -> CampaignFacts:
         """What the digest says about one verified case, from its reports of the week."""
@@ -93,9 +102,15 @@ class DigestFacts:
         )
         times = await self._conn.fetch_all(f"SELECT DISTINCT r.id, r.created_at {in_case}", (start, end, case_id))
         return CampaignFacts(
-            case_id, reports, text_row["label"], text_row["text"] or "", bool(text_row["from_template"]),
-            text_row["family"], int(text_row["decided_at"] or 0),
-            tuple(r["language"] for r in languages), tuple(r["platform"] for r in platforms),
+            case_id,
+            reports,
+            text_row["label"],
+            text_row["text"] or "",
+            bool(text_row["from_template"]),
+            text_row["family"],
+            int(text_row["decided_at"] or 0),
+            tuple(r["language"] for r in languages),
+            tuple(r["platform"] for r in platforms),
             tuple(r["created_at"] for r in times),
         )
 

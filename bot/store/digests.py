@@ -48,8 +48,15 @@ class Tally:
 
 
 def _digest(row: sqlite3.Row) -> DigestRecord:
-    return DigestRecord(row["id"], row["period"], DigestStatus(row["status"]), row["data"], row["published_at"],
-                        row["progress_chat_id"], row["progress_message_id"])
+    return DigestRecord(
+        row["id"],
+        row["period"],
+        DigestStatus(row["status"]),
+        row["data"],
+        row["published_at"],
+        row["progress_chat_id"],
+        row["progress_message_id"],
+    )
 
 
 _DONE = "chat_id = NULL, in_flight = 0"
@@ -68,8 +75,17 @@ class Digests:
         row = await self._conn.fetch_one("SELECT * FROM digests WHERE id = ?", (digest_id,))
         return None if row is None else _digest(row)
 
-    async def put(self, period: str, start: int, end: int, status: DigestStatus, now: int, *, data: str | None = None,
-                  published_by: int | None = None) -> int:
+    async def put(
+        self,
+        period: str,
+        start: int,
+        end: int,
+        status: DigestStatus,
+        now: int,
+        *,
+        data: str | None = None,
+        published_by: int | None = None,
+    ) -> int:
         """Create or update the period's digest; returns its id."""
         existing = await self.of_period(period)
         published_at = now if status is DigestStatus.PUBLISHED else None
@@ -124,18 +140,23 @@ class Digests:
             "ORDER BY digest_id, chat_id LIMIT ?",
             (DeliveryState.PENDING.value, limit),
         )
-        return [Delivery(r["digest_id"], r["chat_id"], r["locale"], r["parts_sent"], r["attempts"], bool(r["in_flight"]))
-                for r in rows]
+        return [
+            Delivery(r["digest_id"], r["chat_id"], r["locale"], r["parts_sent"], r["attempts"], bool(r["in_flight"]))
+            for r in rows
+        ]
 
     async def sending(self, digest_id: int, chat_id: int, *, doubtful: bool) -> bool:
         """A part is about to be sent, if the delivery is still pending and its chat still subscribed (the digest
         channel always is); ``doubtful`` if an earlier send of it may have reached Telegram. False: do not send."""
-        return await self._conn.execute(
-            "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, "
-            "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END WHERE digest_id = ? AND chat_id = ? AND state = ? "
-            "AND (to_subscriber = 0 OR EXISTS (SELECT 1 FROM subscribers s WHERE s.chat_id = deliveries.chat_id))",
-            (int(doubtful), digest_id, chat_id, DeliveryState.PENDING.value),
-        ) > 0
+        return (
+            await self._conn.execute(
+                "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, "
+                "doubtful = CASE WHEN ? = 1 THEN 1 ELSE doubtful END WHERE digest_id = ? AND chat_id = ? AND state = ? "
+                "AND (to_subscriber = 0 OR EXISTS (SELECT 1 FROM subscribers s WHERE s.chat_id = deliveries.chat_id))",
+                (int(doubtful), digest_id, chat_id, DeliveryState.PENDING.value),
+            )
+            > 0
+        )
 
     async def part_sent(self, digest_id: int, chat_id: int, parts_sent: int, done: bool, now: int) -> None:
         if done:
@@ -146,8 +167,9 @@ class Digests:
             (parts_sent, now, digest_id, chat_id),
         )
 
-    async def end(self, digest_id: int, chat_id: int, state: DeliveryState, now: int, *,
-                  parts_sent: int | None = None) -> None:
+    async def end(
+        self, digest_id: int, chat_id: int, state: DeliveryState, now: int, *, parts_sent: int | None = None
+    ) -> None:
         """The delivery is done (``state``): its chat id goes."""
         await self._conn.execute(
             f"UPDATE deliveries SET state = ?, parts_sent = COALESCE(?, parts_sent), updated_at = ?, {_DONE} "
@@ -170,6 +192,11 @@ class Digests:
         )
         counts = {row["state"]: int(row["n"]) for row in rows}
         doubtful = sum(int(row["doubtful"] or 0) for row in rows if row["state"] == DeliveryState.SENT.value)
-        return Tally(sum(counts.values()), counts.get(DeliveryState.SENT.value, 0),
-                     counts.get(DeliveryState.BLOCKED.value, 0), counts.get(DeliveryState.FAILED.value, 0), doubtful,
-                     counts.get(DeliveryState.CANCELLED.value, 0))
+        return Tally(
+            sum(counts.values()),
+            counts.get(DeliveryState.SENT.value, 0),
+            counts.get(DeliveryState.BLOCKED.value, 0),
+            counts.get(DeliveryState.FAILED.value, 0),
+            doubtful,
+            counts.get(DeliveryState.CANCELLED.value, 0),
+        )

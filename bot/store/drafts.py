@@ -25,7 +25,8 @@ class TemplateDrafts:
     async def add(self, case_id: int, text: str, chat_id: int, created_by: int, now: int) -> TemplateDraft:
         draft_id = await self._conn.next_id("template_drafts")
         await self._conn.execute(
-            "INSERT INTO template_drafts (id, case_id, text, chat_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO template_drafts (id, case_id, text, chat_id, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (draft_id, case_id, text, chat_id, created_by, now),
         )
         return TemplateDraft(draft_id, case_id, text, chat_id, None, None)
@@ -53,5 +54,6 @@ class TemplateDrafts:
 
 
 def _draft(row: sqlite3.Row) -> TemplateDraft:
-    return TemplateDraft(row["id"], row["case_id"], row["text"], row["chat_id"], row["message_id"],
-                         row["saved_template_id"])
+    return TemplateDraft(
+        row["id"], row["case_id"], row["text"], row["chat_id"], row["message_id"], row["saved_template_id"]
+    )

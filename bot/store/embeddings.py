@@ -22,12 +22,16 @@ class Embeddings:
         self._conn = conn
 
     async def put(self, owner: str, owner_id: int, encoder: str, vector: np.ndarray) -> None:
-        await self._conn.execute("DELETE FROM embeddings WHERE owner = ? AND owner_id = ? AND encoder = ?",
-                                 (owner, owner_id, encoder))
-        await self._conn.execute("INSERT INTO embeddings (owner, owner_id, encoder, vector) VALUES (?, ?, ?, ?)",
-                                 (owner, owner_id, encoder, _text(vector)))
+        await self._conn.execute(
+            "DELETE FROM embeddings WHERE owner = ? AND owner_id = ? AND encoder = ?", (owner, owner_id, encoder)
+        )
+        await self._conn.execute(
+            "INSERT INTO embeddings (owner, owner_id, encoder, vector) VALUES (?, ?, ?, ?)",
+            (owner, owner_id, encoder, _text(vector)),
+        )
 
     async def of(self, owner: str, encoder: str) -> dict[int, np.ndarray]:
         rows = await self._conn.fetch_all(
-            "SELECT owner_id, vector FROM embeddings WHERE owner = ? AND encoder = ?", (owner, encoder))
+            "SELECT owner_id, vector FROM embeddings WHERE owner = ? AND encoder = ?", (owner, encoder)
+        )
         return {row["owner_id"]: _vector(row["vector"]) for row in rows}

@@ -46,8 +46,10 @@ class FollowUps:
         )
         due: dict[int, DueOutcome] = {}
         for r in rows:
-            due.setdefault(r["report_id"], DueOutcome(r["report_id"], r["chat_id"], r["locale"], r["case_id"],
-                                                      CaseStatus(r["status"])))
+            due.setdefault(
+                r["report_id"],
+                DueOutcome(r["report_id"], r["chat_id"], r["locale"], r["case_id"], CaseStatus(r["status"])),
+            )
         return list(due.values())
 
     async def delete(self, report_id: int) -> None:
@@ -56,7 +58,8 @@ class FollowUps:
     async def delete_expired(self, cutoff: int) -> int:
         """Requests about reports from before ``cutoff`` that no longer belong to anyone."""
         return await self._conn.execute(
-            "DELETE FROM follow_ups WHERE report_id IN (SELECT id FROM reports WHERE created_at < ? AND reporter IS NULL)",
+            "DELETE FROM follow_ups WHERE report_id IN "
+            "(SELECT id FROM reports WHERE created_at < ? AND reporter IS NULL)",
             (cutoff,),
         )
 

@@ -14,6 +14,7 @@ class Meta:
 
     async def put(self, name: str, value: str) -> None:
         await self._conn.execute(
-            "INSERT INTO kuzet_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            "INSERT INTO kuzet_meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             (name, value),
         )

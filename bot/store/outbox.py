@@ -30,8 +30,17 @@ class ReceiptOutbox:
     async def add(self, receipt: QueuedReceipt, now: int) -> None:
         await self._conn.execute(
             f"INSERT INTO receipt_outbox ({_FIELDS}, queued_at, next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (receipt.report_id, receipt.chat_id, receipt.message_id, receipt.locale, receipt.body,
-             int(receipt.follow_up), int(receipt.doubtful), now, now),
+            (
+                receipt.report_id,
+                receipt.chat_id,
+                receipt.message_id,
+                receipt.locale,
+                receipt.body,
+                int(receipt.follow_up),
+                int(receipt.doubtful),
+                now,
+                now,
+            ),
         )
 
     async def holds(self, report_id: int) -> bool:
@@ -57,12 +66,15 @@ class ReceiptOutbox:
 
     async def mark_in_flight(self, report_ids: list[int]) -> None:
         await self._conn.execute(
-            f"UPDATE receipt_outbox SET in_flight = 1, attempts = attempts + 1 WHERE report_id IN ({placeholders(report_ids)})",
+            "UPDATE receipt_outbox SET in_flight = 1, attempts = attempts + 1 "
+            f"WHERE report_id IN ({placeholders(report_ids)})",
             report_ids,
         )
 
     async def remove(self, report_ids: list[int]) -> None:
-        await self._conn.execute(f"DELETE FROM receipt_outbox WHERE report_id IN ({placeholders(report_ids)})", report_ids)
+        await self._conn.execute(
+            f"DELETE FROM receipt_outbox WHERE report_id IN ({placeholders(report_ids)})", report_ids
+        )
 
     async def postpone(self, report_ids: list[int], until: int, *, doubtful: bool) -> None:
         """The send failed: try again at ``until``; ``doubtful`` if it may have reached Telegram all the same."""
@@ -74,21 +86,26 @@ class ReceiptOutbox:
         )
 
     async def attempts(self, report_ids: list[int]) -> int:
-        return int(await self._conn.fetch_value(
-            f"SELECT COALESCE(MAX(attempts), 0) FROM receipt_outbox WHERE report_id IN ({placeholders(report_ids)})",
-            report_ids,
-        ))
+        return int(
+            await self._conn.fetch_value(
+                "SELECT COALESCE(MAX(attempts), 0) FROM receipt_outbox "
+                f"WHERE report_id IN ({placeholders(report_ids)})",
+                report_ids,
+            )
+        )
 
     async def release_in_flight(self, sending_chats: list[int]) -> int:
         """Receipts marked in flight by a send that did not finish (the bot was killed, or the database
         failed after the send) may have been delivered: make them due again, flagged."""
         still_sending = f" AND chat_id NOT IN ({placeholders(sending_chats)})" if sending_chats else ""
         return await self._conn.execute(
-            f"UPDATE receipt_outbox SET in_flight = 0, doubtful = 1 WHERE in_flight = 1{still_sending}", sending_chats)
+            f"UPDATE receipt_outbox SET in_flight = 0, doubtful = 1 WHERE in_flight = 1{still_sending}", sending_chats
+        )
 
     async def drop_of_reporter(self, reporter: str) -> int:
         return await self._conn.execute(
-            "DELETE FROM receipt_outbox WHERE report_id IN (SELECT id FROM reports WHERE reporter = ?)", (reporter,))
+            "DELETE FROM receipt_outbox WHERE report_id IN (SELECT id FROM reports WHERE reporter = ?)", (reporter,)
+        )
 
     async def waiting(self) -> int:
         return int(await self._conn.fetch_value("SELECT COUNT(*) FROM receipt_outbox"))

@@ -40,8 +40,11 @@ class ProtectedAccounts:
             "SELECT account_id, case_id, protected_at, protected_by FROM protected_accounts WHERE account_id = ?",
             (account_id,),
         )
-        return None if row is None else Protection(row["account_id"], row["case_id"], row["protected_at"],
-                                                   row["protected_by"])
+        return (
+            None
+            if row is None
+            else Protection(row["account_id"], row["case_id"], row["protected_at"], row["protected_by"])
+        )
 
     async def among(self, account_ids: list[int]) -> set[int]:
         """Which of these accounts are protected."""

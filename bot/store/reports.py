@@ -81,8 +81,15 @@ class Reports:
         )
 
     async def place(
-        self, report_id: int, *, matched: str, cluster_id: int | None, template_id: int | None, score: float | None,
-        language: str | None, resemblance: str | None,
+        self,
+        report_id: int,
+        *,
+        matched: str,
+        cluster_id: int | None,
+        template_id: int | None,
+        score: float | None,
+        language: str | None,
+        resemblance: str | None,
     ) -> None:
         """Record how the text matched, which cluster and template the report joined, and its language."""
         await self._conn.execute(
@@ -105,7 +112,8 @@ class Reports:
         if not report_ids:
             return []
         rows = await self._conn.fetch_all(
-            f"SELECT * FROM reports WHERE id IN ({placeholders(report_ids)}) ORDER BY created_at DESC, id DESC", report_ids
+            f"SELECT * FROM reports WHERE id IN ({placeholders(report_ids)}) ORDER BY created_at DESC, id DESC",
+            report_ids,
         )
         return await self._with_targets(rows)
 
@@ -116,8 +124,10 @@ class Reports:
         )
 
     async def was_answered(self, report_id: int) -> bool:
-        return await self._conn.fetch_value(
-            "SELECT receipt_sent_at IS NOT NULL FROM reports WHERE id = ?", (report_id,)) == 1
+        return (
+            await self._conn.fetch_value("SELECT receipt_sent_at IS NOT NULL FROM reports WHERE id = ?", (report_id,))
+            == 1
+        )
 
     async def by_dedupe_key(self, dedupe_key: str) -> Report | None:
         row = await self._conn.fetch_one("SELECT * FROM reports WHERE dedupe_key = ?", (dedupe_key,))

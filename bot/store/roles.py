@@ -23,13 +23,16 @@ class Roles:
 
     async def rename(self, user_id: int, name: str) -> None:
         """Keep the name a moderator goes by current, for cards and the audit log."""
-        await self._conn.execute("UPDATE roles SET name = ? WHERE user_id = ? AND (name IS NULL OR name <> ?)",
-                                 (name, user_id, name))
+        await self._conn.execute(
+            "UPDATE roles SET name = ? WHERE user_id = ? AND (name IS NULL OR name <> ?)", (name, user_id, name)
+        )
 
     async def set_private_chat(self, user_id: int, reachable: bool) -> None:
         """Whether the bot can write to this person privately (they wrote to it; or a send was refused)."""
-        await self._conn.execute("UPDATE roles SET private_chat = ? WHERE user_id = ? AND private_chat <> ?",
-                                 (int(reachable), user_id, int(reachable)))
+        await self._conn.execute(
+            "UPDATE roles SET private_chat = ? WHERE user_id = ? AND private_chat <> ?",
+            (int(reachable), user_id, int(reachable)),
+        )
 
     async def has_private_chat(self, user_id: int) -> bool:
         return bool(await self._conn.fetch_value("SELECT private_chat FROM roles WHERE user_id = ?", (user_id,)))

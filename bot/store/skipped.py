@@ -13,19 +13,24 @@ class SkippedUpdates:
     async def record(self, update_id: int, kind: str, error: str, now: int) -> bool:
         """Note the update as skipped; False if it already was (it came again before being confirmed)."""
         await self._conn.execute("DELETE FROM update_attempts WHERE update_id = ?", (update_id,))
-        return await self._conn.execute(
-            "INSERT INTO skipped_updates (update_id, kind, error, skipped_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (update_id) DO NOTHING",
-            (update_id, kind, error, now),
-        ) == 1
+        return (
+            await self._conn.execute(
+                "INSERT INTO skipped_updates (update_id, kind, error, skipped_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (update_id) DO NOTHING",
+                (update_id, kind, error, now),
+            )
+            == 1
+        )
 
     async def attempt(self, update_id: int) -> int:
         """Count one more try of the update; returns the tries so far, this one included."""
-        return int(await self._conn.fetch_value(
-            "INSERT INTO update_attempts (update_id, attempts) VALUES (?, 1) "
-            "ON CONFLICT (update_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts",
-            (update_id,),
-        ))
+        return int(
+            await self._conn.fetch_value(
+                "INSERT INTO update_attempts (update_id, attempts) VALUES (?, 1) "
+                "ON CONFLICT (update_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts",
+                (update_id,),
+            )
+        )
 
     async def handled(self, update_id: int) -> None:
         """The update was handled: its tries no longer matter."""

@@ -44,7 +44,9 @@ class Stats:
             (since,),
         )
         return Counts(
-            int(reports), int(cases), int(decided.get(CaseStatus.VERIFIED.value, 0)),
+            int(reports),
+            int(cases),
+            int(decided.get(CaseStatus.VERIFIED.value, 0)),
             int(decided.get(CaseStatus.REJECTED.value, 0)),
             tuple((row["language"], int(row["n"])) for row in languages),
             tuple((row["platform"], int(row["n"])) for row in platforms),

@@ -10,8 +10,14 @@ from bot.store.db import Connection
 
 def _template(row: sqlite3.Row) -> Template:
     return Template(
-        row["id"], row["text"], row["language"], row["label"], row["family"], bool(row["enabled"]),
-        row["created_by"], row["created_at"],
+        row["id"],
+        row["text"],
+        row["language"],
+        row["label"],
+        row["family"],
+        bool(row["enabled"]),
+        row["created_by"],
+        row["created_at"],
     )
 
 
@@ -20,7 +26,14 @@ class Templates:
         self._conn = conn
 
     async def add(
-        self, text: str, *, language: str | None, label: str | None, family: str | None, created_by: str | None, now: int
+        self,
+        text: str,
+        *,
+        language: str | None,
+        label: str | None,
+        family: str | None,
+        created_by: str | None,
+        now: int,
     ) -> Template:
         template_id = await self._conn.next_id("templates")
         await self._conn.execute(
@@ -39,9 +52,12 @@ class Templates:
         return [_template(row) for row in await self._conn.fetch_all(sql)]
 
     async def set_enabled(self, template_id: int, enabled: bool) -> bool:
-        return await self._conn.execute(
-            "UPDATE templates SET enabled = ? WHERE id = ?", (1 if enabled else 0, template_id)
-        ) > 0
+        return (
+            await self._conn.execute(
+                "UPDATE templates SET enabled = ? WHERE id = ?", (1 if enabled else 0, template_id)
+            )
+            > 0
+        )
 
 
 class Negatives:
@@ -57,4 +73,6 @@ class Negatives:
         return negative_id
 
     async def all(self) -> list[tuple[int, str]]:
-        return [(row["id"], row["text"]) for row in await self._conn.fetch_all("SELECT id, text FROM negatives ORDER BY id")]
+        return [
+            (row["id"], row["text"]) for row in await self._conn.fetch_all("SELECT id, text FROM negatives ORDER BY id")
+        ]

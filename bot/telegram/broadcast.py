@@ -33,8 +33,6 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import DeliveryState, Digest
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import unless_unchanged
-from bot.telegram.flood import wait_seconds
 from bot.i18n import Translator
 from bot.render import digest as digest_texts
 from bot.render.chart import reports_per_day_png
@@ -50,6 +48,8 @@ from bot.service.subscriptions import (
     record_progress_message,
 )
 from bot.store.digests import Delivery
+from bot.telegram.edits import unless_unchanged
+from bot.telegram.flood import wait_seconds
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,6 @@ def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Par
     if chart is not None:
         parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
     return parts
-
 
 
 async def resume_broadcasts(context: ContextTypes.DEFAULT_TYPE) -> None:

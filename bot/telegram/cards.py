@@ -23,14 +23,14 @@ from telegram.ext import Application
 
 from bot.core.cases import CaseView
 from bot.handlers.deps import Runtime
-from bot.telegram.edits import is_message_gone, is_not_modified, unless_unchanged
-from bot.telegram.flood import BACKGROUND, TelegramRateLimiter
 from bot.handlers.moderation_keyboards import case_keyboard
 from bot.i18n import Translator
 from bot.render.moderation import card
 from bot.render.moderator_replies import card_out_of_date
 from bot.service.cases import card_view, cases_without_card, record_card
 from bot.service.reports import CaseTouch
+from bot.telegram.edits import is_message_gone, is_not_modified, unless_unchanged
+from bot.telegram.flood import BACKGROUND, TelegramRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -92,20 +92,25 @@ class CardDesk:
         for case_id in await cases_without_card(Runtime.of_application(application).store):
             self._enqueue(case_id, time.monotonic(), new=True)
 
-    async def answered_stray(self, application: Application, query: CallbackQuery, case_id: int,
-                             t: Translator) -> bool:
+    async def answered_stray(self, application: Application, query: CallbackQuery, case_id: int, t: Translator) -> bool:
         """If the pressed message is a stray card, answer that it is out of date, take its buttons away, and say
         True. A stray card is one in the moderators' chat that is not the case's recorded card: when Telegram's
         answer to a posted card is lost (a timeout after it took the card), the card is posted again and the
         first copy stays. Lookups shown in the chat are replies to the command or press; cards never are."""
         message = query.message
-        if (self.chat_id is None or not isinstance(message, Message) or message.chat.id != self.chat_id
-                or message.reply_to_message is not None):
+        if (
+            self.chat_id is None
+            or not isinstance(message, Message)
+            or message.chat.id != self.chat_id
+            or message.reply_to_message is not None
+        ):
             return False
         deps = Runtime.of_application(application)
         case = (await card_view(deps.store, case_id, deps.settings.policy)).case
-        if case.card_message_id is None or (case.card_chat_id, case.card_message_id) == (message.chat.id,
-                                                                                          message.message_id):
+        if case.card_message_id is None or (case.card_chat_id, case.card_message_id) == (
+            message.chat.id,
+            message.message_id,
+        ):
             return False
         await query.answer(card_out_of_date(t))
         await unless_unchanged(message.edit_reply_markup(reply_markup=None))
@@ -183,8 +188,12 @@ class CardDesk:
                 return
             try:
                 await application.bot.edit_message_text(
-                    text, chat_id=self.chat_id, message_id=case.card_message_id, reply_markup=markup,
-                    rate_limit_args=BACKGROUND)
+                    text,
+                    chat_id=self.chat_id,
+                    message_id=case.card_message_id,
+                    reply_markup=markup,
+                    rate_limit_args=BACKGROUND,
+                )
             except BadRequest as exc:
                 if is_message_gone(exc):
                     await self._post(application, case_id, text, markup)
@@ -196,8 +205,9 @@ class CardDesk:
             self._remember(case_id)
 
     async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
-        message = await application.bot.send_message(self.chat_id, text, reply_markup=markup,
-                                                     rate_limit_args=BACKGROUND)
+        message = await application.bot.send_message(
+            self.chat_id, text, reply_markup=markup, rate_limit_args=BACKGROUND
+        )
         await record_card(Runtime.of_application(application).store, case_id, self.chat_id, message.message_id)
         self._shown[case_id] = (message.message_id, text, markup.to_json())
 

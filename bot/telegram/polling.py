@@ -30,9 +30,9 @@ from telegram.ext import Application
 
 from bot.errors import StorageUnavailable
 from bot.handlers.deps import Runtime
-from bot.telegram.flood import wait_seconds
 from bot.render.updates import skipped_update
 from bot.service.updates import count_attempt, forget_attempts, record_skipped
+from bot.telegram.flood import wait_seconds
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,14 @@ _ERROR_CHARS = 300
 class ConfirmingPoller:
     """Fetch updates, handle them one by one, confirm what was handled."""
 
-    def __init__(self, application: Application, *, timeout: int, allowed_updates: list[str],
-                 on_fatal: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        application: Application,
+        *,
+        timeout: int,
+        allowed_updates: list[str],
+        on_fatal: Callable[[], None] | None = None,
+    ) -> None:
         self._application = application
         self._on_fatal = on_fatal
         self._timeout = timeout
@@ -81,7 +87,8 @@ class ConfirmingPoller:
         """getUpdates, unparsed. (``Bot.do_api_request`` would warn that ``get_updates`` exists.)"""
         data = {"offset": offset, "timeout": timeout, "limit": limit, "allowed_updates": self._allowed_updates}
         return await self._application.bot._post(  # noqa: SLF001
-            "getUpdates", data, read_timeout=timeout + READ_SLACK_SECONDS)
+            "getUpdates", data, read_timeout=timeout + READ_SLACK_SECONDS
+        )
 
     async def _run(self) -> None:
         failures = 0
@@ -99,8 +106,9 @@ class ConfirmingPoller:
             except TelegramError as exc:  # network errors, 5xx, a Conflict with another poller
                 failures += 1
                 pause = min(MAX_BACKOFF_SECONDS, 2.0 ** min(failures, 5))
-                log.warning("getting updates failed (%s: %s); trying again in %.0f s",
-                            type(exc).__name__, exc.message, pause)
+                log.warning(
+                    "getting updates failed (%s: %s); trying again in %.0f s", type(exc).__name__, exc.message, pause
+                )
                 await asyncio.sleep(pause)
                 continue
             failures = 0
@@ -156,7 +164,8 @@ class ConfirmingPoller:
             return
         try:
             await self._application.bot.send_message(
-                chat_id, skipped_update(deps.moderators_translator, update_id, kind))
+                chat_id, skipped_update(deps.moderators_translator, update_id, kind)
+            )
         except TelegramError as exc:
             log.warning("could not tell the moderators that update %s was skipped (%s)", update_id, exc.message)
 

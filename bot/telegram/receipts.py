@@ -22,7 +22,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.errors import StorageUnavailable
 from bot.handlers.deps import Runtime
-from bot.telegram.flood import wait_seconds
 from bot.handlers.moderation_keyboards import follow_up_keyboard
 from bot.render.reports import fits_in_a_message, receipts_together
 from bot.service.receipts import (
@@ -34,6 +33,7 @@ from bot.service.receipts import (
     take_turn,
 )
 from bot.store.outbox import QueuedReceipt
+from bot.telegram.flood import wait_seconds
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +98,19 @@ class ReceiptSender:
         free = SENDS_IN_FLIGHT - len(self._sending)
         if free <= 0:
             return
-        self._last_sent = {chat: at for chat, at in self._last_sent.items()
-                           if time.monotonic() - at < CHAT_PAUSE_SECONDS}
-        candidates = await due_chats(self._deps.store, self._deps.clock(), free + len(self._sending) + len(self._last_sent))
+        self._last_sent = {
+            chat: at for chat, at in self._last_sent.items() if time.monotonic() - at < CHAT_PAUSE_SECONDS
+        }
+        candidates = await due_chats(
+            self._deps.store, self._deps.clock(), free + len(self._sending) + len(self._last_sent)
+        )
         # Looked at after the query: a send that ended meanwhile has just put its chat to rest.
         now = time.monotonic()
-        ready = [c for c in candidates
-                 if c not in self._sending and now - self._last_sent.get(c, -CHAT_PAUSE_SECONDS) >= CHAT_PAUSE_SECONDS]
+        ready = [
+            c
+            for c in candidates
+            if c not in self._sending and now - self._last_sent.get(c, -CHAT_PAUSE_SECONDS) >= CHAT_PAUSE_SECONDS
+        ]
         for chat_id in ready[:free]:
             task = asyncio.create_task(self._send_turn(chat_id), name="receipt")
             self._sending[chat_id] = task
@@ -129,7 +135,9 @@ class ReceiptSender:
         markup = follow_up_keyboard(t, [r.report_id for r in receipts if r.follow_up])
         try:
             await self._bot.send_message(
-                chat_id, self._message(receipts), reply_markup=markup,
+                chat_id,
+                self._message(receipts),
+                reply_markup=markup,
                 reply_parameters=ReplyParameters(receipts[-1].message_id, allow_sending_without_reply=True),
             )
         except Forbidden:
@@ -139,11 +147,13 @@ class ReceiptSender:
             log.error("Telegram refused a receipt message (%s); it is dropped", exc.message)
             await receipts_undeliverable(self._deps.store, receipts)
         except RetryAfter as exc:
-            await receipts_postponed(self._deps.store, receipts, self._deps.clock(),
-                                     retry_after=int(wait_seconds(exc)) + 1, doubtful=False)
+            await receipts_postponed(
+                self._deps.store, receipts, self._deps.clock(), retry_after=int(wait_seconds(exc)) + 1, doubtful=False
+            )
         except NetworkError as exc:
-            pause = await receipts_postponed(self._deps.store, receipts, self._deps.clock(), retry_after=None,
-                                             doubtful=_may_have_arrived(exc))
+            pause = await receipts_postponed(
+                self._deps.store, receipts, self._deps.clock(), retry_after=None, doubtful=_may_have_arrived(exc)
+            )
             log.warning("sending a receipt failed (%s); trying again in %d s", exc.message, pause)
         else:
             await receipts_sent(self._deps.store, receipts, self._deps.clock())

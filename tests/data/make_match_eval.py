@@ -76,7 +76,13 @@ def template_regex(template: str) -> re.Pattern[str]:
 FOUR = {"en": "four", "ru": "четыре голоса", "kk": "төрт", "ar": "أربعة", "zh": "四"}
 FIVE = {"en": "five", "ru": "пять голосов", "kk": "бес", "ar": "خمسة", "zh": "五"}
 # the gap filled with a digit (Russian: the noun agrees with the number)
-DIGIT_FILL = {"en": ["{d}"] * 2, "ru": ["{d} голоса", "{d} голосов"], "kk": ["{d}"] * 2, "ar": ["{d}"] * 2, "zh": ["{d}"] * 2}
+DIGIT_FILL = {
+    "en": ["{d}"] * 2,
+    "ru": ["{d} голоса", "{d} голосов"],
+    "kk": ["{d}"] * 2,
+    "ar": ["{d}"] * 2,
+    "zh": ["{d}"] * 2,
+}
 DIGITS = {"arabic-indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹", "fullwidth": "０１２３４５６７８９"}
 
 EXPANSIONS: dict[str, dict[str, list[tuple[tuple[int, ...], tuple[str, ...]]]]] = {
@@ -202,9 +208,30 @@ WORD_ORDER = {
 # Decoration.
 
 CHATTER_BEFORE = {
-    "en": ["Agree!!", "Well said 👏", "So true.", "Exactly my thoughts:", "Everyone, read this:", "Totally agree with the post."],
-    "ru": ["Согласна!!", "Всё верно 👏", "Полностью поддерживаю.", "Хорошо сказано:", "Прочитайте все:", "Подписываюсь под каждым словом."],
-    "kk": ["Келісемін!!", "Дұрыс айтасыз 👏", "Толықтай қолдаймын.", "Жақсы айтылған:", "Барлығы оқыңыздар:", "Әр сөзіңізге қосыламын."],
+    "en": [
+        "Agree!!",
+        "Well said 👏",
+        "So true.",
+        "Exactly my thoughts:",
+        "Everyone, read this:",
+        "Totally agree with the post.",
+    ],
+    "ru": [
+        "Согласна!!",
+        "Всё верно 👏",
+        "Полностью поддерживаю.",
+        "Хорошо сказано:",
+        "Прочитайте все:",
+        "Подписываюсь под каждым словом.",
+    ],
+    "kk": [
+        "Келісемін!!",
+        "Дұрыс айтасыз 👏",
+        "Толықтай қолдаймын.",
+        "Жақсы айтылған:",
+        "Барлығы оқыңыздар:",
+        "Әр сөзіңізге қосыламын.",
+    ],
     "ar": ["صح لسانك!!", "كلام سليم 👏", "أتفق تمامًا.", "أحسنت القول:", "اقرأوا هذا يا جماعة:", "أؤيد كل كلمة."],
     "zh": ["說得好！！", "完全同意 👏", "支持！", "講得太對了：", "大家看看：", "每一句都贊同。"],
 }
@@ -240,38 +267,130 @@ MENTIONS = {"kz": ["@akorda_press", "@Kazinform"], "gulf": ["@Twitter", "@Twitte
 
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 BIDI_SINGLE = ["\u200e", "\u200f"]
-BIDI_WRAP = [("\u202a", "\u202c"), ("\u202b", "\u202c"), ("\u202d", "\u202c"), ("\u202e", "\u202c"),
-             ("\u2066", "\u2069"), ("\u2067", "\u2069"), ("\u2068", "\u2069")]
+BIDI_WRAP = [
+    ("\u202a", "\u202c"),
+    ("\u202b", "\u202c"),
+    ("\u202d", "\u202c"),
+    ("\u202e", "\u202c"),
+    ("\u2066", "\u2069"),
+    ("\u2067", "\u2069"),
+    ("\u2068", "\u2069"),
+]
 
 # Latin ↔ Cyrillic ↔ Greek look-alikes.
-LATIN_TO_CYRILLIC = dict(zip("aeopcxyiABEKMHOPCTX", "аеорсхуіАВЕКМНОРСТХ"))
+LATIN_TO_CYRILLIC = dict(zip("aeopcxyiABEKMHOPCTX", "аеорсхуіАВЕКМНОРСТХ", strict=False))
 LATIN_TO_GREEK = {"o": "ο", "a": "α", "O": "Ο", "A": "Α", "E": "Ε", "T": "Τ"}
-CYRILLIC_TO_LATIN = dict(zip("аеорсхуіАВЕКМНОРСТХІ", "aeopcxyiABEKMHOPCTXI"))
+CYRILLIC_TO_LATIN = dict(zip("аеорсхуіАВЕКМНОРСТХІ", "aeopcxyiABEKMHOPCTXI", strict=False))
 
 # Chinese typing slips (homophones an input method offers).
-ZH_TYPOS = [("我們", "我門"), ("選擇", "選則"), ("關心", "關新"), ("帳號", "帳好"), ("穩定", "穩訂"), ("薪水", "新水"),
-            ("政治", "正治"), ("抗議", "抗義"), ("的", "得")]
+ZH_TYPOS = [
+    ("我們", "我門"),
+    ("選擇", "選則"),
+    ("關心", "關新"),
+    ("帳號", "帳好"),
+    ("穩定", "穩訂"),
+    ("薪水", "新水"),
+    ("政治", "正治"),
+    ("抗議", "抗義"),
+    ("的", "得"),
+]
 
 # Kazakh Cyrillic → Latin. 2021 alphabet (official) and the informal ASCII spelling people type.
 KK_2021 = {
-    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io", "ж": "j", "з": "z",
-    "и": "i", "й": "i", "і": "ı", "ы": "y", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "ñ", "о": "o",
-    "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "h", "һ": "h",
-    "ц": "ts", "ч": "ç", "ш": "ş", "щ": "şş", "ъ": "", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "а": "a",
+    "ә": "ä",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "ğ",
+    "д": "d",
+    "е": "e",
+    "ё": "io",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "і": "ı",
+    "ы": "y",
+    "к": "k",
+    "қ": "q",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "ñ",
+    "о": "o",
+    "ө": "ö",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "ū",
+    "ү": "ü",
+    "ф": "f",
+    "х": "h",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ç",
+    "ш": "ş",
+    "щ": "şş",
+    "ъ": "",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
 }
 KK_2021_UPPER = {"И": "İ", "Й": "İ", "І": "I", "Ы": "Y"}
 KK_INFORMAL = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "і": "i", "ы": "y", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o",
-    "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "yo",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "і": "i",
+    "ы": "y",
+    "к": "k",
+    "қ": "q",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "n",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "h",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sh",
+    "ъ": "",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
 }
 
 # Traditional → Simplified for the characters of the Chinese texts in this file and the starter pack
 # (taken from OpenCC t2s once; kept here so that the generator needs nothing but the standard library).
 T2S_TRAD = "並來個們刪參國夠將專帳帶幾懷擇擊時條業樣為現確穩終統網線總與舉薩號衛議譴責資軍這週達選錯鎖關體"
 T2S_SIMP = "并来个们删参国够将专帐带几怀择击时条业样为现确稳终统网线总与举萨号卫议谴责资军这周达选错锁关体"
-T2S = dict(zip(T2S_TRAD, T2S_SIMP))
+T2S = dict(zip(T2S_TRAD, T2S_SIMP, strict=False))
 
 # --------------------------------------------------------------------------
 # Hand-written negatives.
@@ -609,7 +728,9 @@ def _extra_spaces(text: str, ctx: Ctx) -> str:
     rng = ctx.rng
     if ctx.lang == "zh":
         chars = list(text)
-        spots = [i for i in range(1, len(chars)) if "\u3000" <= chars[i - 1] <= "\uffef" and "\u3000" <= chars[i] <= "\uffef"]
+        spots = [
+            i for i in range(1, len(chars)) if "\u3000" <= chars[i - 1] <= "\uffef" and "\u3000" <= chars[i] <= "\uffef"
+        ]
         for p in sorted(rng.sample(spots, min(len(spots), rng.randint(2, 5))), reverse=True):
             chars.insert(p, " " * rng.randint(1, 2))
         return "".join(chars)
@@ -620,7 +741,9 @@ def _extra_spaces(text: str, ctx: Ctx) -> str:
 
 def _line_breaks(text: str, ctx: Ctx) -> str:
     rng = ctx.rng
-    out = re.sub(r"(?<=[.!?。！？,，،])(?![.!?。！？,，،])\s*", lambda m: rng.choice(["\n", "\n\n", " \n"]), text).rstrip()
+    out = re.sub(
+        r"(?<=[.!?。！？,，،])(?![.!?。！？,，،])\s*", lambda m: rng.choice(["\n", "\n\n", " \n"]), text
+    ).rstrip()
     if out == text.rstrip():
         words = text.split(" ")
         i = rng.randrange(1, len(words)) if len(words) > 1 else 0
@@ -737,8 +860,14 @@ def _harakat(text: str, rng: random.Random) -> str:
 
 def _tatweel(text: str, rng: random.Random) -> str:
     chars = list(text)
-    spots = [i for i in range(1, len(chars)) if _AR_LETTER.fullmatch(chars[i - 1]) and chars[i - 1] not in _AR_NON_JOINING
-             and _AR_LETTER.fullmatch(chars[i]) and chars[i] != "ء"]
+    spots = [
+        i
+        for i in range(1, len(chars))
+        if _AR_LETTER.fullmatch(chars[i - 1])
+        and chars[i - 1] not in _AR_NON_JOINING
+        and _AR_LETTER.fullmatch(chars[i])
+        and chars[i] != "ء"
+    ]
     for p in sorted(rng.sample(spots, min(len(spots), rng.randint(2, 4))), reverse=True):
         chars.insert(p, "ـ" * rng.randint(1, 4))
     return "".join(chars)
@@ -785,7 +914,9 @@ def to_simplified(text: str) -> str:
 
 
 def halfwidth_punctuation(text: str) -> str:
-    return text.translate(str.maketrans({"，": ", ", "。": ". ", "！": "! ", "？": "? ", "：": ": ", "、": ", "})).strip()
+    return text.translate(
+        str.maketrans({"，": ", ", "。": ". ", "！": "! ", "？": "? ", "：": ": ", "、": ", "})
+    ).strip()
 
 
 def kk_latin(text: str, style: str) -> str:
@@ -872,7 +1003,11 @@ def build(templates: dict[tuple[str, str], str], bank: dict[str, list[str]], rng
                 case = rotating[(p + j) % len(rotating)]
                 add(MODIFIERS[case](rng.choice(texts), ctx), lang, family, case)
             # combined: two or three evasions on one text
-            pool = [c for c in COMBINE_ORDER if not (c == "lookalike" and lang == "ar") and not (c == "arabic_marks" and lang != "ar")]
+            pool = [
+                c
+                for c in COMBINE_ORDER
+                if not (c == "lookalike" and lang == "ar") and not (c == "arabic_marks" and lang != "ar")
+            ]
             for _ in range(1):
                 base = rng.choice(texts + [SYNONYM[family][lang]] + ([swapped] if swapped else []))
                 chosen = set(rng.sample(pool, rng.choice([2, 3, 3])))
@@ -902,7 +1037,11 @@ def build(templates: dict[tuple[str, str], str], bank: dict[str, list[str]], rng
                     add(halfwidth_punctuation(to_simplified(other)), lang, family, "trad_simp")
                 else:
                     parts = sentences(other)
-                    mixed = join([to_simplified(parts[0])] + parts[1:], "zh") if len(parts) > 1 else to_simplified(other).replace("，", ",")
+                    mixed = (
+                        join([to_simplified(parts[0])] + parts[1:], "zh")
+                        if len(parts) > 1
+                        else to_simplified(other).replace("，", ",")
+                    )
                     add(mixed, lang, family, "trad_simp")
             if lang == "kk":
                 add(kk_latin(canonical, "2021"), lang, family, "kk_latin")
@@ -966,7 +1105,9 @@ def check(rows: list[dict], templates: dict[tuple[str, str], str]) -> list[str]:
         if case in ("exact", "slot_swap") and not regexes[(family, lang)].fullmatch(text):
             problems.append(f"{where}: does not expand the {family} template: {text!r}")
         if case == "neg_critic_quote":
-            if not _QUOTED.search(text) or not any(r.search(q.group(0)) for q in _QUOTED.finditer(text) for r in pieces):
+            if not _QUOTED.search(text) or not any(
+                r.search(q.group(0)) for q in _QUOTED.finditer(text) for r in pieces
+            ):
                 problems.append(f"{where}: no quoted template in {text!r}")
             outside = _QUOTED.sub(" ", text)
         else:
@@ -977,7 +1118,12 @@ def check(rows: list[dict], templates: dict[tuple[str, str], str]) -> list[str]:
                 problems.append(f"{where}: a negative carries a template sentence outside quotation marks: {text!r}")
         elif case not in ("exact", "slot_swap") and text == templates[(family, lang)]:
             problems.append(f"{where}: not changed by the evasion")
-        if lang == "kk" and case != "kk_latin" and family is not None and re.search(r"[äğıñöşūüç]", visible(text).lower()):
+        if (
+            lang == "kk"
+            and case != "kk_latin"
+            and family is not None
+            and re.search(r"[äğıñöşūüç]", visible(text).lower())
+        ):
             problems.append(f"{where}: Kazakh Latin letters outside kk_latin")
     by_lang_family = Counter((r["lang"], r["family"]) for r in rows if r["family"])
     for lang in LANGS:
@@ -1013,11 +1159,17 @@ def report(rows: list[dict]) -> None:
     table = Counter((r["case"], r["lang"]) for r in rows)
     print(f"{'case':<18}" + "".join(f"{lang:>6}" for lang in LANGS) + f"{'all':>7}")
     for case in cases:
-        print(f"{case:<18}" + "".join(f"{table[(case, lang)]:>6}" for lang in LANGS) + f"{sum(table[(case, lang)] for lang in LANGS):>7}")
+        print(
+            f"{case:<18}"
+            + "".join(f"{table[(case, lang)]:>6}" for lang in LANGS)
+            + f"{sum(table[(case, lang)] for lang in LANGS):>7}"
+        )
     positives = sum(1 for r in rows if r["family"])
     per_lang = Counter(r["lang"] for r in rows)
     print(f"{'total':<18}" + "".join(f"{per_lang[lang]:>6}" for lang in LANGS) + f"{len(rows):>7}")
-    print(f"positives {positives} ({positives / len(rows):.0%}), negatives {len(rows) - positives} ({(len(rows) - positives) / len(rows):.0%})")
+    print(
+        f"positives {positives} ({positives / len(rows):.0%}), negatives {len(rows) - positives} ({(len(rows) - positives) / len(rows):.0%})"
+    )
 
 
 def main() -> None:
@@ -1033,7 +1185,7 @@ def main() -> None:
     with OUT.open("w", encoding="utf-8", newline="\n") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    for n, line in enumerate(OUT.read_text(encoding="utf-8").splitlines(), 1):
+    for _n, line in enumerate(OUT.read_text(encoding="utf-8").splitlines(), 1):
         json.loads(line)  # every line parses
     report(rows)
     print(f"wrote {OUT.relative_to(ROOT)}")
