@@ -18,9 +18,10 @@ from bot.service.stats import ModerationStats
 from bot.store.audit import AuditEntry
 from bot.store.stats import Counts
 
-ROLE_NAMES = {Role.MODERATOR: N_("moderator"), Role.ADMIN: N_("admin")}
+# The name maps are keyed by str: the audit log stores the enums' values, and a StrEnum member is its value.
+ROLE_NAMES: dict[str, str] = {Role.MODERATOR: N_("moderator"), Role.ADMIN: N_("admin")}
 
-ACTION_NAMES = {
+ACTION_NAMES: dict[str, str] = {
     AuditAction.VOTE_VERIFY: N_("voted to verify"),
     AuditAction.VOTE_WITHDRAW: N_("withdrew a vote"),
     AuditAction.CASE_VERIFY: N_("case verified"),
@@ -49,7 +50,7 @@ SUBJECT_NAMES = {
 }
 """The numbered things an action's subject names, by the action's family."""
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {
     CaseStatus.OPEN: N_("open"),
     CaseStatus.VERIFIED: N_("verified"),
     CaseStatus.REJECTED: N_("rejected"),

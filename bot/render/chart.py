@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.core.digest import Digest, line_label  # noqa: E402
 
@@ -49,7 +50,9 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
     axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
     bottom = -0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1  # points at 0 stay whole
     axes.set_ylim(bottom=bottom)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # a linear axis's default, AutoLocator, is one
+    locator.set_params(integer=True)
     axes.set_yticks([tick for tick in axes.get_yticks() if tick >= 0])  # no "−1" under a count
     axes.set_ylim(bottom=bottom)
     axes.grid(axis="y", alpha=0.3)

@@ -13,7 +13,7 @@ from bot.render.reports import report_body, resemblance_label
 from bot.service.bank import MAX_DRAFT_CHARS
 from bot.service.cases import QueueFilter, QueuePage
 
-REASON_NAMES = {
+REASON_NAMES: dict[str, str] = {  # by str, as the audit log stores a reason code
     RejectReason.GENUINE: N_("A real person's own opinion"),
     RejectReason.MASS_REPORTING: N_("The reports themselves look organised"),
     RejectReason.NOT_ENOUGH: N_("Not enough evidence"),

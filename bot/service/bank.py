@@ -179,7 +179,9 @@ async def correct_draft(
             before={"text": draft.text},
             after={"text": text},
         )
-        return await tx.drafts.get(draft.id), cut
+        corrected = await tx.drafts.get(draft.id)
+        assert corrected is not None  # found above, in this transaction
+        return corrected, cut
 
 
 async def save_draft(

@@ -226,7 +226,9 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
                     "verdict": None if verdict is None else verdict.value,
                 },
             )
-            view = replace(view, case=await tx.cases.get(case_id))
+            case = await tx.cases.get(case_id)
+            assert case is not None  # decided just above, in this transaction
+            view = replace(view, case=case)
         return VoteResult(view, VoteChange.VOTED, decided)
 
 

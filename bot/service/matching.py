@@ -100,6 +100,7 @@ async def records_matcher(
             for v in await asyncio.to_thread(semantic.encode, texts[start : start + ENCODE_BATCH])
         ]
     for record, vector in zip(records, vectors, strict=False):
+        assert record.id is not None  # read_templates requires an id on every line
         matcher.add(
             record.id,
             record.text,
@@ -135,7 +136,8 @@ async def vector_of(matcher: CampaignMatcher, text: str) -> np.ndarray | None:
     encoded as a person reads it: ``readable``.)"""
     if matcher.semantic is None:
         return None
-    return (await asyncio.to_thread(matcher.encode, [text]))[0]
+    vectors = await asyncio.to_thread(matcher.encode, [text])
+    return None if vectors is None else vectors[0]
 
 
 async def keep_vector(tx: Tx, matcher: CampaignMatcher, kind: MatchKind, key: int, vector: np.ndarray | None) -> None:

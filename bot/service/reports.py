@@ -98,6 +98,7 @@ async def submit_report(
         cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
         language = guess_language(text or "")
         if new_cluster and text:
+            assert cluster_id is not None  # a new cluster has just been created
             await keep_vector(tx, matcher, MatchKind.CLUSTER, cluster_id, vector)
             matcher.add(cluster_id, text, MatchKind.CLUSTER, vector=vector, language=language)
         if placement is not None:

@@ -184,6 +184,7 @@ class Cases:
             f"FROM reports r {_IN_CASE}",
             (case_id,),
         )
+        assert row is not None  # an aggregate without GROUP BY always yields one row
         languages = await self._conn.fetch_all(
             f"SELECT DISTINCT r.language FROM reports r {_IN_CASE} AND r.language IS NOT NULL ORDER BY r.language",
             (case_id,),

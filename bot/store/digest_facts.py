@@ -90,6 +90,7 @@ class DigestFacts:
             "LEFT JOIN templates t ON t.id = COALESCE(c.template_id, cl.template_id) WHERE c.id = ?",
             (case_id,),
         )
+        assert text_row is not None  # the case is one of the week's verified cases
         in_case = f"{_VERIFIED_REPORTS} AND c.id = ?"
         languages = await self._conn.fetch_all(
             f"SELECT DISTINCT r.language {in_case} AND r.language IS NOT NULL ORDER BY r.language",
