@@ -92,7 +92,8 @@ def train(encoder: Encoder) -> Verifier:
 
 def verifier_for(encoder: Encoder, cache: Path) -> Verifier:
     """The shipped verifier when it was trained for this encoder; else one trained now and kept in ``cache``."""
-    shipped = _read(files("bot").joinpath("data", SHIPPED).open("rb"))
+    with files("bot").joinpath("data", SHIPPED).open("rb") as source:
+        shipped = _read(source)
     if shipped.encoder == encoder.name:
         return shipped
     if cache.is_file():

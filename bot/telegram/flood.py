@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, nullcontext
+from datetime import timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -157,6 +158,6 @@ def _is_group(chat_id: int | str | None) -> bool:
 
 
 def wait_seconds(exc: RetryAfter) -> float:
-    """A 429's retry_after in seconds (PTB gives an int or a timedelta, depending on its settings)."""
+    """A 429's retry_after in seconds (a timedelta: the package opts in to PTB's durations, see bot/__init__.py)."""
     value = exc.retry_after
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
