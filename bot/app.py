@@ -19,6 +19,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -122,7 +123,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     application = builder.build()
 
     private_command = _PRIVATE & _NEW & ~filters.FORWARDED
-    moderators_chat = _PRIVATE
+    moderators_chat: filters.BaseFilter = _PRIVATE
     if settings.moderator_chat_id is not None:
         moderators_chat = moderators_chat | filters.Chat(settings.moderator_chat_id)
     moderator_command = moderators_chat & _NEW & ~filters.FORWARDED
@@ -197,19 +198,20 @@ async def _open(settings: Settings, application: Application) -> None:
     await _register_menus(application)
     runtime.receipts.start(runtime)
     runtime.cards.start(application)
+    jobs = _jobs(application)
     # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
     at_start = {"misfire_grace_time": None}
-    application.job_queue.run_once(_post_missing_cards, 0, job_kwargs=at_start)
-    application.job_queue.run_repeating(_post_missing_cards, CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS)
-    application.job_queue.run_once(resume_broadcasts, 0, job_kwargs=at_start)
-    application.job_queue.run_repeating(resume_broadcasts, RESUME_EVERY, first=RESUME_EVERY)
-    application.job_queue.run_daily(
+    jobs.run_once(_post_missing_cards, 0, job_kwargs=at_start)
+    jobs.run_repeating(_post_missing_cards, CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS)
+    jobs.run_once(resume_broadcasts, 0, job_kwargs=at_start)
+    jobs.run_repeating(resume_broadcasts, RESUME_EVERY, first=RESUME_EVERY)
+    jobs.run_daily(
         digest.post_weekly_draft,
         time=settings.digest_time.replace(tzinfo=settings.timezone),
         days=(settings.digest_weekday % 7,),  # PTB counts days from Sunday = 0
     )
-    application.job_queue.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
-    application.job_queue.run_repeating(apply_retention_job, RETENTION_EVERY, first=0, job_kwargs=at_start)
+    jobs.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
+    jobs.run_repeating(apply_retention_job, RETENTION_EVERY, first=0, job_kwargs=at_start)
 
 
 async def _register_menus(application: Application) -> None:
@@ -222,7 +224,13 @@ async def _register_menus(application: Application) -> None:
         )
     except (NetworkError, RetryAfter) as exc:
         log.warning("command menus not registered (%s); trying again in %d s", exc.message, MENU_RETRY_SECONDS)
-        application.job_queue.run_once(_register_menus_job, MENU_RETRY_SECONDS)
+        _jobs(application).run_once(_register_menus_job, MENU_RETRY_SECONDS)
+
+
+def _jobs(application: Application) -> JobQueue:
+    """The application's job queue: PTB builds one whenever its job-queue extra is installed, a dependency."""
+    assert application.job_queue is not None  # python-telegram-bot[job-queue] is required in pyproject.toml
+    return application.job_queue
 
 
 async def _register_menus_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,8 +293,10 @@ async def running(
     application = build_application(settings)
     await _initialize(application, bootstrap_retries)
     poller = ConfirmingPoller(application, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, on_fatal=on_fatal)
+    post_init, post_stop, post_shutdown = application.post_init, application.post_stop, application.post_shutdown
+    assert post_init and post_stop and post_shutdown  # build_application sets all three
     try:
-        await application.post_init(application)
+        await post_init(application)
         await application.start()
         poller.start()
         yield application
@@ -294,6 +304,6 @@ async def running(
         await poller.stop()
         if application.running:
             await application.stop()
-            await application.post_stop(application)
+            await post_stop(application)
         await application.shutdown()
-        await application.post_shutdown(application)
+        await post_shutdown(application)

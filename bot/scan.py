@@ -24,7 +24,7 @@ import json
 import re
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -155,12 +155,11 @@ def _jsonl(file: IO[str], complain: Complaint) -> Iterator[Message]:
                 why = "no 'text' string"
             elif not (id is None or isinstance(id, str | int | float) and not isinstance(id, bool)):
                 why = "'id' is not a string or a number"
-            else:
-                why = _lone_surrogate(item, ("id", "text"))
-        if why:
-            _skip(complain, number, why)
-            continue
-        yield _message(number, number if id is None else id, text, complain)
+            elif not (why := _lone_surrogate(item, ("id", "text"))):
+                yield _message(number, number if id is None else id, text, complain)
+                continue
+        assert why is not None  # every way here but the yield gave a reason
+        _skip(complain, number, why)
 
 
 def _json_object(line: str) -> tuple[dict | None, str | None]:
@@ -192,16 +191,20 @@ def read_templates(path: Path) -> list[TemplateRecord]:
     """Templates from a JSONL file: ``id`` (string or integer) and ``text`` required; ``lang``, ``label``,
     ``family`` optional strings. Each text is checked as ``/template add`` checks it; BadTemplates lists every bad
     line, so that a file is taken whole or not at all."""
-    records, problems, seen = [], [], {}
+    records: list[TemplateRecord] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
     with _open(path) as file:
         for number, line in enumerate(file, 1):
             if not line.strip():
                 continue
             item, why = _json_object(line)
-            why = why or _template_problem(item, seen)
+            if item is not None:
+                why = _template_problem(item, seen)
             if why:
                 problems.append((number, why))
                 continue
+            assert item is not None  # _json_object gives a reason whenever it gives no object
             seen[str(item["id"])] = number
             records.append(
                 TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"), item.get("family"))
@@ -245,7 +248,9 @@ def scan(
     while batch := list(islice(pending, BATCH)):
         unseen = list(dict.fromkeys(m.text for m in batch if m.text not in vectors and matcher.needs_vector(m.text)))
         if unseen:
-            for text, vector in zip(unseen, matcher.encode(unseen), strict=False):
+            encoded_vectors = matcher.encode(unseen)
+            assert encoded_vectors is not None  # a text needs a vector only when there is a semantic stage
+            for text, vector in zip(unseen, encoded_vectors, strict=False):
                 vectors[text] = vector
             encoded(len(unseen))
             while len(vectors) > REMEMBERED_VECTORS:
@@ -277,7 +282,8 @@ def write_csv(results: Iterable[tuple[Message, list[Match]]], out: IO[str]) -> i
     writer.writerow(["id", "template_id", "score", "how", "resemblance"])
     count = 0
     for message, matches in results:
-        for match in matches or [None]:
+        rows: Sequence[Match | None] = matches or [None]
+        for match in rows:
             writer.writerow(
                 [
                     message.id,

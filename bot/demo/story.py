@@ -7,7 +7,9 @@ Application (the one `kuzet run` builds) polling it on a fresh SQLite database.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram.ext import Application
 
@@ -20,7 +22,7 @@ from bot.handlers.deps import Runtime
 from bot.handlers.digest import post_weekly_draft
 from bot.i18n import Translator
 from bot.render.moderation import REASON_NAMES
-from bot.sandbox import FakeTelegram, SentMessage, Upload, press
+from bot.sandbox import ApiCall, FakeTelegram, SentMessage, Upload, press
 
 STICKER = {
     "file_id": "demo-sticker",
@@ -87,9 +89,7 @@ class Stage:
         for message in self.telegram.sent(chat_id):
             self._shown[(chat_id, message.message_id)] = len(message.edits)
 
-    async def sends(
-        self, person: Person, shown: str, *, answer_shown: bool = True, **fields: object
-    ) -> list[SentMessage]:
+    async def sends(self, person: Person, shown: str, *, answer_shown: bool = True, **fields: Any) -> list[SentMessage]:
         """The person sends a message with these Message ``fields``, shown in their bubble as ``shown``;
         the bot's answers are shown too unless ``answer_shown`` is False."""
         self.transcript.person(person.name, shown, person.style)
@@ -285,10 +285,12 @@ def _latest(stage: Stage, message: SentMessage) -> SentMessage:
 
 async def _until_delivered(stage: Stage, chat_ids: list[int]) -> None:
     for chat_id in chat_ids:
-        await stage.telegram.wait_for_call(
-            "sendPhoto", lambda call, c=chat_id: call.params.get("chat_id") == c, timeout=60
-        )
+        await stage.telegram.wait_for_call("sendPhoto", _to_chat(chat_id), timeout=60)
     await stage.settle()
+
+
+def _to_chat(chat_id: int) -> Callable[[ApiCall], bool]:
+    return lambda call: call.params.get("chat_id") == chat_id
 
 
 def _chart(telegram: FakeTelegram) -> bytes | None:

@@ -13,7 +13,7 @@ from bot.handlers.requests import Request, button, command, command_taking
 from bot.render import admin, moderation
 from bot.render import moderator_replies as replies
 from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
-from bot.telegram.edits import reply_long, unless_unchanged
+from bot.telegram.edits import pressed_message, reply_long, unless_unchanged
 
 
 @command
@@ -55,7 +55,7 @@ async def on_draft_save(request: Request, draft_id: int) -> None:
         )
         await query.answer()
         t = await request.chat_translator()
-        await query.message.edit_text(moderation.draft_saved(t, case_id, template))
+        await pressed_message(query).edit_text(moderation.draft_saved(t, case_id, template))
         await request.runtime.cards.refresh(request.context.application, case_id)
 
 

@@ -25,6 +25,7 @@ from bot.service.digest import (
 from bot.service.roles import require_moderator
 from bot.service.subscriptions import subscribe, unsubscribe
 from bot.telegram.broadcast import NO_PREVIEW
+from bot.telegram.edits import pressed_message
 
 DIGEST = "digest"
 PUBLISH, DISCARD = "publish", "discard"
@@ -138,11 +139,12 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await query.answer(texts.already_published(toast_t, digest.period))
             return
         await query.answer()
+        message = pressed_message(query)
         if parts[1] == PUBLISH:
-            await _started(context, t, query.message, digest, published)
+            await _started(context, t, message, digest, published)
         else:
-            await query.message.reply_html(texts.discarded(t, digest.period))
-        await query.message.edit_reply_markup(reply_markup=None)
+            await message.reply_html(texts.discarded(t, digest.period))
+        await message.edit_reply_markup(reply_markup=None)
 
 
 @command

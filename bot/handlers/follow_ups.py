@@ -13,7 +13,7 @@ from bot.handlers.moderation_keyboards import FOLLOW, parse_id
 from bot.handlers.requests import Request, button
 from bot.render import reports
 from bot.service.follow_ups import FollowUpAnswer, ask_outcome, due_outcomes, outcome_delivered
-from bot.telegram.edits import unless_unchanged
+from bot.telegram.edits import pressed_message, unless_unchanged
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,8 @@ async def on_follow_up(request: Request, report_id: int) -> None:
     )
     await query.answer(reports.follow_up_answer(t, answer))
     if answer in (FollowUpAnswer.ASKED, FollowUpAnswer.ALREADY):
-        await unless_unchanged(
-            query.message.edit_reply_markup(reply_markup=_without(query.message.reply_markup, query.data))
-        )
+        message = pressed_message(query)
+        await unless_unchanged(message.edit_reply_markup(reply_markup=_without(message.reply_markup, query.data)))
 
 
 def _without(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboardMarkup | None:

@@ -57,7 +57,7 @@ from bot.service.cases import (
 from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
 from bot.store import Store
-from bot.telegram.edits import reply_long, unless_unchanged
+from bot.telegram.edits import pressed_message, reply_long, unless_unchanged
 
 
 async def after_change(application: Application, view: CaseView) -> None:
@@ -74,7 +74,9 @@ async def after_change(application: Application, view: CaseView) -> None:
 
 async def _undo_window_closed(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: a reject can no longer be undone: drop ↩️ Undo from its card and tell the reporters."""
-    await Runtime.of(context).cards.refresh(context.application, context.job.data)
+    case_id = context.job.data
+    assert isinstance(case_id, int)  # scheduled by after_change with the case's id
+    await Runtime.of(context).cards.refresh(context.application, case_id)
     await deliver_outcomes(context.application)
 
 
@@ -113,19 +115,19 @@ async def _lookup_reply(
         return True
     text, markup = render(await chat_translator(update, context))
     if update.callback_query is not None:
-        await update.callback_query.message.reply_html(text, reply_markup=markup)
+        await pressed_message(update.callback_query).reply_html(text, reply_markup=markup)
     else:
         await update.effective_message.reply_html(text, reply_markup=markup)
     return False
 
 
-def _queue_filter(request: Request) -> QueueFilter | None:
+def _queue_filter(request: Request) -> QueueFilter | str | None:
     args = request.args
     return queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
 
 
 @command_taking(_queue_filter, moderation.HELP_QUEUE)
-async def on_queue(request: Request, filter: QueueFilter) -> None:
+async def on_queue(request: Request, filter: QueueFilter | str) -> None:
     """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
     page = await open_queue(request.store, request.actor, request.policy, 1, request.now(), filter)
     await _lookup_reply(
@@ -133,19 +135,21 @@ async def on_queue(request: Request, filter: QueueFilter) -> None:
     )
 
 
-def _queue_press(data: str | None) -> tuple[int, QueueFilter] | None:
+def _queue_press(data: str | None) -> tuple[int, QueueFilter | str] | None:
     press = parse_queue_press(data)
     return None if press is None or press[1] is None else (press[0], press[1])
 
 
 @button(_queue_press)
-async def on_queue_page(request: Request, press: tuple[int, QueueFilter]) -> None:
+async def on_queue_page(request: Request, press: tuple[int, QueueFilter | str]) -> None:
     query = request.query
     async with refusing_press(query, request.t):
         page = await open_queue(request.store, request.actor, request.policy, press[0], request.now(), press[1])
         await query.answer()
         t = await request.chat_translator()
-        await unless_unchanged(query.message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page)))
+        await unless_unchanged(
+            pressed_message(query).edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
+        )
 
 
 @command_taking(Request.only_number, moderation.HELP_CASE)
@@ -216,12 +220,12 @@ async def on_case_button(request: Request, press: CasePress) -> None:
                 raise CaseClosed(view.case.id, view.case.status.value)
             await query.answer(replies.choose_reason(toast_t))
             t = await chat_translator(update, context)
-            await unless_unchanged(query.message.edit_reply_markup(reply_markup=reason_keyboard(t, case_id)))
+            await unless_unchanged(pressed_message(query).edit_reply_markup(reply_markup=reason_keyboard(t, case_id)))
         elif press.action is CaseAction.BACK:
             view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
             t = await chat_translator(update, context)
-            await unless_unchanged(query.message.edit_reply_markup(reply_markup=case_keyboard(t, view)))
+            await unless_unchanged(pressed_message(query).edit_reply_markup(reply_markup=case_keyboard(t, view)))
         elif press.action is CaseAction.DETAILS:
             view, reports = await case_details(deps.store, actor, case_id, policy)
             await _answer_lookup(update, context, toast_t, lambda tr: moderation.details(tr, view, reports))
@@ -230,10 +234,11 @@ async def on_case_button(request: Request, press: CasePress) -> None:
             await query.answer()
             await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
         elif press.action is CaseAction.TEMPLATE:
-            draft, cut = await start_draft(deps.store, actor, case_id, query.message.chat.id, now)
+            message = pressed_message(query)
+            draft, cut = await start_draft(deps.store, actor, case_id, message.chat.id, now)
             await query.answer()
             t = await chat_translator(update, context)
-            shown = await query.message.reply_html(
+            shown = await message.reply_html(
                 moderation.draft(t, draft.case_id, draft.text, cut=cut), reply_markup=draft_keyboard(t, draft.id)
             )
             await place_draft(deps.store, draft.id, shown.message_id)
@@ -248,7 +253,7 @@ async def _answer_lookup(
         await query.answer(replies.sent_privately(toast_t))
         return
     await query.answer()
-    await reply_long(query.message, render(await chat_translator(update, context)))
+    await reply_long(pressed_message(query), render(await chat_translator(update, context)))
 
 
 async def _verify(
@@ -312,7 +317,7 @@ DECISIONS: dict[CaseAction, Callable[..., Awaitable[tuple[CaseView, str]]]] = {
 async def _show_change(update: Update, context: ContextTypes.DEFAULT_TYPE, view: CaseView) -> None:
     """Show the case as a press left it: on its card, and on the pressed message if that is another copy."""
     await after_change(context.application, view)
-    message = update.callback_query.message
+    message = pressed_message(update.callback_query)
     if (message.chat.id, message.message_id) == (view.case.card_chat_id, view.case.card_message_id):
         return
     t = await chat_translator(update, context)

@@ -7,10 +7,10 @@ parses a press and answers one it no longer knows with "This button no longer wo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
@@ -24,7 +24,8 @@ from bot.render import moderator_replies as replies
 from bot.store import Store
 
 T = TypeVar("T")
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+"""An async handler as PTB registers it (PTB asks for a coroutine function, not any awaitable)."""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, cast
 
-from telegram import Message
+from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
 
 from bot.render.split import split_message
@@ -18,6 +18,13 @@ def is_not_modified(error: BadRequest) -> bool:
 def is_message_gone(error: BadRequest) -> bool:
     """The message to edit was deleted (Telegram: "message to edit not found")."""
     return "not found" in error.message.casefold()
+
+
+def pressed_message(query: CallbackQuery) -> Message:
+    """The message whose button was pressed. PTB types it MaybeInaccessibleMessage: Telegram sends an
+    InaccessibleMessage (no text, no editing) for a message the bot can no longer see. The handlers treat it as a
+    Message, as they always did: such a press fails at the first Message-only call, as before."""
+    return cast(Message, query.message)
 
 
 async def unless_unchanged(edit: Awaitable[Any]) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from functools import partial
 
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -114,9 +115,9 @@ class ReceiptSender:
         for chat_id in ready[:free]:
             task = asyncio.create_task(self._send_turn(chat_id), name="receipt")
             self._sending[chat_id] = task
-            task.add_done_callback(lambda _, chat_id=chat_id: self._sent_turn(chat_id))
+            task.add_done_callback(partial(self._sent_turn, chat_id))
 
-    def _sent_turn(self, chat_id: int) -> None:
+    def _sent_turn(self, chat_id: int, _task: asyncio.Task[None]) -> None:
         self._sending.pop(chat_id, None)
         self._last_sent[chat_id] = time.monotonic()
         self._wake.set()
