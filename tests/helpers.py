@@ -48,3 +48,21 @@ def receipted_reports_in(message: SentMessage) -> list[int]:
 def receipted_reports(telegram: FakeTelegram, chat_id: int) -> list[int]:
     """Report numbers the chat's receipts announce, once per announcement (so a doubled receipt shows)."""
     return [n for m in telegram.sent(chat_id) for n in receipted_reports_in(m)]
+
+
+def poll_ptb_cannot_read() -> dict:
+    """A poll as a newer Bot API sends it: PTB 22 requires ``persistent_id`` on every option (both options here
+    are one dict, so setting it on the first sets it on both)."""
+    option = {"text": "a", "voter_count": 0}
+    return {
+        "id": "1",
+        "question": "?",
+        "options": [option, option],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+        "allows_revoting": False,
+        "members_only": False,
+    }

@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.sandbox import FakeTelegram
+from tests.helpers import poll_ptb_cannot_read
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 NOT_MODIFIED = (
@@ -183,22 +184,10 @@ async def test_user_edits_arrive_as_edited_messages(fake, http):
 
 
 async def test_an_update_ptb_cannot_parse_is_a_test_bug(fake):
-    option = {"text": "a", "voter_count": 0}
-    poll = {
-        "id": "1",
-        "question": "?",
-        "options": [option, option],
-        "total_voter_count": 0,
-        "is_closed": False,
-        "is_anonymous": True,
-        "type": "regular",
-        "allows_multiple_answers": False,
-        "allows_revoting": False,
-        "members_only": False,
-    }
+    poll = poll_ptb_cannot_read()
     with pytest.raises(AssertionError, match="persistent_id"):
         fake.send_message(fake.user(101), poll=poll)
-    option["persistent_id"] = "0"
+    poll["options"][0]["persistent_id"] = "0"
     assert fake.send_message(fake.user(101), poll=poll)["poll"]["options"][0]["persistent_id"] == "0"
 
 

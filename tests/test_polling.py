@@ -13,27 +13,12 @@ from pathlib import Path
 from bot.app import running
 from bot.config import Settings
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.helpers import Database
+from tests.helpers import Database, poll_ptb_cannot_read
 
 GROUP = -1001234567890
 SKIPPED = (
     "⚠️ An update from Telegram could not be read and was skipped (update \u2068{id}\u2069, kind: \u2068{kind}\u2069)."
 )
-
-
-def _poll_ptb_cannot_read() -> dict:
-    """A poll as a newer Bot API sends it: PTB 22 requires ``persistent_id`` on every option."""
-    option = {"text": "a", "voter_count": 0}
-    return {
-        "id": "1",
-        "question": "?",
-        "options": [option, option],
-        "total_voter_count": 0,
-        "is_closed": False,
-        "is_anonymous": True,
-        "type": "regular",
-        "allows_multiple_answers": False,
-    }
 
 
 def _unreadable_message(telegram: FakeTelegram, user: dict) -> int:
@@ -43,7 +28,7 @@ def _unreadable_message(telegram: FakeTelegram, user: dict) -> int:
         "from": user,
         "chat": {"id": user["id"], "type": "private", "first_name": "Test"},
         "date": 1_700_000_000,
-        "poll": _poll_ptb_cannot_read(),
+        "poll": poll_ptb_cannot_read(),
     }
     return telegram.push_update({"message": message}, unparseable=True)
 
