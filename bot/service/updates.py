@@ -1,4 +1,4 @@
-"""Use cases of the poller: giving up on an update, and counting tries of updates delivered again."""
+"""Use cases of taking updates (poller and webhook): giving up on one, and counting tries of updates delivered again."""
 
 from __future__ import annotations
 
