@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from bot.sandbox import FakeTelegram, SentMessage
 
@@ -66,3 +70,19 @@ def poll_ptb_cannot_read() -> dict:
         "allows_revoting": False,
         "members_only": False,
     }
+
+
+async def call(http: httpx.AsyncClient, method: str, files: dict | None = None, **params: Any) -> dict:
+    """POST to the sandbox like PTB: strings as they are, everything else JSON-encoded; multipart when uploading."""
+    data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+    response = await http.post(method, data=data, files=files)
+    body = response.json()
+    assert response.status_code == (200 if body["ok"] else body["error_code"])
+    return body
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free now, for a webhook server the test starts (WEBHOOK_LISTEN needs one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,7 +1,6 @@
 """Tests of the Telegram fake itself: over real HTTP, form-encoded like PTB, and with a real telegram.Bot."""
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,7 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import poll_ptb_cannot_read
+from tests.helpers import call, poll_ptb_cannot_read
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 NOT_MODIFIED = (
@@ -32,15 +31,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 async def http(fake: FakeTelegram) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=f"{fake.base_url}{fake.token}/") as client:
         yield client
-
-
-async def call(http: httpx.AsyncClient, method: str, files: dict | None = None, **params: Any) -> dict:
-    """POST like PTB: strings as they are, everything else JSON-encoded; multipart when uploading."""
-    data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-    response = await http.post(method, data=data, files=files)
-    body = response.json()
-    assert response.status_code == (200 if body["ok"] else body["error_code"])
-    return body
 
 
 def keyboard(*buttons: tuple[str, str]) -> dict:

@@ -11,10 +11,12 @@ from .driver import FakeTelegram
 from .faults import FAULT_KINDS, Faults
 from .html import HtmlError, Parsed, parse_html
 from .state import ApiCall, MessageVersion, SentMessage, Upload
+from .webhook import Delivery
 
 __all__ = [
     "FAULT_KINDS",
     "ApiCall",
+    "Delivery",
     "FakeTelegram",
     "Faults",
     "HtmlError",

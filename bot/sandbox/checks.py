@@ -28,6 +28,7 @@ _INT_PARAMS = frozenset(
         "cache_time",
         "message_thread_id",
         "user_id",
+        "max_connections",
     }
 )
 _BOOL_PARAMS = frozenset(

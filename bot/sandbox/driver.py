@@ -13,6 +13,7 @@ from .faults import Faults
 from .limits import FloodLimits
 from .server import BotApi
 from .state import ApiCall, SentMessage, State, wait_set
+from .webhook import Delivery
 
 T = TypeVar("T")
 
@@ -31,7 +32,9 @@ class FakeTelegram:
         global_per_second: int = 30,
         group_per_minute: int = 20,
         private_per_second: int | None = None,
+        webhook_timeout: float = 60.0,
     ) -> None:
+        """``webhook_timeout``: how long a post to the bot's webhook may wait for its answer (Telegram: 60 s)."""
         self._state = State(
             updates.user(
                 bot_id, first_name="Kuzet Test", last_name=None, username=bot_username, language_code=None, is_bot=True
@@ -45,6 +48,7 @@ class FakeTelegram:
                 group_per_minute=group_per_minute,
                 private_per_second=private_per_second,
             ),
+            webhook_timeout=webhook_timeout,
         )
         self._claimed_calls: set[int] = set()
 
@@ -97,6 +101,26 @@ class FakeTelegram:
     @property
     def last_update_id(self) -> int:
         return self._state.last_update_id
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every post of an update to the bot's webhook, oldest first."""
+        return self._api.webhook.deliveries
+
+    @property
+    def webhook_backends(self) -> list[str] | None:
+        """Base addresses (http://127.0.0.1:PORT) of bots behind one webhook URL, as behind a load balancer:
+        posts go to the URL's path on each in turn, an update that failed on one next to the following one.
+        None (the default): posts go to the URL itself."""
+        return self._api.webhook.backends
+
+    @webhook_backends.setter
+    def webhook_backends(self, backends: list[str] | None) -> None:
+        self._api.webhook.backends = backends
+
+    def webhook_info(self) -> dict:
+        """What getWebhookInfo answers now."""
+        return self._api.webhook_info()
 
     @property
     def descriptions(self) -> dict[str, str]:

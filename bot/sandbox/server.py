@@ -3,15 +3,17 @@
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from . import checks
+from . import checks, webhook
 from .checks import ApiError, bad
 from .faults import Faults
 from .limits import FloodLimits
 from .state import ApiCall, Formatted, SentMessage, State, Upload, wait_set
+from .webhook import WebhookSender
 
 __all__ = ["NOT_MODIFIED", "ApiCall", "BotApi"]
 
@@ -40,13 +42,24 @@ _SEND_METHODS = {"photo": "sendPhoto", "document": "sendDocument"}
 _Method = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Described:
+    """A result Telegram answers with a description beside it ("Webhook is already set")."""
+
+    result: Any
+    description: str
+
+
 class BotApi:
     """Serves the Bot API methods over ``state`` on 127.0.0.1, logging every call in ``state.calls``."""
 
-    def __init__(self, state: State, *, token: str, limits: FloodLimits) -> None:
+    def __init__(self, state: State, *, token: str, limits: FloodLimits, webhook_timeout: float) -> None:
         self.state = state
         self.token = token
         self.base_url = ""
+        self.webhook = WebhookSender(state, timeout=webhook_timeout)
+        """Posts updates to the bot while it has set a webhook."""
+        self._next_set_webhook = 0.0
         self.faults: Faults | None = None
         """Random faults on a fraction of calls; set it to turn them on (see faults.py)."""
         self.in_flight = 0
@@ -62,6 +75,7 @@ class BotApi:
             "getme": self._get_me,
             "logout": self._ok,
             "close": self._ok,
+            "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
@@ -91,10 +105,12 @@ class BotApi:
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/bot"
+        await self.webhook.start()
 
     async def stop(self) -> None:
         self._closing = True
         self.state.notify()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -131,6 +147,8 @@ class BotApi:
                 )
             result = await self._dispatch(request.match_info["token"], method, params)
             status, body = 200, {"ok": True, "result": result}
+            if isinstance(result, Described):
+                body = {"ok": True, "result": result.result, "description": result.description}
         except ApiError as error:
             status, body = error.status, error.body
         except Exception as error:  # a bug in the fake: make it visible in calls and to the bot
@@ -189,21 +207,49 @@ class BotApi:
             "has_main_web_app": False,
         }
 
-    async def _delete_webhook(self, params: dict[str, Any]) -> bool:
-        if params.get("drop_pending_updates"):
+    async def _set_webhook(self, params: dict[str, Any]) -> Described:
+        return self._change_webhook(str(params.get("url") or ""), params)
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> Described:
+        return self._change_webhook("", params)
+
+    def _change_webhook(self, url: str, params: dict[str, Any]) -> Described:
+        """setWebhook and deleteWebhook, in the order Telegram takes their steps (see webhook.py)."""
+        now = time.monotonic()
+        if url:
+            if now < self._next_set_webhook:
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+            self._next_set_webhook = now + 1
+        allowed = self._allowed_updates(params)
+        current = self.webhook.webhook
+        drop = bool(params.get("drop_pending_updates"))
+        asked = (url, str(params.get("secret_token") or ""), webhook.max_connections(params)) if url else None
+        if not drop and asked == (current and (current.url, current.secret_token, current.max_connections)):
+            self._allow(allowed if url else None)
+            return Described(True, "Webhook is already set" if url else "Webhook is already deleted")
+        self.webhook.replace(None)  # the old webhook goes first, even if the new one is then refused
+        if drop:
             self.state.confirm(self.state.last_update_id + 1)
-        return True
+        if not url:
+            return Described(True, "Webhook was deleted" if current else "Webhook is already deleted")
+        new = webhook.checked(params)
+        self._allow(allowed)
+        self.webhook.replace(new)
+        return Described(True, "Webhook was set")
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.state.updates)}
+        return self.webhook_info()
+
+    def webhook_info(self) -> dict:
+        """getWebhookInfo's answer."""
+        pending = sum(1 for u in self.state.updates if self.state.is_allowed(u))
+        return webhook.info(self.webhook.webhook, pending, self.state.allowed_updates)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         state = self.state
-        allowed = params.get("allowed_updates")
-        if allowed is not None:
-            if not isinstance(allowed, list):
-                raise bad("can't parse allowed_updates JSON object")
-            state.allowed_updates = set(allowed)
+        if self.webhook.webhook is not None:
+            raise ApiError(409, webhook.WEBHOOK_ACTIVE)
+        self._allow(self._allowed_updates(params))
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         offset = int(params.get("offset") or 0)
         if offset > 0:
@@ -215,9 +261,23 @@ class BotApi:
             changed = state.changed
             state.updates = [u for u in state.updates if state.is_allowed(u)]
             remaining = deadline - time.monotonic()
+            if self.webhook.webhook is not None:
+                raise ApiError(409, "Conflict: terminated by setWebhook request")
             if state.updates or self._closing or remaining <= 0:
                 return state.updates[:limit]
             await wait_set(changed, remaining)
+
+    @staticmethod
+    def _allowed_updates(params: dict[str, Any]) -> list[str] | None:
+        allowed = params.get("allowed_updates")
+        if allowed is not None and not isinstance(allowed, list):
+            raise bad("can't parse allowed_updates JSON object")
+        return allowed
+
+    def _allow(self, allowed: list[str] | None) -> None:
+        """Serve only these kinds of update from now on (None: as before; empty: the default kinds)."""
+        if allowed is not None:
+            self.state.allowed_updates = set(allowed)
 
     # ---- methods: sending and editing ----
 

@@ -172,6 +172,12 @@ class State:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self.notify()
 
+    def delivered(self, update_id: int) -> None:
+        """Drop one update the webhook delivered (getUpdates confirms by offset instead)."""
+        self.updates = [u for u in self.updates if u["update_id"] != update_id]
+        self.confirmed_update_id = max(self.confirmed_update_id, update_id)
+        self.notify()
+
     def is_allowed(self, update: dict) -> bool:
         """Whether getUpdates serves this update under the allowed_updates last given."""
         kind = update_type(update)
