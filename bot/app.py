@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -47,6 +47,7 @@ from bot.telegram.cards import CardDesk
 from bot.telegram.flood import TelegramRateLimiter
 from bot.telegram.polling import ConfirmingPoller
 from bot.telegram.receipts import ReceiptSender
+from bot.telegram.webhook import WebhookServer
 
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
@@ -237,11 +238,11 @@ async def _register_menus_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _register_menus(context.application)
 
 
-async def _initialize(application: Application, tries: int) -> None:
-    """Reach the Bot API, trying again after 1, 2, 4… s: a network blip at start is not fatal."""
+async def _bootstrap(step: Callable[[], Awaitable[object]], tries: int) -> None:
+    """Reach the Bot API (getMe, setWebhook), trying again after 1, 2, 4… s: a network blip at start is not fatal."""
     for attempt in range(1, tries + 1):
         try:
-            await application.initialize()
+            await step()
             return
         except InvalidToken:
             raise
@@ -274,7 +275,7 @@ async def _close(application: Application) -> None:
 
 
 async def serve(settings: Settings) -> None:
-    """`kuzet run`: poll until SIGINT or SIGTERM (or until Telegram refuses the token)."""
+    """`kuzet run`: take updates until SIGINT or SIGTERM (or until Telegram refuses the token)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -289,21 +290,48 @@ async def serve(settings: Settings) -> None:
 async def running(
     settings: Settings, *, poll_timeout: int = 1, bootstrap_retries: int = 1, on_fatal: Callable[[], None] | None = None
 ) -> AsyncIterator[Application]:
-    """The bot, polling until the block ends: `kuzet run`, `kuzet demo` and the tests all start it here."""
+    """The bot, taking updates until the block ends: `kuzet run`, `kuzet demo` and the tests all start it here."""
     application = build_application(settings)
-    await _initialize(application, bootstrap_retries)
-    poller = ConfirmingPoller(application, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, on_fatal=on_fatal)
+    await _bootstrap(application.initialize, bootstrap_retries)
     post_init, post_stop, post_shutdown = application.post_init, application.post_stop, application.post_shutdown
     assert post_init and post_stop and post_shutdown  # build_application sets all three
     try:
         await post_init(application)
         await application.start()
-        poller.start()
-        yield application
+        async with _receiving(
+            application, settings, poll_timeout=poll_timeout, bootstrap_retries=bootstrap_retries, on_fatal=on_fatal
+        ):
+            yield application
     finally:
-        await poller.stop()
         if application.running:
             await application.stop()
             await post_stop(application)
         await application.shutdown()
         await post_shutdown(application)
+
+
+@asynccontextmanager
+async def _receiving(
+    application: Application,
+    settings: Settings,
+    *,
+    poll_timeout: int,
+    bootstrap_retries: int,
+    on_fatal: Callable[[], None] | None,
+) -> AsyncIterator[None]:
+    """Updates come in until the block ends: by long polling, or with WEBHOOK_URL set, posted to the webhook."""
+    if settings.webhook is None:
+        poller = ConfirmingPoller(application, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, on_fatal=on_fatal)
+        poller.start()
+        try:
+            yield
+        finally:
+            await poller.stop()
+        return
+    server = WebhookServer(application, settings.webhook, allowed_updates=ALLOWED_UPDATES)
+    try:
+        await server.listen()
+        await _bootstrap(server.register, bootstrap_retries)
+        yield
+    finally:
+        await server.stop()

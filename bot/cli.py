@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="play the whole story offline against a local Bot API; no token needed")
     demo.add_argument("--lang", default="en", help=f"whose point of view: one of {', '.join(SUPPORTED_LOCALES)}")
     demo.add_argument("--output", type=Path, default=Path("kuzet-demo"), help="folder for the transcript and chart")
-    commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
+    commands.add_parser("run", help="run the bot (long polling, or a webhook with WEBHOOK_URL); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
     scan_parser = commands.add_parser("scan", help="match many messages from a file against the templates")
     scan_parser.add_argument(
@@ -79,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(
             settings.log_level,
-            [settings.bot_token or "", settings.reporter_key or ""],
+            [
+                settings.bot_token or "",
+                settings.reporter_key or "",
+                settings.webhook.secret if settings.webhook else "",
+            ],
             telegram_payloads=settings.log_telegram_payloads,
         )
         if args.command == "run":

@@ -61,6 +61,8 @@ class Settings:
     """How much a receipt says about what the report matched (see ReceiptDetail)."""
     log_telegram_payloads: bool = False
     """Let python-telegram-bot log whole updates and requests, texts and names included (unsafe)."""
+    webhook: Webhook | None = None
+    """Set by WEBHOOK_URL: Telegram posts updates to the bot's own HTTP server instead of being long-polled."""
 
     @property
     def verifier_file(self) -> Path:
@@ -133,6 +135,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         semantic_thresholds=SemanticThresholds(
             similarity=env("SEMANTIC_THRESHOLD", _fraction, SemanticThresholds.similarity),
             verifier=env("SEMANTIC_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.verifier),
+        ),
+        webhook=_webhook(
+            env("WEBHOOK_URL", _webhook_url),
+            env("WEBHOOK_LISTEN", _listen, "0.0.0.0:8080"),
+            env("WEBHOOK_SECRET", _webhook_secret),
         ),
     )
 
@@ -264,3 +271,64 @@ def _log_level(name: str, raw: str) -> str:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(name, f"must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
     return level
+
+
+# ---- webhook mode ----
+
+HEALTH_PATH = "/healthz"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: the public URL Telegram posts to, where the bot listens, the secret every post carries."""
+
+    url: str
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        """The path served: WEBHOOK_URL's, so a reverse proxy can pass requests through unchanged."""
+        return urlparse(self.url).path or "/"
+
+
+def _webhook(url: str | None, listen: tuple[str, int], secret: str | None) -> Webhook | None:
+    if url is None:
+        return None
+    if secret is None:
+        raise ConfigError("WEBHOOK_SECRET", "is required with WEBHOOK_URL (e.g. the output of `openssl rand -hex 32`)")
+    return Webhook(url, *listen, secret=secret)
+
+
+def _webhook_url(name: str, raw: str) -> str | None:
+    """Telegram posts only to https; plain http only to this machine (a local Bot API server, the sandbox).
+
+    The value is not repeated in errors: some put a secret in the URL's path."""
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme != "https" and not (parsed.scheme == "http" and parsed.hostname in _LOOPBACK):
+        raise ConfigError(name, "must be an https:// URL (plain http only to 127.0.0.1)")
+    if not parsed.hostname or parsed.fragment:
+        raise ConfigError(name, "must be an https:// URL with a host name and no #fragment")
+    if parsed.path == HEALTH_PATH:
+        raise ConfigError(name, f"must not have the path {HEALTH_PATH}: it answers health checks")
+    return raw
+
+
+def _listen(name: str, raw: str) -> tuple[str, int]:
+    """``host:port``; an IPv6 host in brackets, [::]:8080."""
+    host, _, port = raw.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(name, f"must be host:port, e.g. 0.0.0.0:8080, got {raw!r}")
+    return host, int(port)
+
+
+def _webhook_secret(name: str, raw: str) -> str | None:
+    if raw and not _SECRET.fullmatch(raw):  # the value is a secret: never in the message
+        raise ConfigError(name, "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    return raw or None

@@ -77,12 +77,48 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
         ("RETENTION_DAYS", "0"),
         ("SEMANTIC_ENCODER", "magic"),
         ("RECEIPT_DETAIL", "everything"),
+        ("WEBHOOK_URL", "http://kuzet.example.org/tg/hook"),
+        ("WEBHOOK_URL", "ftp://kuzet.example.org/tg/hook"),
+        ("WEBHOOK_URL", "https://kuzet.example.org/healthz"),
+        ("WEBHOOK_LISTEN", "8080"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:http"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:70000"),
+        ("WEBHOOK_SECRET", "a" * 257),
+        ("WEBHOOK_SECRET", "base64+/="),
     ],
 )
 def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings({variable: value}, env_file=None)
     assert raised.value.variable == variable
+
+
+def test_webhook_mode_is_set_by_webhook_url_and_needs_the_secret() -> None:
+    assert load_settings({}, env_file=None).webhook is None
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"WEBHOOK_URL": "https://kuzet.example.org/tg/hook"}, env_file=None)
+    assert raised.value.variable == "WEBHOOK_SECRET"
+    webhook = load_settings(
+        {"WEBHOOK_URL": "https://kuzet.example.org/tg/hook?x=1", "WEBHOOK_SECRET": "s3cret_-X"}, env_file=None
+    ).webhook
+    assert webhook is not None
+    assert (webhook.path, webhook.host, webhook.port, webhook.secret) == ("/tg/hook", "0.0.0.0", 8080, "s3cret_-X")
+    local = load_settings(
+        {"WEBHOOK_URL": "http://127.0.0.1:8081", "WEBHOOK_SECRET": "s", "WEBHOOK_LISTEN": "[::1]:8081"}, env_file=None
+    )
+    assert local.webhook is not None and (local.webhook.path, local.webhook.host, local.webhook.port) == (
+        "/",
+        "::1",
+        8081,
+    )
+
+
+def test_the_webhook_secret_never_shows_in_settings_or_in_an_error() -> None:
+    settings = load_settings({"WEBHOOK_URL": "https://k.example.org/h", "WEBHOOK_SECRET": "TOPsecret42"}, env_file=None)
+    assert "TOPsecret42" not in repr(settings)
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"WEBHOOK_SECRET": "TOPsecret42!"}, env_file=None)
+    assert "TOPsecret42" not in str(raised.value)
 
 
 def _kuzet(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -99,6 +135,7 @@ def _kuzet(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comple
         ({"BOT_TOKEN": "123:abc", "TIMEZONE": "Nowhere/Land"}, "TIMEZONE"),
         ({"BOT_TOKEN": "123:abc", "ADMIN_IDS": "me"}, "ADMIN_IDS"),
         ({"BOT_TOKEN": "123:abc", "SEMANTIC_ENCODER": "word2vec"}, "SEMANTIC_ENCODER"),
+        ({"BOT_TOKEN": "123:abc", "WEBHOOK_URL": "https://kuzet.example.org/tg/hook"}, "WEBHOOK_SECRET"),
     ],
 )
 def test_kuzet_run_with_bad_configuration_says_one_line_and_exits_2(

@@ -24,3 +24,9 @@ async def check_reporter_key(store: Store, key_check: str) -> None:
                 "differs from the key this database was created with; restore the original key "
                 "(the key file beside the database, or the REPORTER_KEY you set before)",
             )
+
+
+async def database_answers(store: Store) -> None:
+    """One cheap read through the store, for health checks; raises when the database cannot be read."""
+    async with store.reading() as tx:
+        await tx.meta.get(KEY_CHECK)
