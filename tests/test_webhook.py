@@ -4,6 +4,7 @@ answers each once it is handled, tells load balancers whether it can work, and f
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 from bot.app import ALLOWED_UPDATES, running
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.handlers.deps import Runtime
 from bot.sandbox import FakeTelegram, say
 from bot.telegram.webhook import HEALTH_SECONDS, MAX_CONNECTIONS, SECRET_HEADER
@@ -140,3 +142,16 @@ async def test_a_stop_finishes_the_update_in_hand_before_the_bot_goes_and_leaves
     assert [d.status for d in telegram.deliveries] == [200]
     info = telegram.webhook_info()
     assert info["url"] == webhook_settings.webhook.url and info["pending_update_count"] == 0
+
+
+async def test_a_listen_address_already_taken_stops_the_start_with_a_line_naming_webhook_listen(
+    telegram: FakeTelegram, webhook_settings: Settings
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", webhook_settings.webhook.port))
+        taken.listen()
+        with pytest.raises(ConfigError) as raised:
+            async with running(webhook_settings):
+                pass
+    assert raised.value.variable == "WEBHOOK_LISTEN"
+    assert not [call for call in telegram.calls if call.method == "setWebhook"]

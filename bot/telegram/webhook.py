@@ -66,7 +66,10 @@ class WebhookServer:
         # No access log: it would hold the callers' addresses and the path.
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._webhook.host, self._webhook.port).start()
+        try:
+            await web.TCPSite(self._runner, self._webhook.host, self._webhook.port).start()
+        except OSError as exc:  # the port taken, the address not this machine's
+            raise ConfigError("WEBHOOK_LISTEN", f"cannot listen there: {exc.strerror or exc}") from None
         log.info("webhook server listening on port %d", self._webhook.port)
 
     async def register(self) -> None:
