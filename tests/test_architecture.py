@@ -50,7 +50,7 @@ def test_handlers_only_handle_updates_and_delivery_machinery_lives_in_bot_telegr
     for path in (BOT / "handlers").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "create_task" not in text and "asyncio" not in _imports(path), f"delivery machinery in {path}"
-    for name in ("polling", "receipts", "broadcast", "cards", "flood"):
+    for name in ("updates", "polling", "webhook", "receipts", "broadcast", "cards", "flood"):
         assert (BOT / "telegram" / f"{name}.py").is_file(), name
 
 
