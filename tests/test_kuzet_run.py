@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import plain
+from tests.helpers import free_port, plain
 
 
-async def _start_kuzet(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
+async def _start_kuzet(telegram: FakeTelegram, workdir: Path, **settings: str) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url)
+    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, **settings)
     (workdir / ".env").write_text("DATABASE_URL=sqlite:///data/kuzet.db\n", encoding="utf-8")
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.PIPE
@@ -55,3 +55,28 @@ async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_r
     await _stop(process)
     assert "Президент әрқашан халықты ойлайды" in status.plain
     assert "@akorda_fans" in status.plain
+
+
+async def test_kuzet_run_by_webhook_never_logs_the_secret_even_with_payload_logging_on(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    secret = "Webhook-Secret_0123456789abcdef"
+    port = free_port()
+    citizen = telegram.user(302)
+    process = await _start_kuzet(
+        telegram,
+        tmp_path,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/tg/hook",
+        WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+        WEBHOOK_SECRET=secret,
+        SEMANTIC_ENCODER="off",
+        LOG_LEVEL="DEBUG",
+        LOG_TELEGRAM_PAYLOADS="1",  # python-telegram-bot then logs every request's parameters
+    )
+    telegram.send_text(citizen, "/help")
+    await telegram.wait_for_messages(citizen["id"], timeout=60)
+    stderr = (await _stop(process)).decode()
+    [set_webhook] = [call for call in telegram.calls if call.method == "setWebhook"]
+    assert set_webhook.params["secret_token"] == secret
+    assert "setWebhook" in stderr and "secret_token" in stderr
+    assert secret not in stderr and telegram.token not in stderr
