@@ -224,7 +224,8 @@ class BotApi:
         current = self.webhook.webhook
         drop = bool(params.get("drop_pending_updates"))
         asked = (url, str(params.get("secret_token") or ""), webhook.max_connections(params)) if url else None
-        if not drop and asked == (current and (current.url, current.secret_token, current.max_connections)):
+        now_set = (current.url, current.secret_token, current.max_connections) if current else None
+        if not drop and asked == now_set:
             self._allow(allowed if url else None)
             return Described(True, "Webhook is already set" if url else "Webhook is already deleted")
         self.webhook.replace(None)  # the old webhook goes first, even if the new one is then refused
