@@ -17,7 +17,7 @@ from tqdm import tqdm
 from bot.app import semantic_stage, serve
 from bot.config import Settings, load_settings
 from bot.core.periods import last_complete_week, week_bounds
-from bot.errors import ConfigError, MigrationError
+from bot.errors import ConfigError, MigrationError, StorageUnavailable
 from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.logs import configure_logging
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(
             settings.log_level,
-            [settings.bot_token or "", settings.reporter_key or ""],
+            [settings.bot_token or "", settings.reporter_key or "", settings.database.password or ""],
             telegram_payloads=settings.log_telegram_payloads,
         )
         if args.command == "run":
@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except (MigrationError, ScanInputError) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
+        return 1
+    except StorageUnavailable as exc:
+        print(f"kuzet: the database is unavailable: {exc}", file=sys.stderr)
         return 1
 
 
@@ -132,15 +135,15 @@ def _run(settings: Settings) -> int:
 
 
 async def _open_store(settings: Settings) -> Store:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     await load_starter_pack(store, int(time.time()))
     return store
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     await store.close()
-    print(f"kuzet: database {settings.database_path} is up to date", file=sys.stderr)
+    print(f"kuzet: database {settings.database} is up to date", file=sys.stderr)
     return 0
 
 

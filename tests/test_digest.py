@@ -21,7 +21,7 @@ from bot.render.chart import chart as chart_figure
 from bot.render.digest import digest_text
 from bot.sandbox import FakeTelegram
 from bot.store import Store
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
@@ -341,7 +341,7 @@ FAKE = "fake_patriot"
 
 async def _protect(db: Database, identity: str) -> None:
     """What moderators do when they find a report brigade: put the account on the protected list."""
-    store = await Store.open(db.path)
+    store = await Store.open(db.url)
     try:
         async with store.transaction() as tx:
             account_id = db.value("SELECT id FROM accounts WHERE identity = ?", (identity,))

@@ -14,7 +14,7 @@ from bot.handlers.deps import Runtime
 from bot.handlers.retention import apply_retention_job
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.sandbox import FakeTelegram, press, say, seen
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

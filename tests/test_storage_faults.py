@@ -11,7 +11,8 @@ from bot.app import running
 from bot.handlers.deps import Runtime
 from bot.render import citizen as citizen_texts
 from bot.sandbox import FakeTelegram, say
-from tests.helpers import Database, plain
+from tests.databases import Database
+from tests.helpers import plain
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
