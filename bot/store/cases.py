@@ -386,7 +386,7 @@ class CaseArchive:
         account case verified as a campaign account. Accounts only @mentioned in a report are not among them."""
         verified = (
             "FROM reports r JOIN case_reports cr ON cr.report_id = r.id JOIN cases c ON c.id = cr.case_id "
-            "WHERE c.status = ? AND r.created_at >= ? AND r.created_at < ? AND (? IS NULL OR c.id = ?)"
+            "WHERE c.status = ? AND r.created_at >= ? AND r.created_at < ? AND (CAST(? AS BIGINT) IS NULL OR c.id = ?)"
         )
         params = (CaseStatus.VERIFIED.value, start, end, case_id, case_id)
         rows = await self._conn.fetch_all(

@@ -45,6 +45,10 @@ class Connection(ABC):
         """Run a statement; return the number of rows it changed."""
 
     @abstractmethod
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement for each of the rows of parameters."""
+
+    @abstractmethod
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:

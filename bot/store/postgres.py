@@ -13,7 +13,7 @@ import decimal
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -36,10 +36,14 @@ ACQUIRE_SECONDS = 10.0
 """How long a transaction waits for a free connection before the database counts as unavailable."""
 CONNECT_SECONDS = 5.0
 
-_UNAVAILABLE_STATES = ("08", "53", "57P", "25006", "55000", "XX")
+_UNAVAILABLE_STATES = ("08", "53", "57P", "25006", "55000", "55P03", "XX")
 """SQLSTATE classes of a database that cannot take the work now: connection failures (08), out of disk,
 memory or connections (53), shut down or restarting (57P), read-only (25006: a standby, or
-default_transaction_read_only), not accepting connections (55000), internal or corruption errors (XX)."""
+default_transaction_read_only), not accepting connections (55000), a lock not had within LOCK_TIMEOUT (55P03),
+internal or corruption errors (XX)."""
+LOCK_TIMEOUT = "5s"
+"""How long a statement waits for a lock (another process's write) before the database counts as unavailable:
+SQLite's busy_timeout, the same 5 s."""
 
 
 def _unavailable(exc: BaseException) -> bool:
@@ -76,17 +80,27 @@ async def _prepare(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text")
 
 
+def _storable(params: Params) -> Params:
+    """PostgreSQL's text cannot hold U+0000 (SQLite's can): a NUL in hostile input is kept as U+FFFD."""
+    if not any(isinstance(p, str) and "\x00" in p for p in params):
+        return params
+    return [p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params]
+
+
 class PostgresConnection(Connection):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        status = await self._conn.execute(numbered(sql), *params)
+        status = await self._conn.execute(numbered(sql), *_storable(params))
         count = status.rsplit(" ", 1)[-1]
         return int(count) if count.isdigit() else 0
 
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        await self._conn.executemany(numbered(sql), [_storable(row) for row in rows])
+
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(await self._conn.fetch(numbered(sql), *params))
+        return list(await self._conn.fetch(numbered(sql), *_storable(params)))
 
     async def run_script(self, script: str) -> None:
         await self._conn.execute(script)  # several statements at once, inside this transaction
@@ -108,7 +122,12 @@ class PostgresDatabase(Database):
     async def open(cls, dsn: str) -> PostgresDatabase:
         try:
             pool = await asyncpg.create_pool(
-                dsn, min_size=1, max_size=POOL_SIZE, init=_prepare, timeout=CONNECT_SECONDS
+                dsn,
+                min_size=1,
+                max_size=POOL_SIZE,
+                init=_prepare,
+                timeout=CONNECT_SECONDS,
+                server_settings={"lock_timeout": LOCK_TIMEOUT},
             )
         except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
             if isinstance(exc, asyncpg.PostgresError) and not _unavailable(exc):
