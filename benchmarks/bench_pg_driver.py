@@ -16,7 +16,6 @@ import time
 import uuid
 
 import asyncpg
-import psycopg
 import psycopg_pool
 
 SCHEMA = [
@@ -37,8 +36,11 @@ def steps(i: int) -> list[tuple[str, tuple]]:
         ("SELECT id FROM reports WHERE dedupe = ?", (dedupe,)),
         ("SELECT COUNT(*) FROM reports WHERE reporter = ? AND created_at >= ?", (reporter, i - 3600)),
         ("UPDATE seq SET last_value = last_value + 1 WHERE name = ? RETURNING last_value", ("reports",)),
-        ("INSERT INTO reports (id, reporter, dedupe, body, created_at) VALUES ((SELECT last_value FROM seq"
-         " WHERE name = 'reports'), ?, ?, ?, ?)", (reporter, dedupe, "text " * 20, i)),
+        (
+            "INSERT INTO reports (id, reporter, dedupe, body, created_at) VALUES ((SELECT last_value FROM seq"
+            " WHERE name = 'reports'), ?, ?, ?, ?)",
+            (reporter, dedupe, "text " * 20, i),
+        ),
         ("UPDATE reports SET cluster_id = ? WHERE dedupe = ?", (i % 97, dedupe)),
         ("SELECT id, reporter, body, created_at FROM reports WHERE dedupe = ?", (dedupe,)),
         ("SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM reports WHERE cluster_id = ?", (i % 97,)),
