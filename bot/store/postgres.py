@@ -12,6 +12,7 @@ from __future__ import annotations
 import decimal
 import functools
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -78,6 +79,11 @@ def _number(value: str) -> int | float:
 
 async def _prepare(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text")
+
+
+def control_name() -> str:
+    """The control connection's application_name: pg_stat_activity (and pg_locks) show which process leads."""
+    return f"kuzet-control-{os.getpid()}"
 
 
 def _storable(params: Params) -> Params:
@@ -149,7 +155,9 @@ class PostgresDatabase(Database):
         try:
             if self._control is None or self._control.is_closed():
                 self._leading = False
-                self._control = await asyncpg.connect(self._dsn, timeout=CONNECT_SECONDS)
+                self._control = await asyncpg.connect(
+                    self._dsn, timeout=CONNECT_SECONDS, server_settings={"application_name": control_name()}
+                )
                 await self._control.add_listener(SIGNALS, self._on_notification)
             if self._leading:
                 await self._control.fetchval("SELECT 1", timeout=CONTROL_SECONDS)
