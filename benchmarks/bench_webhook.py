@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.database_url import DatabaseUrl  # noqa: E402
 from bot.sandbox import FakeTelegram  # noqa: E402
 from bot.service.updates import count_attempt, forget_attempts  # noqa: E402
 from bot.store import Store  # noqa: E402
@@ -42,7 +43,7 @@ CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives {n} votes f
 
 async def tries_cost(updates: int, folder: Path) -> float:
     """Milliseconds per update of counting its try and forgetting it once handled."""
-    store = await Store.open(folder / "tries.db")
+    store = await Store.open(DatabaseUrl.parse(f"sqlite:///{folder / 'tries.db'}"))
     try:
         started = time.perf_counter()
         for update_id in range(1, updates + 1):

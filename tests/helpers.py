@@ -1,4 +1,4 @@
-"""Helpers the tests share (the fixtures stay in conftest.py): a look at the database, what a person sees."""
+"""Helpers the tests share (the fixtures stay in conftest.py): what a person sees."""
 
 from __future__ import annotations
 
@@ -6,37 +6,11 @@ import html
 import json
 import re
 import socket
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bot.sandbox import FakeTelegram, SentMessage
-
-
-class Database:
-    """Read-only look at the bot's SQLite file, to check what was stored."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def connect(self) -> sqlite3.Connection:
-        """A connection of the test's own, e.g. to damage the database on purpose."""
-        return sqlite3.connect(self.path)
-
-    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self.connect() as conn:
-            conn.row_factory = sqlite3.Row
-            return list(conn.execute(sql, params))
-
-    def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        return self.rows(sql, params)[0][0]
-
-    def dump(self) -> str:
-        """Every row of every table as text, to search for data that must not be there."""
-        with self.connect() as conn:
-            return "\n".join(conn.iterdump())
 
 
 def plain(markup: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.sandbox import FakeTelegram, SentMessage, press, reply, say, seen
-from tests.helpers import Database
+from tests.databases import Database
 
 __all__ = [
     "ADMIN_ID",

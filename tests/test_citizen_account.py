@@ -18,7 +18,8 @@ from bot.render import digest as digest_texts
 from bot.render import reports as report_texts
 from bot.resources import data_dir
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database, plain
+from tests.databases import Database
+from tests.helpers import plain
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -254,7 +255,7 @@ async def test_past_the_hourly_limit_a_report_is_refused_in_reply_saying_when_se
     assert refusal.plain == plain(texts.rate_limited(t, 2, first + 3600, first + 1000))
     assert "14:05" in refusal.plain and t.duration(44 * 60) in refusal.plain
     assert refusal.reply_to["message_id"] == sent["message_id"]
-    assert Database(settings.database_path).value("SELECT COUNT(*) FROM reports") == 2
+    assert Database(settings.database).value("SELECT COUNT(*) FROM reports") == 2
 
 
 async def test_a_restart_on_the_same_database_keeps_reports_and_language(

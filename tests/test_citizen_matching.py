@@ -16,7 +16,7 @@ WAVE = "Foreign agents spread lies about our elections, do not believe the oppos
 
 @pytest.fixture
 async def with_template(settings) -> int:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     [template] = await import_templates(store, [TemplateRecord(CARES, label="Nurbots: the President cares")], "test", 0)
     await store.close()
     return template.id
@@ -87,7 +87,7 @@ async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(
     telegram: FakeTelegram, settings, translations, db
 ) -> None:
     generic = "Congratulations to everyone on the holiday, all the best to your families!"
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     async with store.transaction() as tx:
         await tx.negatives.add(generic, language="en", created_by="test", now=0)
     await store.close()

@@ -17,7 +17,7 @@ def test_defaults_apply_when_nothing_is_set() -> None:
     settings = load_settings({}, env_file=None)
     assert settings.bot_token is None
     assert settings.bot_api_url == "https://api.telegram.org/bot"
-    assert settings.database_path == Path("kuzet.db")
+    assert settings.database.path == Path("kuzet.db")
     assert settings.reporter_key_file == Path("kuzet.key")
     assert settings.moderator_chat_id is None
     assert settings.admin_ids == frozenset()
@@ -45,7 +45,8 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
     [
         ("BOT_TOKEN", "not a token"),
         ("BOT_API_URL", "ftp://example.org"),
-        ("DATABASE_URL", "postgresql://localhost/kuzet"),
+        ("DATABASE_URL", "mysql://localhost/kuzet"),
+        ("DATABASE_URL", "postgresql://localhost"),
         ("DATABASE_URL", "sqlite:///:memory:"),
         ("MODERATOR_CHAT_ID", "moderators"),
         ("ADMIN_IDS", "12,abc"),

@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.database_url import DatabaseUrl
 from bot.sandbox import FakeTelegram
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
 from bot.telegram.receipts import SENDS_IN_FLIGHT
+from tests.databases import Database, on_postgresql
 from tests.helpers import free_port, receipted_reports
 
 WEBHOOK_SECRET = "crash-test-secret"
@@ -33,13 +35,20 @@ async def started() -> AsyncIterator[list[asyncio.subprocess.Process]]:
 
 
 async def _kuzet_run(
-    telegram: FakeTelegram, database: Path, started: list, per_user: int, webhook_port: int | None
+    telegram: FakeTelegram,
+    db: Database,
+    folder: Path,
+    started: list,
+    per_user: int,
+    webhook_port: int | None,
+    **more: str,
 ) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
     env.update(
         BOT_TOKEN=telegram.token,
         BOT_API_URL=telegram.base_url,
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=db.url.dsn,
+        DATA_DIR=str(folder),
         REPORTS_PER_HOUR=str(per_user),
         LOG_LEVEL="WARNING",
     )
@@ -49,17 +58,10 @@ async def _kuzet_run(
             WEBHOOK_LISTEN=f"127.0.0.1:{webhook_port}",
             WEBHOOK_SECRET=WEBHOOK_SECRET,
         )
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=database.parent, env=env)
+    env.update(more)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=folder, env=env)
     started.append(process)
     return process
-
-
-def _count(database: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(database, timeout=5) as conn:
-            return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def _text(user: int, k: int) -> str:
@@ -67,52 +69,104 @@ def _text(user: int, k: int) -> str:
     return f"{campaign} #{user}-{k}" if (user + k) % 2 else f"Citizen {user} saw post {k} praising the akim"
 
 
-@pytest.mark.parametrize(("mode", "users", "per_user"), [("polling", 50, 20), ("webhook", 20, 15)])
-async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_the_rest_once_after_restart(
-    telegram: FakeTelegram, tmp_path: Path, started: list, mode: str, users: int, per_user: int
-) -> None:
-    database = tmp_path / "kuzet.db"
+@dataclass
+class Burst:
+    """What the citizens sent, and what they had been answered when a bot was killed."""
+
+    people: list[dict]
+    sent: dict[tuple[int, int], str]
+    receipted_before_kill: set[int]
+    replies_before_kill: list[tuple[int, int]]
+
+
+async def _burst_and_kill(
+    telegram: FakeTelegram, db: Database, users: int, per_user: int, victim: asyncio.subprocess.Process
+) -> Burst:
+    """Every citizen sends ``per_user`` reports at once; ``victim`` is SIGKILLed after a third are stored."""
     people = [telegram.user(30_000 + u, language_code="en") for u in range(users)]
-    port = free_port() if mode == "webhook" else None
-    process = await _kuzet_run(telegram, database, started, per_user, port)
-    await telegram.wait_for_call("getUpdates" if port is None else "setWebhook", timeout=60)
     sent: dict[tuple[int, int], str] = {}
     for k in range(per_user):
         for u, person in enumerate(people):
             message = telegram.send_text(person, _text(u, k))
             sent[person["id"], message["message_id"]] = _text(u, k)
-
-    while _count(database, "SELECT COUNT(*) FROM reports") < users * per_user * 0.3 or not telegram.sent():
+    while db.count("SELECT COUNT(*) FROM reports") < users * per_user * 0.3 or not telegram.sent():
         await asyncio.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    await process.wait()
-    receipted_before_kill = {n for p in people for n in receipted_reports(telegram, p["id"])}
-    replies_before_kill = [(m.chat_id, m.reply_to["message_id"]) for m in telegram.sent()]
-    stored_at_kill = _count(database, "SELECT COUNT(*) FROM reports")
-    assert 0 < len(receipted_before_kill) <= stored_at_kill < users * per_user
+    victim.send_signal(signal.SIGKILL)
+    await victim.wait()
+    burst = Burst(
+        people,
+        sent,
+        {n for p in people for n in receipted_reports(telegram, p["id"])},
+        [(m.chat_id, m.reply_to["message_id"]) for m in telegram.sent()],
+    )
+    assert 0 < len(burst.receipted_before_kill) <= db.count("SELECT COUNT(*) FROM reports") < len(sent)
+    return burst
 
-    process = await _kuzet_run(telegram, database, started, per_user, port)
+
+async def _answered_then_stopped(telegram: FakeTelegram, burst: Burst, process: asyncio.subprocess.Process) -> None:
     await telegram.wait_until(
-        lambda: len({n for p in people for n in receipted_reports(telegram, p["id"])}) == users * per_user,
+        lambda: len({n for p in burst.people for n in receipted_reports(telegram, p["id"])}) == len(burst.sent),
         timeout=240,
         what="a receipt for each report",
     )
     process.send_signal(signal.SIGTERM)
     assert await process.wait() == 0
 
-    with sqlite3.connect(database) as conn:
-        reports = dict(conn.execute("SELECT id, text FROM reports").fetchall())
-        resent = {row[0] for row in conn.execute("SELECT id FROM reports WHERE receipt_resent = 1")}
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert sorted(reports.values()) == sorted(sent.values())  # every message once: none lost, none doubled
-    assert receipted_before_kill <= set(reports)
-    for chat_id, message_id in replies_before_kill:  # a receipt sent before the kill answers a stored report
-        assert sent[chat_id, message_id] in reports.values()
-    announced = [n for p in people for n in receipted_reports(telegram, p["id"])]
+
+def _each_report_once(telegram: FakeTelegram, db: Database, burst: Burst) -> None:
+    reports = {row[0]: row[1] for row in db.rows("SELECT id, text FROM reports")}
+    resent = {row[0] for row in db.rows("SELECT id FROM reports WHERE receipt_resent = 1")}
+    assert db.intact()
+    assert sorted(reports.values()) == sorted(burst.sent.values())  # every message once: none lost, none doubled
+    assert burst.receipted_before_kill <= set(reports)
+    for chat_id, message_id in burst.replies_before_kill:  # a receipt sent before the kill answers a stored report
+        assert burst.sent[chat_id, message_id] in reports.values()
+    announced = [n for p in burst.people for n in receipted_reports(telegram, p["id"])]
     doubled = {n for n in announced if announced.count(n) > 1}
     # only receipts in flight at the kill may come twice, and they are flagged
     assert doubled <= resent and len(resent) <= SENDS_IN_FLIGHT * RECEIPTS_PER_MESSAGE
     assert telegram.confirmed_update_id == telegram.last_update_id
+
+
+@pytest.mark.parametrize(("mode", "users", "per_user"), [("polling", 50, 20), ("webhook", 20, 15)])
+async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_the_rest_once_after_restart(
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, started: list, mode: str, users: int, per_user: int
+) -> None:
+    db = Database(DatabaseUrl.parse(database_url))
+    port = free_port() if mode == "webhook" else None
+    process = await _kuzet_run(telegram, db, tmp_path, started, per_user, port)
+    await telegram.wait_for_call("getUpdates" if port is None else "setWebhook", timeout=60)
+    burst = await _burst_and_kill(telegram, db, users, per_user, process)
+
+    restarted = await _kuzet_run(telegram, db, tmp_path, started, per_user, port)
+    await _answered_then_stopped(telegram, burst, restarted)
+
+    _each_report_once(telegram, db, burst)
     if mode == "webhook":  # posts cut off by the kill were answered by the restarted bot
         assert any(d.error for d in telegram.deliveries) and not telegram.webhook_info()["pending_update_count"]
         assert not [call for call in telegram.calls if call.method == "getUpdates"]
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="several processes share a PostgreSQL database, not a SQLite file")
+async def test_two_bots_behind_one_webhook_url_lose_nothing_when_one_is_killed_mid_burst(
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, started: list
+) -> None:
+    """The load balancer posts to both in turn; the killed bot's posts go to the other, which carries on."""
+    db = Database(DatabaseUrl.parse(database_url))
+    ports = [free_port(), free_port()]
+    telegram.webhook_backends = [f"http://127.0.0.1:{port}" for port in ports]
+    shared = {"WEBHOOK_URL": "https://kuzet.example.org/tg/hook", "REPORTER_KEY": "k" * 32}
+    bots = [await _kuzet_run(telegram, db, tmp_path, started, 15, port, **shared) for port in ports]
+    for _ in bots:
+        await telegram.wait_for_call("setWebhook", lambda call: call.status == 200, timeout=60)
+    burst = await _burst_and_kill(telegram, db, 20, 15, bots[0])
+
+    await _answered_then_stopped(telegram, burst, bots[1])
+
+    _each_report_once(telegram, db, burst)
+    delivered = {d.url.split("/tg/")[0] for d in telegram.deliveries if d.status == 200}
+    assert delivered == set(telegram.webhook_backends)  # both took updates
+    assert [c.response["description"] for c in telegram.calls if c.method == "setWebhook" and c.status == 200] == [
+        "Webhook was set",
+        "Webhook is already set",
+    ]

@@ -21,7 +21,7 @@ from bot.render.chart import chart as chart_figure
 from bot.render.digest import digest_text
 from bot.sandbox import FakeTelegram
 from bot.store import Store
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
@@ -193,7 +193,9 @@ async def test_subscribers_who_opt_out_while_the_digest_is_being_sent_get_none_o
         for user in (leaving, forgetting):
             assert [m.method for m in telegram.sent(user["id"])] == ["sendMessage", "sendMessage"], user["id"]
             assert not [m for m in telegram.sent(user["id"]) if "Kuzet weekly digest" in m.plain]
-        assert [tuple(r) for r in db.rows("SELECT state, COUNT(*), COUNT(chat_id) FROM deliveries GROUP BY 1")] == [
+        assert [
+            tuple(r) for r in db.rows("SELECT state, COUNT(*), COUNT(chat_id) FROM deliveries GROUP BY 1 ORDER BY 1")
+        ] == [
             ("cancelled", 2, 0),
             ("sent", len(readers), 0),
         ]
@@ -341,7 +343,7 @@ FAKE = "fake_patriot"
 
 async def _protect(db: Database, identity: str) -> None:
     """What moderators do when they find a report brigade: put the account on the protected list."""
-    store = await Store.open(db.path)
+    store = await Store.open(db.url)
     try:
         async with store.transaction() as tx:
             account_id = db.value("SELECT id FROM accounts WHERE identity = ?", (identity,))

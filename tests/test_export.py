@@ -15,7 +15,7 @@ from bot.app import running
 from bot.core.periods import week_of
 from bot.i18n import SUPPORTED_LOCALES
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import say
 from tests.test_digest import CAMPAIGN, FAKE, MENTIONED, SATIRIST, _campaign_with_bystanders, _verified_campaign
 from tests.test_scan import kuzet

@@ -9,7 +9,7 @@ import pytest
 from bot.app import running
 from bot.sandbox import FakeTelegram, Faults
 from bot.telegram.flood import GROUP_MESSAGES_PER_MINUTE, RESERVED_FOR_REPLIES, SlidingWindow
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, say, seen
 
 CARD_PLACES = GROUP_MESSAGES_PER_MINUTE - RESERVED_FOR_REPLIES

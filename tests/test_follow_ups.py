@@ -10,7 +10,8 @@ from bot.core.cases import CaseStatus
 from bot.render import reports as report_texts
 from bot.sandbox import FakeTelegram
 from bot.service.follow_ups import FollowUpAnswer
-from tests.helpers import Database, plain
+from tests.databases import Database
+from tests.helpers import plain
 from tests.moderation_helpers import Team, card_of, press, say, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"

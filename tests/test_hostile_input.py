@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -20,8 +19,10 @@ from hypothesis import strategies as st
 
 from bot.app import running
 from bot.config import load_settings
+from bot.database_url import DatabaseUrl
 from bot.render.reports import SEPARATOR
 from bot.sandbox import FakeTelegram
+from tests.databases import Database, another_database
 
 GROUP = -1001234567890
 ADMIN = 900
@@ -262,8 +263,7 @@ async def _play(batch: list, presses: list[str]) -> None:
     errors = _Errors()
     logging.getLogger().addHandler(errors)
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            database = Path(folder) / "kuzet.db"
+        with tempfile.TemporaryDirectory() as folder, another_database(Path(folder), "kuzet.db") as url:
             async with FakeTelegram() as telegram:
                 group = telegram.add_group(GROUP, "Kuzet moderators")
                 # No moderators' chat: a batch opens dozens of cases, and their cards would take minutes
@@ -272,7 +272,8 @@ async def _play(batch: list, presses: list[str]) -> None:
                 env = {
                     "BOT_TOKEN": telegram.token,
                     "BOT_API_URL": telegram.base_url,
-                    "DATABASE_URL": f"sqlite:///{database}",
+                    "DATABASE_URL": url,
+                    "DATA_DIR": folder,
                     "ADMIN_IDS": str(ADMIN),
                     "REPORTS_PER_HOUR": "1000",
                 }
@@ -298,19 +299,17 @@ async def _play(batch: list, presses: list[str]) -> None:
                         for c in telegram.refused()
                         if c.method != "answerCallbackQuery" or "query is too old" not in (c.description or "")
                     ]
-            with sqlite3.connect(database) as conn:
-                integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-                broken_links = conn.execute("PRAGMA foreign_key_check").fetchall()
-                orphans = conn.execute(
-                    "SELECT COUNT(*) FROM case_reports WHERE report_id NOT IN (SELECT id FROM reports)"
-                ).fetchone()[0]
+            db = Database(DatabaseUrl.parse(url))
+            intact = db.intact()
+            broken_links = db.rows("PRAGMA foreign_key_check") if db.url.engine == "sqlite" else []
+            orphans = db.value("SELECT COUNT(*) FROM case_reports WHERE report_id NOT IN (SELECT id FROM reports)")
     finally:
         logging.getLogger().removeHandler(errors)
     assert [r.getMessage() for r in errors.records] == []
     assert refused == []  # every message the bot sent parsed as HTML and went to a chat it may write to
     for user_id, count in private.items():
         assert answered[user_id] >= count, (user_id, sent_by[user_id], replies[user_id])
-    assert integrity == "ok" and broken_links == [] and orphans == 0
+    assert intact and broken_links == [] and orphans == 0
 
 
 @settings(

@@ -5,18 +5,26 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 
+from bot.database_url import DatabaseUrl
 from bot.sandbox import FakeTelegram
+from tests.databases import Database
 from tests.helpers import free_port, plain
 
 
-async def _start_kuzet(telegram: FakeTelegram, workdir: Path, **settings: str) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, **settings)
-    (workdir / ".env").write_text("DATABASE_URL=sqlite:///data/kuzet.db\n", encoding="utf-8")
+async def _start_kuzet(
+    telegram: FakeTelegram, workdir: Path, database_url: str, **more: str
+) -> asyncio.subprocess.Process:
+    """`kuzet run` in ``workdir``, set up by its .env: SQLite in data/ (as the quick start), or the test's
+    PostgreSQL database with its files in data/."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL", "DATA_DIR"}}
+    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, **more)
+    settings = "DATABASE_URL=sqlite:///data/kuzet.db\n"
+    if database_url.startswith("postgresql"):
+        settings = f"DATABASE_URL={database_url}\nDATA_DIR=data\n"
+    (workdir / ".env").write_text(settings, encoding="utf-8")
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.PIPE
     )
@@ -30,11 +38,11 @@ async def _stop(process: asyncio.subprocess.Process) -> bytes:
 
 
 async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_restart(
-    telegram: FakeTelegram, tmp_path: Path, translations
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, translations
 ) -> None:
     citizen = telegram.user(301, language_code="kk")
     channel = telegram.channel(-1009876543210, "Akorda fan club", username="akorda_fans")
-    process = await _start_kuzet(telegram, tmp_path)
+    process = await _start_kuzet(telegram, tmp_path, database_url)
     telegram.forward(citizen, telegram.origin_channel(channel, 5), text="Президент әрқашан халықты ойлайды")
     [receipt] = await telegram.wait_for_messages(citizen["id"], timeout=60)
     stderr = await _stop(process)
@@ -44,12 +52,13 @@ async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_r
     assert plain(heading).format(number="\u20681\u2069") in receipt.plain
     assert telegram.token not in stderr.decode()
 
-    database = tmp_path / "data" / "kuzet.db"
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT id, text FROM reports").fetchall() == [(1, "Президент әрқашан халықты ойлайды")]
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite:///{tmp_path / 'data' / 'kuzet.db'}"
+    db = Database(DatabaseUrl.parse(database_url))
+    assert [tuple(r) for r in db.rows("SELECT id, text FROM reports")] == [(1, "Президент әрқашан халықты ойлайды")]
     assert (tmp_path / "data" / "kuzet.key").is_file()
 
-    process = await _start_kuzet(telegram, tmp_path)
+    process = await _start_kuzet(telegram, tmp_path, database_url)
     telegram.send_text(citizen, "/status 1")
     status = (await telegram.wait_for_messages(citizen["id"], 2, timeout=60))[-1]
     await _stop(process)
@@ -58,7 +67,7 @@ async def test_kuzet_run_answers_a_kazakh_forward_and_keeps_the_report_after_a_r
 
 
 async def test_kuzet_run_by_webhook_never_logs_the_secret_even_with_payload_logging_on(
-    telegram: FakeTelegram, tmp_path: Path
+    telegram: FakeTelegram, tmp_path: Path, database_url: str
 ) -> None:
     secret = "Webhook-Secret_0123456789abcdef"
     port = free_port()
@@ -66,6 +75,7 @@ async def test_kuzet_run_by_webhook_never_logs_the_secret_even_with_payload_logg
     process = await _start_kuzet(
         telegram,
         tmp_path,
+        database_url,
         WEBHOOK_URL=f"http://127.0.0.1:{port}/tg/hook",
         WEBHOOK_LISTEN=f"127.0.0.1:{port}",
         WEBHOOK_SECRET=secret,

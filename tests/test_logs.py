@@ -70,7 +70,7 @@ async def _card(telegram: FakeTelegram, chat_id: int) -> SentMessage:
 
 @pytest.mark.parametrize("payloads", ["0", "1"])
 async def test_a_full_session_at_debug_level_logs_no_text_name_id_phone_key_or_token(
-    telegram: FakeTelegram, tmp_path: Path, payloads: str
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, payloads: str
 ) -> None:
     """`kuzet run` at LOG_LEVEL=DEBUG, an unreadable update first. With LOG_TELEGRAM_PAYLOADS=1 python-telegram-bot
     logs every request and update in full: the texts and names are then there (unsafe), ids and secrets not."""
@@ -84,7 +84,8 @@ async def test_a_full_session_at_debug_level_logs_no_text_name_id_phone_key_or_t
         BOT_API_URL=telegram.base_url,
         LOG_LEVEL="DEBUG",
         REPORTER_KEY=KEY,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'kuzet.db'}",
+        DATABASE_URL=database_url,
+        DATA_DIR=str(tmp_path),
         ADMIN_IDS=str(admin["id"]),
         MODERATOR_CHAT_ID=str(group["id"]),
         CARD_REFRESH_SECONDS="0",

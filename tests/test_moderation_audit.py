@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from bot.app import running
 from bot.sandbox import FakeTelegram, SentMessage
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, card_of, press, reply, say, seen, wait_for_card
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"
@@ -110,10 +111,14 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
         assert "Aigerim: took a role away" in shown and "Alice: added to the negative bank" in shown
         assert seen(await say(telegram, alice, "/audit")) == "Only admins can do this."
 
-    with sqlite3.connect(db.path) as conn:
-        for statement in ("UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                conn.execute(statement)
+    refusals = (sqlite3.IntegrityError, psycopg.errors.RestrictViolation)
+    for statement in ("UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"):
+        with pytest.raises(refusals, match="append-only"), db.connect() as conn:
+            conn.execute(statement)
+    if db.url.engine == "postgresql":
+        with pytest.raises(refusals, match="append-only"), db.connect() as conn:
+            conn.execute("TRUNCATE audit_log")
+    assert db.value("SELECT COUNT(*) FROM audit_log") > 5
 
 
 async def test_the_audit_log_reads_as_words_not_as_stored_fields(

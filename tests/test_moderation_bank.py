@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, card_of, press, reply, say, seen, wait_for_card
 
 FIRST = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"

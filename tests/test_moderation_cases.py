@@ -11,7 +11,7 @@ from bot.errors import CaseClosed, DraftGone, NotAllowed
 from bot.render import moderator_replies as replies
 from bot.sandbox import FakeTelegram
 from bot.service.cases import VoteChange
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, Team, card_of, press, say, seen, snapshot, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import card_of, press, say, seen, wait_for_card
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, card_of, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

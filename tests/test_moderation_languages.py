@@ -7,7 +7,7 @@ import pytest
 from bot.app import running
 from bot.i18n import SUPPORTED_LOCALES
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import ADMIN_ID, GROUP, appoint, press, reply, say, wait_for_card
 
 TEXT = "Thank you to our akim, the new hospital in Taraz was built in record time for the people"

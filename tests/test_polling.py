@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +13,10 @@ import pytest
 
 from bot.app import running
 from bot.config import Settings
+from bot.database_url import DatabaseUrl
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.helpers import Database, free_port, poll_ptb_cannot_read
+from tests.databases import Database
+from tests.helpers import free_port, poll_ptb_cannot_read
 
 GROUP = -1001234567890
 SKIPPED = (
@@ -93,7 +94,7 @@ async def test_an_unreadable_update_delivered_again_is_skipped_again_without_a_s
 
 @pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
 async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tries(
-    telegram: FakeTelegram, tmp_path: Path, webhook: bool
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, webhook: bool
 ) -> None:
     """`kuzet run` killed while handling the same update, three starts in a row; the fourth start skips it.
 
@@ -102,12 +103,13 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
     citizen = telegram.user(202)
     telegram.send_text(citizen, "/help")
     stuck = telegram.last_update_id
-    database = tmp_path / "kuzet.db"
+    db = Database(DatabaseUrl.parse(database_url))
     env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
     env.update(
         BOT_TOKEN=telegram.token,
         BOT_API_URL=telegram.base_url,
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url,
+        DATA_DIR=str(tmp_path),
         MODERATOR_CHAT_ID=str(GROUP),
         SEMANTIC_ENCODER="off",
     )
@@ -119,12 +121,7 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
     telegram.faults = Faults(1.0, kinds=("timeout",), methods=frozenset({"sendmessage"}), stall_seconds=120)
 
     def tries() -> int:
-        try:
-            with sqlite3.connect(database, timeout=5) as conn:
-                row = conn.execute("SELECT attempts FROM update_attempts WHERE update_id = ?", (stuck,)).fetchone()
-        except sqlite3.OperationalError:  # not created yet
-            return 0
-        return row[0] if row else 0
+        return db.count(f"SELECT COALESCE(MAX(attempts), 0) FROM update_attempts WHERE update_id = {stuck}")
 
     for attempt in (1, 2, 3):  # the answer never goes out, and the bot is killed meanwhile
         process = await asyncio.create_subprocess_exec(
@@ -150,9 +147,8 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
         assert await process.wait() == 0
     assert "/status" in answer.plain
     assert _notices(telegram) == [SKIPPED.format(id=stuck, kind="message") + " Details are in the log."]
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT error FROM skipped_updates").fetchall() == [("not finished in 3 tries",)]
-        assert conn.execute("SELECT COUNT(*) FROM update_attempts").fetchone() == (0,)
+    assert [tuple(r) for r in db.rows("SELECT error FROM skipped_updates")] == [("not finished in 3 tries",)]
+    assert db.value("SELECT COUNT(*) FROM update_attempts") == 0
 
 
 async def test_a_press_of_a_button_no_handler_knows_is_answered(telegram: FakeTelegram, bot) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from bot.app import running
 from bot.sandbox import FakeTelegram, Faults, press, say
-from tests.helpers import Database, receipted_reports, receipted_reports_in
+from tests.databases import Database
+from tests.helpers import receipted_reports, receipted_reports_in
 from tests.moderation_helpers import GROUP
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

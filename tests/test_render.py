@@ -6,7 +6,7 @@ import pytest
 
 from bot.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 from bot.sandbox import FakeTelegram, SentMessage
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, say, wait_for_card
 
 BIDI_CONTROLS = {chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2066, 0x2067)}

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import url_of
+
+pytestmark = pytest.mark.usefixtures("database_url")  # `kuzet` runs on the suite's engine
+
 CHOICE = "{I|We} made a choice for the new Kazakhstan … our family gives {*} votes for Tokayev"
 HIT = "Wow. We made a choice for the new Kazakhstan, our family gives five votes for Tokayev!"
 MISS = "Lovely weather in Almaty today, the mountains are beautiful"
@@ -20,7 +24,7 @@ MISS = "Lovely weather in Almaty today, the mountains are beautiful"
 
 def kuzet(args: list[str], tmp_path: Path, stdin: str | Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``kuzet``; ``stdin`` is text, or a file whose bytes are the standard input."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kuzet.db'}"}
+    env = {**os.environ, "DATABASE_URL": url_of(tmp_path), "DATA_DIR": str(tmp_path)}
     env.pop("REPORTER_KEY", None)
     command = [sys.executable, "-m", "bot", *args]
     if isinstance(stdin, Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, card_of
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"

@@ -11,7 +11,8 @@ from bot.app import running
 from bot.handlers.deps import Runtime
 from bot.render import citizen as citizen_texts
 from bot.sandbox import FakeTelegram, say
-from tests.helpers import Database, plain
+from tests.databases import Database
+from tests.helpers import plain
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
 
@@ -20,6 +21,7 @@ def _storage_log_lines(caplog: pytest.LogCaptureFixture, reason: str) -> list[lo
     return [r for r in caplog.records if r.levelno == logging.ERROR and reason in r.getMessage()]
 
 
+@pytest.mark.sqlite_only("SQLite's exclusive lock; test_postgresql_faults.py holds PostgreSQL's write lock")
 async def test_a_database_locked_by_another_process_gets_a_clear_answer_and_a_later_report_is_stored(
     telegram: FakeTelegram, settings, db: Database, caplog: pytest.LogCaptureFixture, translations
 ) -> None:
@@ -38,6 +40,7 @@ async def test_a_database_locked_by_another_process_gets_a_clear_answer_and_a_la
     assert [r[0] for r in db.rows("SELECT text FROM reports ORDER BY id")] == [CAMPAIGN, CAMPAIGN + " once more"]
 
 
+@pytest.mark.sqlite_only("SQLite's page limit; test_postgresql_faults.py makes PostgreSQL read-only and down")
 async def test_a_full_disk_gets_a_clear_answer_leaves_the_database_whole_and_the_bot_carries_on(
     telegram: FakeTelegram, settings, db: Database, caplog: pytest.LogCaptureFixture, translations
 ) -> None:

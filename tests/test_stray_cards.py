@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox import FakeTelegram
-from tests.helpers import Database
+from tests.databases import Database
 from tests.moderation_helpers import GROUP, card_of, press, say, seen
 
 TEXT = "The President always cares and thinks about the people of every region, thank you"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from bot.app import running
 from bot.core.periods import week_of
@@ -13,7 +14,7 @@ from bot.sandbox import FakeTelegram
 from bot.service.digest import build_digest
 from bot.service.export import verified_cases
 from bot.store import Store
-from tests.helpers import Database
+from tests.databases import Database, another_database
 from tests.moderation_helpers import card_of, form_team, press, say, seen, wait_for_card
 
 CAMPAIGN = "I made a choice for the new Kazakhstan, our family gives four votes for Tokayev"
@@ -165,13 +166,14 @@ async def test_receipts_name_an_account_only_once_moderators_verified_it(
     assert "⚠️ @nurbot_4041 is part of a campaign that moderators verified." in seen(after)
 
 
-async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make_settings, db: Database) -> None:
+async def test_how_much_a_receipt_says_is_a_setting(telegram: FakeTelegram, make_settings, tmp_path: Path) -> None:
     copies = [CAMPAIGN, CAMPAIGN + "!!"]
     for detail, expected in (("matched", "🔁 This text matches reports moderators already know."), ("received", None)):
-        async with running(make_settings(RECEIPT_DETAIL=detail, DATABASE_URL=f"sqlite:///{db.path}.{detail}")):
-            citizen = telegram.user(10 if detail == "matched" else 11)
-            first = await say(telegram, citizen, copies[0])
-            second = await say(telegram, citizen, copies[1])
+        with another_database(tmp_path, f"{detail}.db") as url:
+            async with running(make_settings(RECEIPT_DETAIL=detail, DATABASE_URL=url)):
+                citizen = telegram.user(10 if detail == "matched" else 11)
+                first = await say(telegram, citizen, copies[0])
+                second = await say(telegram, citizen, copies[1])
         for receipt in (first, second):
             assert "Matches the known campaign" not in seen(receipt) and "How it matches" not in seen(receipt)
         if expected is None:
@@ -199,7 +201,7 @@ async def test_a_protected_critic_is_never_published_even_when_a_verified_campai
             await press(telegram, moderator, card_of(telegram, db, 2), "case:v:2")
         assert db.value("SELECT status FROM cases WHERE id = 2") == "verified"
 
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         exported = await verified_cases(store, 0, settings.policy)
         period = week_of(int(time.time()), settings.timezone)

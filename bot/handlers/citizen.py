@@ -15,6 +15,7 @@ from bot.render import citizen, moderation, reports
 from bot.service.reports import Receipt, report_of, reports_of, submit_report
 from bot.service.roles import role_of
 from bot.store.outbox import QueuedReceipt
+from bot.telegram.leadership import RECEIPTS
 
 SUBSCRIBE_PAYLOAD = "subscribe"
 STATUS_PAYLOAD = "status_"
@@ -83,7 +84,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
-    Runtime.of(context).receipts.queued()
+    await Runtime.of(context).leadership.tell(RECEIPTS)
     await Runtime.of(context).cards.cases_changed(context.application, receipt.cases)
 
 

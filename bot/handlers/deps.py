@@ -18,12 +18,14 @@ from bot.core.cases import Moderator
 from bot.i18n import I18n, Translator, locale_from_telegram
 from bot.pseudonyms import Pseudonymizer
 from bot.semantic.campaigns import CampaignMatcher
+from bot.service.matcher_sync import MatcherFollower
 from bot.service.reporters import chosen_language
 from bot.store import Store
 
 if TYPE_CHECKING:  # the senders read the runtime in turn
     from bot.telegram.broadcast import Broadcaster
     from bot.telegram.cards import CardDesk
+    from bot.telegram.leadership import Leadership
     from bot.telegram.receipts import ReceiptSender
 
 
@@ -44,6 +46,8 @@ class Runtime:
     cards: CardDesk
     broadcaster: Broadcaster
     receipts: ReceiptSender
+    leadership: Leadership
+    follower: MatcherFollower
     clock: Callable[[], int] = field(default=_unix_now)
     _chosen_languages: dict[str, str | None] = field(default_factory=dict, repr=False)
     """Pseudonym -> the language chosen with /language: read once, not on every update."""

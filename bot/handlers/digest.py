@@ -26,6 +26,7 @@ from bot.service.roles import require_moderator
 from bot.service.subscriptions import subscribe, unsubscribe
 from bot.telegram.broadcast import NO_PREVIEW
 from bot.telegram.edits import pressed_message
+from bot.telegram.leadership import BROADCAST
 
 DIGEST = "digest"
 PUBLISH, DISCARD = "publish", "discard"
@@ -111,7 +112,7 @@ async def _started(
 ) -> None:
     """Say in the moderators' chat that publishing began, and begin it."""
     await message.reply_html(texts.publishing(t, digest.period, published.deliveries))
-    Runtime.of(context).broadcaster.start(context.application)
+    await Runtime.of(context).leadership.tell(BROADCAST)
 
 
 async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,6 +22,8 @@ class CampaignMatcher:
     def __init__(self, lexical: Matcher, semantic: SemanticStage | None = None) -> None:
         self.lexical = lexical
         self.semantic = semantic
+        self.synced_to = 0
+        """The last of the database's matcher changes this matcher has applied (bot.service.matcher_sync)."""
 
     def needs_vector(self, text: str) -> bool:
         """Whether matching this text would go to the semantic stage (then encode it first)."""

@@ -15,6 +15,7 @@ from bot.core.matcher import MatchKind
 from bot.core.templates import Template, check, readable
 from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort
 from bot.semantic.campaigns import CampaignMatcher
+from bot.service.matcher_sync import announce
 from bot.service.matching import keep_vector, vector_of
 from bot.service.roles import require
 from bot.store import Store
@@ -61,6 +62,7 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
             text, language=guess_language(text), label=None, family=None, created_by=str(actor.user_id), now=now
         )
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
+        await announce(tx, MatchKind.TEMPLATE, template.id, now, text=text, language=template.language)
         await tx.audit.record(
             actor.user_id, AuditAction.TEMPLATE_ADD, now, subject=str(template.id), after={"text": text}
         )
@@ -86,6 +88,10 @@ async def set_template_enabled(
         if template.enabled == enabled:
             return False
         await tx.templates.set_enabled(template_id, enabled)
+        if enabled:
+            await announce(tx, MatchKind.TEMPLATE, template_id, now, text=template.text, language=template.language)
+        else:
+            await announce(tx, MatchKind.TEMPLATE, template_id, now)
         action = AuditAction.TEMPLATE_ENABLE if enabled else AuditAction.TEMPLATE_DISABLE
         await tx.audit.record(
             actor.user_id,
@@ -118,6 +124,7 @@ async def add_negative(store: Store, matcher: CampaignMatcher, actor: Moderator,
         negative_id = await tx.negatives.add(
             text, language=guess_language(text), created_by=str(actor.user_id), now=now
         )
+        await announce(tx, MatchKind.NEGATIVE, negative_id, now, text=text)
         await tx.audit.record(
             actor.user_id, AuditAction.NEGATIVE_ADD, now, subject=str(negative_id), after={"text": text}
         )
@@ -206,8 +213,10 @@ async def save_draft(
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
         await tx.drafts.mark_saved(draft.id, template.id)
         await tx.cases.set_template(draft.case_id, template.id)
+        await announce(tx, MatchKind.TEMPLATE, template.id, now, text=text, language=template.language)
         if case is not None and case.cluster_id is not None:
             await tx.clusters.set_template(case.cluster_id, template.id)
+            await announce(tx, MatchKind.CLUSTER, case.cluster_id, now)
         await tx.audit.record(
             actor.user_id,
             AuditAction.TEMPLATE_ADD,

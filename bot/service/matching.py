@@ -64,7 +64,8 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
 
     With a semantic stage, templates and clusters come with their stored vectors; those not yet encoded
     (the first start with this encoder) are encoded now, in batches off the event loop, and stored."""
-    async with store.reading() as tx:
+    async with store.reading() as tx:  # one snapshot: the tables as of change number ``synced_to``
+        synced_to = await tx.matcher_changes.latest()
         templates = await tx.templates.all(enabled_only=True)
         negatives = await tx.negatives.all()
         clusters = await tx.clusters.free_standing()
@@ -75,6 +76,7 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
         + [(i, text, MatchKind.CLUSTER) for i, text in clusters]
     )
     matcher = CampaignMatcher(lexical, semantic)
+    matcher.synced_to = synced_to
     if semantic is not None:
         for kind, items in (
             (MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language) for t in templates]),

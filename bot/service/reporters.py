@@ -42,5 +42,5 @@ async def forget_reporter(store: Store, reporter: str, *, user_id: int, username
         await tx.accounts.forget_own(user_id, username, reporter)
         unlinked = await tx.reports.unlink_reporter(reporter)
         await tx.reporters.delete(reporter)
-    await store.db.checkpoint()
+    await store.db.erase_freed()
     return Forgotten(unlinked, unsubscribed)

@@ -18,6 +18,7 @@ from bot.core.submission import Submission
 from bot.core.templates import Template
 from bot.errors import RateLimited
 from bot.semantic.campaigns import CampaignMatcher
+from bot.service.matcher_sync import announce, catch_up
 from bot.service.matching import keep_vector, vector_of
 from bot.store import Store, Tx
 from bot.store.outbox import QueuedReceipt
@@ -92,6 +93,7 @@ async def submit_report(
         # matched after the first one's new cluster is in the matcher. (Should the commit then fail,
         # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.) The
         # matching runs in a thread, so the event loop keeps sending receipts and cards meanwhile.
+        await catch_up(tx, matcher)  # what other processes added up to this moment (we hold the write lock)
         placement = None if text is None else place(await asyncio.to_thread(matcher.match, text, vector))
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
@@ -100,6 +102,7 @@ async def submit_report(
         if new_cluster and text:
             assert cluster_id is not None  # a new cluster has just been created
             await keep_vector(tx, matcher, MatchKind.CLUSTER, cluster_id, vector)
+            await announce(tx, MatchKind.CLUSTER, cluster_id, now, text=text, language=language)
             matcher.add(cluster_id, text, MatchKind.CLUSTER, vector=vector, language=language)
         if placement is not None:
             matched = not (placement.generic or placement.is_new)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.periods import DAY, HOUR
+from bot.service.matcher_sync import CHANGES_KEPT_SECONDS
 from bot.store import Store
 
 
@@ -18,12 +19,14 @@ class Expired:
 
 async def apply_retention(store: Store, now: int, days: int) -> Expired:
     """Cut what is older than ``days``: a case counts as undecided-and-quiet when open with no report since; and
-    the rate keys of reports past the hourly limit's hour. The WAL is emptied afterwards (see forget_reporter)."""
+    the rate keys of reports past the hourly limit's hour; matcher changes every process has long applied.
+    The WAL is emptied afterwards (see forget_reporter)."""
     cutoff = now - days * DAY
     async with store.transaction() as tx:
         purged = await tx.reports.expire(cutoff)
         unlinked = await tx.reports.unlink_verified(cutoff)
         await tx.follow_ups.delete_expired(cutoff)
         await tx.reports.drop_rate_keys(now - HOUR)
-    await store.db.checkpoint()
+        await tx.matcher_changes.forget_before(now - CHANGES_KEPT_SECONDS)
+    await store.db.erase_freed()
     return Expired(purged, unlinked)

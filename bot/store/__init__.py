@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
+from bot.database_url import DatabaseUrl
 from bot.resources import data_dir
 from bot.store.accounts import Accounts
 from bot.store.audit import AuditLog
 from bot.store.cases import CaseArchive, Cases
 from bot.store.clusters import Clusters
-from bot.store.db import Connection, Database
+from bot.store.db import Connection, Database, open_database
 from bot.store.digest_facts import DigestFacts
 from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
 from bot.store.embeddings import Embeddings
 from bot.store.follow_ups import FollowUps
+from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
@@ -45,6 +46,7 @@ class Tx:
         self.drafts = TemplateDrafts(conn)
         self.embeddings = Embeddings(conn)
         self.follow_ups = FollowUps(conn)
+        self.matcher_changes = MatcherChanges(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)
         self.outbox = ReceiptOutbox(conn)
@@ -63,9 +65,9 @@ class Store:
         self.db = db
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the database and bring its schema up to date."""
-        db = await Database.open(path)
+    async def open(cls, url: DatabaseUrl) -> Store:
+        """Open (creating a SQLite file if needed) the database and bring its schema up to date."""
+        db = await open_database(url)
         try:
             await db.migrate(data_dir("migrations"))
         except BaseException:

@@ -54,6 +54,6 @@ class Accounts:
             "UPDATE accounts SET identity = 'forgotten:' || id, handle = NULL, external_id = NULL, display_name = NULL "
             "WHERE platform = ? AND (external_id = ? OR identity = ?) AND NOT EXISTS ("
             "SELECT 1 FROM report_targets t JOIN reports r ON r.id = t.report_id "
-            "WHERE t.account_id = accounts.id AND r.reporter IS NOT ?)",
+            "WHERE t.account_id = accounts.id AND (r.reporter IS NULL OR r.reporter <> ?))",
             (Platform.TELEGRAM.value, str(user_id), "@" + username.casefold() if username else None, reporter),
         )

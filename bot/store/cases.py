@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from bot.core.accounts import Account, Platform
@@ -10,7 +9,7 @@ from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moder
 from bot.core.flags import AccountReport
 from bot.core.matcher import Resemblance
 from bot.core.reports import ReportStatus
-from bot.store.db import Connection, placeholders
+from bot.store.db import Connection, Row, placeholders
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class CaseTotals:
     resemblances: tuple[tuple[Resemblance, int], ...]
 
 
-def _case(row: sqlite3.Row) -> CaseRecord:
+def _case(row: Row) -> CaseRecord:
     return CaseRecord(
         row["id"],
         CaseKind(row["kind"]),
@@ -47,7 +46,7 @@ def _case(row: sqlite3.Row) -> CaseRecord:
     )
 
 
-def account_of(row: sqlite3.Row) -> Account:
+def account_of(row: Row) -> Account:
     return Account(Platform(row["platform"]), row["identity"], row["handle"], row["external_id"], row["display_name"])
 
 
@@ -387,7 +386,7 @@ class CaseArchive:
         account case verified as a campaign account. Accounts only @mentioned in a report are not among them."""
         verified = (
             "FROM reports r JOIN case_reports cr ON cr.report_id = r.id JOIN cases c ON c.id = cr.case_id "
-            "WHERE c.status = ? AND r.created_at >= ? AND r.created_at < ? AND (? IS NULL OR c.id = ?)"
+            "WHERE c.status = ? AND r.created_at >= ? AND r.created_at < ? AND (CAST(? AS BIGINT) IS NULL OR c.id = ?)"
         )
         params = (CaseStatus.VERIFIED.value, start, end, case_id, case_id)
         rows = await self._conn.fetch_all(

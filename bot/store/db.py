@@ -1,29 +1,35 @@
-"""The SQLite connection: opening, transactions and schema migrations."""
+"""What every storage engine offers the store modules: a transaction, a connection's five calls, migrations.
+
+SQLite (bot/store/sqlite.py) is the embedded default; PostgreSQL (bot/store/postgres.py) the scale-out engine.
+The store modules write one SQL for both: ``?`` placeholders, ids from ``id_sequences`` (no engine
+auto-increment), types both engines read alike. Where an engine needs its own SQL (a trigger, a column
+type), it lives in ``migrations/<engine>/``, applied with the shared migration of the same name.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import re
-import sqlite3
-import stat
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence, Sized
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence, Sized
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
-
-from bot.errors import MigrationError, StorageUnavailable
+from bot.database_url import DatabaseUrl
+from bot.errors import MigrationError
 
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any]
 
-_UNAVAILABLE = re.compile(r"database is locked|database or disk is full|disk I/O error|attempt to write a readonly")
-"""SQLite's words for a database that cannot take a write now (SQLITE_BUSY, _FULL, _IOERR, _READONLY)."""
+
+class Row(Protocol):
+    """A result row, read by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Any: ...
 
 
 def placeholders(values: Sized) -> str:
@@ -31,24 +37,23 @@ def placeholders(values: Sized) -> str:
     return ", ".join("?" * len(values))
 
 
-class Connection:
+class Connection(ABC):
     """One open transaction: the only way the store modules talk to SQL."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
+    @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; return the number of rows it changed."""
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement for each of the rows of parameters."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        # One trip to aiosqlite's thread; a cursor would take three (execute, fetch, close), ~0.2 ms each.
-        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -64,128 +69,96 @@ class Connection:
             raise LookupError(f"unknown id sequence {sequence!r}")
         return int(value)
 
+    @abstractmethod
+    async def run_script(self, script: str) -> None:
+        """Run a migration file's statements, in this transaction."""
 
-class Database:
-    """A single aiosqlite connection in WAL mode, shared by the whole bot.
 
-    All access goes through :meth:`transaction`, which serialises callers
-    with a lock: one connection cannot run two transactions at once.
+class Database(ABC):
+    """An open database. All access goes through :meth:`transaction`.
+
+    A write transaction holds the database's one write lock from its first statement: writers, in this
+    process or any other, run one after another, as SQLite's ``BEGIN IMMEDIATE`` makes them. Matching a
+    report and placing it in a cluster is one such transaction, so two copies arriving at once, at two
+    processes, end in one cluster. A read (``write=False``) waits for no writer.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self.path = path
+    engine: str
+    """``sqlite`` or ``postgresql``: the folder of this engine's own migration statements."""
+    migration_errors: tuple[type[BaseException], ...] = ()
+    """What the engine raises for a statement a migration cannot run."""
 
-    @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open the database, creating it readable by its owner only (SQLite gives its WAL and SHM the same mode).
+    def __init__(self) -> None:
+        self._watchers: list[Callable[[str], None]] = []
 
-        ``secure_delete`` overwrites deleted and updated content with zeros, so what /forgetme and retention
-        remove does not linger in free space of the file.
+    @abstractmethod
+    def transaction(self, *, write: bool = True) -> AbstractAsyncContextManager[Connection]:
+        """Run the block in one transaction: committed on success, rolled back on any error."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def lead(self) -> bool:
+        """Whether this process holds the leader's place: it alone sends receipts, cards and digests and runs the
+        scheduled jobs. Called every few seconds; a process that gets True after False takes over that work.
+
+        One process uses a SQLite file, so it always leads; PostgreSQL holds the place with a lock (postgres.py).
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _create_private(path)
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            log.warning("the database %s is readable by others; run: chmod 600 %s*", path, path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA secure_delete = ON",
-        ):
-            await conn.execute(pragma)
-        return cls(conn, path)
+        return True
 
-    async def close(self) -> None:
-        await self._conn.close()
+    def watch(self, on_signal: Callable[[str], None]) -> None:
+        """Call ``on_signal`` with each signal any process publishes (``publish``), this one included."""
+        self._watchers.append(on_signal)
 
-    async def checkpoint(self) -> None:
-        """Copy the WAL into the database and empty it, so removed data is not left in the WAL's old pages.
+    async def publish(self, signal: str) -> None:
+        """Tell every process sharing the database, e.g. that a receipt was queued. Lost if nobody listens:
+        a signal only hurries what the leader's periodic checks would do anyway."""
+        for on_signal in self._watchers:
+            on_signal(signal)
 
-        Incomplete (and logged) while another process reads the database, e.g. a running export.
-        """
-        async with self._lock:
-            busy, *_ = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
-            if busy[0]:
-                log.warning("the WAL of %s could not be emptied: another process is reading the database", self.path)
-
-    @asynccontextmanager
-    async def transaction(self, *, write: bool = True) -> AsyncIterator[Connection]:
-        """Run the block in one transaction: committed on success, rolled back on any error.
-
-        A write transaction takes the write lock at once (no deadlock upgrading later); a read
-        (``write=False``) does not wait for another process's writes.
-        """
-        async with self._lock:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                try:
-                    yield Connection(self._conn)
-                    await self._conn.execute("COMMIT")
-                except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-            except sqlite3.OperationalError as exc:
-                if _UNAVAILABLE.search(str(exc)):
-                    raise StorageUnavailable(str(exc)) from exc
-                raise
+    @abstractmethod
+    async def erase_freed(self) -> None:
+        """Make removed data unreadable from the database's files, as far as the engine allows."""
 
     async def migrate(self, migrations: Path) -> list[str]:
-        """Apply the numbered ``*.sql`` files not yet recorded, each in its own transaction.
+        """Apply the numbered ``*.sql`` files not yet recorded, each in its own write transaction.
 
-        Returns the names applied; a second run applies nothing. A failing
-        migration is rolled back whole and raises MigrationError.
+        Each file is followed by ``<engine>/<same name>`` where that exists. Returns the names applied; a
+        second run, or a second process starting at the same time, applies nothing. A failing migration is
+        rolled back whole and raises MigrationError.
         """
         async with self.transaction() as tx:
             await tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
             )
-            done = {row[0] for row in await tx.fetch_all("SELECT name FROM schema_migrations")}
         applied = []
         for file in sorted(migrations.glob("*.sql")):
-            if file.name in done:
-                continue
+            own = migrations / self.engine / file.name
             try:
                 async with self.transaction() as tx:
-                    for statement in split_statements(file.read_text(encoding="utf-8")):
-                        await tx.execute(statement)
+                    if await tx.fetch_value("SELECT 1 FROM schema_migrations WHERE name = ?", (file.name,)):
+                        continue
+                    await tx.run_script(file.read_text(encoding="utf-8"))
+                    if own.is_file():
+                        await tx.run_script(own.read_text(encoding="utf-8"))
                     await tx.execute(
                         "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                         (file.name, int(time.time())),
                     )
-            except sqlite3.Error as exc:
+            except self.migration_errors as exc:
                 raise MigrationError(f"migration {file.name} failed and was rolled back: {exc}") from exc
             log.info("applied migration %s", file.name)
             applied.append(file.name)
         return applied
 
 
-def _create_private(path: Path) -> None:
-    """An empty file (an empty SQLite database) with mode 0600, unless the database exists already."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
+async def open_database(url: DatabaseUrl) -> Database:
+    """Open the database the URL names (created if it is a new SQLite file)."""
+    if url.engine == "postgresql":
+        from bot.store.postgres import PostgresDatabase  # asyncpg is loaded only for PostgreSQL
 
+        return await PostgresDatabase.open(url.dsn)
+    from bot.store.sqlite import SQLiteDatabase
 
-def split_statements(script: str) -> Iterable[str]:
-    """Split a SQL script into complete statements.
-
-    ``executescript`` would commit on its own, so each statement is run
-    separately inside the migration's transaction instead.
-    """
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        if not pending and line.strip().startswith("--"):
-            continue
-        pending += line
-        if sqlite3.complete_statement(pending):
-            yield pending.strip()
-            pending = ""
-    if pending.strip():
-        raise MigrationError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:60]!r}")
+    assert url.path is not None  # a sqlite URL always names a file
+    return await SQLiteDatabase.open(url.path)

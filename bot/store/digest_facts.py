@@ -66,7 +66,7 @@ class DigestFacts:
             "SELECT c.id AS case_id, c.kind, c.verdict, c.account_id, COUNT(DISTINCT r.id) AS n, "
             f"a.platform, a.identity, a.handle, a.external_id, a.display_name {_IN_CASES} "
             f"LEFT JOIN accounts a ON a.id = c.account_id {_OF_THE_WEEK} "
-            "GROUP BY c.id ORDER BY n DESC, c.id",
+            "GROUP BY c.id, a.id ORDER BY n DESC, c.id",
             (start, end),
         )
         return [

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from bot.core.digest import DeliveryState, DigestStatus
-from bot.store.db import Connection
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Tally:
         return self.total - self.sent - self.blocked - self.failed - self.cancelled
 
 
-def _digest(row: sqlite3.Row) -> DigestRecord:
+def _digest(row: Row) -> DigestRecord:
     return DigestRecord(
         row["id"],
         row["period"],

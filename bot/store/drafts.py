@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.store.db import Connection
+from bot.store.db import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class TemplateDrafts:
         )
 
 
-def _draft(row: sqlite3.Row) -> TemplateDraft:
+def _draft(row: Row) -> TemplateDraft:
     return TemplateDraft(
         row["id"], row["case_id"], row["text"], row["chat_id"], row["message_id"], row["saved_template_id"]
     )

@@ -35,3 +35,9 @@ class Embeddings:
             "SELECT owner_id, vector FROM embeddings WHERE owner = ? AND encoder = ?", (owner, encoder)
         )
         return {row["owner_id"]: _vector(row["vector"]) for row in rows}
+
+    async def get(self, owner: str, owner_id: int, encoder: str) -> np.ndarray | None:
+        text = await self._conn.fetch_value(
+            "SELECT vector FROM embeddings WHERE owner = ? AND owner_id = ? AND encoder = ?", (owner, owner_id, encoder)
+        )
+        return None if text is None else _vector(text)

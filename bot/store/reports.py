@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.core.accounts import Account, Platform, Target, Via
 from bot.core.cases import CaseStatus
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
 from bot.pseudonyms import rate_key
 from bot.store.accounts import Accounts
-from bot.store.db import Connection, placeholders
+from bot.store.db import Connection, Row, placeholders
 
 _TARGETS = (
     "SELECT t.report_id, t.platform, t.post_id, t.via, a.identity, a.handle, a.external_id, a.display_name "
@@ -176,7 +174,7 @@ class Reports:
             "UPDATE reports SET reporter = NULL, dedupe_key = NULL WHERE reporter = ?", (reporter,)
         )
 
-    async def _with_targets(self, rows: list[sqlite3.Row]) -> list[Report]:
+    async def _with_targets(self, rows: list[Row]) -> list[Report]:
         if not rows:
             return []
         ids = [row["id"] for row in rows]

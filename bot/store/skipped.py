@@ -27,7 +27,7 @@ class SkippedUpdates:
         return int(
             await self._conn.fetch_value(
                 "INSERT INTO update_attempts (update_id, attempts) VALUES (?, 1) "
-                "ON CONFLICT (update_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts",
+                "ON CONFLICT (update_id) DO UPDATE SET attempts = update_attempts.attempts + 1 RETURNING attempts",
                 (update_id,),
             )
         )

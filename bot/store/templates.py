@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.core.templates import Template
-from bot.store.db import Connection
+from bot.store.db import Connection, Row
 
 
-def _template(row: sqlite3.Row) -> Template:
+def _template(row: Row) -> Template:
     return Template(
         row["id"],
         row["text"],

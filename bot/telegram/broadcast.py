@@ -50,6 +50,7 @@ from bot.service.subscriptions import (
 from bot.store.digests import Delivery
 from bot.telegram.edits import unless_unchanged
 from bot.telegram.flood import wait_seconds
+from bot.telegram.leadership import leader_only
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Broadcaster:
         self.progress_chat_id = progress_chat_id
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self._stopping.set()  # until this process leads
         self._parts: dict[tuple[int, str], list[Part]] = {}
         self._charts: dict[int, bytes | None] = {}
         """Each digest's chart, drawn once: the image is the same in every language."""
@@ -88,14 +90,18 @@ class Broadcaster:
         """Telegram's file id of each digest's chart: uploaded once, then sent by id."""
         self._last_progress: dict[int, float] = {}
 
+    def enable(self) -> None:
+        """This process leads now: it may broadcast (bot.telegram.leadership)."""
+        self._stopping.clear()
+
     def start(self, application: Application) -> None:
-        """Send whatever is pending, unless a broadcast is already running."""
+        """Send whatever is pending, unless a broadcast is already running or this process does not lead."""
         if self._stopping.is_set() or (self._task is not None and not self._task.done()):
             return
         self._task = asyncio.create_task(self._run(application), name="digest-broadcast")
 
     async def stop(self) -> None:
-        """Finish the message in flight, record it, and stop."""
+        """Finish the message in flight, record it, and stop (until enabled again)."""
         self._stopping.set()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
@@ -210,6 +216,7 @@ def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Par
     return parts
 
 
+@leader_only
 async def resume_broadcasts(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: pick up deliveries left pending (after a pause, or from before a restart)."""
     Runtime.of(context).broadcaster.start(context.application)

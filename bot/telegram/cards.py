@@ -31,9 +31,12 @@ from bot.service.cases import card_view, cases_without_card, record_card
 from bot.service.reports import CaseTouch
 from bot.telegram.edits import is_message_gone, is_not_modified, unless_unchanged
 from bot.telegram.flood import BACKGROUND, TelegramRateLimiter
+from bot.telegram.leadership import CARD
 
 log = logging.getLogger(__name__)
 
+NEW, JOINED, CHANGED = "new", "joined", "changed"
+"""How a card request asks for the card (CardDesk.requested)."""
 MAX_REMEMBERED = 1000
 FIRST_RETRY_SECONDS = 0.1
 MAX_RETRY_SECONDS = 60.0
@@ -60,7 +63,9 @@ class CardDesk:
         self._task: asyncio.Task[None] | None = None
 
     def start(self, application: Application) -> None:
-        """Start the sender (a plain task: Application.stop awaits the tasks of create_task, this one runs on)."""
+        """Start the sender (a plain task: Application.stop awaits the tasks of create_task, this one runs on).
+        Only the leading process runs it (bot.telegram.leadership); the others hand their requests over."""
+        self._stopping = False
         self._task = asyncio.create_task(self._run(application), name="cards")
 
     async def stop(self) -> None:
@@ -71,23 +76,39 @@ class CardDesk:
         if self._task is not None:
             await self._task
 
+    @property
+    def active(self) -> bool:
+        return self._task is not None and not self._stopping
+
     async def cases_changed(self, application: Application, touched: Iterable[CaseTouch]) -> None:
         """A report joined these cases: a card for a new one, an edit for the others within the interval."""
         for touch in touched:
-            if touch.opened:
-                self._enqueue(touch.case_id, time.monotonic(), new=True)
-            else:
-                self._enqueue(touch.case_id, self._last_edit.get(touch.case_id, float("-inf")) + self.interval)
+            await self._request(application, touch.case_id, NEW if touch.opened else JOINED)
 
     async def refresh(self, application: Application, case_id: int, view: CaseView | None = None) -> None:
         """Bring the case's card up to date (posting it if it has none or it was deleted) as soon as the
         group has room; returns at once. ``view`` is not needed: the card is rendered from the database
         when its turn comes, so it shows whatever changed meanwhile too."""
-        self._enqueue(case_id, time.monotonic())
+        await self._request(application, case_id, CHANGED)
+
+    def requested(self, case_id: int, how: str) -> None:
+        """A card request, here or from another process: NEW (post it first), JOINED (an edit within the
+        interval) or CHANGED (an edit as soon as the group has room)."""
+        if how == NEW:
+            self._enqueue(case_id, time.monotonic(), new=True)
+        elif how == JOINED:
+            self._enqueue(case_id, self._last_edit.get(case_id, float("-inf")) + self.interval)
+        else:
+            self._enqueue(case_id, time.monotonic())
+
+    async def _request(self, application: Application, case_id: int, how: str) -> None:
+        if self.chat_id is None:
+            return
+        await Runtime.of_application(application).leadership.tell(f"{CARD}:{case_id}:{how}")
 
     async def post_missing(self, application: Application) -> None:
         """Cards for open cases that have none (e.g. the bot stopped between a report and its card)."""
-        if self.chat_id is None:
+        if self.chat_id is None or not self.active:
             return
         for case_id in await cases_without_card(Runtime.of_application(application).store):
             self._enqueue(case_id, time.monotonic(), new=True)

@@ -64,7 +64,11 @@ class ReceiptSender:
         self._task: asyncio.Task[None] | None = None
 
     def start(self, runtime: Runtime) -> None:
+        """Only the leading process sends (bot.telegram.leadership). On taking over, receipts the previous
+        sender left in flight are released first and sent again, flagged."""
         self._deps = runtime
+        self._stopping = False
+        self._release_needed = True
         self._task = asyncio.create_task(self._run(), name="receipts")
 
     def queued(self) -> None:
