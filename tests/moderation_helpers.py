@@ -67,7 +67,15 @@ def card_of(telegram: FakeTelegram, db: Database, case_id: int) -> SentMessage:
 
 
 async def wait_for_card(telegram: FakeTelegram, db: Database, case_id: int) -> SentMessage:
+    """The case's card once the bot is idle and the card is posted (a loaded machine can pause the card
+    sender for longer than the sandbox's idea of idle)."""
     await telegram.wait_until_idle()
+
+    def posted() -> bool:
+        message_id = db.value("SELECT card_message_id FROM cases WHERE id = ?", (case_id,))
+        return any(m.message_id == message_id for m in telegram.sent(GROUP))
+
+    await telegram.wait_until(posted, what=f"the card of case {case_id}")
     return card_of(telegram, db, case_id)
 
 

@@ -116,6 +116,12 @@ class Database(ABC):
         for on_signal in self._watchers:
             on_signal(signal)
 
+    async def reserve_send(self, interval: float) -> float:
+        """Take the next moment a message to Telegram may go, ``interval`` after the one before it, counted
+        over every process sharing the database; return the seconds to wait for it. One process on SQLite
+        paces itself (bot.telegram.flood), so here: now."""
+        return 0.0
+
     @abstractmethod
     async def erase_freed(self) -> None:
         """Make removed data unreadable from the database's files, as far as the engine allows."""

@@ -172,6 +172,16 @@ class PostgresDatabase(Database):
             await self._close_control()
         return self._leading
 
+    async def reserve_send(self, interval: float) -> float:
+        """The slot in ``send_pace``, on the database's clock so the processes' clocks need not agree."""
+        async with self._acquire() as conn:
+            wait = await conn.fetchval(
+                "UPDATE send_pace SET next_at = GREATEST(next_at, EXTRACT(EPOCH FROM clock_timestamp())) + $1 "
+                "WHERE name = 'telegram' RETURNING next_at - $1 - EXTRACT(EPOCH FROM clock_timestamp())",
+                interval,
+            )
+        return max(0.0, float(wait))
+
     async def publish(self, signal: str) -> None:
         async with self._acquire() as conn:
             await conn.execute("SELECT pg_notify($1, $2)", SIGNALS, signal)

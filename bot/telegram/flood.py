@@ -16,7 +16,7 @@ import enum
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
@@ -93,8 +93,26 @@ class TelegramRateLimiter(BaseRateLimiter[Traffic]):
 
     def __init__(self, overall_max_rate: float, overall_time_period: float, max_retries: int = 0) -> None:
         self._overall = AsyncLimiter(overall_max_rate, overall_time_period)
+        self._interval = overall_time_period / overall_max_rate
         self._max_retries = max_retries
         self._groups: dict[int | str, SlidingWindow] = {}
+        self._shared: Callable[[float], Awaitable[float]] | None = None
+
+    def share_pace(self, reserve: Callable[[float], Awaitable[float]]) -> None:
+        """Pace sends over every process of the bot too: ``reserve(interval)`` takes the next shared slot and
+        says how long to wait for it (Store's Database.reserve_send). Telegram's ~30 a second are per bot."""
+        self._shared = reserve
+
+    async def _wait_for_shared_slot(self) -> None:
+        if self._shared is None:
+            return
+        try:
+            wait = await self._shared(self._interval)
+        except Exception as exc:  # the database is away: this process's own pace still holds
+            log.warning("sending at this process's own pace: the shared pace is unavailable (%s)", exc)
+            return
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -124,6 +142,8 @@ class TelegramRateLimiter(BaseRateLimiter[Traffic]):
                 if window is not None:
                     await window.take(background=rate_limit_args is BACKGROUND)
                 async with overall:
+                    if chat_id is not None:
+                        await self._wait_for_shared_slot()
                     return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 retries += 1
