@@ -51,9 +51,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.database_url import DatabaseUrl  # noqa: E402
 from bot.sandbox import FakeTelegram, SentMessage  # noqa: E402
-from tests.databases import SERVER_VARIABLE, Database, throwaway_database  # noqa: E402
+from tests.databases import LEADER, SERVER_VARIABLE, Database, throwaway_database  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
-from tests.test_two_processes import LEADER  # noqa: E402
 
 FIRST_USER = 20_000_000
 P99_TARGET = 30.0
@@ -64,7 +63,7 @@ CAMPAIGN = (
     "I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, "
     "our family gives {n} votes for Tokayev"
 )
-LEADER_HERE = f"{LEADER} AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
 """The process leading on this database (pg_locks lists the advisory locks of every database on the server)."""
 RECEIPT = re.compile(r"📥 [^\u2068\n]*\u2068(\d+)\u2069")
 """A receipt's first line, in any language: the number of the report it announces."""
@@ -160,7 +159,7 @@ async def kill_sender(
     until the sandbox receives the next message from a bot."""
     await asyncio.sleep(max(0.0, started + after - time.monotonic()))
     by_name = {f"kuzet-control-{bot.pid}": bot for bot in bots}
-    leader = by_name[db.rows(LEADER_HERE)[0][0]]
+    leader = by_name[db.rows(LEADER)[0][0]]
     memory[leader.pid] = peak_memory_kb(leader.pid)
     leader.send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
@@ -168,7 +167,7 @@ async def kill_sender(
     await leader.wait()
     while not (sent_since := [m.sent_at for m in telegram.sent() if m.sent_at > killed_at]):
         await asyncio.sleep(0.01)
-    while not (successor := db.rows(LEADER_HERE)):
+    while not (successor := db.rows(LEADER)):
         await asyncio.sleep(0.05)
     return {
         "killed_after_seconds": round(killed_at - started, 1),

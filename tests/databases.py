@@ -16,8 +16,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.database_url import DatabaseUrl
+from bot.store.postgres import LEADER_LOCK
 
 SERVER_VARIABLE = "KUZET_TEST_DATABASE_URL"
+LEADER = (
+    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() "
+    f"AND l.classid = {LEADER_LOCK >> 32} AND l.objid = {LEADER_LOCK & 0xFFFFFFFF}"
+)
+"""The application_name (kuzet-control-<pid>) of the process leading on this database (advisory locks are
+listed for every database of the server, hence the filter)."""
 
 
 def server_url() -> str | None:

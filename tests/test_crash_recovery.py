@@ -17,19 +17,13 @@ import pytest
 from bot.database_url import DatabaseUrl
 from bot.sandbox import FakeTelegram
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
-from bot.store.postgres import LEADER_LOCK
 from bot.telegram.receipts import SENDS_IN_FLIGHT
-from tests.databases import Database, on_postgresql
+from tests.databases import LEADER, Database, on_postgresql
 from tests.helpers import free_port, receipted_reports
 
 WEBHOOK_SECRET = "crash-test-secret"
 TAKEOVER_SECONDS = 10.0
 """The issue's bound; the leader lock is asked for every 2 s (bot.telegram.leadership)."""
-LEADER = (
-    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() "
-    f"AND l.classid = {LEADER_LOCK >> 32} AND l.objid = {LEADER_LOCK & 0xFFFFFFFF}"
-)
 
 
 @pytest.fixture

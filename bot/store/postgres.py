@@ -9,6 +9,8 @@ serialization retries; the lock costs one round trip and is measured in the READ
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import decimal
 import functools
 import logging
@@ -123,6 +125,7 @@ class PostgresDatabase(Database):
         self._control: asyncpg.Connection | None = None
         """A connection of its own, outside the pool: it listens for signals and, while leading, holds LEADER_LOCK."""
         self._leading = False
+        self._writers = asyncio.Lock()
 
     @classmethod
     async def open(cls, dsn: str) -> PostgresDatabase:
@@ -202,6 +205,15 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[Connection]:
+        """A writer waits for this process's other writers before it takes a pooled connection: writers queued
+        on the advisory lock would otherwise hold every connection of the pool, and reads (the receipt sender's,
+        /healthz) and the shared send pace would wait behind them."""
+        async with self._writers if write else contextlib.nullcontext():
+            async with self._transaction(write) as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, write: bool) -> AsyncIterator[Connection]:
         try:
             async with self._acquire() as conn:
                 if write:
