@@ -1,5 +1,6 @@
-"""SIGKILL in the middle of a burst: after a restart on the same database nothing is lost and nothing doubled,
-whether the bot polls or Telegram posts the updates to its webhook (each answered only once handled)."""
+"""`kuzet run` processes killed mid-burst, alone or beside another on one database. After a SIGKILL nothing is
+lost and nothing doubled, whether the bot polls or Telegram posts the updates to its webhook (each answered only
+once handled); two bots behind one webhook URL act as one."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.database_url import DatabaseUrl
-from bot.sandbox import FakeTelegram
+from bot.sandbox import FakeTelegram, say
 from bot.service.receipts import RECEIPTS_PER_MESSAGE
 from bot.telegram.receipts import SENDS_IN_FLIGHT
 from tests.databases import LEADER, Database, on_postgresql
@@ -193,3 +194,42 @@ async def _leader(db: Database, timeout: float = 30) -> str:
             return rows[0][0]
         await asyncio.sleep(0.05)
     raise AssertionError("no process holds the leader lock")
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="several processes share a PostgreSQL database, not a SQLite file")
+async def test_a_template_added_through_one_bot_matches_a_report_the_other_bot_takes_within_two_seconds(
+    telegram: FakeTelegram, tmp_path: Path, database_url: str, started: list
+) -> None:
+    db = Database(DatabaseUrl.parse(database_url))
+    ports = [free_port(), free_port()]
+    telegram.webhook_backends = [f"http://127.0.0.1:{port}" for port in ports]
+    shared = {
+        "WEBHOOK_URL": "https://kuzet.example.org/tg/hook",
+        "REPORTER_KEY": "k" * 32,
+        "ADMIN_IDS": "900",
+        "SEMANTIC_ENCODER": "off",
+    }
+    for port in ports:
+        await _kuzet_run(telegram, db, tmp_path, started, 15, port, **shared)
+    for _ in ports:
+        await telegram.wait_for_call("setWebhook", lambda call: call.status == 200, timeout=60)
+    admin, citizen = telegram.user(900, language_code="en"), telegram.user(901, language_code="en")
+    line = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+
+    added = await say(telegram, admin, f"/template add {line}", timeout=30)
+    added_at, add_update = time.monotonic(), telegram.last_update_id
+    assert "added" in added.plain
+
+    def taken_by(update_id: int) -> str:
+        [url] = [d.url for d in telegram.deliveries if d.update_id == update_id and d.status == 200]
+        return url.split("/tg/")[0]
+
+    for attempt in range(3):  # round robin sends the next update to the other bot; should it not, try again
+        receipt = await say(telegram, citizen, f"{line} {'!' * attempt}", timeout=30)
+        if taken_by(telegram.last_update_id) != taken_by(add_update):
+            break
+    else:
+        raise AssertionError("the reports all went to the bot that added the template")
+    [post] = [d for d in telegram.deliveries if d.update_id == telegram.last_update_id and d.status == 200]
+    assert post.started - added_at < 2.0  # the other bot took the report within 2 s of the template's answer
+    assert "Matches the known campaign" in receipt.plain  # and its matcher knew the template
