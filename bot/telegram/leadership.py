@@ -67,7 +67,10 @@ class Leadership:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(LEAD_CHECK_SECONDS)
-            await self._check()
+            try:
+                await self._check()
+            except Exception:  # e.g. the database failed while taking over: ask again at the next check
+                log.exception("the leader check failed; trying again in %.0f s", LEAD_CHECK_SECONDS)
 
     async def _check(self) -> None:
         runtime = Runtime.of_application(self._application)
