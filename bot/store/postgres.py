@@ -50,7 +50,9 @@ SQLite's busy_timeout, the same 5 s."""
 
 
 def _unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, (ConnectionError, asyncpg.InterfaceError)):
+    # InternalClientError: the client lost track of a connection the server ended (a failover, a terminated
+    # session); the connection is then dropped, not given back to the pool.
+    if isinstance(exc, (ConnectionError, asyncpg.InterfaceError, asyncpg.InternalClientError)):
         return True
     state = getattr(exc, "sqlstate", None) or ""
     return isinstance(exc, asyncpg.PostgresError) and state.startswith(_UNAVAILABLE_STATES)
@@ -238,5 +240,9 @@ class PostgresDatabase(Database):
             raise StorageUnavailable(f"no connection to PostgreSQL: {exc}") from exc
         try:
             yield conn
+        except BaseException as exc:
+            if _unavailable(exc):
+                conn.terminate()  # broken or on a server that went away: the pool opens a fresh one
+            raise
         finally:
             await self._pool.release(conn)
