@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import sqlite3
 import sys
@@ -37,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.database_url import DatabaseUrl  # noqa: E402
 from bot.sandbox import FakeTelegram  # noqa: E402
 from bot.store import Store  # noqa: E402
 
@@ -48,7 +48,7 @@ WINDOW = 60.0
 
 
 async def fill(database: Path, subscribers: int) -> None:
-    store = await Store.open(database)
+    store = await Store.open(DatabaseUrl.parse(f"sqlite:///{database}"))
     try:
         async with store.transaction() as tx:
             for n in range(subscribers):
@@ -72,14 +72,10 @@ def pending(database: Path) -> int | None:
 
 
 async def start_bot(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        BOT_API_URL=telegram.base_url,
+    env = telegram.bot_environment(
         DATABASE_URL=f"sqlite:///{workdir / 'kuzet.db'}",
         ADMIN_IDS=str(ADMIN),
         MODERATOR_CHAT_ID=str(GROUP),
-        LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=workdir, env=env)

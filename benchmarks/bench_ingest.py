@@ -121,11 +121,7 @@ async def running_bots(
 ) -> AsyncIterator[list[asyncio.subprocess.Process]]:
     """``processes`` runs of `kuzet run`, each up (polling, or its webhook set) before the next starts; any
     still running when the block ends (on an error) is killed."""
-    env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        BOT_API_URL=telegram.base_url,
-        LOG_LEVEL="WARNING",
+    env = telegram.bot_environment(
         DATABASE_URL=url,
         DATA_DIR=str(folder),
         PYTHONPATH=str(ROOT),

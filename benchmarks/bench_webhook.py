@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import sqlite3
 import statistics
@@ -67,13 +66,9 @@ async def intake(mode: str, users: int, reports: int, semantic: str, folder: Pat
     database = folder / f"{mode}.db"
     per_user = reports // users
     async with FakeTelegram(global_per_second=30) as telegram:
-        env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-        env.update(
-            BOT_TOKEN=telegram.token,
-            BOT_API_URL=telegram.base_url,
+        env = telegram.bot_environment(
             DATABASE_URL=f"sqlite:///{database}",
             PYTHONPATH=str(ROOT),
-            LOG_LEVEL="WARNING",
             REPORTS_PER_HOUR=str(per_user),
             SEMANTIC_ENCODER=semantic,
         )

@@ -1,6 +1,7 @@
 """FakeTelegram: what tests and the demo hold. It plays the people (updates in) and watches the bot (calls out)."""
 
 import copy
+import os
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -79,6 +80,15 @@ class FakeTelegram:
     def base_url(self) -> str:
         """The bot's base_url once started: http://127.0.0.1:PORT/bot"""
         return self._api.base_url
+
+    def bot_environment(self, **settings: str) -> dict[str, str]:
+        """The environment of a `kuzet run` process talking to this sandbox: this process's own, minus any
+        REPORTER_KEY and DATABASE_URL of the caller's, with the token, the API URL, LOG_LEVEL=WARNING and
+        ``settings`` (which may set any of them again)."""
+        env = {k: v for k, v in os.environ.items() if k not in ("REPORTER_KEY", "DATABASE_URL")}
+        env.update(BOT_TOKEN=self.token, BOT_API_URL=self.base_url, LOG_LEVEL="WARNING")
+        env.update(settings)
+        return env
 
     @property
     def faults(self) -> Faults | None:
