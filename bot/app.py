@@ -199,10 +199,9 @@ async def _open(settings: Settings, application: Application) -> None:
         leadership=Leadership(application),
         follower=MatcherFollower(store, matcher),
     )
-    if store.db.engine == "postgresql":  # several processes may send: Telegram's limit is per bot
-        limiter = application.bot.rate_limiter
-        assert isinstance(limiter, TelegramRateLimiter)  # build_application sets it
-        limiter.share_pace(store.db.reserve_send)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, TelegramRateLimiter)  # build_application sets it
+    limiter.share_pace(store.db.reserve_send)  # Telegram's limit is per bot, whichever process sends
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
     runtime.follower.start()

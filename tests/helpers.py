@@ -60,3 +60,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+STICKER = {
+    "file_id": "s",
+    "file_unique_id": "s",
+    "width": 1,
+    "height": 1,
+    "is_animated": False,
+    "is_video": False,
+    "type": "regular",
+}
+"""The smallest sticker a Bot API update carries."""

@@ -7,7 +7,7 @@ import pytest
 from bot.app import running
 from bot.render import citizen as texts
 from bot.sandbox import FakeTelegram, say, seen
-from tests.helpers import plain
+from tests.helpers import STICKER, plain
 
 pytestmark = pytest.mark.usefixtures("bot")
 
@@ -147,17 +147,7 @@ async def test_a_captioned_photo_is_a_report_of_its_caption(
     ("fields", "expected"),
     [
         (
-            {
-                "sticker": {
-                    "file_id": "s",
-                    "file_unique_id": "s",
-                    "width": 1,
-                    "height": 1,
-                    "is_animated": False,
-                    "is_video": False,
-                    "type": "regular",
-                }
-            },
+            {"sticker": STICKER},
             "unsupported_message",
         ),
         ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}, "unsupported_message"),

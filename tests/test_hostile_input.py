@@ -23,6 +23,7 @@ from bot.database_url import DatabaseUrl
 from bot.render.reports import SEPARATOR
 from bot.sandbox import FakeTelegram
 from tests.databases import Database, another_database
+from tests.helpers import STICKER
 
 GROUP = -1001234567890
 ADMIN = 900
@@ -196,18 +197,7 @@ def message_fields(draw: st.DrawFn) -> dict:
             **({"caption_entities": draw(st.lists(_entity(len(caption)), max_size=3))} if draw(st.booleans()) else {}),
         }
     if kind == "sticker":
-        return {
-            "sticker": {
-                "file_id": "s",
-                "file_unique_id": "s",
-                "width": 1,
-                "height": 1,
-                "is_animated": False,
-                "is_video": False,
-                "type": "regular",
-                "emoji": draw(st.sampled_from(WIDE)),
-            }
-        }
+        return {"sticker": {**STICKER, "emoji": draw(st.sampled_from(WIDE))}}
     if kind == "contact":
         return {
             "contact": {"phone_number": "+7701" + str(draw(st.integers(1000000, 9999999))), "first_name": draw(names)}
