@@ -233,12 +233,15 @@ async def _templates(settings: Settings, args: argparse.Namespace) -> int:
             added = await import_templates(store, read_templates(args.file), CLI_AUTHOR, int(time.time()))
             print(f"kuzet: {len(added)} templates added", file=sys.stderr)
             return 0
-        for t in await all_templates(store):
+        templates, families = await all_templates(store)
+        for t in templates:
+            labels = families[t.family_key]
             item = {
                 "id": str(t.id),
                 "text": t.text,
                 "lang": t.language,
-                "label": t.label,
+                "label": labels.for_reader(t.language) if t.language else labels.fallback,
+                "labels": dict(labels.by_language),
                 "family": t.family,
                 "enabled": t.enabled,
             }

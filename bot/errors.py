@@ -98,6 +98,23 @@ class TemplateNotFound(KuzetError):
         self.template_id = template_id
 
 
+class UnknownLabelLanguage(KuzetError):
+    """A label was given in a language that is none of the bot's."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no label language {code!r}")
+        self.code = code
+
+
+class InvalidLabel(KuzetError):
+    """A campaign label is empty or longer than its limit."""
+
+    def __init__(self, limit: int, *, too_long: bool) -> None:
+        super().__init__(f"a label has 1 to {limit} characters")
+        self.limit = limit
+        self.too_long = too_long
+
+
 class DraftGone(KuzetError):
     """The template draft was saved or does not exist any more."""
 

@@ -8,8 +8,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.core.templates import LABEL_LANGUAGES
 from bot.service.export import ExportedCase
 
+LABEL_COLUMNS = tuple(f"label_{language}" for language in LABEL_LANGUAGES)
+"""The template family's label in each language (after the older columns, which keep their places)."""
 CSV_COLUMNS = (
     "case_id",
     "kind",
@@ -30,6 +33,7 @@ CSV_COLUMNS = (
     "first_seen_at",
     "last_seen_at",
     "coordinated",
+    *LABEL_COLUMNS,
 )
 LIST_SEPARATOR = " | "
 
@@ -48,7 +52,7 @@ def _record(case: ExportedCase) -> dict:
 
 def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
     """JSON: an array of cases. CSV: a case a row; lists joined with " | ", accounts as platform:account and
-    their links in the same order."""
+    their links in the same order, the labels in ``label_<language>`` columns."""
     if format == "json":
         json.dump([_record(case) for case in cases], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -59,6 +63,8 @@ def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
         row = _record(case)
         row["accounts"] = LIST_SEPARATOR.join(f"{a.platform}:{a.label}" for a in case.accounts)
         row["account_links"] = LIST_SEPARATOR.join(a.link for a in case.accounts)
+        labels = row.pop("template_labels")
+        row.update({f"label_{language}": labels.get(language, "") for language in LABEL_LANGUAGES})
         for name in ("texts", "post_links", "languages", "platforms"):
             row[name] = LIST_SEPARATOR.join(getattr(case, name))
         writer.writerow(row)

@@ -33,7 +33,7 @@ from typing import IO, Any
 import numpy as np
 
 from bot.core.matcher import Match, MatchKind
-from bot.core.templates import check
+from bot.core.templates import LABEL_LANGUAGES, check, checked_label
 from bot.errors import KuzetError
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matching import TemplateRecord
@@ -189,8 +189,9 @@ def _lone_surrogate(item: dict, keys: Iterable[str]) -> str | None:
 
 def read_templates(path: Path) -> list[TemplateRecord]:
     """Templates from a JSONL file: ``id`` (string or integer) and ``text`` required; ``lang``, ``label``,
-    ``family`` optional strings. Each text is checked as ``/template add`` checks it; BadTemplates lists every bad
-    line, so that a file is taken whole or not at all."""
+    ``family`` optional strings, ``labels`` an optional object of the family's labels by language. Each text
+    is checked as ``/template add`` checks it; BadTemplates lists every bad line, so that a file is taken whole
+    or not at all."""
     records: list[TemplateRecord] = []
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -207,7 +208,14 @@ def read_templates(path: Path) -> list[TemplateRecord]:
             assert item is not None  # _json_object gives a reason whenever it gives no object
             seen[str(item["id"])] = number
             records.append(
-                TemplateRecord(item["text"], str(item["id"]), item.get("lang"), item.get("label"), item.get("family"))
+                TemplateRecord(
+                    item["text"],
+                    str(item["id"]),
+                    item.get("lang"),
+                    item.get("label"),
+                    item.get("family"),
+                    None if item.get("labels") is None else {c: checked_label(v) for c, v in item["labels"].items()},
+                )
             )
     if problems:
         raise BadTemplates(path, problems)
@@ -228,12 +236,37 @@ def _template_problem(item: dict, seen: dict[str, int]) -> str | None:
         return f"'{wrong[0]}' must be a string"
     if why := _lone_surrogate(item, ("id", "text", *_OPTIONAL)):
         return why
+    if isinstance(item.get("family"), str) and item["family"].startswith("#"):
+        return "'family' must not begin with '#' (the bank's name for a template without a family)"
+    if item.get("labels") is not None and (why := _labels_problem(item["labels"])):
+        return why
     if str(id) in seen:
         return f"id {id!r} is already on line {seen[str(id)]}"
     try:
         check(text)
     except KuzetError as exc:
         return f"'text': {exc}" if str(exc) else "'text' is too short to be a template"
+    return None
+
+
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
+"""A language code ("ru", "zh-Hant", "und"); the bot's own are kept under its codes (label_language)."""
+
+
+def _labels_problem(labels: object) -> str | None:
+    if not isinstance(labels, dict):
+        return "'labels' must be an object of labels by language"
+    for code, label in labels.items():
+        if not _LANGUAGE_CODE.fullmatch(code):
+            return f"'labels': {code!r} is no language code such as {', '.join(LABEL_LANGUAGES)}"
+        if not isinstance(label, str):
+            return f"'labels': the {code!r} label must be a string"
+        if why := _lone_surrogate(labels, (code,)):
+            return f"'labels': {why}"
+        try:
+            checked_label(label)
+        except KuzetError as exc:
+            return f"'labels': the {code!r} label: {exc}"
     return None
 
 

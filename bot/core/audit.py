@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     TEMPLATE_DRAFT_EDIT = "template.draft_edit"
     TEMPLATE_ENABLE = "template.enable"
     TEMPLATE_DISABLE = "template.disable"
+    TEMPLATE_LABEL = "template.label"
     NEGATIVE_ADD = "negative.add"
     ROLE_ADD = "role.add"
     ROLE_REMOVE = "role.remove"

@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.core.accounts import Account, Platform
 from bot.core.flags import Coordination, FlagRules, ReportSurge
 from bot.core.matcher import Resemblance
+from bot.core.templates import Labels
 
 
 class CaseKind(StrEnum):
@@ -150,7 +151,8 @@ class CaseView:
     platforms: tuple[Platform, ...]
     accounts: tuple[AccountCount, ...]
     template_id: int | None
-    template_label: str | None
+    template_labels: Labels
+    """The template family's labels, for the card to name the campaign in the moderators' language."""
     generic_reports: int
     verify_votes: tuple[Moderator, ...]
     votes_needed: int

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from bot.core.accounts import Account, public_link
+from bot.core.templates import reader_label
 
 
 class DigestStatus(StrEnum):
@@ -43,6 +44,7 @@ class Totals:
 class Campaign:
     case_id: int
     label: str | None
+    """The label for a reader whose language has none (in the family's original language, else any)."""
     text: str
     reports: int
     languages: tuple[str, ...]
@@ -57,10 +59,16 @@ class Campaign:
     """Public links to posts that carried the campaign (never of a protected or a hidden account)."""
     quotes: dict[str, str] = field(default_factory=dict)
     """The campaign's text in each language its template family has (language code → text)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """The family's label in each language it has one (digests frozen before labels had languages: none)."""
 
     def quote(self, language: str) -> str:
         """The text in the reader's language ("zh_Hant" reads "zh") if the family has it, else the campaign's own."""
         return self.quotes.get(language) or self.quotes.get(language.split("_")[0]) or self.text
+
+    def label_for(self, language: str) -> str | None:
+        """The label in the reader's language if the family has one, else ``label``."""
+        return reader_label(self.labels, language) or self.label
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.core.function_words import FUNCTION_WORDS
 from bot.core.normalize import normalize
 from bot.core.submission import MIN_TEXT_WEIGHT
 from bot.core.text import content_weight
-from bot.errors import InvalidTemplate, TemplateTooVague, TextTooShort
+from bot.errors import InvalidLabel, InvalidTemplate, TemplateTooVague, TextTooShort
 
 MAX_VARIANTS = 32
+MAX_LABEL_CHARS = 120
+"""A campaign's label is a short name ("Nurbots 2017: the President cares…"), not its text."""
+LABEL_LANGUAGES = ("en", "ru", "kk", "ar", "zh")
+"""The languages a label is given in: the templates' language codes (Traditional Chinese is "zh")."""
 MIN_DISTINCTIVE_WORDS = 3
 """Each variant of a template needs this many words that are no function words, weighing MIN_TEXT_WEIGHT."""
 _GROUP = re.compile(r"\{([^{}]*)\}")
@@ -98,8 +103,63 @@ class Template:
     id: int
     text: str
     language: str | None
-    label: str | None
     family: str | None
     enabled: bool
     created_by: str | None
     created_at: int
+
+    @property
+    def family_key(self) -> str:
+        """What its family's labels are kept under: the family, or "#<id>" for a template on its own."""
+        return self.family or f"#{self.id}"
+
+
+def label_language(code: str) -> str | None:
+    """The label language a code names ("ru", "ZH", "zh-hant", "zh_Hant"), or None if it is none of ours."""
+    code = code.strip().casefold().replace("-", "_")
+    code = "zh" if code == "zh_hant" else code
+    return code if code in LABEL_LANGUAGES else None
+
+
+def checked_label(text: str) -> str:
+    """The label on one line, spaces collapsed; InvalidLabel when that leaves nothing or more than
+    MAX_LABEL_CHARS characters."""
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_LABEL_CHARS:
+        raise InvalidLabel(MAX_LABEL_CHARS, too_long=bool(text))
+    return text
+
+
+def reader_label(labels: Mapping[str, str], reader: str) -> str | None:
+    """The label in the reader's language ("zh_Hant" reads "zh"), if there is one."""
+    return labels.get(reader) or labels.get(reader.split("_")[0])
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A template family's labels, by language, and the language of its first template (its original one)."""
+
+    by_language: Mapping[str, str] = field(default_factory=dict)
+    original: str | None = None
+
+    @property
+    def fallback(self) -> str | None:
+        """The label for a reader whose language has none: in the original language, else any (the first code)."""
+        if self.original is not None and self.original in self.by_language:
+            return self.by_language[self.original]
+        return self.by_language[min(self.by_language)] if self.by_language else None
+
+    def for_reader(self, reader: str) -> str | None:
+        """The label in the reader's language, else the fallback; None when the family has no label."""
+        return reader_label(self.by_language, reader) or self.fallback
+
+
+def labels_by_family(templates: list[Template], labels: Mapping[str, Mapping[str, str]]) -> dict[str, Labels]:
+    """Each family's Labels (by family key) from the bank and its labels (family key → language → label): the
+    original language is that of the family's first template."""
+    found: dict[str, Labels] = {}
+    for template in sorted(templates, key=lambda template: template.id):
+        key = template.family_key
+        if key not in found:
+            found[key] = Labels(dict(labels.get(key, {})), template.language)
+    return found

@@ -12,26 +12,50 @@ from bot.handlers.moderator_input import chat_translator, command_rest, number_a
 from bot.handlers.requests import Request, button, command, command_taking
 from bot.render import admin, moderation
 from bot.render import moderator_replies as replies
-from bot.service.bank import add_negative, add_template, correct_draft, list_templates, save_draft, set_template_enabled
+from bot.service.bank import (
+    add_negative,
+    add_template,
+    correct_draft,
+    list_templates,
+    save_draft,
+    set_label,
+    set_template_enabled,
+    template_labels,
+)
 from bot.telegram.edits import pressed_message, reply_long, unless_unchanged
 
 
 @command
 async def on_template(request: Request) -> None:
-    """/template add <text> | list | disable <n> | enable <n>."""
+    """/template add <text> | list | disable <n> | enable <n> | label <n> [<language> <text>]."""
     store, matcher, actor, t = request.store, request.runtime.matcher, request.actor, request.t
     action, args, message = request.subcommand, request.args, request.message
     if action == "add" and (text := command_rest(message, 2)):
         template = await add_template(store, matcher, actor, text, request.now())
         await message.reply_html(replies.template_added(t, template))
     elif action == "list" and len(args) == 1:
-        await reply_long(message, admin.templates(t, await list_templates(store, actor)))
+        await reply_long(message, admin.templates(t, *await list_templates(store, actor)))
     elif action in ("disable", "enable") and len(args) == 2 and (number := number_arg(args[1])) is not None:
         enabled = action == "enable"
         changed = await set_template_enabled(store, matcher, actor, number, enabled, request.now())
         await message.reply_html(replies.template_switched(t, number, enabled, changed))
+    elif action == "label" and len(args) >= 2 and (number := number_arg(args[1])) is not None:
+        await _label(request, number)
     else:
         await request.reply_usage(moderation.HELP_TEMPLATE)
+
+
+async def _label(request: Request, template_id: int) -> None:
+    """/template label <n>: the campaign's labels; /template label <n> <language> <text>: set one."""
+    store, actor, t, args = request.store, request.actor, request.t, request.args
+    if len(args) == 2:
+        template, labels = await template_labels(store, actor, template_id)
+        await request.message.reply_html(replies.labels(t, template, labels))
+        return
+    template, language, label = await set_label(
+        store, actor, template_id, args[2], command_rest(request.message, 4), request.now()
+    )
+    await request.message.reply_html(replies.label_set(t, template, language, label))
 
 
 def _negative_text(request: Request) -> str | None:

@@ -37,7 +37,7 @@ MODERATOR_COMMANDS = (
     ("case", N_("One case: /case number")),
     ("verify", N_("Vote to verify a case")),
     ("reject", N_("Reject a case with a reason")),
-    ("template", N_("Templates: add, list, disable, enable")),
+    ("template", N_("Templates: add, list, disable, enable, label")),
     ("negative", N_("Add a common phrase to the negative bank")),
     ("stats", N_("Reports, cases and verdicts")),
     ("digest", N_("This week's digest draft")),

@@ -9,7 +9,7 @@ from bot.core.accounts import Platform
 from bot.core.audit import AuditAction
 from bot.core.cases import CaseStatus, Moderator, Role
 from bot.core.digest import DigestStatus
-from bot.core.templates import Template
+from bot.core.templates import Template, labels_by_family
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.render import number, user_text
@@ -36,6 +36,7 @@ ACTION_NAMES: dict[str, str] = {
     AuditAction.TEMPLATE_DRAFT_EDIT: N_("corrected a template draft"),
     AuditAction.TEMPLATE_ENABLE: N_("enabled a template"),
     AuditAction.TEMPLATE_DISABLE: N_("disabled a template"),
+    AuditAction.TEMPLATE_LABEL: N_("labelled a template's campaign"),
     AuditAction.NEGATIVE_ADD: N_("added to the negative bank"),
     AuditAction.ROLE_ADD: N_("gave a role"),
     AuditAction.ROLE_REMOVE: N_("took a role away"),
@@ -65,10 +66,25 @@ FIELD_LABELS = {
     "verify_votes": N_("votes: {value}"),
     "role": N_("role: {value}"),
     "deliveries": N_("subscribers: {value}"),
+    "family": N_("family: {value}"),
+    "language": N_("language: {value}"),
 }
 """How an audited field is named; the other fields (texts, switches) speak for themselves."""
-FIELD_ORDER = ("status", "reason_code", "reason", "verify_votes", "role", "enabled", "text", "draft", "deliveries")
-QUOTED_FIELDS = frozenset({"reason", "text"})
+FIELD_ORDER = (
+    "status",
+    "reason_code",
+    "reason",
+    "verify_votes",
+    "role",
+    "enabled",
+    "family",
+    "language",
+    "label",
+    "text",
+    "draft",
+    "deliveries",
+)
+QUOTED_FIELDS = frozenset({"reason", "text", "label"})
 NAMED_VALUES: dict[str, Mapping[str, str]] = {"status": STATUS_NAMES, "reason_code": REASON_NAMES, "role": ROLE_NAMES}
 
 MAX_LISTED_TEMPLATES = 40
@@ -184,6 +200,8 @@ def _value(t: Translator, key: str, value: object, names: Mapping[int, str]) -> 
         return t.gettext(NAMED_VALUES[key][value])
     if key == "enabled" and isinstance(value, bool):
         return _("✅ on") if value else _("⏸ off")
+    if key == "language" and isinstance(value, str):
+        return t.language_name(value)
     if key == "draft" and isinstance(value, int):
         return _("from draft #{number}").format(number=number(value))
     if isinstance(value, int) and not isinstance(value, bool):
@@ -204,8 +222,9 @@ def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
     return t.lines(lines)
 
 
-def templates(t: Translator, items: list[Template]) -> str:
-    """The bank, one line per campaign: a family's or a label's templates together, with their languages."""
+def templates(t: Translator, items: list[Template], labels: Mapping[str, Mapping[str, str]]) -> str:
+    """The bank, one line per campaign: a family's templates together, named by its label in the reader's
+    language (``labels``: family key → language → label), with their languages."""
     _ = t.gettext
     if not items:
         return _("The template bank is empty.")
@@ -213,15 +232,19 @@ def templates(t: Translator, items: list[Template]) -> str:
     lines = [_("<b>Templates: {count}</b> (✅ on, ⏸ off)").format(count=t.number(len(items)))]
     if len(items) > len(shown):
         lines.append(_("The latest {count} are shown.").format(count=t.number(len(shown))))
+    families = labels_by_family(items, labels)
     groups: dict[str, list[Template]] = {}
     for item in shown:
-        groups.setdefault(item.family or item.label or f"#{item.id}", []).append(item)
-    for group in groups.values():
-        label = next((item.label for item in group if item.label), None) or excerpt(group[0].text, 60)
+        groups.setdefault(item.family_key, []).append(item)
+    for key, group in groups.items():
+        label = families[key].for_reader(t.code) or excerpt(group[0].text, 60)
         languages = list(dict.fromkeys(item.language for item in group if item.language))
         line = f"{_numbers(group)} {t.quote(user_text(label))}"
         lines.append(f"{line} · {t.language_list(languages)}" if languages else line)
-    lines += ["", _("/template disable <i>number</i> · /template enable <i>number</i>")]
+    lines += [
+        "",
+        _("/template disable <i>number</i> · /template enable <i>number</i> · /template label <i>number</i>"),
+    ]
     return t.lines(lines)
 
 

@@ -76,7 +76,8 @@ def _account(account: VerifiedAccount) -> str:
 def _case_title(t: Translator, campaign: Campaign) -> str:
     """ "Case #12", the campaign's stable reference (the case number), and its label when it has one."""
     case = t.gettext("Case #{number}").format(number=number(campaign.case_id))
-    return f"{user_text(campaign.label)} · {case}" if campaign.label else case
+    label = campaign.label_for(t.code)
+    return f"{user_text(label)} · {case}" if label else case
 
 
 def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
@@ -113,7 +114,7 @@ def chart_caption(t: Translator, digest: Digest) -> str:
     _ = t.gettext
     lines = [_("📈 Reports per day, {period}").format(period=period_label(t, digest))]
     for rank, campaign in enumerate(digest.campaigns, start=1):
-        name = campaign.label or excerpt(campaign.quote(t.code), 50)
+        name = campaign.label_for(t.code) or excerpt(campaign.quote(t.code), 50)
         lines.append(f"{line_label(rank, campaign)}: {user_text(excerpt(name, 60))}")
     return t.lines(lines)
 

@@ -29,7 +29,12 @@ HELP_CASE = N_("/case <i>number</i>: one case's card")
 HELP_VERIFY = N_("/verify <i>number</i>: vote to verify a case")
 HELP_REJECT = N_("/reject <i>number</i> <i>reason</i>: close a case as not a campaign")
 HELP_TEMPLATE = N_(
-    "/template add <i>text</i> · /template list · /template disable <i>number</i> · /template enable <i>number</i>"
+    "/template add <i>text</i> · /template list · /template disable <i>number</i> · /template enable <i>number</i> · "
+    "/template label <i>number</i>"
+)
+HELP_LABEL = N_(
+    "/template label <i>number</i> <i>language</i> <i>text</i>: name the template's campaign for readers of a "
+    "language (en, ru, kk, ar, zh)"
 )
 HELP_NEGATIVE = N_("/negative add <i>text</i>: a common phrase that is never a campaign on its own")
 HELP_STATS = N_("/stats: reports, cases and verdicts, this week and all time")
@@ -77,7 +82,8 @@ def card(t: Translator, view: CaseView) -> str:
     if view.text:
         lines.append(t.quote(user_text(excerpt(view.text, 300))))
     if view.template_id is not None:
-        label = user_text(view.template_label) if view.template_label else ""
+        name = view.template_labels.for_reader(t.code)
+        label = user_text(name) if name else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
     if view.accounts:
         listed = [f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts]
@@ -358,6 +364,7 @@ def moderator_help(t: Translator) -> str:
                     HELP_VERIFY,
                     HELP_REJECT,
                     HELP_TEMPLATE,
+                    HELP_LABEL,
                     HELP_NEGATIVE,
                     HELP_STATS,
                     HELP_DIGEST,

@@ -5,7 +5,7 @@ Texts for button answers (toasts) are plain: Telegram shows them without HTML.
 
 from __future__ import annotations
 
-from bot.core.templates import Template
+from bot.core.templates import LABEL_LANGUAGES, Labels, Template
 from bot.errors import (
     CaseAlreadyOpen,
     CaseClosed,
@@ -13,6 +13,7 @@ from bot.errors import (
     CaseNotFound,
     ClaimedByOther,
     DraftGone,
+    InvalidLabel,
     InvalidTemplate,
     KuzetError,
     NoCaseText,
@@ -24,9 +25,11 @@ from bot.errors import (
     TemplateTooVague,
     TextTooShort,
     UndoExpired,
+    UnknownLabelLanguage,
 )
 from bot.i18n import Translator
 from bot.render import number, user_text
+from bot.render.moderation import HELP_LABEL
 from bot.service.cases import ClaimChange, VoteChange
 
 
@@ -66,6 +69,16 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         return _("Case #{number} has no text to make a template from.").format(number=case_number)
     if isinstance(error, TemplateNotFound):
         return _("There is no template #{number}.").format(number=error.template_id)
+    if isinstance(error, UnknownLabelLanguage):
+        return _("{code} is not one of the bot's languages: use {codes}.").format(
+            code=user_text(error.code), codes=", ".join(LABEL_LANGUAGES)
+        )
+    if isinstance(error, InvalidLabel):
+        if error.too_long:
+            return _("This label is too long: at most {count} characters, a short name of the campaign.").format(
+                count=t.number(error.limit)
+            )
+        return t.lines([_("The label is empty."), usage(t, HELP_LABEL)])
     if isinstance(error, DraftGone):
         return _("This draft was already saved.")
     if isinstance(error, RoleFromConfig):
@@ -161,6 +174,25 @@ def template_switched(t: Translator, template_id: int, enabled: bool, changed: b
             _("Template #{number} is on again.") if enabled else _("Template #{number} is off: nothing matches it now.")
         )
     return text.format(number=number(template_id))
+
+
+def label_set(t: Translator, template: Template, language: str, label: str) -> str:
+    return t.gettext("🏷 Template #{number}: its campaign is labelled {label} in {language}.").format(
+        number=number(template.id), label=t.quote(user_text(label)), language=t.language_name(language)
+    )
+
+
+def labels(t: Translator, template: Template, labels: Labels) -> str:
+    """The labels of the template's campaign in each language, and which one readers of the others see."""
+    _ = t.gettext
+    lines = [_("🏷 <b>Labels of template #{number}'s campaign</b>").format(number=number(template.id))]
+    for language in dict.fromkeys([*LABEL_LANGUAGES, *sorted(labels.by_language)]):
+        label = labels.by_language.get(language)
+        lines.append(f"{t.language_name(language)}: {t.quote(user_text(label)) if label else '—'}")
+    if labels.fallback is not None and any(language not in labels.by_language for language in LABEL_LANGUAGES):
+        lines.append(_("Readers of the other languages see {label}.").format(label=t.quote(user_text(labels.fallback))))
+    lines += ["", t.gettext(HELP_LABEL)]
+    return t.lines(lines)
 
 
 def negative_added(t: Translator, negative_id: int) -> str:

@@ -124,7 +124,7 @@ def text_match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> 
     if detail is ReceiptDetail.MATCHED:
         return [t.gettext("🔁 This text matches reports moderators already know.") if known else new]
     if receipt.template is not None:
-        label = receipt.template.label or excerpt(receipt.template.text, 60)
+        label = receipt.labels.for_reader(t.code) or excerpt(receipt.template.text, 60)
         line = t.gettext("🔁 Matches the known campaign {label}.").format(label=t.quote(user_text(label)))
     elif placement.generic:
         line = t.gettext("This text is too common to point to a campaign on its own.")

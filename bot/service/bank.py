@@ -12,8 +12,8 @@ from bot.core.audit import AuditAction
 from bot.core.cases import CaseKind, Moderator
 from bot.core.language import guess_language
 from bot.core.matcher import MatchKind
-from bot.core.templates import Template, check, readable
-from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort
+from bot.core.templates import Labels, Template, check, checked_label, label_language, readable
+from bot.errors import CaseNotFound, DraftGone, NoCaseText, TemplateNotFound, TextTooShort, UnknownLabelLanguage
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce
 from bot.service.matching import keep_vector, vector_of
@@ -59,7 +59,7 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
     async with store.transaction() as tx:
         await require(tx, actor)
         template = await tx.templates.add(
-            text, language=guess_language(text), label=None, family=None, created_by=str(actor.user_id), now=now
+            text, language=guess_language(text), family=None, created_by=str(actor.user_id), now=now
         )
         await keep_vector(tx, matcher, MatchKind.TEMPLATE, template.id, vector)
         await announce(tx, MatchKind.TEMPLATE, template.id, now, text=text, language=template.language)
@@ -70,10 +70,49 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
     return template
 
 
-async def list_templates(store: Store, actor: Moderator) -> list[Template]:
+async def list_templates(store: Store, actor: Moderator) -> tuple[list[Template], dict[str, dict[str, str]]]:
+    """The bank, and every family's labels (family key → language → label)."""
     async with store.transaction() as tx:
         await require(tx, actor)
-        return await tx.templates.all()
+        return await tx.templates.all(), await tx.template_labels.all()
+
+
+async def template_labels(store: Store, actor: Moderator, template_id: int) -> tuple[Template, Labels]:
+    """The template and its family's labels."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        template = await tx.templates.get(template_id)
+        if template is None:
+            raise TemplateNotFound(template_id)
+        return template, await tx.template_labels.of(template)
+
+
+async def set_label(
+    store: Store, actor: Moderator, template_id: int, language_code: str, text: str, now: int
+) -> tuple[Template, str, str]:
+    """Name the template's family in a language (the label readers of that language see); returns the template,
+    the label language and the label as kept. Labels are read from the database whenever a receipt, card or
+    digest is written, so every process shows the new one at once."""
+    async with store.transaction() as tx:
+        await require(tx, actor)
+        template = await tx.templates.get(template_id)
+        if template is None:
+            raise TemplateNotFound(template_id)
+        language = label_language(language_code)
+        if language is None:
+            raise UnknownLabelLanguage(language_code)
+        label = checked_label(without_invisible(text))
+        before = (await tx.template_labels.of(template)).by_language.get(language)
+        await tx.template_labels.put(template.family_key, {language: label}, str(actor.user_id), now)
+        await tx.audit.record(
+            actor.user_id,
+            AuditAction.TEMPLATE_LABEL,
+            now,
+            subject=str(template_id),
+            before=None if before is None else {"label": before},
+            after={"family": template.family_key, "language": language, "label": label},
+        )
+    return template, language, label
 
 
 async def set_template_enabled(
@@ -206,7 +245,7 @@ async def save_draft(
         text = checked_text(draft.text)
         case = await tx.cases.get(draft.case_id)
         template = await tx.templates.add(
-            text, language=guess_language(text), label=None, family=None, created_by=str(actor.user_id), now=now
+            text, language=guess_language(text), family=None, created_by=str(actor.user_id), now=now
         )
         if before is None or before.text != draft.text:
             vector = None  # corrected while it was encoded: encoded at the next start instead

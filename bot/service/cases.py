@@ -26,6 +26,7 @@ from bot.core.cases import (
 )
 from bot.core.flags import coordination, report_surge, surge_burst
 from bot.core.reports import Report
+from bot.core.templates import Labels
 from bot.errors import (
     CaseAlreadyOpen,
     CaseClosed,
@@ -134,7 +135,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         platforms=totals.platforms,
         accounts=tuple(accounts),
         template_id=template_id,
-        template_label=None if template is None else template.label,
+        template_labels=Labels() if template is None else await tx.template_labels.of(template),
         generic_reports=totals.generic_reports,
         verify_votes=tuple(voters),
         votes_needed=votes_needed(policy, bool(surges)),

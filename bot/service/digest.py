@@ -19,7 +19,7 @@ from bot.core.digest import (
 )
 from bot.core.flags import FlagRules, coordination
 from bot.core.periods import day_starts, previous_week, week_bounds
-from bot.core.templates import readable
+from bot.core.templates import Labels, readable
 from bot.errors import KuzetError
 from bot.service.export import citable_accounts, citable_posts
 from bot.service.matching import STARTER_AUTHOR
@@ -114,11 +114,13 @@ async def _campaign(
     if account is not None:
         text = account.label
     else:
-        text = readable(facts.text) if facts.from_template else facts.text
+        text = readable(facts.text) if facts.template_id is not None else facts.text
     family = {} if facts.family is None else await tx.digest_facts.family_texts(facts.family)
+    template = None if facts.template_id is None else await tx.templates.get(facts.template_id)
+    labels = Labels() if template is None else await tx.template_labels.of(template)
     return Campaign(
         facts.case_id,
-        facts.label,
+        labels.fallback,
         text,
         facts.reports,
         facts.languages,
@@ -128,7 +130,8 @@ async def _campaign(
         facts.verified_at,
         len(await tx.cases.verify_votes(facts.case_id)),
         await citable_posts(tx, facts.case_id, MAX_EXAMPLES),
-        {language: readable(template) for language, template in family.items()},
+        {language: readable(text) for language, text in family.items()},
+        dict(labels.by_language),
     )
 
 

@@ -31,6 +31,9 @@ class ExportedCase:
     votes: int
     template_id: int | None
     template_label: str | None
+    """In the template family's original language (else any): what exports before per-language labels held."""
+    template_labels: dict[str, str]
+    """The family's label in each language it has one (language code → label)."""
     text: str | None
     texts: tuple[str, ...]
     accounts: tuple[VerifiedAccount, ...]
@@ -91,7 +94,8 @@ async def verified_cases(store: Store, since: int, policy: Policy) -> list[Expor
                     view.case.decided_at or 0,
                     len(view.verify_votes),
                     view.template_id,
-                    view.template_label,
+                    view.template_labels.fallback,
+                    dict(view.template_labels.by_language),
                     view.text,
                     tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
                     tuple(account for _, account in named),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
-from bot.core.templates import Template, check, readable
+from bot.core.templates import Labels, Template, check, label_language, labels_by_family, readable
 from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage
@@ -23,40 +23,65 @@ log = logging.getLogger(__name__)
 ENCODE_BATCH = 64
 
 STARTER_PACK = "starter_pack"
+STARTER_LABELS = "starter_labels"
 STARTER_AUTHOR = "starter-pack"
+UNKNOWN_LANGUAGE = "und"
+"""The label language of a template whose own language is unknown (ISO 639's "undetermined")."""
 
 
 @dataclass(frozen=True)
 class TemplateRecord:
-    """A template as files carry it (JSONL: id, text, lang, label, family)."""
+    """A template as files carry it (JSONL: id, text, lang, label, labels, family)."""
 
     text: str
     id: str | None = None
     lang: str | None = None
     label: str | None = None
+    """The family's label in the template's own language (older files), unless ``labels`` is given."""
     family: str | None = None
+    labels: Mapping[str, str] | None = None
+    """The family's labels by language code ("ru", "zh-hant"…); checked by ``read_templates``."""
+
+    @property
+    def family_labels(self) -> dict[str, str]:
+        """The labels this line gives its family, by label language."""
+        if self.labels is not None:
+            return {label_language(code) or code: label for code, label in self.labels.items()}
+        if not self.label:
+            return {}
+        language = self.lang and (label_language(self.lang) or self.lang)
+        return {language or UNKNOWN_LANGUAGE: self.label}
 
 
 async def load_starter_pack(store: Store, now: int) -> int:
-    """On first start, fill the banks with the documented public examples shipped with Kuzet; return how many."""
+    """On first start, fill the banks with the documented public examples shipped with Kuzet; return how many.
+
+    The starter families' labels in every language are added once, also to a bank filled before they shipped
+    (a label a moderator gave in the same language stays)."""
+    added = 0
     async with store.transaction() as tx:
-        if await tx.meta.get(STARTER_PACK) is not None:
-            return 0
-        templates = shipped_data("starter_templates.jsonl")
-        for item in templates:
-            await tx.templates.add(
-                item["text"],
-                language=item.get("lang"),
-                label=item.get("label"),
-                family=item.get("family"),
-                created_by=STARTER_AUTHOR,
-                now=now,
-            )
-        negatives = shipped_data("negative_bank.jsonl")
-        for item in negatives:
-            await tx.negatives.add(item["text"], language=item.get("lang"), created_by=STARTER_AUTHOR, now=now)
-        await tx.meta.put(STARTER_PACK, str(now))
-    return len(templates) + len(negatives)
+        templates = [TemplateRecord(**_record_fields(item)) for item in shipped_data("starter_templates.jsonl")]
+        if await tx.meta.get(STARTER_PACK) is None:
+            for record in templates:
+                await tx.templates.add(
+                    record.text, language=record.lang, family=record.family, created_by=STARTER_AUTHOR, now=now
+                )
+            negatives = shipped_data("negative_bank.jsonl")
+            for item in negatives:
+                await tx.negatives.add(item["text"], language=item.get("lang"), created_by=STARTER_AUTHOR, now=now)
+            await tx.meta.put(STARTER_PACK, str(now))
+            added = len(templates) + len(negatives)
+        if await tx.meta.get(STARTER_LABELS) is None:
+            for record in templates:
+                if record.family is not None and await tx.templates.has_family(record.family):
+                    labels = record.family_labels
+                    await tx.template_labels.put(record.family, labels, STARTER_AUTHOR, now, replace=False)
+            await tx.meta.put(STARTER_LABELS, str(now))
+    return added
+
+
+def _record_fields(item: dict) -> dict:
+    return {key: item[key] for key in ("text", "lang", "label", "labels", "family") if key in item}
 
 
 async def build_matcher(store: Store, thresholds: Thresholds, semantic: SemanticStage | None = None) -> CampaignMatcher:
@@ -155,15 +180,17 @@ async def import_templates(
     records = list(records)
     for record in records:
         check(record.text)
+    added = []
     async with store.transaction() as tx:
-        return [
-            await tx.templates.add(
-                r.text, language=r.lang, label=r.label, family=r.family, created_by=created_by, now=now
-            )
-            for r in records
-        ]
+        for r in records:
+            template = await tx.templates.add(r.text, language=r.lang, family=r.family, created_by=created_by, now=now)
+            await tx.template_labels.put(template.family_key, r.family_labels, created_by, now)
+            added.append(template)
+    return added
 
 
-async def all_templates(store: Store) -> list[Template]:
-    async with store.transaction() as tx:
-        return await tx.templates.all()
+async def all_templates(store: Store) -> tuple[list[Template], dict[str, Labels]]:
+    """The bank, and each family's labels (by family key)."""
+    async with store.reading() as tx:
+        templates = await tx.templates.all()
+        return templates, labels_by_family(templates, await tx.template_labels.all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.accounts import Account
 from bot.core.cases import CaseKind
@@ -15,7 +15,7 @@ from bot.core.matcher import MatchKind
 from bot.core.periods import HOUR
 from bot.core.reports import Report
 from bot.core.submission import Submission
-from bot.core.templates import Template
+from bot.core.templates import Labels, Template
 from bot.errors import RateLimited
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce, catch_up
@@ -34,6 +34,8 @@ class Receipt:
     placement: Placement | None = None
     cluster: ClusterSummary | None = None
     template: Template | None = None
+    labels: Labels = field(default_factory=Labels)
+    """The template family's labels, for the receipt to name the campaign in the citizen's language."""
     verified_accounts: tuple[Account, ...] = ()
     """Accounts of this report that moderators verified as part of a campaign (never a protected one). Receipts
     say nothing about how often anyone else reported an account: that count is unverified, a brigade would
@@ -122,7 +124,10 @@ async def submit_report(
             if placement is None or placement.template_id is None
             else await tx.templates.get(placement.template_id)
         )
-        receipt = Receipt(report, False, placement, cluster, template, await _verified_accounts(tx, report), cases)
+        labels = Labels() if template is None else await tx.template_labels.of(template)
+        receipt = Receipt(
+            report, False, placement, cluster, template, labels, await _verified_accounts(tx, report), cases
+        )
         await tx.outbox.add(answer(receipt), now)
     return receipt
 

@@ -31,10 +31,9 @@ class RankedCase:
 class CampaignFacts:
     case_id: int
     reports: int
-    label: str | None
+    template_id: int | None
     text: str
-    from_template: bool
-    """``text`` is a template, in the template syntax."""
+    """The template's text (in the template syntax) when there is a template, else the cluster's."""
     family: str | None
     """The template's family: the same campaign's templates in other languages."""
     verified_at: int
@@ -84,7 +83,7 @@ class DigestFacts:
     async def campaign(self, case_id: int, reports: int, start: int, end: int) -> CampaignFacts:
         """What the digest says about one verified case, from its reports of the week."""
         text_row = await self._conn.fetch_one(
-            "SELECT t.label, t.family, t.id IS NOT NULL AS from_template, c.decided_at, "
+            "SELECT t.id AS template_id, t.family, c.decided_at, "
             "COALESCE(t.text, cl.representative) AS text "
             "FROM cases c LEFT JOIN clusters cl ON cl.id = c.cluster_id "
             "LEFT JOIN templates t ON t.id = COALESCE(c.template_id, cl.template_id) WHERE c.id = ?",
@@ -105,9 +104,8 @@ class DigestFacts:
         return CampaignFacts(
             case_id,
             reports,
-            text_row["label"],
+            text_row["template_id"],
             text_row["text"] or "",
-            bool(text_row["from_template"]),
             text_row["family"],
             int(text_row["decided_at"] or 0),
             tuple(r["language"] for r in languages),

@@ -11,7 +11,6 @@ def _template(row: Row) -> Template:
         row["id"],
         row["text"],
         row["language"],
-        row["label"],
         row["family"],
         bool(row["enabled"]),
         row["created_by"],
@@ -28,18 +27,17 @@ class Templates:
         text: str,
         *,
         language: str | None,
-        label: str | None,
         family: str | None,
         created_by: str | None,
         now: int,
     ) -> Template:
         template_id = await self._conn.next_id("templates")
         await self._conn.execute(
-            "INSERT INTO templates (id, text, language, label, family, enabled, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-            (template_id, text, language, label, family, created_by, now),
+            "INSERT INTO templates (id, text, language, family, enabled, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?)",
+            (template_id, text, language, family, created_by, now),
         )
-        return Template(template_id, text, language, label, family, True, created_by, now)
+        return Template(template_id, text, language, family, True, created_by, now)
 
     async def get(self, template_id: int) -> Template | None:
         row = await self._conn.fetch_one("SELECT * FROM templates WHERE id = ?", (template_id,))
@@ -48,6 +46,9 @@ class Templates:
     async def all(self, *, enabled_only: bool = False) -> list[Template]:
         sql = "SELECT * FROM templates" + (" WHERE enabled = 1" if enabled_only else "") + " ORDER BY id"
         return [_template(row) for row in await self._conn.fetch_all(sql)]
+
+    async def has_family(self, family: str) -> bool:
+        return await self._conn.fetch_value("SELECT 1 FROM templates WHERE family = ? LIMIT 1", (family,)) == 1
 
     async def set_enabled(self, template_id: int, enabled: bool) -> bool:
         return (
