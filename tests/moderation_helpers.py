@@ -81,5 +81,15 @@ async def wait_for_card(telegram: FakeTelegram, db: Database, case_id: int) -> S
 
 def snapshot(db: Database) -> str:
     """Everything moderation decides, to show that something changed nothing."""
-    tables = ("cases", "case_votes", "audit_log", "templates", "negatives", "roles", "follow_ups", "template_drafts")
+    tables = (
+        "cases",
+        "case_votes",
+        "audit_log",
+        "templates",
+        "template_labels",
+        "negatives",
+        "roles",
+        "follow_ups",
+        "template_drafts",
+    )
     return "\n".join(repr([tuple(row) for row in db.rows(f"SELECT * FROM {table} ORDER BY 1")]) for table in tables)

@@ -17,8 +17,9 @@ from bot.core.links import parse_url
 from bot.core.periods import WEEK, last_complete_week
 from bot.handlers.deps import Runtime
 from bot.handlers.digest import post_weekly_draft
+from bot.i18n import isolate
 from bot.render.chart import chart as chart_figure
-from bot.render.digest import digest_text
+from bot.render.digest import chart_caption, digest_text
 from bot.sandbox import FakeTelegram
 from bot.store import Store
 from tests.databases import Database
@@ -418,7 +419,7 @@ async def test_the_digest_names_accounts_only_by_handle_and_link_never_a_hidden_
         assert uploads[-1].params["link_preview_options"] == {"is_disabled": True}
 
 
-async def test_the_quote_is_in_the_readers_language_where_the_campaign_has_a_template_in_it(
+async def test_the_quote_and_the_label_are_in_the_readers_language_where_the_campaign_has_them(
     telegram: FakeTelegram, settings, db: Database
 ) -> None:
     async with running(settings) as application:
@@ -431,10 +432,19 @@ async def test_the_quote_is_in_the_readers_language_where_the_campaign_has_a_tem
             "ru": "Наш Президент обеспечивает",
             "zh-hant": "我們的總統帶來了必要的穩定與和平",
         }
+        labels = {
+            "en": "Nurbots 2017: our President provides",
+            "ru": "Нурботы 2017: наш Президент",
+            "zh-hant": "努爾網軍 2017：我們的總統帶來必要的穩定與和平",
+        }
         for code, reader in readers.items():
-            [text, _] = (await telegram.wait_for_messages(reader["id"], 3))[1:]
-            assert quotes[code] in seen(text), code
-            assert [q for other, q in quotes.items() if other != code and q in seen(text)] == [], code
+            [text, chart] = (await telegram.wait_for_messages(reader["id"], 3))[1:]
+            for shown in (quotes, labels):
+                assert shown[code] in seen(text), code
+                assert [q for other, q in shown.items() if other != code and q in seen(text)] == [], code
+            assert labels[code] in seen(chart), code
+        frozen = Digest.from_json(db.value("SELECT data FROM digests"))
+        assert frozen.campaigns[0].labels["kk"].startswith("Нұрботтар 2017")
 
 
 async def test_each_campaign_is_citable_by_case_number_verification_date_votes_and_chart_rank(
@@ -485,8 +495,9 @@ async def test_publish_answers_the_press_before_it_writes_to_the_group(
         assert calls.index("answerCallbackQuery") < calls.index("sendMessage")
 
 
-def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) -> None:
-    old = json.dumps(
+def _frozen_before_citations(label: str | None) -> str:
+    """A digest as published before citations, links and labels per language were kept."""
+    return json.dumps(
         {
             "period": "2026-W47",
             "start": 1763337600,
@@ -497,7 +508,7 @@ def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) 
             "campaigns": [
                 {
                     "case_id": 1,
-                    "label": None,
+                    "label": label,
                     "text": CAMPAIGN,
                     "reports": 2,
                     "languages": ["en"],
@@ -510,10 +521,21 @@ def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) 
             "days": [1763337600 + d * 86400 for d in range(7)],
         }
     )
-    digest = Digest.from_json(old)
+
+
+def test_a_digest_frozen_before_citations_still_loads_and_renders(translations) -> None:
+    digest = Digest.from_json(_frozen_before_citations(None))
     assert digest.campaigns[0].votes == 0 and digest.campaigns[0].examples == () and digest.accounts[0].link == ""
     text = digest_text(translations("ru"), digest)
     assert CAMPAIGN in text and HIDDEN not in text  # accounts frozen without a link are not shown any more
+
+
+def test_a_digest_frozen_with_one_label_shows_it_to_readers_of_every_language(translations) -> None:
+    digest = Digest.from_json(_frozen_before_citations("Kazakhstan 2022: our family gives N votes"))
+    label = isolate("Kazakhstan 2022: our family gives N votes")
+    for code in ("en", "ru", "ar"):
+        assert f"{label} · " in digest_text(translations(code), digest), code
+        assert label in chart_caption(translations(code), digest), code
 
 
 @pytest.mark.parametrize(

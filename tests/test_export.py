@@ -17,7 +17,15 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
 from tests.moderation_helpers import say
-from tests.test_digest import CAMPAIGN, FAKE, MENTIONED, SATIRIST, _campaign_with_bystanders, _verified_campaign
+from tests.test_digest import (
+    CAMPAIGN,
+    FAKE,
+    MENTIONED,
+    SATIRIST,
+    STABILITY,
+    _campaign_with_bystanders,
+    _verified_campaign,
+)
 from tests.test_scan import kuzet
 
 UNVERIFIED = "Foreign agents spread lies about our elections, do not believe the opposition channels"
@@ -55,6 +63,20 @@ def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_repor
     assert [row["case_id"] for row in table] == ["1"] and table[0]["accounts"] == "telegram:@nur_news"
     assert table[0]["account_links"] == "https://t.me/nur_news"
     assert json.loads(kuzet(["export", "--since", "2099-01-01"], filled).stdout) == []
+
+
+async def test_export_gives_the_campaigns_label_in_every_language_it_has(
+    telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path
+) -> None:
+    async with running(moderation_settings()):
+        await _verified_campaign(telegram, db, text=STABILITY)
+    [case] = json.loads(kuzet(["export", "--format", "json"], tmp_path).stdout)
+    assert case["template_label"] == "Nurbots 2017: our President provides the necessary stability and peace"
+    assert sorted(case["template_labels"]) == ["ar", "en", "kk", "ru", "zh"]
+    assert case["template_labels"]["ru"] == "Нурботы 2017: наш Президент обеспечивает необходимую стабильность и мир"
+    [row] = csv.DictReader(io.StringIO(kuzet(["export", "--format", "csv"], tmp_path).stdout))
+    assert list(row)[-5:] == ["label_en", "label_ru", "label_kk", "label_ar", "label_zh"]
+    assert row["template_label"] == case["template_label"] and row["label_zh"] == case["template_labels"]["zh"]
 
 
 def test_export_names_accounts_by_handle_and_link_never_a_hidden_users_name_nor_a_protected_account(

@@ -127,6 +127,8 @@ def test_scan_without_a_templates_file_uses_the_starter_pack(tmp_path: Path) -> 
     assert _lines(result.stdout) == [{"id": 1, "matches": []}]
     exported = _lines(kuzet(["templates", "export"], tmp_path).stdout)
     assert len({t["lang"] for t in exported}) == 5
+    [cares] = [t for t in exported if t["family"] == "nurbot-cares" and t["lang"] == "kk"]
+    assert cares["label"].startswith("Нұрботтар 2017") and sorted(cares["labels"]) == ["ar", "en", "kk", "ru", "zh"]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +155,7 @@ def test_templates_import_adds_to_the_bank_and_export_lists_them(tmp_path: Path,
     exported = _lines(kuzet(["templates", "export"], tmp_path).stdout)
     assert len(exported) == before + 2
     assert exported[-2]["text"] == CHOICE
+    assert exported[-2]["label"] == "choice" and exported[-2]["labels"] == {"en": "choice"}  # a bare label: its lang
 
 
 LATIN_1 = "Café de la région, très bon".encode("latin-1")
@@ -235,6 +238,10 @@ def test_importing_a_file_with_any_bad_template_adds_nothing_and_says_why_for_ea
         json.dumps({"id": 1, "text": CHOICE}),
         "[" * 100_000,
         json.dumps({"id": 10, "text": "Tokayev"}),
+        json.dumps({"id": 11, "text": good, "labels": "Nurbots"}),
+        json.dumps({"id": 12, "text": good, "labels": {"Russian": "Нурботы"}}),
+        json.dumps({"id": 13, "text": good, "labels": {"zh-Hant": "努爾" * 61}}),
+        json.dumps({"id": 14, "text": good, "family": "#1"}),
     ]
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -259,8 +266,12 @@ def test_importing_a_file_with_any_bad_template_adds_nothing_and_says_why_for_ea
             (8, "id 1 is already on line 1"),
             (9, "not JSON (nested too deep)"),
             (10, "'text' is too short to be a template"),
+            (11, "'labels' must be an object of labels by language"),
+            (12, "'labels': 'Russian' is no language code such as en, ru, kk, ar, zh"),
+            (13, "'labels': the 'zh-Hant' label: a label has 1 to 120 characters"),
+            (14, "'family' must not begin with '#' (the bank's name for a template without a family)"),
         ]
-    ] + [f"kuzet templates import: 9 bad lines in {bad}; nothing added"]
+    ] + [f"kuzet templates import: 13 bad lines in {bad}; nothing added"]
     assert len(_lines(kuzet(["templates", "export"], tmp_path).stdout)) == before
 
 
