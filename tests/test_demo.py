@@ -44,7 +44,7 @@ def test_the_demo_plays_the_whole_story_offline_and_leaves_the_transcript_and_ch
     for received in ("Report #1 received", "шағым қабылданды", "Жалоба № 3 получена", "تم استلام البلاغ", "已收到檢舉"):
         assert received in out, received
     assert out.count("Matches the known campaign") == 3  # John's forward, shown again after 🔔, and his paste
-    assert "Совпадает с известной кампанией «Kazakhstan 2022" in out and "相符" in out
+    assert "Совпадает с известной кампанией «Казахстан 2022" in out and "相符" in out  # labels in their language
     assert "X (Twitter) @nur_voice_2022" in out  # the link to an account
     assert "can't read" in out or "cannot read" in out or "sticker" in out.lower()
     # 2: the wave is one coordinated cluster; the burst against the critic is flagged
