@@ -41,6 +41,17 @@ class CampaignMatcher:
             ]
         return without_commentary(text, found)
 
+    def suggest(self, text: str, vector: np.ndarray | None = None, limit: int = 1) -> list[Match]:
+        """What a moderator should be asked about when ``match`` found nothing: semantic candidates below the
+        automatic band and above its floor. Empty when any stage matched, or the negative bank did."""
+        if self.semantic is None or vector is None or self.lexical.match(text, limit=1):
+            return []
+        found = [
+            dataclasses.replace(m, matched=self.lexical.text_of(m.id, m.kind) or "")
+            for m in self.semantic.suggest(text, vector, limit)
+        ]
+        return without_commentary(text, found)
+
     def add(
         self,
         id: int | str,

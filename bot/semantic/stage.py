@@ -69,14 +69,28 @@ class SemanticStage:
         return len(self._indexes[kind])
 
     def match(self, text: str, vector: np.ndarray, limit: int = 5) -> list[Match]:
-        """Templates and clusters that say what the message says, best first."""
+        """Templates and clusters that say what the message says, best first (the automatic band)."""
+        limits = self.thresholds
+        return self._in_band(text, vector, limit, limits.similarity, limits.verifier, None)
+
+    def suggest(self, text: str, vector: np.ndarray, limit: int = 5) -> list[Match]:
+        """Templates and clusters that may say what the message says: in the band below the automatic one,
+        for a moderator to answer. Best first."""
+        limits = self.thresholds
+        return self._in_band(
+            text, vector, limit, limits.suggestion_similarity, limits.suggestion_verifier, limits.verifier
+        )
+
+    def _in_band(
+        self, text: str, vector: np.ndarray, limit: int, similarity: float, floor: float, ceiling: float | None
+    ) -> list[Match]:
         limits = self.thresholds
         with self._lock:
             candidates = [
                 (kind, key, score)
                 for kind, count in ((MatchKind.TEMPLATE, TEMPLATE_CANDIDATES), (MatchKind.CLUSTER, CLUSTER_CANDIDATES))
                 for key, score in self._indexes[kind].nearest(vector, count)
-                if score >= limits.similarity
+                if score >= similarity
             ]
             if not candidates:
                 return []
@@ -86,7 +100,7 @@ class SemanticStage:
             found = [
                 Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._languages[key]))
                 for (kind, key, score), probability in zip(candidates, agreed, strict=False)
-                if probability >= limits.verifier
+                if probability >= floor and (ceiling is None or probability < ceiling or score < limits.similarity)
             ]
         found.sort(key=lambda m: (-m.score, m.kind is not MatchKind.TEMPLATE, m.id))
         return found[:limit]
