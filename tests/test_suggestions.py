@@ -102,6 +102,10 @@ async def test_a_confirmed_translation_joins_its_campaign_and_its_next_copy_matc
     assert json.loads(answered["after_value"]) == {"template": template_id, "status": "joined", "joined_case": 1}
     [taught] = _audit(db, "template.learn")
     assert (taught["case_id"], taught["subject"]) == (2, str(learned_id))
+    log = seen(await say(telegram, team.admin, "/audit 3"))
+    change = f"status: open → joined another case · template #{template_id} · into case #1"
+    assert f"Bob: confirmed a suggested campaign · case #2\n   {change}" in log
+    assert f"a template family learned a case's text · case #2 · template #{learned_id}" in log
 
     await telegram.wait_until_idle()
     joined = seen(card_of(telegram, db, 2))
