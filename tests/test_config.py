@@ -94,6 +94,15 @@ def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: 
     assert raised.value.variable == variable
 
 
+def test_the_suggestion_band_must_lie_below_the_automatic_band() -> None:
+    band = load_settings({"SEMANTIC_SUGGESTION_THRESHOLD": "0.8"}, env_file=None).semantic_thresholds
+    assert (band.suggestion_similarity, band.similarity) == (0.8, 0.9)
+    for variable in ("SEMANTIC_SUGGESTION_THRESHOLD", "SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD"):
+        with pytest.raises(ConfigError) as raised:
+            load_settings({variable: "0.95"}, env_file=None)
+        assert raised.value.variable == "SEMANTIC_SUGGESTION_THRESHOLD"
+
+
 def test_webhook_mode_is_set_by_webhook_url_and_needs_the_secret() -> None:
     assert load_settings({}, env_file=None).webhook is None
     with pytest.raises(ConfigError) as raised:

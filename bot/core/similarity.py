@@ -77,3 +77,14 @@ class SemanticThresholds:
     """Cosine between the message and a template or cluster."""
     verifier: float = 0.90
     """The verifier's probability that the message repeats the line rather than talks about it."""
+    suggestion_similarity: float = 0.86
+    """The cosine from which a candidate below the automatic band is put to moderators as a suggestion."""
+    suggestion_verifier: float = 0.50
+    """The verifier's probability from which such a candidate is suggested."""
+
+    def __post_init__(self) -> None:
+        for name in ("similarity", "verifier", "suggestion_similarity", "suggestion_verifier"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"semantic threshold {name} must be in (0, 1]")
+        if self.suggestion_similarity > self.similarity or self.suggestion_verifier > self.verifier:
+            raise ValueError("the suggestion band must lie below the automatic band")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from bot.semantic.verifier import Verifier, verifier_for
 
 TEMPLATE_CANDIDATES = 3
 CLUSTER_CANDIDATES = 8
+RECENT_VECTORS = 4096
+"""Vectors of the texts encoded last, by what the encoder read (6 MiB at 384 dimensions): a campaign wave
+reposts its reworded lines word for word, and each copy that only the semantic stage recognises (no cluster
+text of its own in the lexical stage) would be encoded again."""
 
 
 class SemanticStage:
@@ -43,11 +48,24 @@ class SemanticStage:
         self._languages: dict[int, str | None] = {}
         self._lock = threading.RLock()
         self._encoding = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of messages as the encoder should read them (one encoder call at a time)."""
+        """Unit vectors of messages as the encoder should read them (one encoder call at a time), each text
+        read once: a text read like one of the RECENT_VECTORS last is not encoded again."""
+        readings = [text_to_encode(text) for text in texts]
         with self._encoding:
-            return self.encoder.encode([text_to_encode(text) for text in texts])
+            recent = self._recent
+            missing = [reading for reading in dict.fromkeys(readings) if reading not in recent]
+            if missing:
+                encoded = self.encoder.encode(missing)
+                recent.update((reading, vector.copy()) for reading, vector in zip(missing, encoded, strict=True))
+            for reading in readings:
+                recent.move_to_end(reading)
+            vectors = np.array([recent[reading] for reading in readings], dtype=np.float32)
+            while len(recent) > RECENT_VECTORS:
+                recent.popitem(last=False)
+        return vectors.reshape(len(readings), self.encoder.dim)
 
     def add(self, id: str | int, kind: MatchKind, vector: np.ndarray, language: str | None) -> None:
         with self._lock:
@@ -69,14 +87,28 @@ class SemanticStage:
         return len(self._indexes[kind])
 
     def match(self, text: str, vector: np.ndarray, limit: int = 5) -> list[Match]:
-        """Templates and clusters that say what the message says, best first."""
+        """Templates and clusters that say what the message says, best first (the automatic band)."""
+        limits = self.thresholds
+        return self._in_band(text, vector, limit, limits.similarity, limits.verifier, None)
+
+    def suggest(self, text: str, vector: np.ndarray, limit: int = 5) -> list[Match]:
+        """Templates and clusters that may say what the message says: in the band below the automatic one,
+        for a moderator to answer. Best first."""
+        limits = self.thresholds
+        return self._in_band(
+            text, vector, limit, limits.suggestion_similarity, limits.suggestion_verifier, limits.verifier
+        )
+
+    def _in_band(
+        self, text: str, vector: np.ndarray, limit: int, similarity: float, floor: float, ceiling: float | None
+    ) -> list[Match]:
         limits = self.thresholds
         with self._lock:
             candidates = [
                 (kind, key, score)
                 for kind, count in ((MatchKind.TEMPLATE, TEMPLATE_CANDIDATES), (MatchKind.CLUSTER, CLUSTER_CANDIDATES))
                 for key, score in self._indexes[kind].nearest(vector, count)
-                if score >= limits.similarity
+                if score >= similarity
             ]
             if not candidates:
                 return []
@@ -86,7 +118,7 @@ class SemanticStage:
             found = [
                 Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._languages[key]))
                 for (kind, key, score), probability in zip(candidates, agreed, strict=False)
-                if probability >= limits.verifier
+                if probability >= floor and (ceiling is None or probability < ceiling or score < limits.similarity)
             ]
         found.sort(key=lambda m: (-m.score, m.kind is not MatchKind.TEMPLATE, m.id))
         return found[:limit]

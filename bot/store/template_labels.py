@@ -31,6 +31,10 @@ class TemplateLabels:
             found.setdefault(row["family"], {})[row["language"]] = row["label"]
         return found
 
+    async def rename(self, family_key: str, new_key: str) -> None:
+        """Keep the family's labels under a new key (a template on its own that starts a family)."""
+        await self._conn.execute("UPDATE template_labels SET family = ? WHERE family = ?", (new_key, family_key))
+
     async def put(
         self, family_key: str, labels: Mapping[str, str], set_by: str | None, now: int, *, replace: bool = True
     ) -> None:
