@@ -52,7 +52,9 @@ def starter_campaigns(semantic: SemanticStage | None, without_language: str | No
     vectors = semantic.encode([readable(t["text"]) for t in templates]) if semantic else [None] * len(templates)
     for number, (item, vector) in enumerate(zip(templates, vectors, strict=False)):
         if item["lang"] != without_language:
-            matcher.add(number, item["text"], MatchKind.TEMPLATE, vector=vector, language=item["lang"])
+            matcher.add(
+                number, item["text"], MatchKind.TEMPLATE, vector=vector, language=item["lang"], family=item["family"]
+            )
     for number, item in enumerate(shipped_data("negative_bank.jsonl")):
         matcher.add(number, item["text"], MatchKind.NEGATIVE)
     return matcher
