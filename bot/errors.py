@@ -151,3 +151,10 @@ class ClaimedByOther(CaseError):
     def __init__(self, case_id: int, name: str) -> None:
         super().__init__(case_id, "claimed by another moderator")
         self.name = name
+
+
+class SuggestionAnswered(CaseError):
+    """The case's suggestion was already answered (a second press, or a card out of date)."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "the suggestion was already answered")

@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.core.accounts import Account, Platform
 from bot.core.flags import Coordination, FlagRules, ReportSurge
 from bot.core.matcher import Resemblance
+from bot.core.suggestions import SuggestedCampaign
 
 
 class CaseKind(StrEnum):
@@ -21,6 +22,8 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     VERIFIED = "verified"
     REJECTED = "rejected"
+    JOINED = "joined"
+    """A moderator confirmed it as a known campaign: its reports moved into that campaign's case."""
 
 
 class Role(StrEnum):
@@ -93,6 +96,8 @@ class CaseRecord:
     verdict: Verdict | None = None
     claimed_by: int | None = None
     claimed_at: int | None = None
+    joined_case_id: int | None = None
+    """For a JOINED case: the case its reports moved into."""
 
     @property
     def is_open(self) -> bool:
@@ -168,6 +173,8 @@ class CaseView:
     claim: Claim | None = None
     undo_open: bool = False
     """A reject that its moderator (or an admin) may still undo."""
+    suggestion: SuggestedCampaign | None = None
+    """The case's latest suggestion: open (the card asks), or answered (the card says by whom)."""
 
     @property
     def possible_report_campaign(self) -> bool:

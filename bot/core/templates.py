@@ -103,3 +103,5 @@ class Template:
     enabled: bool
     created_by: str | None
     created_at: int
+    learned_from_case: int | None = None
+    """A variant the family learned from this case's text (bot.service.suggestions)."""

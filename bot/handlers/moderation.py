@@ -14,11 +14,13 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
-from bot.core.cases import CaseView, Moderator, Policy, RejectReason
+from bot.core.cases import CaseStatus, CaseView, Moderator, Policy, RejectReason
+from bot.core.suggestions import SuggestionAnswer
 from bot.errors import CaseClosed
 from bot.handlers.deps import Runtime
 from bot.handlers.follow_ups import deliver_outcomes
 from bot.handlers.moderation_keyboards import (
+    SUGGESTION_ANSWERS,
     CaseAction,
     CasePress,
     case_keyboard,
@@ -56,19 +58,24 @@ from bot.service.cases import (
 )
 from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
+from bot.service.suggestions import answer_suggestion, learn_from_verified
 from bot.store import Store
 from bot.telegram.edits import pressed_message, reply_long, unless_unchanged
 
 
 async def after_change(application: Application, view: CaseView) -> None:
-    """After a decision: update the card, and tell the reporters who asked once the outcome is final (a reject
+    """After a decision: update the card, let the family of a template the case matched semantically learn its
+    text once it is verified, and tell the reporters who asked once the outcome is final (a reject
     waits until it can no longer be undone)."""
-    await Runtime.of_application(application).cards.refresh(application, view.case.id, view)
+    deps = Runtime.of_application(application)
+    await deps.cards.refresh(application, view.case.id, view)
     if view.case.is_open:
         return
+    if view.case.status is CaseStatus.VERIFIED:
+        await learn_from_verified(deps.store, deps.matcher, view.case.id, deps.clock())
     await deliver_outcomes(application)
     if view.undo_open:
-        undo_seconds = Runtime.of_application(application).settings.policy.undo_seconds
+        undo_seconds = deps.settings.policy.undo_seconds
         application.job_queue.run_once(_undo_window_closed, undo_seconds + 1, data=view.case.id)
 
 
@@ -214,6 +221,15 @@ async def on_case_button(request: Request, press: CasePress) -> None:
             view, answer = await DECISIONS[press.action](deps.store, actor, case_id, policy, now, press, toast_t)
             await query.answer(answer)
             await _show_change(update, context, view)
+        elif press.action in SUGGESTION_ANSWERS and press.suggestion_id is not None:
+            answer = SuggestionAnswer.SAME if press.action is CaseAction.SAME else SuggestionAnswer.DIFFERENT
+            result = await answer_suggestion(
+                deps.store, deps.matcher, actor, case_id, press.suggestion_id, answer, policy, now
+            )
+            await query.answer(replies.suggestion_answered(toast_t, result))
+            await _show_change(update, context, result.view)
+            if result.joined_case_id is not None:
+                await deps.cards.refresh(context.application, result.joined_case_id)
         elif press.action is CaseAction.REJECT:
             view = await view_case(deps.store, actor, case_id, policy, now)
             if not view.case.is_open:

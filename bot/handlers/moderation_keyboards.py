@@ -37,11 +37,16 @@ class CaseAction(StrEnum):
     PROTECT = "p"
     UNDO = "u"
     CLAIM = "c"
+    SAME = "j"
+    """✅ Same campaign: the answer to a suggestion (its id follows the case's)."""
+    DIFFERENT = "n"
+    """✖ Different: the other answer to a suggestion."""
 
 
 REASONS_OFFERED = [code for code in RejectReason if code is not RejectReason.BRIGADE]
 """The reasons the ❌ button offers; a brigade is answered with 🛡 Protect, which also protects the account."""
 MAX_ID_DIGITS = 12
+SUGGESTION_ANSWERS = (CaseAction.SAME, CaseAction.DIFFERENT)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class CasePress:
     action: CaseAction
     case_id: int
     reason: RejectReason | None = None
+    suggestion_id: int | None = None
 
 
 def _id(text: str) -> int | None:
@@ -69,6 +75,9 @@ def parse_case_press(callback_data: str | None) -> CasePress | None:
         if len(parts) != 4 or parts[3] not in REASONS_OFFERED:
             return None
         return CasePress(action, case_id, RejectReason(parts[3]))
+    if action in SUGGESTION_ANSWERS:
+        suggestion_id = _id(parts[3]) if len(parts) == 4 else None
+        return None if suggestion_id is None else CasePress(action, case_id, suggestion_id=suggestion_id)
     return None if len(parts) != 3 else CasePress(action, case_id)
 
 
@@ -93,6 +102,11 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
     _ = t.gettext
     case_id = view.case.id
     details = case_button(_("🔎 Details"), CaseAction.DETAILS, case_id)
+    if view.case.joined_case_id is not None:
+        joined = view.case.joined_case_id
+        return InlineKeyboardMarkup(
+            [[case_button(_("➡️ Case #{number}").format(number=joined), CaseAction.SHOW, joined)]]
+        )
     if not view.case.is_open:
         if view.undo_open:
             return InlineKeyboardMarkup([[case_button(_("↩️ Undo"), CaseAction.UNDO, case_id), details]])
@@ -108,6 +122,19 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
         if view.text and view.template_id is None:
             second_row.insert(0, case_button(_("📌 Make template"), CaseAction.TEMPLATE, case_id))
         rows = [[case_button(_("✅ Verify"), CaseAction.VERIFY, case_id), reject], second_row]
+    suggestion = view.suggestion.suggestion if view.suggestion else None
+    if suggestion is not None and suggestion.is_open:
+        rows.insert(
+            0,
+            [
+                InlineKeyboardButton(
+                    _("✅ Same campaign"), callback_data=f"{CASE}:{CaseAction.SAME}:{case_id}:{suggestion.id}"
+                ),
+                InlineKeyboardButton(
+                    _("✖ Different"), callback_data=f"{CASE}:{CaseAction.DIFFERENT}:{case_id}:{suggestion.id}"
+                ),
+            ],
+        )
     last_row = [case_button(_("🙋 Release") if view.claim else _("🙋 Claim"), CaseAction.CLAIM, case_id)]
     if view.verify_votes:
         last_row.append(case_button(_("✋ Withdraw my vote"), CaseAction.WITHDRAW, case_id))

@@ -36,6 +36,9 @@ ACTION_NAMES: dict[str, str] = {
     AuditAction.TEMPLATE_DRAFT_EDIT: N_("corrected a template draft"),
     AuditAction.TEMPLATE_ENABLE: N_("enabled a template"),
     AuditAction.TEMPLATE_DISABLE: N_("disabled a template"),
+    AuditAction.TEMPLATE_LEARN: N_("a template family learned a case's text"),
+    AuditAction.SUGGESTION_SAME: N_("confirmed a suggested campaign"),
+    AuditAction.SUGGESTION_DIFFERENT: N_("answered that a suggested campaign is a different one"),
     AuditAction.NEGATIVE_ADD: N_("added to the negative bank"),
     AuditAction.ROLE_ADD: N_("gave a role"),
     AuditAction.ROLE_REMOVE: N_("took a role away"),
@@ -54,6 +57,7 @@ STATUS_NAMES: dict[str, str] = {
     CaseStatus.OPEN: N_("open"),
     CaseStatus.VERIFIED: N_("verified"),
     CaseStatus.REJECTED: N_("rejected"),
+    CaseStatus.JOINED: N_("joined another case"),
     DigestStatus.DRAFT: N_("draft"),
     DigestStatus.PUBLISHED: N_("published"),
     DigestStatus.DISCARDED: N_("discarded"),
@@ -65,9 +69,27 @@ FIELD_LABELS = {
     "verify_votes": N_("votes: {value}"),
     "role": N_("role: {value}"),
     "deliveries": N_("subscribers: {value}"),
+    "template": N_("template #{value}"),
+    "case": N_("case #{value}"),
+    "joined_case": N_("into case #{value}"),
+    "family_of": N_("family of template #{value}"),
 }
 """How an audited field is named; the other fields (texts, switches) speak for themselves."""
-FIELD_ORDER = ("status", "reason_code", "reason", "verify_votes", "role", "enabled", "text", "draft", "deliveries")
+FIELD_ORDER = (
+    "status",
+    "reason_code",
+    "reason",
+    "verify_votes",
+    "role",
+    "enabled",
+    "template",
+    "case",
+    "joined_case",
+    "text",
+    "family_of",
+    "draft",
+    "deliveries",
+)
 QUOTED_FIELDS = frozenset({"reason", "text"})
 NAMED_VALUES: dict[str, Mapping[str, str]] = {"status": STATUS_NAMES, "reason_code": REASON_NAMES, "role": ROLE_NAMES}
 
@@ -221,6 +243,15 @@ def templates(t: Translator, items: list[Template]) -> str:
         languages = list(dict.fromkeys(item.language for item in group if item.language))
         line = f"{_numbers(group)} {t.quote(user_text(label))}"
         lines.append(f"{line} · {t.language_list(languages)}" if languages else line)
+        lines += [
+            "   ↳ "
+            + _("#{number} learned from case #{case}").format(
+                number=number(item.id), case=number(item.learned_from_case)
+            )
+            + (f" · {t.language_name(item.language)}" if item.language else "")
+            for item in group
+            if item.learned_from_case is not None
+        ]
     lines += ["", _("/template disable <i>number</i> · /template enable <i>number</i>")]
     return t.lines(lines)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.core.accounts import Account
 from bot.core.cases import CaseKind, CaseStatus, CaseView, Moderator, RejectReason, Verdict
+from bot.core.matcher import MatchKind, Resemblance
 from bot.core.reports import Report
+from bot.core.suggestions import SuggestedCampaign, SuggestionAnswer
 from bot.core.templates import Template
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
@@ -53,6 +55,7 @@ def status_label(t: Translator, status: CaseStatus) -> str:
         CaseStatus.OPEN: _("🟡 open"),
         CaseStatus.VERIFIED: _("✅ verified"),
         CaseStatus.REJECTED: _("❌ rejected"),
+        CaseStatus.JOINED: _("🔗 joined another case"),
     }[status]
 
 
@@ -79,6 +82,7 @@ def card(t: Translator, view: CaseView) -> str:
     if view.template_id is not None:
         label = user_text(view.template_label) if view.template_label else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
+    lines += suggestion_lines(t, view)
     if view.accounts:
         listed = [f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts]
         if view.accounts_total > len(view.accounts):
@@ -110,6 +114,42 @@ def card(t: Translator, view: CaseView) -> str:
     lines.append("")
     lines += verdict_lines(t, view)
     return t.lines(lines)
+
+
+def suggestion_lines(t: Translator, view: CaseView) -> list[str]:
+    """The campaign the case may belong to, for moderators to answer with ✅ Same campaign or ✖ Different; once
+    answered, the answer and who gave it."""
+    _ = t.gettext
+    suggested = view.suggestion
+    if suggested is None:
+        return []
+    suggestion = suggested.suggestion
+    campaign = _suggested_name(t, suggested)
+    if suggestion.answer is None:
+        if not view.case.is_open:
+            return []
+        if suggestion.resemblance is Resemblance.TRANSLATED and suggestion.language:
+            how = _("in another language: {language}").format(language=t.language_name(suggestion.language))
+        elif suggestion.resemblance is Resemblance.TRANSLATED:
+            how = _("in another language")
+        else:
+            how = _("in other words")
+        return [_("🤔 <b>Possibly the campaign {campaign}</b>: {how}").format(campaign=campaign, how=how)]
+    moderator = moderator_name(t, Moderator(suggestion.answered_by or 0, suggested.answered_by_name))
+    if suggestion.answer is SuggestionAnswer.SAME:
+        return [
+            _("✅ The campaign {campaign}, as {moderator} confirmed").format(campaign=campaign, moderator=moderator)
+        ]
+    return [_("✖ Not the campaign {campaign}, as {moderator} answered").format(campaign=campaign, moderator=moderator)]
+
+
+def _suggested_name(t: Translator, suggested: SuggestedCampaign) -> str:
+    """A template's label (or text), or a cluster's case number and text."""
+    shown = suggested.label or excerpt(suggested.text or "", 60)
+    name = t.quote(user_text(shown))
+    if suggested.suggestion.target_kind is MatchKind.CLUSTER and suggested.target_case_id is not None:
+        return t.gettext("of case #{number} {text}").format(number=number(suggested.target_case_id), text=name)
+    return name
 
 
 def account_decision_lines(t: Translator, view: CaseView) -> list[str]:
@@ -218,6 +258,12 @@ def verdict_lines(t: Translator, view: CaseView) -> list[str]:
         ]
     if case.status is CaseStatus.VERIFIED:
         return [_("Verified {date} by {moderators}.").format(date=t.datetime(case.decided_at or 0), moderators=voters)]
+    if case.status is CaseStatus.JOINED:
+        return [
+            _("🔗 Its reports joined case #{number} {date}.").format(
+                number=number(case.joined_case_id or 0), date=t.datetime(case.decided_at or 0)
+            )
+        ]
     if case.status is CaseStatus.REJECTED:
         line = _("Rejected {date}: {reason}").format(
             date=t.datetime(case.decided_at or 0), reason=reason_label(t, case.reason_code, case.reason)
@@ -348,6 +394,11 @@ def moderator_help(t: Translator) -> str:
             _(
                 "Each new case gets a card in the moderators' chat: ✅ votes to verify, ❌ rejects with a reason, "
                 "📌 makes a template from its text, 🔎 shows the reports."
+            ),
+            _(
+                "🤔 When a case may be a known campaign in other words or another language, its card asks: "
+                "✅ Same campaign moves its reports there and teaches the template the new wording, ✖ Different "
+                "keeps it apart for good."
             ),
             "",
             *(

@@ -5,6 +5,8 @@ Texts for button answers (toasts) are plain: Telegram shows them without HTML.
 
 from __future__ import annotations
 
+from bot.core.cases import CaseStatus
+from bot.core.suggestions import SuggestionAnswer
 from bot.core.templates import Template
 from bot.errors import (
     CaseAlreadyOpen,
@@ -20,6 +22,7 @@ from bot.errors import (
     NotAllowed,
     NotAnAccountCase,
     RoleFromConfig,
+    SuggestionAnswered,
     TemplateNotFound,
     TemplateTooVague,
     TextTooShort,
@@ -28,6 +31,7 @@ from bot.errors import (
 from bot.i18n import Translator
 from bot.render import number, user_text
 from bot.service.cases import ClaimChange, VoteChange
+from bot.service.suggestions import SuggestionResult
 
 
 def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
@@ -40,6 +44,8 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         case_number = str(error.case_id) if plain else number(error.case_id)
     if isinstance(error, CaseNotFound):
         return _("There is no case #{number}.").format(number=case_number)
+    if isinstance(error, CaseClosed) and error.status == CaseStatus.JOINED:
+        return _("Case #{number} joined another case; its card links to it.").format(number=case_number)
     if isinstance(error, CaseClosed):
         return _("Case #{number} is already decided; an admin can reopen it.").format(number=case_number)
     if isinstance(error, CaseAlreadyOpen):
@@ -62,6 +68,8 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         return _("{moderator} is already working on case #{number}.").format(
             moderator=name or _("Another moderator"), number=case_number
         )
+    if isinstance(error, SuggestionAnswered):
+        return _("This suggestion on case #{number} was already answered.").format(number=case_number)
     if isinstance(error, NoCaseText):
         return _("Case #{number} has no text to make a template from.").format(number=case_number)
     if isinstance(error, TemplateNotFound):
@@ -95,6 +103,23 @@ def vote_answer(t: Translator, change: VoteChange, decided: bool, case_id: int) 
         VoteChange.ALREADY: _("You already voted to verify this case. To take it back, press ✋ Withdraw my vote."),
         VoteChange.NOT_VOTED: _("You have no vote on this case to withdraw."),
     }[change]
+
+
+def suggestion_answered(t: Translator, result: SuggestionResult) -> str:
+    """The toast after ✅ Same campaign or ✖ Different (plain text)."""
+    _ = t.gettext
+    case_id = result.view.case.id
+    if result.answer is SuggestionAnswer.DIFFERENT:
+        return _("Noted: case #{number} stays apart, and this campaign will not be suggested for it again.").format(
+            number=case_id
+        )
+    if result.joined_case_id is not None:
+        text = _("Case #{number} joined case #{joined}.").format(number=case_id, joined=result.joined_case_id)
+    else:
+        text = _("Case #{number} is now this campaign's case.").format(number=case_id)
+    if result.learned is not None:
+        text += " " + _("Its text is now template #{template}, matched at once.").format(template=result.learned.id)
+    return text
 
 
 def protected(t: Translator, case_id: int) -> str:

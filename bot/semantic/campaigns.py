@@ -4,7 +4,8 @@ The semantic stage never overrides the lexical one: it runs only when the lexica
 (no template, no cluster, and no negative-bank text, which vetoes a match outright). Either stage's
 match is dropped when the message shows a sign of talking about the line it matched (bot.core.stance:
 irony, or naming the bots) that the line itself lacks. Encoding takes
-20-40 ms, so callers encode off the event loop, and only when ``needs_vector`` says so.
+20-40 ms, so callers encode off the event loop (the bot's through ``batcher``), and only when ``needs_vector``
+says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from bot.core.matcher import Match, Matcher, MatchKind
 from bot.core.stance import without_commentary
 from bot.core.templates import readable
+from bot.semantic.batching import EncodeBatcher
 from bot.semantic.stage import SemanticStage
 
 
@@ -25,6 +27,8 @@ class CampaignMatcher:
         self.semantic = semantic
         self.synced_to = 0
         """The last of the database's matcher changes this matcher has applied (bot.service.matcher_sync)."""
+        self.batcher = None if semantic is None else EncodeBatcher(semantic.encode)
+        """Encodes texts of concurrent callers together (reports arriving at once)."""
 
     def needs_vector(self, text: str) -> bool:
         """Whether matching this text would go to the semantic stage (then encode it first)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 _NEGATIONS = frozenset(
     """
     not no never nobody nothing none neither nor cannot nowhere dont doesnt didnt wont isnt arent wasnt

@@ -264,12 +264,19 @@ def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequen
         for n in hidden:
             known = corpus.templates[n]
             matcher.add(
-                n, corpus.template_texts[n], MatchKind.TEMPLATE, vector=known.vector, language=known.language,
+                n,
+                corpus.template_texts[n],
+                MatchKind.TEMPLATE,
+                vector=known.vector,
+                language=known.language,
                 family=known.family,
             )
         return matches
 
-    items = [Labelled(corpus.lines[i].text, corpus.lines[i].family, corpus.lines[i].language, corpus.lines[i].case) for i in rows]
+    items = [
+        Labelled(corpus.lines[i].text, corpus.lines[i].family, corpus.lines[i].language, corpus.lines[i].case)
+        for i in rows
+    ]
     figures.automatic = evaluate(found, families, items)
     return figures
 

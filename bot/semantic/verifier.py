@@ -137,9 +137,7 @@ def nearest_pairs(
     return pairs, bank
 
 
-def examples(
-    lines: Sequence[Line], read: Sequence[Message], templates: list[Known]
-) -> tuple[np.ndarray, np.ndarray]:
+def examples(lines: Sequence[Line], read: Sequence[Message], templates: list[Known]) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels: each line with its nearest template, and each positive line also with its
     family's templates in the other languages."""
     nearest, bank = nearest_pairs(lines, read, templates)
@@ -156,7 +154,9 @@ def examples(
 
 
 def shipped_lines() -> list[Line]:
-    return [Line(r["text"], r["lang"], r.get("family"), r["case"], r.get("topic")) for r in shipped_data("semantic_train")]
+    return [
+        Line(r["text"], r["lang"], r.get("family"), r["case"], r.get("topic")) for r in shipped_data("semantic_train")
+    ]
 
 
 def train(encoder: Encoder) -> Verifier:

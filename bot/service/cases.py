@@ -25,7 +25,10 @@ from bot.core.cases import (
     votes_needed,
 )
 from bot.core.flags import coordination, report_surge, surge_burst
+from bot.core.matcher import MatchKind
 from bot.core.reports import Report
+from bot.core.suggestions import SuggestedCampaign, Suggestion
+from bot.core.templates import readable
 from bot.errors import (
     CaseAlreadyOpen,
     CaseClosed,
@@ -123,6 +126,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
             case.claimed_at,
         )
     undo_until = case.undo_until(policy)
+    suggestion = await tx.suggestions.latest_of_case(case_id)
     return CaseView(
         case=case,
         text=await tx.cases.text(case_id),
@@ -148,7 +152,26 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         admin_voted=await _admin_among(tx, [m.user_id for m in voters]),
         claim=claim,
         undo_open=undo_until is not None and now is not None and now < undo_until,
+        suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion),
     )
+
+
+async def _suggested_campaign(tx: Tx, suggestion: Suggestion) -> SuggestedCampaign:
+    """The suggestion as a card names its target."""
+    label, text = None, None
+    if suggestion.target_kind is MatchKind.TEMPLATE:
+        template = await tx.templates.get(suggestion.target_id)
+        if template is not None:
+            label, text = template.label, readable(template.text)
+        cluster_id = await tx.clusters.of_template(suggestion.target_id)
+    else:
+        cluster_id = await tx.clusters.current(suggestion.target_id)
+        text = await tx.clusters.representative(cluster_id)
+    target_case = None if cluster_id is None else await tx.cases.of_cluster(cluster_id)
+    name = ""
+    if suggestion.answered_by is not None:
+        name = (await tx.roles.names([suggestion.answered_by])).get(suggestion.answered_by, "")
+    return SuggestedCampaign(suggestion, label, text, target_case, name)
 
 
 async def _admin_among(tx: Tx, user_ids: list[int]) -> bool:
@@ -331,6 +354,8 @@ async def reopen_case(store: Store, actor: Moderator, case_id: int, policy: Poli
             raise CaseNotFound(case_id)
         if case.is_open:
             raise CaseAlreadyOpen(case_id)
+        if case.status is CaseStatus.JOINED:  # its reports are in another case now
+            raise CaseClosed(case_id, case.status.value)
         await _reopen(tx, actor, case_id, policy, now, AuditAction.CASE_REOPEN, keep_votes=False)
         return await build_view(tx, case_id, policy, now)
 

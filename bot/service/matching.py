@@ -135,12 +135,9 @@ async def _vectors(
 
 
 async def vector_of(matcher: CampaignMatcher, text: str) -> np.ndarray | None:
-    """The text's vector, encoded off the event loop; None when semantic matching is off. (A template is
-    encoded as a person reads it: ``readable``.)"""
-    if matcher.semantic is None:
-        return None
-    vectors = await asyncio.to_thread(matcher.encode, [text])
-    return None if vectors is None else vectors[0]
+    """The text's vector, encoded off the event loop together with those other callers wait for; None when
+    semantic matching is off. (A template is encoded as a person reads it: ``readable``.)"""
+    return None if matcher.batcher is None else await matcher.batcher.encode(text)
 
 
 async def keep_vector(tx: Tx, matcher: CampaignMatcher, kind: MatchKind, key: int, vector: np.ndarray | None) -> None:

@@ -20,6 +20,7 @@ from bot.errors import RateLimited
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce, catch_up
 from bot.service.matching import keep_vector, vector_of
+from bot.service.suggestions import candidates, record_suggestion
 from bot.store import Store, Tx
 from bot.store.outbox import QueuedReceipt
 
@@ -71,8 +72,10 @@ async def submit_report(
     receipt is only ever sent for a stored report, and no stored report lacks one.
     A repeat is answered only if its first receipt is neither sent nor queued.
     A text the lexical stage leaves unmatched is encoded first, off the event loop and outside the
-    transaction, for the semantic stage. A reporter over the limit is refused before any of that work
-    (a read), and again inside the transaction, which decides.
+    transaction, for the semantic stage; a text it finds only near a known campaign (the suggestion band)
+    is put to moderators on its case (bot.service.suggestions), and its receipt claims no campaign. A
+    reporter over the limit is refused before any of that work (a read), and again inside the transaction,
+    which decides.
     """
     async with store.reading() as tx:
         if await tx.reports.by_dedupe_key(dedupe_key) is None:  # a repeat is answered as one, limit or not
@@ -95,6 +98,7 @@ async def submit_report(
         # matching runs in a thread, so the event loop keeps sending receipts and cards meanwhile.
         await catch_up(tx, matcher)  # what other processes added up to this moment (we hold the write lock)
         placement = None if text is None else place(await asyncio.to_thread(matcher.match, text, vector))
+        suggested = await candidates(matcher, text, vector, placement)
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
         cluster_id, new_cluster = await _cluster_for(tx, placement, text, now)
@@ -116,6 +120,8 @@ async def submit_report(
                 resemblance=placement.resemblance.value if matched else None,
             )
         cases = await _join_cases(tx, report.id, cluster_id, now)
+        if cluster_id is not None:
+            await record_suggestion(tx, suggested, cluster_id, cases[0].case_id, language, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
         template = (
             None

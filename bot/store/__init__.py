@@ -29,6 +29,7 @@ from bot.store.roles import Roles
 from bot.store.skipped import SkippedUpdates
 from bot.store.stats import Stats
 from bot.store.subscribers import Subscribers
+from bot.store.suggestions import Suggestions
 from bot.store.templates import Negatives, Templates
 
 
@@ -57,6 +58,7 @@ class Tx:
         self.skipped = SkippedUpdates(conn)
         self.stats = Stats(conn)
         self.subscribers = Subscribers(conn)
+        self.suggestions = Suggestions(conn)
         self.templates = Templates(conn)
 
 

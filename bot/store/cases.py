@@ -43,6 +43,7 @@ def _case(row: Row) -> CaseRecord:
         None if row["verdict"] is None else Verdict(row["verdict"]),
         row["claimed_by"],
         row["claimed_at"],
+        row["joined_case_id"],
     )
 
 
@@ -122,6 +123,21 @@ class Cases:
         if not keep_votes:
             await self._conn.execute("DELETE FROM case_votes WHERE case_id = ?", (case_id,))
         await self._mark_reports(case_id, ReportStatus.RECEIVED)
+
+    async def join(self, case_id: int, into_case_id: int, by: int, now: int) -> None:
+        """Move the case's reports into another case and close it as JOINED (a confirmed suggestion)."""
+        await self._conn.execute(
+            "INSERT INTO case_reports (case_id, report_id) SELECT ?, report_id FROM case_reports WHERE case_id = ? "
+            "ON CONFLICT DO NOTHING",
+            (into_case_id, case_id),
+        )
+        await self._conn.execute("DELETE FROM case_reports WHERE case_id = ?", (case_id,))
+        await self._conn.execute(
+            "UPDATE cases SET status = ?, joined_case_id = ?, decided_at = ?, decided_by = ?, updated_at = ?, "
+            "claimed_by = NULL, claimed_at = NULL WHERE id = ?",
+            (CaseStatus.JOINED.value, into_case_id, now, by, now, case_id),
+        )
+        await self._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (now, into_case_id))
 
     async def claim(self, case_id: int, moderator_id: int | None, now: int | None) -> None:
         """Mark the moderator working on the case (None releases it)."""

@@ -30,6 +30,35 @@ class Clusters:
         """The cluster became a template: reports matching the template join it from now on."""
         await self._conn.execute("UPDATE clusters SET template_id = ? WHERE id = ?", (template_id, cluster_id))
 
+    async def move_reports(
+        self, cluster_id: int, into_cluster_id: int, template_id: int | None, resemblance: str
+    ) -> None:
+        """The cluster's reports go to ``into_cluster_id`` (which may be the same cluster), as if they had matched
+        it: its template if any, with ``resemblance``."""
+        await self._conn.execute(
+            "UPDATE reports SET cluster_id = ?, template_id = ?, matched = ?, resemblance = ? WHERE cluster_id = ?",
+            (into_cluster_id, template_id, "cluster" if template_id is None else "template", resemblance, cluster_id),
+        )
+
+    async def mark_joined(self, cluster_id: int, into_cluster_id: int) -> None:
+        """The cluster's reports went to another cluster: it is matched no more."""
+        await self._conn.execute(
+            "UPDATE clusters SET joined_cluster_id = ? WHERE id = ?", (into_cluster_id, cluster_id)
+        )
+
+    async def current(self, cluster_id: int) -> int:
+        """The cluster that holds this one's reports now: itself, or the one it joined (and so on)."""
+        seen = {cluster_id}
+        while (
+            into := await self._conn.fetch_value("SELECT joined_cluster_id FROM clusters WHERE id = ?", (cluster_id,))
+        ) is not None and into not in seen:
+            seen.add(into)
+            cluster_id = into
+        return cluster_id
+
+    async def representative(self, cluster_id: int) -> str | None:
+        return await self._conn.fetch_value("SELECT representative FROM clusters WHERE id = ?", (cluster_id,))
+
     async def template_of(self, cluster_id: int) -> int | None:
         return await self._conn.fetch_value("SELECT template_id FROM clusters WHERE id = ?", (cluster_id,))
 
@@ -39,7 +68,8 @@ class Clusters:
     async def free_standing(self) -> list[tuple[int, str]]:
         """Clusters not tied to a template, with their representative texts (what the matcher searches)."""
         rows = await self._conn.fetch_all(
-            "SELECT id, representative FROM clusters WHERE template_id IS NULL ORDER BY id"
+            "SELECT id, representative FROM clusters WHERE template_id IS NULL AND joined_cluster_id IS NULL "
+            "ORDER BY id"
         )
         return [(row["id"], row["representative"]) for row in rows]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.accounts import Account, Platform, Target, Via
 from bot.core.cases import CaseStatus
+from bot.core.matcher import Resemblance
 from bot.core.reports import Report, ReportKind, ReportStatus
 from bot.core.submission import Submission
 from bot.pseudonyms import rate_key
@@ -95,6 +96,19 @@ class Reports:
             "resemblance = ? WHERE id = ?",
             (matched, cluster_id, template_id, score, language, resemblance, report_id),
         )
+
+    async def first_semantic_match(self, case_id: int) -> tuple[Report, int, str | None] | None:
+        """The case's first report that matched a template in other words or another language, with that
+        template and the report's language."""
+        row = await self._conn.fetch_one(
+            "SELECT r.* FROM reports r JOIN case_reports cr ON cr.report_id = r.id WHERE cr.case_id = ? "
+            "AND r.resemblance IN (?, ?) AND r.template_id IS NOT NULL AND r.text IS NOT NULL "
+            "ORDER BY r.created_at, r.id LIMIT 1",
+            (case_id, Resemblance.REWORDED.value, Resemblance.TRANSLATED.value),
+        )
+        if row is None:
+            return None
+        return (await self._with_targets([row]))[0], row["template_id"], row["language"]
 
     async def account_ids(self, report_id: int) -> list[int]:
         """The distinct accounts the report names, in the order it names them."""

