@@ -34,7 +34,7 @@ _CONTRASTS = frozenset(
     "but however yet although though но однако зато хотя бірақ алайда дегенмен لكن لكنّ ولكن بينما رغم".split()
 )
 _CHINESE_CONTRASTS = ("但", "可是", "卻", "却", "然而", "不過", "不过")
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)

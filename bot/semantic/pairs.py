@@ -1,10 +1,9 @@
-"""What the verifier reads of a (message, candidate) pair.
+"""What the verifier reads of a (message, candidate) pair: features that mean the same in every campaign.
 
-Two kinds of features. The vectors themselves (their element-wise product and distance, and the message's
-own vector) let the verifier learn what repeating a line looks like in the encoder's space, and what a
-critic's, a question's or a news report's vector looks like; on its own, that learned the seven starter
-campaigns' topics and let most translations of other campaigns go. Beside them, features that describe how
-the pair relates whatever it is about:
+The first verifier read the two vectors themselves (their product, difference and the message), and learned
+the seven starter campaigns' topics: on campaigns it had never seen it let most translations go, and its
+leave-family-out figures were the lowest of those measured (README, "Campaigns nobody trained on"). These
+features describe how the pair relates, not what it is about:
 
 - the cosine, whether both are in the same language, and the two together (a translation scores lower);
 - how the message sits with the candidate's whole family: its cosine with the family's templates in the
@@ -14,19 +13,18 @@ the pair relates whatever it is about:
 - the ratio of their lengths.
 
 A candidate that is a cluster has no family: its family features are its own cosine.
-``python benchmarks/eval_semantic.py --lofo`` measures the choice leave-family-out (README, "Campaigns
-nobody trained on").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.semantic.cues import Cues
 
-RELATIONS = (
+FEATURES = (
     "cosine",
     "same_language",
     "cosine_if_same_language",
@@ -41,12 +39,6 @@ RELATIONS = (
     "length_ratio",
     "length_difference",
 )
-"""The features that mean the same whatever the campaign is about; the vector features come first."""
-
-
-def feature_count(dim: int) -> int:
-    """Vector features (product, distance, message: three times the dimension) and RELATIONS."""
-    return 3 * dim + len(RELATIONS)
 
 
 @dataclass(frozen=True)
@@ -85,12 +77,12 @@ class Message:
     cues: Cues
 
 
-def pair_features(pairs: list[tuple[Message, Known, int | None]], bank: Bank) -> np.ndarray:
-    """One row of features per (message, candidate, the candidate's place in ``bank`` if it is a template
+def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank) -> np.ndarray:
+    """One row of FEATURES per (message, candidate, the candidate's place in ``bank`` if it is a template
     there)."""
     rows = len(pairs)
     if rows == 0:
-        return np.empty((0, feature_count(bank.vectors.shape[1])))
+        return np.empty((0, len(FEATURES)))
     messages = np.stack([m.vector for m, _, _ in pairs]).astype(np.float32)
     candidates = np.stack([k.vector for _, k, _ in pairs]).astype(np.float32)
     cosine = np.sum(messages * candidates, axis=1, dtype=np.float64)
@@ -114,16 +106,19 @@ def pair_features(pairs: list[tuple[Message, Known, int | None]], bank: Bank) ->
     rivals = np.where(in_family, -np.inf, to_bank).max(axis=1, initial=-np.inf)
     margin = np.where(np.isfinite(rivals), cosine - rivals, cosine)
 
-    def cue(name: str, side: int) -> np.ndarray:
-        return np.array([getattr(pair[side].cues, name) for pair in pairs], dtype=np.float64)
+    def cue(name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The message's and the candidate's count of this cue."""
+        return (
+            np.array([getattr(m.cues, name) for m, _, _ in pairs], dtype=np.float64),
+            np.array([getattr(k.cues, name) for _, k, _ in pairs], dtype=np.float64),
+        )
 
-    more_negations = np.maximum(cue("negations", 0) - cue("negations", 1), 0)
-    lengths = np.log((cue("length", 0) + 1) / (cue("length", 1) + 1))
+    (negations, their_negations), (questions, their_questions) = cue("negations"), cue("questions")
+    (contrasts, their_contrasts), (length, their_length) = cue("contrasts"), cue("length")
+    more_negations = np.maximum(negations - their_negations, 0)
+    lengths = np.log((length + 1) / (their_length + 1))
     return np.column_stack(
         [
-            messages * candidates,
-            np.abs(messages - candidates),
-            messages,
             cosine,
             same,
             cosine * same,
@@ -133,8 +128,8 @@ def pair_features(pairs: list[tuple[Message, Known, int | None]], bank: Bank) ->
             margin,
             more_negations,
             (more_negations > 0).astype(np.float64),
-            np.maximum(cue("questions", 0) - cue("questions", 1), 0),
-            np.maximum(cue("contrasts", 0) - cue("contrasts", 1), 0),
+            np.maximum(questions - their_questions, 0),
+            np.maximum(contrasts - their_contrasts, 0),
             lengths,
             np.abs(lengths),
         ]

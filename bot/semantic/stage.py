@@ -152,7 +152,7 @@ class SemanticStage:
                 )
             )
             found = [
-                Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._known[key].language))
+                Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._known[key], bank))
                 for (kind, key, score), probability in zip(candidates, agreed, strict=True)
                 if probability >= floor and (ceiling is None or probability < ceiling or score < limits.similarity)
             ]
@@ -169,10 +169,16 @@ class SemanticStage:
         return self._bank
 
     @staticmethod
-    def _resemblance(message: str | None, stored: str | None) -> Resemblance:
-        if message and stored and message != stored:
-            return Resemblance.TRANSLATED
-        return Resemblance.REWORDED
+    def _resemblance(message: str | None, known: Known, bank: Bank) -> Resemblance:
+        """Translated when the message's language is not the line's: for a template, when its family has no
+        line in the message's language (a rewording matched through the family's line in another language is
+        still a rewording)."""
+        if not message:
+            return Resemblance.REWORDED
+        languages = {known.language} if known.family is None else set(bank.languages[bank.families == known.family])
+        if None in languages or message in languages:
+            return Resemblance.REWORDED
+        return Resemblance.TRANSLATED
 
 
 def open_stage(encoder_spec: str, verifier_cache: Path, thresholds: SemanticThresholds | None = None) -> SemanticStage:

@@ -1,9 +1,9 @@
 """The second opinion on a semantic match: is this message the campaign line, or only about it?
 
 Cosine similarity alone scores a critic, a sarcastic reply or a question on the same topic as high as a
-paraphrase. The verifier is a logistic regression over the pair (bot.semantic.pairs: the two vectors, and
-what the pair shows beyond its topic: agreement with the candidate's whole family across languages, margin
-over other families, stance cues, lengths). It is trained on the lines shipped in bot/data/semantic_train/
+paraphrase. The verifier is a logistic regression over what the pair shows beyond its topic
+(bot.semantic.pairs: cosine, agreement with the candidate's whole family across languages, margin over
+other families, stance cues, lengths). It is trained on the lines shipped in bot/data/semantic_train/
 (paraphrases of every starter family in five languages, and same-topic negatives): each line paired with
 its nearest starter template, and each paraphrase also with its family's templates in the other languages,
 so that it learns what a translation looks like. None of those lines is in an evaluation set.
@@ -28,15 +28,14 @@ from bot.core.templates import readable
 from bot.resources import shipped_data
 from bot.semantic.cues import cues
 from bot.semantic.encoders import DEFAULT_ENCODER, Encoder, load_encoder
-from bot.semantic.pairs import Bank, Known, Message, feature_count, pair_features
+from bot.semantic.pairs import FEATURES, Bank, Known, Message, pair_features
 from bot.semantic.reading import text_to_encode
 
 log = logging.getLogger(__name__)
 
 SHIPPED = "semantic_verifier.npz"
-_STEPS, _RATE, _L2 = 3000, 0.3, 1e-3
-"""Gradient descent stopped early: with Newton's method run to the end, the same features learned the
-training campaigns' topics and found fewer lines of other campaigns."""
+L2 = 1e-3
+"""Ridge penalty per example."""
 POSITIVE_CASES = frozenset({"paraphrase", "translation"})
 
 
@@ -49,7 +48,7 @@ class Verifier:
     bias: float
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        """How likely each pair's message repeats its candidate's line (0 to 1), from rows of pair features."""
+        """How likely each pair's message repeats its candidate's line (0 to 1), from rows of FEATURES."""
         z = (features - self.mean) / self.spread
         return 1.0 / (1.0 + np.exp(-(z @ self.weights + self.bias)))
 
@@ -71,20 +70,24 @@ def _read(source) -> Verifier:
 
 def _usable(verifier: Verifier, encoder: Encoder) -> bool:
     """Trained for this encoder, on today's features (a file from an older Kuzet has other ones)."""
-    return verifier.encoder == encoder.name and verifier.weights.shape == (feature_count(encoder.dim),)
+    return verifier.encoder == encoder.name and verifier.weights.shape == (len(FEATURES),)
 
 
 def fit(features: np.ndarray, labels: np.ndarray, encoder: str) -> Verifier:
-    """Batch gradient descent on standardised features (deterministic: same data, same weights)."""
+    """Newton's method on standardised features, ridge-penalised (deterministic: same data, same weights)."""
     mean, spread = features.mean(0), features.std(0) + 1e-6
-    z = ((features - mean) / spread).astype(np.float32)
-    target = labels.astype(np.float32)
-    weights, bias = np.zeros(z.shape[1], dtype=np.float32), 0.0
-    for _ in range(_STEPS):
-        p = 1.0 / (1.0 + np.exp(-(z @ weights + bias)))
-        weights -= _RATE * (z.T @ (p - target) / len(target) + _L2 * weights)
-        bias -= _RATE * float((p - target).mean())
-    return Verifier(encoder, mean, spread, weights.astype(np.float64), bias)
+    z = np.hstack([(features - mean) / spread, np.ones((len(features), 1))])
+    penalty = L2 * len(features) * np.eye(z.shape[1])
+    penalty[-1, -1] = 0.0  # the bias is not penalised
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(z.shape[1])
+        step = np.linalg.solve(hessian, z.T @ (p - labels) + penalty @ w)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Verifier(encoder, mean, spread, w[:-1], float(w[-1]))
 
 
 @dataclass(frozen=True)
