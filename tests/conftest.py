@@ -111,11 +111,14 @@ def db(settings: Settings) -> Database:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests of the SQLite file itself (its mode, WAL, locks) do not run on PostgreSQL; each says why."""
+    """Tests of the SQLite file itself (its mode, WAL, locks) do not run on PostgreSQL, nor do measurements
+    that touch no database (they would measure the same twice); each says why."""
     if on_postgresql():
         for item in items:
             if (marker := item.get_closest_marker("sqlite_only")) is not None:
                 item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+            elif (marker := item.get_closest_marker("no_database")) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"no database: {marker.args[0]}"))
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import numpy as np
 
 from bot.core.matcher import Match, Matcher, MatchKind
 from bot.core.stance import without_commentary
+from bot.core.templates import readable
 from bot.semantic.batching import EncodeBatcher
 from bot.semantic.stage import SemanticStage
 
@@ -64,11 +65,14 @@ class CampaignMatcher:
         *,
         vector: np.ndarray | None = None,
         language: str | None = None,
+        family: str | None = None,
     ) -> None:
-        """Know a text; with its vector, the semantic stage knows it too (templates and clusters only)."""
+        """Know a text; with its vector, the semantic stage knows it too (templates, with their family, and
+        clusters)."""
         self.lexical.add(id, text, kind)
         if self.semantic is not None and vector is not None and kind is not MatchKind.NEGATIVE:
-            self.semantic.add(id, kind, vector, language)
+            read = readable(text) if kind is MatchKind.TEMPLATE else text
+            self.semantic.add(id, kind, vector, language, text=read, family=family)
 
     def remove(self, id: int | str, kind: MatchKind) -> None:
         self.lexical.remove(id, kind)

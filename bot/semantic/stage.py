@@ -1,9 +1,9 @@
 """The semantic stage: what the lexical stage left unmatched, compared by meaning with templates and clusters.
 
 A candidate must be near enough (cosine at least ``similarity``) and the verifier must agree that the
-message repeats its line rather than talks about it (probability at least ``verifier``). A match in
-another language than its message says so (Resemblance.TRANSLATED); the language of a text is guessed
-from its letters.
+message repeats its line rather than talks about it (probability at least ``verifier``). Below that, down to
+the suggestion thresholds, a candidate is only suggested to moderators. A match in another language than
+its message says so (Resemblance.TRANSLATED); the language of a text is guessed from its letters.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import numpy as np
 from bot.core.language import guess_language
 from bot.core.matcher import Match, MatchKind, Resemblance
 from bot.core.similarity import SemanticThresholds
+from bot.semantic.cues import cues
 from bot.semantic.encoders import Encoder, load_encoder
 from bot.semantic.index import ApproximateIndex, ExactIndex, VectorIndex
+from bot.semantic.pairs import Bank, Known, Message, pair_features
 from bot.semantic.reading import text_to_encode
 from bot.semantic.verifier import Verifier, verifier_for
 
@@ -45,7 +47,9 @@ class SemanticStage:
         """Index keys are numbers; ids (a file's templates) may be any text."""
         self._ids: dict[int, str] = {}
         self._next_key = itertools.count()
-        self._languages: dict[int, str | None] = {}
+        self._known: dict[int, Known] = {}
+        self._bank: tuple[Bank, dict[int, int]] | None = None
+        """The templates for the verifier's family features, and each template key's place among them."""
         self._lock = threading.RLock()
         self._encoding = threading.Lock()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -67,21 +71,44 @@ class SemanticStage:
                 recent.popitem(last=False)
         return vectors.reshape(len(readings), self.encoder.dim)
 
-    def add(self, id: str | int, kind: MatchKind, vector: np.ndarray, language: str | None) -> None:
+    def add(
+        self,
+        id: str | int,
+        kind: MatchKind,
+        vector: np.ndarray,
+        language: str | None,
+        *,
+        text: str,
+        family: str | None = None,
+    ) -> None:
+        """Know a template or cluster by its vector; ``text`` is what was encoded, ``family`` a template's
+        (templates without one are a family of their own)."""
+        if kind is MatchKind.TEMPLATE and family is None:
+            family = f"template:{id}"
+        known = Known(
+            np.asarray(vector, dtype=np.float32),
+            family if kind is MatchKind.TEMPLATE else None,
+            language,
+            cues(text_to_encode(text)),
+        )
         with self._lock:
             key = self._keys.get((kind, str(id)))
             if key is None:
                 key = self._keys[(kind, str(id))] = next(self._next_key)
             self._ids[key] = str(id)
-            self._indexes[kind].add(key, vector)
-            self._languages[key] = language
+            self._indexes[kind].add(key, known.vector)
+            self._known[key] = known
+            if kind is MatchKind.TEMPLATE:
+                self._bank = None
 
     def remove(self, id: str | int, kind: MatchKind) -> None:
         with self._lock:
             key = self._keys.pop((kind, str(id)), None)
             if key is not None:
                 self._indexes[kind].remove(key)
-                del self._ids[key], self._languages[key]
+                del self._ids[key], self._known[key]
+                if kind is MatchKind.TEMPLATE:
+                    self._bank = None
 
     def size(self, kind: MatchKind) -> int:
         return len(self._indexes[kind])
@@ -112,22 +139,46 @@ class SemanticStage:
             ]
             if not candidates:
                 return []
-            stored = np.stack([self._indexes[kind].vector(key) for kind, key, _ in candidates])
-            agreed = self.verifier.probability(np.broadcast_to(vector, stored.shape), stored)
+            bank, places = self._template_bank()
             language = guess_language(text)
+            message = Message(vector, language, cues(text_to_encode(text)))
+            agreed = self.verifier.probability(
+                pair_features(
+                    [
+                        (message, self._known[key], places.get(key) if kind is MatchKind.TEMPLATE else None)
+                        for kind, key, _ in candidates
+                    ],
+                    bank,
+                )
+            )
             found = [
-                Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._languages[key]))
-                for (kind, key, score), probability in zip(candidates, agreed, strict=False)
+                Match(self._ids[key], kind, round(score, 4), "", self._resemblance(language, self._known[key], bank))
+                for (kind, key, score), probability in zip(candidates, agreed, strict=True)
                 if probability >= floor and (ceiling is None or probability < ceiling or score < limits.similarity)
             ]
         found.sort(key=lambda m: (-m.score, m.kind is not MatchKind.TEMPLATE, m.id))
         return found[:limit]
 
+    def _template_bank(self) -> tuple[Bank, dict[int, int]]:
+        if self._bank is None:
+            keys = [key for (kind, _), key in self._keys.items() if kind is MatchKind.TEMPLATE]
+            self._bank = (
+                Bank.of([self._known[key] for key in keys], self.encoder.dim),
+                {key: place for place, key in enumerate(keys)},
+            )
+        return self._bank
+
     @staticmethod
-    def _resemblance(message: str | None, stored: str | None) -> Resemblance:
-        if message and stored and message != stored:
-            return Resemblance.TRANSLATED
-        return Resemblance.REWORDED
+    def _resemblance(message: str | None, known: Known, bank: Bank) -> Resemblance:
+        """Translated when the message's language is not the line's: for a template, when its family has no
+        line in the message's language (a rewording matched through the family's line in another language is
+        still a rewording)."""
+        if not message:
+            return Resemblance.REWORDED
+        languages = {known.language} if known.family is None else set(bank.languages[bank.families == known.family])
+        if None in languages or message in languages:
+            return Resemblance.REWORDED
+        return Resemblance.TRANSLATED
 
 
 def open_stage(encoder_spec: str, verifier_cache: Path, thresholds: SemanticThresholds | None = None) -> SemanticStage:

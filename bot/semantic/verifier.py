@@ -1,10 +1,12 @@
 """The second opinion on a semantic match: is this message the campaign line, or only about it?
 
 Cosine similarity alone scores a critic, a sarcastic reply or a question on the same topic as high as a
-paraphrase. The verifier is a logistic regression over the pair (message, candidate): their element-wise
-product and distance, the cosine, and the message itself. It is trained on the lines shipped in
-bot/data/semantic_train/ (paraphrases of every template family in five languages, and same-topic
-negatives), each paired with its nearest starter template. None of those lines is in the evaluation set.
+paraphrase. The verifier is a logistic regression over what the pair shows beyond its topic
+(bot.semantic.pairs: cosine, agreement with the candidate's whole family across languages, margin over
+other families, stance cues, lengths). It is trained on the lines shipped in bot/data/semantic_train/
+(paraphrases of every starter family in five languages, and same-topic negatives): each line paired with
+its nearest starter template, and each paraphrase also with its family's templates in the other languages,
+so that it learns what a translation looks like. None of those lines is in an evaluation set.
 
 Weights depend on the encoder. Those for the default encoder ship as bot/data/semantic_verifier.npz
 (``python -m bot.semantic.verifier`` writes them); for any other encoder they are trained at first start
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -23,19 +26,17 @@ import numpy as np
 
 from bot.core.templates import readable
 from bot.resources import shipped_data
+from bot.semantic.cues import cues
 from bot.semantic.encoders import DEFAULT_ENCODER, Encoder, load_encoder
+from bot.semantic.pairs import FEATURES, Bank, Known, Message, pair_features
 from bot.semantic.reading import text_to_encode
 
 log = logging.getLogger(__name__)
 
 SHIPPED = "semantic_verifier.npz"
-_STEPS, _RATE, _L2 = 3000, 0.3, 1e-3
-
-
-def pair_features(messages: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """One row per (message, candidate) pair of unit vectors."""
-    cosine = np.sum(messages * candidates, axis=1, keepdims=True)
-    return np.hstack([messages * candidates, np.abs(messages - candidates), cosine, messages])
+L2 = 1e-3
+"""Ridge penalty per example."""
+POSITIVE_CASES = frozenset({"paraphrase", "translation"})
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ class Verifier:
     weights: np.ndarray
     bias: float
 
-    def probability(self, messages: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        """How likely each message repeats its candidate's line (0 to 1)."""
-        z = (pair_features(messages, candidates) - self.mean) / self.spread
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """How likely each pair's message repeats its candidate's line (0 to 1), from rows of FEATURES."""
+        z = (features - self.mean) / self.spread
         return 1.0 / (1.0 + np.exp(-(z @ self.weights + self.bias)))
 
     def save(self, path: Path) -> None:
@@ -67,38 +68,118 @@ def _read(source) -> Verifier:
         return Verifier(str(data["encoder"]), data["mean"], data["spread"], data["weights"], float(data["bias"]))
 
 
+def _usable(verifier: Verifier, encoder: Encoder) -> bool:
+    """Trained for this encoder, on today's features (a file from an older Kuzet has other ones)."""
+    return verifier.encoder == encoder.name and verifier.weights.shape == (len(FEATURES),)
+
+
 def fit(features: np.ndarray, labels: np.ndarray, encoder: str) -> Verifier:
-    """Batch gradient descent on standardised features (deterministic: same data, same weights)."""
+    """Newton's method on standardised features, ridge-penalised (deterministic: same data, same weights)."""
     mean, spread = features.mean(0), features.std(0) + 1e-6
-    z = (features - mean) / spread
-    weights, bias = np.zeros(z.shape[1]), 0.0
-    for _ in range(_STEPS):
-        p = 1.0 / (1.0 + np.exp(-(z @ weights + bias)))
-        weights -= _RATE * (z.T @ (p - labels) / len(labels) + _L2 * weights)
-        bias -= _RATE * float((p - labels).mean())
-    return Verifier(encoder, mean, spread, weights, bias)
+    z = np.hstack([(features - mean) / spread, np.ones((len(features), 1))])
+    penalty = L2 * len(features) * np.eye(z.shape[1])
+    penalty[-1, -1] = 0.0  # the bias is not penalised
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(z.shape[1])
+        step = np.linalg.solve(hessian, z.T @ (p - labels) + penalty @ w)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Verifier(encoder, mean, spread, w[:-1], float(w[-1]))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A labelled message: a paraphrase or translation of its family's line, or a same-topic negative."""
+
+    text: str
+    language: str
+    family: str | None
+    case: str
+    topic: str | None = None
+    """The family a negative line is about (for leaving it out with that family)."""
+
+    @property
+    def positive(self) -> bool:
+        return self.case in POSITIVE_CASES
+
+
+def template_bank(encoder: Encoder, templates: Sequence[dict]) -> list[Known]:
+    """Templates as JSON lines carry them (text, lang, family), as the verifier sees them."""
+    readings = [text_to_encode(readable(t["text"])) for t in templates]
+    vectors = encoder.encode(readings)
+    return [
+        Known(vector, t.get("family"), t.get("lang"), cues(reading))
+        for t, reading, vector in zip(templates, readings, vectors, strict=True)
+    ]
+
+
+def messages(lines: Sequence[Line], vectors: np.ndarray) -> list[Message]:
+    return [
+        Message(vector, line.language, cues(text_to_encode(line.text)))
+        for line, vector in zip(lines, vectors, strict=True)
+    ]
+
+
+def nearest_pairs(
+    lines: Sequence[Line], read: Sequence[Message], templates: list[Known]
+) -> tuple[list[tuple[Message, Known, int]], Bank]:
+    """Each line with its nearest template, as the stage would pair them (a translation is not paired with
+    its own family's template in its own language: it is there to be found in another one)."""
+    bank = Bank.of(templates, len(read[0].vector) if read else 0)
+    scores = np.stack([m.vector for m in read]) @ bank.vectors.T if read else np.empty((0, len(templates)))
+    own_language = {language: bank.languages == language for language in set(bank.languages)}
+    pairs = []
+    for line, message, row in zip(lines, read, scores, strict=True):
+        if line.case == "translation":
+            row = np.where((bank.families == line.family) & own_language.get(line.language, False), -2.0, row)
+        nearest = int(np.argmax(row))
+        pairs.append((message, templates[nearest], nearest))
+    return pairs, bank
+
+
+def examples(lines: Sequence[Line], read: Sequence[Message], templates: list[Known]) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels: each line with its nearest template, and each positive line also with its
+    family's templates in the other languages."""
+    nearest, bank = nearest_pairs(lines, read, templates)
+    pairs, labels = [], []
+    for line, (message, known, place) in zip(lines, nearest, strict=True):
+        pairs.append((message, known, place))
+        labels.append(float(line.positive and known.family == line.family))
+        if line.positive:
+            for i in np.flatnonzero((bank.families == line.family) & (bank.languages != line.language)):
+                if i != place:
+                    pairs.append((message, templates[i], int(i)))
+                    labels.append(1.0)
+    return pair_features(pairs, bank), np.array(labels)
+
+
+def shipped_lines() -> list[Line]:
+    return [
+        Line(r["text"], r["lang"], r.get("family"), r["case"], r.get("topic")) for r in shipped_data("semantic_train")
+    ]
 
 
 def train(encoder: Encoder) -> Verifier:
     """A verifier for this encoder, from the shipped training lines and starter templates."""
-    lines = shipped_data("semantic_train")
-    templates = shipped_data("starter_templates.jsonl")
-    vectors = encoder.encode([text_to_encode(line["text"]) for line in lines])
-    template_vectors = encoder.encode([readable(t["text"]) for t in templates])
-    nearest = template_vectors[np.argmax(vectors @ template_vectors.T, axis=1)]
-    labels = np.array([1.0 if line["case"] == "paraphrase" else 0.0 for line in lines])
-    return fit(pair_features(vectors, nearest), labels, encoder.name)
+    lines = shipped_lines()
+    vectors = encoder.encode([text_to_encode(line.text) for line in lines])
+    templates = template_bank(encoder, shipped_data("starter_templates.jsonl"))
+    features, labels = examples(lines, messages(lines, vectors), templates)
+    return fit(features, labels, encoder.name)
 
 
 def verifier_for(encoder: Encoder, cache: Path) -> Verifier:
     """The shipped verifier when it was trained for this encoder; else one trained now and kept in ``cache``."""
     with files("bot").joinpath("data", SHIPPED).open("rb") as source:
         shipped = _read(source)
-    if shipped.encoder == encoder.name:
+    if _usable(shipped, encoder):
         return shipped
     if cache.is_file():
         kept = _read(cache)
-        if kept.encoder == encoder.name:
+        if _usable(kept, encoder):
             return kept
     log.info("training the semantic verifier for encoder %s (once)", encoder.name)
     trained = train(encoder)

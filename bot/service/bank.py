@@ -66,7 +66,9 @@ async def add_template(store: Store, matcher: CampaignMatcher, actor: Moderator,
         await tx.audit.record(
             actor.user_id, AuditAction.TEMPLATE_ADD, now, subject=str(template.id), after={"text": text}
         )
-    matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
+    matcher.add(
+        template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language, family=template.family
+    )
     return template
 
 
@@ -264,7 +266,9 @@ async def save_draft(
             subject=str(template.id),
             after={"text": text, "draft": draft.id},
         )
-    matcher.add(template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language)
+    matcher.add(
+        template.id, text, MatchKind.TEMPLATE, vector=vector, language=template.language, family=template.family
+    )
     if case is not None and case.cluster_id is not None:
         matcher.remove(case.cluster_id, MatchKind.CLUSTER)
     return draft.case_id, template

@@ -48,7 +48,9 @@ async def catch_up(tx: Tx, matcher: CampaignMatcher) -> int:
         if change.text is None:
             matcher.remove(change.item_id, kind)
         else:
-            matcher.add(change.item_id, change.text, kind, vector=vector, language=change.language)
+            template = await tx.templates.get(change.item_id) if kind is MatchKind.TEMPLATE else None
+            family = None if template is None else template.family
+            matcher.add(change.item_id, change.text, kind, vector=vector, language=change.language, family=family)
         matcher.synced_to = change.id
         applied += 1
     return applied

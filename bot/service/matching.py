@@ -104,12 +104,12 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
     matcher.synced_to = synced_to
     if semantic is not None:
         for kind, items in (
-            (MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language) for t in templates]),
-            (MatchKind.CLUSTER, [(i, text, guess_language(text)) for i, text in clusters]),
+            (MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language, t.family) for t in templates]),
+            (MatchKind.CLUSTER, [(i, text, guess_language(text), None) for i, text in clusters]),
         ):
-            vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _ in items])
-            for key, _, language in items:
-                semantic.add(key, kind, vectors[key], language)
+            vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _, _ in items])
+            for key, text, language, family in items:
+                semantic.add(key, kind, vectors[key], language, text=text, family=family)
     return matcher
 
 
@@ -134,6 +134,7 @@ async def records_matcher(
             MatchKind.TEMPLATE,
             vector=vector,
             language=record.lang or guess_language(record.text),
+            family=record.family,
         )
     return matcher
 

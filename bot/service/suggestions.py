@@ -146,7 +146,7 @@ async def answer_suggestion(
     if merged:
         matcher.remove(suggestion.cluster_id, MatchKind.CLUSTER)
     if learned is not None:
-        matcher.add(learned.id, learned.text, MatchKind.TEMPLATE, vector=vector, language=learned.language)
+        _know(matcher, learned, vector)
     return SuggestionResult(view, answer, joined_case_id, learned)
 
 
@@ -210,8 +210,15 @@ async def learn_from_verified(store: Store, matcher: CampaignMatcher, case_id: i
         await catch_up(tx, matcher)
         learned = await _learn(tx, matcher, template_id, text, language, case_id, case.decided_by, now, vector)
     if learned is not None:
-        matcher.add(learned.id, learned.text, MatchKind.TEMPLATE, vector=vector, language=learned.language)
+        _know(matcher, learned, vector)
     return learned
+
+
+def _know(matcher: CampaignMatcher, learned: Template, vector: np.ndarray | None) -> None:
+    """This process's matcher knows a learned variant at once (others catch up from the announcement)."""
+    matcher.add(
+        learned.id, learned.text, MatchKind.TEMPLATE, vector=vector, language=learned.language, family=learned.family
+    )
 
 
 async def _learn(

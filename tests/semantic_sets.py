@@ -1,0 +1,130 @@
+"""The public semantic evaluation set, every family of it, as bot.semantic.evaluation reads it.
+
+- the 7 starter families: templates in bot/data/starter_templates.jsonl, lines in bot/data/semantic_train/
+  (the shipped verifier's training lines) and tests/data/semantic_eval/ (never trained on);
+- the 8 held-out families of tests/data/held_out_families/: templates and lines of other documented
+  campaigns, never trained on by the shipped verifier nor used to choose its thresholds.
+
+Shared by tests/test_semantic_eval.py and benchmarks/eval_semantic.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.core.similarity import SemanticThresholds
+from bot.resources import shipped_data
+from bot.semantic.encoders import Encoder
+from bot.semantic.evaluation import Corpus, Figures, Fold, corpus, folds, measure_fold, pooled, thresholds_on
+from bot.semantic.verifier import Line, Verifier, shipped_lines
+
+DATA = Path(__file__).parent / "data"
+LANGUAGES = ("en", "ru", "kk", "ar", "zh")
+
+
+def _rows(folder: Path) -> list[dict]:
+    return [
+        json.loads(line)
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _line(row: dict) -> Line:
+    negative = row["case"] not in ("paraphrase", "translation")
+    return Line(
+        row["text"], row["lang"], None if negative else row["family"], row["case"], row.get("topic") or row["family"]
+    )
+
+
+def held_out_templates() -> list[dict]:
+    return [r for r in _rows(DATA / "held_out_families") if r["case"] == "template"]
+
+
+def held_out_lines() -> list[Line]:
+    return [_line(r) for r in _rows(DATA / "held_out_families") if r["case"] != "template"]
+
+
+def starter_eval_lines() -> list[Line]:
+    return [_line(r) for r in _rows(DATA / "semantic_eval")]
+
+
+def starter_families() -> list[str]:
+    return sorted({t["family"] for t in shipped_data("starter_templates.jsonl")})
+
+
+def held_out_families() -> list[str]:
+    return sorted({t["family"] for t in held_out_templates()})
+
+
+def whole_corpus(encoder: Encoder) -> Corpus:
+    """Every family's templates and lines, encoded."""
+    return corpus(
+        encoder,
+        shipped_data("starter_templates.jsonl") + held_out_templates(),
+        shipped_lines() + starter_eval_lines() + held_out_lines(),
+    )
+
+
+def negative_bank() -> list[str]:
+    return [row["text"] for row in shipped_data("negative_bank.jsonl")]
+
+
+def leave_one_family_out(encoder: Encoder, whole: Corpus) -> list[Figures]:
+    """Each family measured with a verifier and thresholds learned from all the others."""
+    return [measure_fold(whole, fold, encoder, negative_bank()) for fold in folds(whole, encoder.name)]
+
+
+def shipped_on(
+    encoder: Encoder, whole: Corpus, verifier: Verifier, families: list[str], keep: Callable[[Line], bool]
+) -> list[Figures]:
+    """The shipped verifier and default thresholds on these families' lines that ``keep`` keeps."""
+    kept = Corpus(
+        whole.templates,
+        whole.template_texts,
+        [line for line in whole.lines if keep(line)],
+        [m for line, m in zip(whole.lines, whole.read, strict=True) if keep(line)],
+        [t for line, t in zip(whole.lines, whole.topics, strict=True) if keep(line)],
+    )
+    return [measure_fold(kept, Fold(f, verifier, SemanticThresholds()), encoder, negative_bank()) for f in families]
+
+
+def default_thresholds(encoder: Encoder) -> SemanticThresholds:
+    """The thresholds the procedure chooses on the starter families' training lines (the shipped defaults)."""
+    starter = corpus(encoder, shipped_data("starter_templates.jsonl"), shipped_lines())
+    return thresholds_on(starter, starter_families(), encoder.name)
+
+
+def row(figures: Figures) -> dict:
+    return {
+        "family": figures.family,
+        "paraphrase_recall": round(figures.recall("paraphrase"), 3),
+        "translation_recall": round(figures.recall("translation"), 3),
+        "precision": round(figures.precision, 3),
+        "paraphrase_recall_with_suggestions": round(figures.recall_with_suggestions("paraphrase"), 3),
+        "translation_recall_with_suggestions": round(figures.recall_with_suggestions("translation"), 3),
+        "suggested_right": figures.suggested_right,
+        "suggested_wrong": figures.suggested_wrong,
+        "lines": _count(figures),
+    }
+
+
+def _count(figures: Figures) -> int:
+    overall = figures.automatic.overall
+    return overall.true_positive + overall.false_positive + overall.false_negative + overall.true_negative
+
+
+def summary(figures: list[Figures]) -> dict:
+    """Per family, the mean and worst family, and all families pooled."""
+    rows = [row(f) for f in figures]
+    keys = ("paraphrase_recall", "translation_recall", "precision")
+    return {
+        "families": rows,
+        "mean": {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys},
+        "worst": {k: min(rows, key=lambda r: r[k])[k] for k in keys}
+        | {f"worst_{k}_family": min(rows, key=lambda r: r[k])["family"] for k in keys},
+        "pooled": row(pooled(figures)),
+    }
