@@ -97,9 +97,12 @@ def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: 
 def test_the_suggestion_band_must_lie_below_the_automatic_band() -> None:
     band = load_settings({"SEMANTIC_SUGGESTION_THRESHOLD": "0.8"}, env_file=None).semantic_thresholds
     assert (band.suggestion_similarity, band.similarity) == (0.8, 0.9)
-    for variable in ("SEMANTIC_SUGGESTION_THRESHOLD", "SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD"):
+    for variable, above_its_automatic_band in (
+        ("SEMANTIC_SUGGESTION_THRESHOLD", "0.95"),
+        ("SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD", "0.995"),
+    ):
         with pytest.raises(ConfigError) as raised:
-            load_settings({variable: "0.95"}, env_file=None)
+            load_settings({variable: above_its_automatic_band}, env_file=None)
         assert raised.value.variable == "SEMANTIC_SUGGESTION_THRESHOLD"
 
 
