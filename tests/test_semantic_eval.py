@@ -124,7 +124,7 @@ def test_in_family_translation_recall_meets_the_floor() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="in-family precision 0.987: 8 false matches of 623, two of them the lexical tier's (README)",
+    reason="in-family precision 0.987: 8 false matches, all same-topic opinions and hard negatives (README)",
 )
 def test_in_family_precision_meets_the_floor() -> None:
     result, _ = semantic_evaluation()
