@@ -212,31 +212,41 @@ class Figures:
     suggested_wrong: int = 0
     """Suggestions of a negative line, or of another family."""
     thresholds: SemanticThresholds | None = None
+    suggested_by_case: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Of ``suggested_right``, how many per case (paraphrase, translation)."""
 
     def recall(self, case: str) -> float:
         return self.automatic.by_case[case].recall if case in self.automatic.by_case else 1.0
 
     def recall_with_suggestions(self, case: str) -> float:
-        """Share of this case's lines matched automatically or suggested with their family (pooled over cases
-        when suggestions are not told apart by case)."""
+        """Share of this case's lines matched automatically or suggested with their own family."""
         tally = self.automatic.by_case.get(case, Tally())
         expected = tally.true_positive + tally.false_negative
-        return (tally.true_positive + self._suggested.get(case, 0)) / expected if expected else 1.0
+        return (tally.true_positive + self.suggested_by_case.get(case, 0)) / expected if expected else 1.0
 
     @property
     def precision(self) -> float:
         return self.automatic.overall.precision
-
-    def __post_init__(self) -> None:
-        self._suggested: dict[str, int] = {}
 
 
 def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequence[str]) -> Figures:
     """The left-out family's lines through a matcher holding every template (a translation: all but its own
     family's template in its own language) and the negative bank, with the fold's verifier and thresholds."""
     matcher = CampaignMatcher(Matcher(), SemanticStage(encoder, fold.verifier, fold.thresholds))
-    for number, (known, text) in enumerate(zip(corpus.templates, corpus.template_texts, strict=True)):
-        matcher.add(number, text, MatchKind.TEMPLATE, vector=known.vector, language=known.language, family=known.family)
+
+    def know(number: int) -> None:
+        known = corpus.templates[number]
+        matcher.add(
+            number,
+            corpus.template_texts[number],
+            MatchKind.TEMPLATE,
+            vector=known.vector,
+            language=known.language,
+            family=known.family,
+        )
+
+    for number in range(len(corpus.templates)):
+        know(number)
     for number, text in enumerate(negatives):
         matcher.add(number, text, MatchKind.NEGATIVE)
     rows = corpus.line_rows([fold.family])
@@ -258,19 +268,11 @@ def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequen
             suggested = next((m for m in matcher.suggest(item.text, vector) if m.kind is MatchKind.TEMPLATE), None)
             if suggested is not None and item.family is not None and families[suggested.id] == item.family:
                 figures.suggested_right += 1
-                figures._suggested[item.case] = figures._suggested.get(item.case, 0) + 1
+                figures.suggested_by_case[item.case] = figures.suggested_by_case.get(item.case, 0) + 1
             elif suggested is not None:
                 figures.suggested_wrong += 1
         for n in hidden:
-            known = corpus.templates[n]
-            matcher.add(
-                n,
-                corpus.template_texts[n],
-                MatchKind.TEMPLATE,
-                vector=known.vector,
-                language=known.language,
-                family=known.family,
-            )
+            know(n)
         return matches
 
     items = [
@@ -285,17 +287,18 @@ def pooled(figures: Sequence[Figures]) -> Figures:
     """All left-out families' figures as one."""
     total = Figures("all", Evaluation())
     for one in figures:
-        for source, target in ((one.automatic.overall, total.automatic.overall),):
-            _add(target, source)
-        for case, tally in one.automatic.by_case.items():
-            _add(total.automatic.by_case.setdefault(case, Tally()), tally)
-        for language, tally in one.automatic.by_language.items():
-            _add(total.automatic.by_language.setdefault(language, Tally()), tally)
+        _add(total.automatic.overall, one.automatic.overall)
+        for totals, parts in (
+            (total.automatic.by_case, one.automatic.by_case),
+            (total.automatic.by_language, one.automatic.by_language),
+        ):
+            for key, tally in parts.items():
+                _add(totals.setdefault(key, Tally()), tally)
         total.automatic.mistakes += one.automatic.mistakes
         total.suggested_right += one.suggested_right
         total.suggested_wrong += one.suggested_wrong
-        for case, count in one._suggested.items():
-            total._suggested[case] = total._suggested.get(case, 0) + count
+        for case, count in one.suggested_by_case.items():
+            total.suggested_by_case[case] = total.suggested_by_case.get(case, 0) + count
     return total
 
 

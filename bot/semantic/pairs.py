@@ -59,14 +59,24 @@ class Bank:
     vectors: np.ndarray
     families: np.ndarray
     languages: np.ndarray
+    codes: dict[str | None, int]
+    """A number for every family and language name, so that pairs compare numbers, not strings."""
+    family_codes: np.ndarray
+    language_codes: np.ndarray
 
     @classmethod
     def of(cls, templates: list[Known], dim: int) -> Bank:
         vectors = np.stack([t.vector for t in templates]) if templates else np.empty((0, dim), dtype=np.float32)
+        families = [t.family for t in templates]
+        languages = [t.language for t in templates]
+        codes = {name: code for code, name in enumerate(dict.fromkeys([*families, *languages]))}
         return cls(
             vectors,
-            np.array([t.family for t in templates], dtype=object),
-            np.array([t.language for t in templates], dtype=object),
+            np.array(families, dtype=object),
+            np.array(languages, dtype=object),
+            codes,
+            np.array([codes[f] for f in families], dtype=np.int64),
+            np.array([codes[x] for x in languages], dtype=np.int64),
         )
 
 
@@ -89,14 +99,12 @@ def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank
     same = np.array([m.language is not None and m.language == k.language for m, k, _ in pairs], dtype=np.float64)
 
     to_bank = (messages @ bank.vectors.T).astype(np.float64)
-    codes = {name: code for code, name in enumerate(dict.fromkeys([*bank.families, *bank.languages]))}
-    bank_families = np.array([codes[f] for f in bank.families], dtype=np.int64)
-    bank_languages = np.array([codes[x] for x in bank.languages], dtype=np.int64)
+    codes = bank.codes
     family = np.array([-1 if k.family is None else codes.get(k.family, -2) for _, k, _ in pairs], dtype=np.int64)
     language = np.array([codes.get(m.language, -3) for m, _, _ in pairs], dtype=np.int64)
-    in_family = bank_families[None, :] == family[:, None]
+    in_family = bank.family_codes[None, :] == family[:, None]
     place = np.array([-1 if p is None else p for _, _, p in pairs])
-    others = in_family & (bank_languages[None, :] != language[:, None])
+    others = in_family & (bank.language_codes[None, :] != language[:, None])
     others &= np.arange(len(bank.families))[None, :] != place[:, None]
     counted = others.sum(axis=1)
     has_others = counted > 0
