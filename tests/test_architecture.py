@@ -33,9 +33,9 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_the_core_and_the_semantic_stage_import_neither_telegram_nor_the_database() -> None:
-    for path in [*(BOT / "core").rglob("*.py"), *(BOT / "semantic").rglob("*.py")]:
-        assert not _imports(path) & {"telegram", "aiosqlite", "sqlite3", "httpx"}, path
+def test_the_core_the_semantic_stage_and_images_import_neither_telegram_nor_the_database() -> None:
+    for path in [*(BOT / "core").rglob("*.py"), *(BOT / "semantic").rglob("*.py"), *(BOT / "images").rglob("*.py")]:
+        assert not _imports(path) & {"telegram", "aiosqlite", "asyncpg", "sqlite3", "httpx"}, path
 
 
 def test_sql_is_written_only_in_the_store() -> None:
