@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .errors import bad
 from .html import HtmlError, parse_html
 from .state import Formatted, Upload
 
@@ -76,22 +77,6 @@ _SCOPE_FIELDS = {
     "chat_member": ("chat_id", "user_id"),
 }
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
-
-
-class ApiError(Exception):
-    """A Bot API error answer."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-        if retry_after is not None:
-            self.body["parameters"] = {"retry_after": retry_after}
-        self.status = status
-
-
-def bad(description: str) -> ApiError:
-    """A 400 Bad Request answer."""
-    return ApiError(400, f"Bad Request: {description}")
 
 
 async def read_params(request: web.Request) -> dict[str, Any]:

@@ -9,9 +9,12 @@ from typing import Any, TypeVar
 import telegram
 
 from . import updates
-from .checks import ApiError, scope_key
+from .checks import scope_key
+from .errors import ApiError
 from .faults import Faults
+from .files import picture
 from .limits import FloodLimits
+from .profiles import ProfilePhoto
 from .server import BotApi
 from .state import ApiCall, SentMessage, State, wait_set
 from .webhook import Delivery
@@ -80,6 +83,12 @@ class FakeTelegram:
     def base_url(self) -> str:
         """The bot's base_url once started: http://127.0.0.1:PORT/bot"""
         return self._api.base_url
+
+    @property
+    def base_file_url(self) -> str:
+        """The bot's base_file_url once started: http://127.0.0.1:PORT/file/bot (``base_url`` with /file
+        before /bot, as on api.telegram.org and a local Bot API server)."""
+        return self._api.base_file_url
 
     def bot_environment(self, **settings: str) -> dict[str, str]:
         """The environment of a `kuzet run` process talking to this sandbox: this process's own, minus any
@@ -160,10 +169,16 @@ class FakeTelegram:
 
     channel = staticmethod(updates.channel)
     group = staticmethod(updates.group)
-    origin_user = staticmethod(updates.origin_user)
     origin_hidden_user = staticmethod(updates.origin_hidden_user)
     origin_chat = staticmethod(updates.origin_chat)
     origin_channel = staticmethod(updates.origin_channel)
+
+    def origin_user(self, sender: dict) -> dict:
+        """The forward origin of a message ``sender`` wrote: MessageOriginUser, or MessageOriginHiddenUser
+        (their name, no account) when their privacy settings hide them in forwards."""
+        if sender["id"] in self._state.profiles.hidden_forwards:
+            return updates.origin_hidden_user(" ".join(filter(None, (sender["first_name"], sender.get("last_name")))))
+        return updates.origin_user(sender)
 
     def add_private_chats(self, user_ids: Iterable[int]) -> None:
         """Private chats with users who once wrote to the bot (without sending their messages through polling)."""
@@ -192,14 +207,61 @@ class FakeTelegram:
         self._enqueue("message", message)
         return message
 
-    def forward(
-        self, user: dict, origin: dict, *, text: str | None = None, caption: str | None = None, photo: bool = False
+    def send_photo(self, user: dict, data: bytes, *, caption: str | None = None, chat: dict | None = None) -> dict:
+        """The user sends a photo of the image in ``data`` (JPEG, PNG...), with its sizes made as Telegram's."""
+        return self.send_message(user, chat=chat, photo=self._state.files.photo(data), caption=caption)
+
+    def send_document(
+        self,
+        user: dict,
+        data: bytes,
+        *,
+        file_name: str,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat: dict | None = None,
     ) -> dict:
-        """The user forwards a text, or a photo with an optional caption, that came from ``origin``."""
-        assert photo or text is not None, "forward() needs text, or photo=True"
+        """The user sends ``data`` as a file."""
+        document = self._state.files.document(data, file_name, mime_type)
+        return self.send_message(user, chat=chat, document=document, caption=caption)
+
+    def forward(
+        self,
+        user: dict,
+        origin: dict,
+        *,
+        text: str | None = None,
+        caption: str | None = None,
+        photo: bytes | bool = False,
+    ) -> dict:
+        """The user forwards a text, or a photo with an optional caption, that came from ``origin``.
+
+        ``photo``: the image's bytes, or True for a picture of its own (320×240, a PhotoSize of 90 and one of
+        320, bytes behind both)."""
+        assert photo or text is not None, "forward() needs text, or a photo"
         if photo:
-            return self.send_message(user, forward_origin=origin, photo=self._state.photo_sizes(None), caption=caption)
+            data = picture(self._state.next_counter()) if photo is True else photo
+            assert isinstance(data, bytes)
+            return self.send_message(user, forward_origin=origin, photo=self._state.files.photo(data), caption=caption)
         return self.send_message(user, forward_origin=origin, text=text)
+
+    def set_profile_photo(self, owner: dict, data: bytes) -> ProfilePhoto:
+        """A user, channel or group takes the image in ``data`` as its profile photo. A user keeps the
+        earlier ones (getUserProfilePhotos lists them, newest first); getChat shows the newest."""
+        sizes, chat_photo = self._state.files.profile_photo(data)
+        photo = ProfilePhoto(sizes, chat_photo)
+        self._state.profiles.add(owner["id"], photo)
+        return photo
+
+    def set_privacy(self, user: dict, *, hide_photos: bool = False, hide_forwards: bool = False) -> None:
+        """The user's privacy settings: photos shown to nobody (getUserProfilePhotos has none, getChat no
+        photo); their account left out of forwards (origin_user gives a hidden user)."""
+        profiles = self._state.profiles
+        for hidden, chosen in ((profiles.hidden_photos, hide_photos), (profiles.hidden_forwards, hide_forwards)):
+            if chosen:
+                hidden.add(user["id"])
+            else:
+                hidden.discard(user["id"])
 
     def reply(self, user: dict, to: SentMessage | dict, text: str) -> dict:
         """The user answers a bot message (or a message sent through the fake) with ``text``, in its chat."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import updates
+from .files import Files
+from .profiles import Profiles
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,10 @@ class State:
         self.user_messages: dict[tuple[int, int], dict] = {}
         self.sent: list[SentMessage] = []
         self.bot_messages: dict[tuple[int, int], SentMessage] = {}
-        self.files: dict[str, dict] = {}
+        self.seen_chats: dict[int, dict] = {}
+        """Chats the bot only saw as the origin of forwards: it may read them (getChat), not write to them."""
+        self.files = Files(self.next_counter)
+        self.profiles = Profiles()
         self.open_queries: set[str] = set()
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.descriptions: dict[str, str] = {}
@@ -199,7 +204,11 @@ class State:
             key = (payload["chat"]["id"], payload["message_id"])
             self.user_messages[key] = payload
             self._message_ids[key[0]] = max(self._message_ids.get(key[0], 0), key[1])
-        self.files.update(_files_in(payload))
+        origin = payload.get("forward_origin") or {}
+        if "chat" in origin or "sender_chat" in origin:
+            seen = origin.get("chat") or origin["sender_chat"]
+            self.seen_chats[seen["id"]] = seen
+        self.files.learn(_files_in(payload))
 
     # ---- messages and files ----
 
@@ -271,23 +280,6 @@ class State:
             fields[body] = sent.plain
             fields[key] = updates.with_detected_entities(sent.plain, sent.entities)
         return updates.message(sent.message_id, self.bot_user, self.chats[sent.chat_id], date=sent.date, **fields)
-
-    def new_file(self, **fields: Any) -> dict:
-        number = self.next_counter()
-        file = {
-            "file_id": f"FAKEFILE{number:08d}",
-            "file_unique_id": f"FAKEUNIQ{number:08d}",
-            **{k: v for k, v in fields.items() if v is not None},
-        }
-        self.files[file["file_id"]] = file
-        return file
-
-    def photo_sizes(self, size: int | None) -> list[dict]:
-        """The PhotoSize list of a new photo of ``size`` bytes (unknown: None)."""
-        return [
-            self.new_file(width=90, height=90, file_size=min(size, 2000) if size else None),
-            self.new_file(width=1280, height=960, file_size=size),
-        ]
 
 
 def update_type(update: dict) -> str:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from .checks import bad
+from .errors import bad
 from .state import State, update_type, wait_set
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
