@@ -240,16 +240,14 @@ class FakeTelegram:
         320, bytes behind both)."""
         assert photo or text is not None, "forward() needs text, or a photo"
         if photo:
-            data = picture(self._state.next_counter()) if photo is True else photo
-            assert isinstance(data, bytes)
+            data = photo if isinstance(photo, bytes) else picture(self._state.next_counter())
             return self.send_message(user, forward_origin=origin, photo=self._state.files.photo(data), caption=caption)
         return self.send_message(user, forward_origin=origin, text=text)
 
     def set_profile_photo(self, owner: dict, data: bytes) -> ProfilePhoto:
         """A user, channel or group takes the image in ``data`` as its profile photo. A user keeps the
         earlier ones (getUserProfilePhotos lists them, newest first); getChat shows the newest."""
-        sizes, chat_photo = self._state.files.profile_photo(data)
-        photo = ProfilePhoto(sizes, chat_photo)
+        photo = self._state.files.profile_photo(data)
         self._state.profiles.add(owner["id"], photo)
         return photo
 

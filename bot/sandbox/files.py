@@ -10,11 +10,13 @@ import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from PIL import Image, ImageOps
 
 from .errors import bad
+from .profiles import ProfilePhoto
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bots may download files of up to 20 MB; getFile refuses bigger ones."""
@@ -70,12 +72,14 @@ class Files:
         width, height = image.size
         if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
             raise bad("PHOTO_INVALID_DIMENSIONS")
-        sizes = []
-        for box in PHOTO_BOXES:
-            if max(width, height) <= box:
-                sizes.append(self._new("Photo", data, _EXTENSIONS.get(image_format or "", "jpg"), width, height))
-                break
-            sizes.append(self._jpeg("Photo", ImageOps.contain(image, (box, box), Image.Resampling.LANCZOS)))
+        longest = max(width, height)
+        smaller: list[Image.Image] = []
+        for box in reversed([box for box in PHOTO_BOXES if box < longest]):  # each from the next larger: fast
+            image = _fitted(image, box)
+            smaller.insert(0, image)
+        sizes = [self._jpeg("Photo", each) for each in smaller]
+        if longest <= PHOTO_BOXES[-1]:
+            sizes.append(self._new("Photo", data, _EXTENSIONS.get(image_format or "", "jpg"), width, height))
         return self._grouped(sizes)
 
     def placeholder_photo(self, size: int | None) -> list[dict]:
@@ -90,12 +94,12 @@ class Files:
 
     def document(self, data: bytes | None, file_name: str | None, mime_type: str | None) -> dict:
         """A Document; ``data`` None for one sent by URL."""
-        extension = (file_name or "").rpartition(".")[2] or "bin"
+        extension = PurePosixPath(file_name or "").suffix.lstrip(".") or "bin"
         document = self._new("Document", data, extension, file_size=len(data) if data else None)
         document.update({k: v for k, v in (("file_name", file_name), ("mime_type", mime_type)) if v})
         return document
 
-    def profile_photo(self, data: bytes) -> tuple[list[dict], dict]:
+    def profile_photo(self, data: bytes) -> ProfilePhoto:
         """A profile photo made of ``data``: its square PhotoSize list (getUserProfilePhotos) and its ChatPhoto
         (getChat). Like Telegram, the picture is cropped to its centre square and stored at fixed sizes."""
         image, _ = _read(data)
@@ -111,7 +115,7 @@ class Files:
             "big_file_id": big["file_id"],
             "big_file_unique_id": big["file_unique_id"],
         }
-        return sizes, chat_photo
+        return ProfilePhoto(sizes, chat_photo)
 
     # ---- using files ----
 
@@ -195,6 +199,13 @@ def picture(seed: int, width: int = 320, height: int = 240, image_format: str = 
     buffer = io.BytesIO()
     grid.resize((width, height), Image.Resampling.NEAREST).save(buffer, image_format)
     return buffer.getvalue()
+
+
+def _fitted(image: Image.Image, box: int) -> Image.Image:
+    """``image`` shrunk to fit a ``box``-sided square (reducing by whole factors first: fast on big photos)."""
+    smaller = image.copy()
+    smaller.thumbnail((box, box), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return smaller
 
 
 def _read(data: bytes) -> tuple[Image.Image, str | None]:

@@ -433,7 +433,8 @@ class BotApi:
 
     async def _get_user_profile_photos(self, params: dict[str, Any]) -> dict:
         user_id = checks.required_int(params, "user_id", "user_id not specified")
-        if user_id not in self.state.users and user_id != self.state.bot_user["id"]:
+        known = (*self.state.users, *(i for i in self.state.chats if i > 0), self.state.bot_user["id"])
+        if user_id not in known:
             raise bad("user not found")
         offset = max(int(params.get("offset") or 0), 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
