@@ -95,6 +95,7 @@ MODERATOR_HANDLERS = (
     ("stats", moderation.on_stats),
     ("template", bank.on_template),
     ("negative", bank.on_negative),
+    ("image", bank.on_image),
     ("mod", roles.on_mod),
     ("audit", roles.on_audit),
     ("digest", digest.on_digest),
@@ -109,6 +110,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(
             TelegramRateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3)
@@ -182,7 +184,9 @@ async def _open(settings: Settings, application: Application) -> None:
     try:
         await check_reporter_key(store, pseudonyms.key_check())
         await load_starter_pack(store, int(time.time()))
-        matcher = await build_matcher(store, settings.thresholds, await semantic_stage(settings))
+        matcher = await build_matcher(
+            store, settings.thresholds, await semantic_stage(settings), settings.image_match_distance
+        )
     except BaseException:
         await store.close()
         raise

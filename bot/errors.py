@@ -175,3 +175,20 @@ class SuggestionAnswered(CaseError):
 
     def __init__(self, case_id: int) -> None:
         super().__init__(case_id, "the suggestion was already answered")
+
+
+class NoCaseImage(CaseError):
+    """The case holds no picture to put in the image bank."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id, "has no picture")
+
+
+class BankedImageNotFound(KuzetError):
+    def __init__(self, bank_id: int) -> None:
+        super().__init__(f"no picture {bank_id} in the image bank")
+        self.bank_id = bank_id
+
+
+class InvalidImageHash(KuzetError):
+    """A PDQ hash is written as 64 hexadecimal digits."""

@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     "last_seen_at",
     "coordinated",
     *LABEL_COLUMNS,
+    "pdq",
+    "accounts_sharing_photo",
 )
 LIST_SEPARATOR = " | "
 
@@ -52,7 +54,8 @@ def _record(case: ExportedCase) -> dict:
 
 def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
     """JSON: an array of cases. CSV: a case a row; lists joined with " | ", accounts as platform:account and
-    their links in the same order, the labels in ``label_<language>`` columns."""
+    their links in the same order, the labels in ``label_<language>`` columns, the pictures' PDQ hashes in hex
+    (as ThreatExchange and HMA exchange them) in ``pdq``."""
     if format == "json":
         json.dump([_record(case) for case in cases], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -65,6 +68,6 @@ def write_export(cases: list[ExportedCase], format: str, out: TextIO) -> None:
         row["account_links"] = LIST_SEPARATOR.join(a.link for a in case.accounts)
         labels = row.pop("template_labels")
         row.update({f"label_{language}": labels.get(language, "") for language in LABEL_LANGUAGES})
-        for name in ("texts", "post_links", "languages", "platforms"):
+        for name in ("texts", "post_links", "languages", "platforms", "pdq"):
             row[name] = LIST_SEPARATOR.join(getattr(case, name))
         writer.writerow(row)

@@ -75,7 +75,7 @@ async def test_export_gives_the_campaigns_label_in_every_language_it_has(
     assert sorted(case["template_labels"]) == ["ar", "en", "kk", "ru", "zh"]
     assert case["template_labels"]["ru"] == "Нурботы 2017: наш Президент обеспечивает необходимую стабильность и мир"
     [row] = csv.DictReader(io.StringIO(kuzet(["export", "--format", "csv"], tmp_path).stdout))
-    assert list(row)[-5:] == ["label_en", "label_ru", "label_kk", "label_ar", "label_zh"]
+    assert [c for c in row if c.startswith("label_")] == ["label_en", "label_ru", "label_kk", "label_ar", "label_zh"]
     assert row["template_label"] == case["template_label"] and row["label_zh"] == case["template_labels"]["zh"]
 
 

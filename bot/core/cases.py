@@ -17,6 +17,8 @@ class CaseKind(StrEnum):
     """Similar texts reported by citizens."""
     ACCOUNT = "account"
     """An account reported without a campaign text (a link or an @handle)."""
+    IMAGE = "image"
+    """Near-identical pictures reported without a campaign text (a photo alone)."""
 
 
 class CaseStatus(StrEnum):
@@ -99,6 +101,8 @@ class CaseRecord:
     claimed_at: int | None = None
     joined_case_id: int | None = None
     """For a JOINED case: the case its reports moved into."""
+    image_id: int | None = None
+    """For an IMAGE case: its picture group."""
 
     @property
     def is_open(self) -> bool:
@@ -134,6 +138,31 @@ class ProtectedMark:
     case_id: int | None
     since: int
     reports_since: int
+
+
+@dataclass(frozen=True)
+class CaseImage:
+    """The picture of an image case, and whether moderators put it in the image bank."""
+
+    pdq: str
+    """PDQ hash, 64 hex digits."""
+    file_id: str | None
+    """The Telegram file id the card shows it by (Kuzet keeps no image bytes)."""
+    bank_id: int | None = None
+    campaign: bool = False
+    """A known campaign image (📌); otherwise, when banked, a common picture that never counts alone."""
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class SharedAvatar:
+    """An account of this case whose profile photo other reported accounts wear too: a sign of coordination."""
+
+    account: Account
+    others: int
+    """How many other reported accounts wear it."""
+    cases: tuple[int, ...]
+    """The cases that name those accounts (the first few)."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +206,9 @@ class CaseView:
     """A reject that its moderator (or an admin) may still undo."""
     suggestion: SuggestedCampaign | None = None
     """The case's latest suggestion: open (the card asks), or answered (the card says by whom)."""
+    image: CaseImage | None = None
+    """An image case's picture."""
+    shared_avatars: tuple[SharedAvatar, ...] = field(default=())
 
     @property
     def possible_report_campaign(self) -> bool:

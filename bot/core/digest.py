@@ -61,6 +61,10 @@ class Campaign:
     """The campaign's text in each language its template family has (language code → text)."""
     labels: dict[str, str] = field(default_factory=dict)
     """The family's label in each language it has one (digests frozen before labels had languages: none)."""
+    picture: bool = False
+    """A campaign of the same picture (an image case). The digest never shows the picture: a citizen sent it."""
+    sharing_photo: int = 0
+    """The campaign's accounts whose profile photo other reported accounts wear too."""
 
     def quote(self, language: str) -> str:
         """The text in the reader's language ("zh_Hant" reads "zh") if the family has it, else the campaign's own."""

@@ -12,6 +12,8 @@ class ReportKind(StrEnum):
     FORWARD = "forward"
     LINK = "link"
     TEXT = "text"
+    PHOTO = "photo"
+    """A photo with no campaign text and no account: its picture is the report."""
 
 
 class ReportStatus(StrEnum):

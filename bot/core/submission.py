@@ -39,14 +39,16 @@ def build_submission(
     origin: Target | None = None,
     hidden_urls: tuple[str, ...] = (),
     media: str | None = None,
+    picture: bool = False,
 ) -> Submission:
     """Decide what a message reports.
 
     A forward reports its origin, the account that posted it; links and
     handles inside forwarded text are part of the content, not the target.
     Otherwise links and @handles in the message are the targets, and any
-    text is kept with them. Raises TextTooShort or UnsupportedLink when the
-    message gives nothing to act on.
+    text is kept with them; failing those, a ``picture`` (a photo whose hash
+    can be compared) is the report. Raises TextTooShort or UnsupportedLink
+    when the message gives nothing to act on.
     """
     text = (text or "").strip() or None
     if origin is not None:
@@ -59,6 +61,8 @@ def build_submission(
         prose = prose.replace(url, " ")
     if content_weight(prose) >= MIN_TEXT_WEIGHT:
         return Submission(ReportKind.TEXT, text, (), media)
+    if picture:
+        return Submission(ReportKind.PHOTO, text, (), media)
     if found.unsupported:
         raise UnsupportedLink(", ".join(found.unsupported))
     raise TextTooShort()

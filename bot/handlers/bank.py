@@ -10,6 +10,7 @@ from bot.handlers.deps import Runtime
 from bot.handlers.moderation_keyboards import DRAFT, draft_keyboard, parse_id
 from bot.handlers.moderator_input import chat_translator, command_rest, number_arg, refusing_press
 from bot.handlers.requests import Request, button, command, command_taking
+from bot.images.matcher import ImageKind
 from bot.render import admin, moderation
 from bot.render import moderator_replies as replies
 from bot.service.bank import (
@@ -22,6 +23,7 @@ from bot.service.bank import (
     set_template_enabled,
     template_labels,
 )
+from bot.service.image_bank import bank_case_image, bank_hash, list_bank, remove_banked
 from bot.telegram.edits import pressed_message, reply_long, unless_unchanged
 
 
@@ -56,6 +58,31 @@ async def _label(request: Request, template_id: int) -> None:
         store, actor, template_id, args[2], command_rest(request.message, 4), request.now()
     )
     await request.message.reply_html(replies.label_set(t, template, language, label))
+
+
+@command
+async def on_image(request: Request) -> None:
+    """/image campaign|common <case number or PDQ hash> [label] · /image list · /image remove <n>."""
+    store, matcher, actor, t = request.store, request.runtime.matcher, request.actor, request.t
+    action, args, message = request.subcommand, request.args, request.message
+    if action in IMAGE_BANKS and len(args) >= 2:
+        kind, label = IMAGE_BANKS[action], command_rest(message, 3) or None
+        if (case_id := number_arg(args[1])) is not None:
+            banked = await bank_case_image(store, matcher, actor, case_id, kind, request.now(), label)
+        else:
+            banked = await bank_hash(store, matcher, actor, args[1], kind, request.now(), label)
+        await message.reply_html(replies.image_banked(t, banked))
+    elif action == "list" and len(args) == 1:
+        await reply_long(message, admin.image_bank(t, await list_bank(store, actor)))
+    elif action == "remove" and len(args) == 2 and (number := number_arg(args[1])) is not None:
+        await message.reply_html(
+            replies.image_removed(t, await remove_banked(store, matcher, actor, number, request.now()))
+        )
+    else:
+        await request.reply_usage(moderation.HELP_IMAGE)
+
+
+IMAGE_BANKS = {"campaign": ImageKind.CAMPAIGN, "common": ImageKind.NEGATIVE}
 
 
 def _negative_text(request: Request) -> str | None:

@@ -11,11 +11,13 @@ from bot.handlers.deps import Runtime
 from bot.handlers.keyboards import main_menu
 from bot.handlers.submission import media_kind, submission_from_message
 from bot.i18n import Translator
+from bot.images.photos import ReportPictures
 from bot.render import citizen, moderation, reports
 from bot.service.reports import Receipt, report_of, reports_of, submit_report
 from bot.service.roles import role_of
 from bot.store.outbox import QueuedReceipt
 from bot.telegram.leadership import RECEIPTS
+from bot.telegram.pictures import read_pictures
 
 SUBSCRIBE_PAYLOAD = "subscribe"
 STATUS_PAYLOAD = "status_"
@@ -65,22 +67,24 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             follow_up=not receipt.duplicate,
         )
 
+    pictures = await read_pictures(context.bot, message)
     try:
         receipt = await submit_report(
             deps.store,
             deps.matcher,
-            submission_from_message(message),
+            submission_from_message(message, picture=pictures.post is not None),
             reporter=deps.reporter(user),
             dedupe_key=deps.pseudonyms.message(user.id, message.message_id),
             now=deps.clock(),
             hourly_limit=deps.settings.reports_per_hour,
             answer=answer,
+            pictures=pictures,
         )
     except RateLimited as exc:
         await message.reply_html(citizen.rate_limited(t, exc.limit, exc.retry_at, deps.clock()), do_quote=True)
         return
     except NothingToReport as exc:
-        await message.reply_html(_refusal(t, exc, message), do_quote=True)
+        await message.reply_html(_refusal(t, exc, message, pictures), do_quote=True)
         return
     if receipt.answered:
         return  # Telegram delivered this message again, and its receipt is out or on its way: one answer is enough
@@ -88,9 +92,13 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await Runtime.of(context).cards.cases_changed(context.application, receipt.cases)
 
 
-def _refusal(t: Translator, exc: NothingToReport, message: Message) -> str:
+def _refusal(t: Translator, exc: NothingToReport, message: Message, pictures: ReportPictures) -> str:
     if isinstance(exc, UnsupportedLink):
         return citizen.unsupported_link(t)
+    if pictures.flat_post:
+        return citizen.photo_too_plain(t)
+    if pictures.unread_post:
+        return citizen.photo_unavailable(t)
     if media_kind(message) and not message.caption:
         return citizen.media_without_caption(t)
     return citizen.text_too_short(t)

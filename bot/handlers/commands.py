@@ -39,6 +39,7 @@ MODERATOR_COMMANDS = (
     ("reject", N_("Reject a case with a reason")),
     ("template", N_("Templates: add, list, disable, enable, label")),
     ("negative", N_("Add a common phrase to the negative bank")),
+    ("image", N_("The image bank: campaign images and common pictures")),
     ("stats", N_("Reports, cases and verdicts")),
     ("digest", N_("This week's digest draft")),
     ("publish", N_("Publish the digest to the subscribers")),

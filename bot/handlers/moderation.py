@@ -39,6 +39,7 @@ from bot.handlers.moderator_input import (
 )
 from bot.handlers.requests import Request, button, command, command_taking
 from bot.i18n import Translator
+from bot.images.matcher import ImageKind
 from bot.render import admin, moderation
 from bot.render import moderator_replies as replies
 from bot.render.split import split_message
@@ -56,6 +57,7 @@ from bot.service.cases import (
     vote_verify,
     withdraw_vote,
 )
+from bot.service.image_bank import bank_case_image
 from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
 from bot.service.suggestions import answer_suggestion, learn_from_verified
@@ -249,6 +251,10 @@ async def on_case_button(request: Request, press: CasePress) -> None:
             view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
             await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
+        elif press.action in IMAGE_BANKS:
+            banked = await bank_case_image(deps.store, deps.matcher, actor, case_id, IMAGE_BANKS[press.action], now)
+            await query.answer(replies.image_banked(toast_t, banked, plain=True))
+            await deps.cards.refresh(context.application, case_id)
         elif press.action is CaseAction.TEMPLATE:
             message = pressed_message(query)
             draft, cut = await start_draft(deps.store, actor, case_id, message.chat.id, now)
@@ -258,6 +264,9 @@ async def on_case_button(request: Request, press: CasePress) -> None:
                 moderation.draft(t, draft.case_id, draft.text, cut=cut), reply_markup=draft_keyboard(t, draft.id)
             )
             await place_draft(deps.store, draft.id, shown.message_id)
+
+
+IMAGE_BANKS = {CaseAction.CAMPAIGN_IMAGE: ImageKind.CAMPAIGN, CaseAction.COMMON_IMAGE: ImageKind.NEGATIVE}
 
 
 async def _answer_lookup(

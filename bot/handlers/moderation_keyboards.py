@@ -41,6 +41,10 @@ class CaseAction(StrEnum):
     """✅ Same campaign: the answer to a suggestion (its id follows the case's)."""
     DIFFERENT = "n"
     """✖ Different: the other answer to a suggestion."""
+    CAMPAIGN_IMAGE = "i"
+    """📌 Campaign image: the image case's picture becomes a known campaign image."""
+    COMMON_IMAGE = "g"
+    """🚫 Common picture: it goes into the negative image bank."""
 
 
 REASONS_OFFERED = [code for code in RejectReason if code is not RejectReason.BRIGADE]
@@ -121,6 +125,8 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
         second_row = [details]
         if view.text and view.template_id is None:
             second_row.insert(0, case_button(_("📌 Make template"), CaseAction.TEMPLATE, case_id))
+        if view.image is not None:
+            second_row[:0] = _image_buttons(t, view, case_id)
         rows = [[case_button(_("✅ Verify"), CaseAction.VERIFY, case_id), reject], second_row]
     suggestion = view.suggestion.suggestion if view.suggestion else None
     if suggestion is not None and suggestion.is_open:
@@ -140,6 +146,18 @@ def case_keyboard(t: Translator, view: CaseView) -> InlineKeyboardMarkup:
         last_row.append(case_button(_("✋ Withdraw my vote"), CaseAction.WITHDRAW, case_id))
     rows.append(last_row)
     return InlineKeyboardMarkup(rows)
+
+
+def _image_buttons(t: Translator, view: CaseView, case_id: int) -> list[InlineKeyboardButton]:
+    """📌 and 🚫 for an image case's picture, each while the picture is not already banked that way."""
+    image = view.image
+    banked = image is not None and image.bank_id is not None
+    buttons = []
+    if not (banked and image is not None and image.campaign):
+        buttons.append(case_button(t.gettext("📌 Campaign image"), CaseAction.CAMPAIGN_IMAGE, case_id))
+    if not (banked and image is not None and not image.campaign):
+        buttons.append(case_button(t.gettext("🚫 Common picture"), CaseAction.COMMON_IMAGE, case_id))
+    return buttons
 
 
 def reason_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:

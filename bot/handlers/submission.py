@@ -53,8 +53,9 @@ def _telegram_account(username: str | None, external_id: str, name: str | None) 
     return Account.by_id(Platform.TELEGRAM, external_id, display_name=name)
 
 
-def submission_from_message(message: Message) -> Submission:
-    """What the message reports; raises NothingToReport when it gives nothing to act on."""
+def submission_from_message(message: Message, *, picture: bool = False) -> Submission:
+    """What the message reports; raises NothingToReport when it gives nothing to act on (``picture``: the
+    message's photo has a hash to compare, so it is a report on its own)."""
     # Only the links hidden behind words are needed, not the entities' text: slicing the text by entity
     # offsets fails on offsets that split an emoji, which Telegram never sends but a client might.
     entities = message.entities if message.text else message.caption_entities
@@ -64,4 +65,5 @@ def submission_from_message(message: Message) -> Submission:
         origin=origin_target(message.forward_origin) if message.forward_origin else None,
         hidden_urls=hidden_urls,
         media=media_kind(message),
+        picture=picture,
     )

@@ -12,10 +12,12 @@ from bot.core.digest import DigestStatus
 from bot.core.templates import Template, labels_by_family
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
+from bot.images.matcher import ImageKind
 from bot.render import number, user_text
 from bot.render.moderation import REASON_NAMES
 from bot.service.stats import ModerationStats
 from bot.store.audit import AuditEntry
+from bot.store.images import BankedImage
 from bot.store.stats import Counts
 
 # The name maps are keyed by str: the audit log stores the enums' values, and a StrEnum member is its value.
@@ -41,6 +43,9 @@ ACTION_NAMES: dict[str, str] = {
     AuditAction.SUGGESTION_SAME: N_("confirmed a suggested campaign"),
     AuditAction.SUGGESTION_DIFFERENT: N_("answered that a suggested campaign is a different one"),
     AuditAction.NEGATIVE_ADD: N_("added to the negative bank"),
+    AuditAction.IMAGE_CAMPAIGN: N_("made a picture a known campaign image"),
+    AuditAction.IMAGE_COMMON: N_("added a picture to the common-picture bank"),
+    AuditAction.IMAGE_REMOVE: N_("took a picture out of the image bank"),
     AuditAction.ROLE_ADD: N_("gave a role"),
     AuditAction.ROLE_REMOVE: N_("took a role away"),
     AuditAction.DIGEST_PUBLISH: N_("published a digest"),
@@ -50,6 +55,7 @@ ACTION_NAMES: dict[str, str] = {
 SUBJECT_NAMES = {
     "template": N_("template #{number}"),
     "negative": N_("common phrase #{number}"),
+    "image": N_("picture #{number}"),
     "role": N_("user {number}"),
 }
 """The numbered things an action's subject names, by the action's family."""
@@ -76,6 +82,7 @@ FIELD_LABELS = {
     "case": N_("case #{value}"),
     "joined_case": N_("into case #{value}"),
     "family_of": N_("family of template #{value}"),
+    "pdq": N_("PDQ hash: {value}"),
 }
 """How an audited field is named; the other fields (texts, switches) speak for themselves."""
 FIELD_ORDER = (
@@ -93,6 +100,7 @@ FIELD_ORDER = (
     "label",
     "text",
     "family_of",
+    "pdq",
     "draft",
     "deliveries",
 )
@@ -283,3 +291,28 @@ def _numbers(group: list[Template]) -> str:
         numbers = ", ".join(f"<b>#{a}</b>" if a == b else f"<b>#{a}–#{b}</b>" for a, b in spans)
         runs.append(f"{'✅' if enabled else '⏸'} {numbers}")
     return " ".join(runs)
+
+
+def image_bank(t: Translator, items: list[BankedImage]) -> str:
+    """The image bank, newest first: each picture's number, kind, label, case and PDQ hash."""
+    _ = t.gettext
+    if not items:
+        return t.lines(
+            [
+                _("The image bank is empty."),
+                "",
+                _("📌 Campaign image and 🚫 Common picture on an image case's card add one."),
+            ]
+        )
+    lines = [_("<b>Image bank</b> (📌 campaign image, 🚫 common picture), newest first:")]
+    for item in items:
+        mark = "📌" if item.kind is ImageKind.CAMPAIGN else "🚫"
+        parts = [f"{mark} #{number(item.id)}"]
+        if item.label:
+            parts.append(t.quote(user_text(item.label)))
+        if item.case_id is not None:
+            parts.append(_("case #{number}").format(number=number(item.case_id)))
+        parts.append(f"<code>{item.pdq}</code>")
+        lines.append(" · ".join(parts))
+    lines += ["", _("/image remove <i>number</i>: take a picture out of the bank")]
+    return t.lines(lines)

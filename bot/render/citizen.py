@@ -162,9 +162,20 @@ def unsupported_link(t: Translator) -> str:
 
 def media_without_caption(t: Translator) -> str:
     return t.gettext(
-        "I can only record a photo, video or file that has a caption: add the text of the post as a caption, "
-        "or forward the original post."
+        "I can only record a video or a file that has a caption: add the text of the post as a caption, or "
+        "forward the original post. A photo can come alone."
     )
+
+
+def photo_too_plain(t: Translator) -> str:
+    return t.gettext(
+        "This picture is too plain to compare (nearly one colour, or no detail). Send it with the text of the "
+        "post, or with a link to the account that posted it."
+    )
+
+
+def photo_unavailable(t: Translator) -> str:
+    return t.gettext("I couldn't fetch this photo from Telegram just now. Please send it again in a minute.")
 
 
 def unsupported_message(t: Translator) -> str:

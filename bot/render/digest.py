@@ -86,8 +86,18 @@ def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
         f"{t.number(rank)}. <b>{_case_title(t, campaign)}</b>"
         + (" · " + _("🤝 coordinated") if campaign.coordinated else "")
     ]
-    if quote := campaign.quote(t.code):
+    if campaign.picture:
+        lines.append(_("🖼 The same picture, posted again and again (not shown here: a citizen sent it)"))
+    elif quote := campaign.quote(t.code):
         lines.append(t.quote(user_text(excerpt(quote, 160))))
+    if campaign.sharing_photo:
+        lines.append(
+            t.ngettext(
+                "🖼 {count} account wears a profile photo seen on other reported accounts",
+                "🖼 {count} accounts wear a profile photo seen on other reported accounts",
+                campaign.sharing_photo,
+            ).format(count=t.number(campaign.sharing_photo))
+        )
     details = [
         t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))
     ]
@@ -114,7 +124,7 @@ def chart_caption(t: Translator, digest: Digest) -> str:
     _ = t.gettext
     lines = [_("📈 Reports per day, {period}").format(period=period_label(t, digest))]
     for rank, campaign in enumerate(digest.campaigns, start=1):
-        name = campaign.label_for(t.code) or excerpt(campaign.quote(t.code), 50)
+        name = campaign.label_for(t.code) or excerpt(campaign.quote(t.code), 50) or t.gettext("🖼 a picture")
         lines.append(f"{line_label(rank, campaign)}: {user_text(excerpt(name, 60))}")
     return t.lines(lines)
 

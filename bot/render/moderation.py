@@ -38,6 +38,10 @@ HELP_LABEL = N_(
     "/template label <i>number</i> <i>language</i> <i>text</i>: name the template's campaign for readers of a "
     "language (en, ru, kk, ar, zh)"
 )
+HELP_IMAGE = N_(
+    "/image campaign <i>case number or PDQ hash</i> [<i>label</i>] · /image common <i>case number or PDQ hash</i> · "
+    "/image list · /image remove <i>number</i>"
+)
 HELP_NEGATIVE = N_("/negative add <i>text</i>: a common phrase that is never a campaign on its own")
 HELP_STATS = N_("/stats: reports, cases and verdicts, this week and all time")
 HELP_MOD = N_("/mod add <i>user id</i> (or reply to their message) · /mod remove <i>user id</i> · /mod list")
@@ -74,7 +78,11 @@ def card(t: Translator, view: CaseView) -> str:
     """The one message per case in the moderators' chat, edited as the case grows and is decided."""
     _ = t.gettext
     case = view.case
-    kind = _("similar texts") if case.kind is CaseKind.CLUSTER else _("reported account")
+    kind = {
+        CaseKind.CLUSTER: _("similar texts"),
+        CaseKind.ACCOUNT: _("reported account"),
+        CaseKind.IMAGE: _("same picture"),
+    }[case.kind]
     lines = [
         _("<b>Case #{number}</b> · {kind} · {status}").format(
             number=number(case.id), kind=kind, status=status_label(t, case.status)
@@ -89,6 +97,7 @@ def card(t: Translator, view: CaseView) -> str:
         label = user_text(name) if name else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
     lines += suggestion_lines(t, view)
+    lines += image_lines(t, view)
     if view.accounts:
         listed = [f"{account_label(a.account)} ({t.number(a.reports)})" for a in view.accounts]
         if view.accounts_total > len(view.accounts):
@@ -120,6 +129,40 @@ def card(t: Translator, view: CaseView) -> str:
     lines.append("")
     lines += verdict_lines(t, view)
     return t.lines(lines)
+
+
+def image_lines(t: Translator, view: CaseView) -> list[str]:
+    """An image case's picture (the card's photo goes just above the card) and its place in the image bank."""
+    _ = t.gettext
+    image = view.image
+    if image is None:
+        return []
+    lines = [_("🖼 The picture is the photo above this card.") if image.file_id else _("🖼 A picture (no copy kept).")]
+    if image.bank_id is not None and image.campaign:
+        label = user_text(image.label) if image.label else ""
+        lines.append(
+            _("📌 Known campaign image #{number} {label}").format(number=number(image.bank_id), label=label).rstrip()
+        )
+    elif image.bank_id is not None:
+        lines.append(
+            _("🚫 Common picture #{number}: it never counts as a match alone").format(number=number(image.bank_id))
+        )
+    return lines
+
+
+def shared_avatar_lines(t: Translator, view: CaseView) -> list[str]:
+    """Accounts whose profile photo other reported accounts wear too: one sign of coordination."""
+    lines = []
+    for shared in view.shared_avatars:
+        line = t.ngettext(
+            "🖼 <b>Profile photo</b> of {account} also on {count} other reported account",
+            "🖼 <b>Profile photo</b> of {account} also on {count} other reported accounts",
+            shared.others,
+        ).format(account=account_label(shared.account), count=t.number(shared.others))
+        if shared.cases:
+            line += t.gettext(": {cases}").format(cases=t.list(f"#{number(c)}" for c in shared.cases))
+        lines.append(line)
+    return lines
 
 
 def suggestion_lines(t: Translator, view: CaseView) -> list[str]:
@@ -235,6 +278,7 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
                 view.coordination.accounts,
             ).format(count=t.number(view.coordination.accounts), window=t.duration(view.coordination.window))
         )
+    lines += shared_avatar_lines(t, view)
     for prior in view.prior_rejections:
         lines.append(
             _("↩️ {account} was in case #{number}, which moderators rejected").format(
@@ -406,6 +450,10 @@ def moderator_help(t: Translator) -> str:
                 "✅ Same campaign moves its reports there and teaches the template the new wording, ✖ Different "
                 "keeps it apart for good."
             ),
+            _(
+                "🖼 A photo reported alone opens a case of the same picture: 📌 Campaign image makes it a known "
+                "campaign image, 🚫 Common picture puts it among flags, logos and memes that never count alone."
+            ),
             "",
             *(
                 _(line)
@@ -417,6 +465,7 @@ def moderator_help(t: Translator) -> str:
                     HELP_TEMPLATE,
                     HELP_LABEL,
                     HELP_NEGATIVE,
+                    HELP_IMAGE,
                     HELP_STATS,
                     HELP_DIGEST,
                 )

@@ -9,15 +9,18 @@ from bot.core.cases import CaseStatus
 from bot.core.suggestions import SuggestionAnswer
 from bot.core.templates import LABEL_LANGUAGES, Labels, Template
 from bot.errors import (
+    BankedImageNotFound,
     CaseAlreadyOpen,
     CaseClosed,
     CaseError,
     CaseNotFound,
     ClaimedByOther,
     DraftGone,
+    InvalidImageHash,
     InvalidLabel,
     InvalidTemplate,
     KuzetError,
+    NoCaseImage,
     NoCaseText,
     NoEvidence,
     NotAllowed,
@@ -31,10 +34,12 @@ from bot.errors import (
     UnknownLabelLanguage,
 )
 from bot.i18n import Translator
+from bot.images.matcher import ImageKind
 from bot.render import number, user_text
-from bot.render.moderation import HELP_LABEL
+from bot.render.moderation import HELP_IMAGE, HELP_LABEL
 from bot.service.cases import ClaimChange, VoteChange
 from bot.service.suggestions import SuggestionResult
+from bot.store.images import BankedImage
 
 
 def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
@@ -73,6 +78,14 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         )
     if isinstance(error, SuggestionAnswered):
         return _("This suggestion on case #{number} was already answered.").format(number=case_number)
+    if isinstance(error, NoCaseImage):
+        return _("Case #{number} has no picture: only a case of the same picture can go into the image bank.").format(
+            number=case_number
+        )
+    if isinstance(error, BankedImageNotFound):
+        return _("There is no picture #{number} in the image bank.").format(number=error.bank_id)
+    if isinstance(error, InvalidImageHash):
+        return t.lines([_("A PDQ hash is written as 64 hexadecimal digits."), usage(t, HELP_IMAGE)])
     if isinstance(error, NoCaseText):
         return _("Case #{number} has no text to make a template from.").format(number=case_number)
     if isinstance(error, TemplateNotFound):
@@ -224,6 +237,22 @@ def negative_added(t: Translator, negative_id: int) -> str:
     return t.gettext(
         "Added to the negative bank (#{number}): texts like this no longer count as a campaign on their own."
     ).format(number=number(negative_id))
+
+
+def image_banked(t: Translator, banked: BankedImage, *, plain: bool = False) -> str:
+    """A picture went into the image bank; ``plain`` for a button's toast."""
+    shown = str(banked.id) if plain else number(banked.id)
+    if banked.kind is ImageKind.CAMPAIGN:
+        return t.gettext(
+            "Picture #{number} is now a known campaign image: copies of it are recognised in new reports."
+        ).format(number=shown)
+    return t.gettext(
+        "Picture #{number} is now a common picture: copies of it never count as a match on their own."
+    ).format(number=shown)
+
+
+def image_removed(t: Translator, banked: BankedImage) -> str:
+    return t.gettext("Picture #{number} is out of the image bank.").format(number=number(banked.id))
 
 
 def draft_corrected(t: Translator) -> str:

@@ -58,6 +58,8 @@ def report_body(t: Translator, report: Report) -> list[str]:
         lines.append(f"• … (+{t.number(len(report.targets) - MAX_TARGETS_SHOWN)})")
     if report.text and strip_links(report.text).strip():  # a bare link is already listed above
         lines.append(_("Text: {excerpt}").format(excerpt=t.quote(user_text(excerpt(report.text)))))
+    elif report.media == "photo":
+        lines.append(_("🖼 A photo"))
     return lines
 
 
@@ -104,7 +106,7 @@ def match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> list[
     """What the report matched, as much as ``detail`` allows; never a count of other people's reports."""
     if detail is ReceiptDetail.RECEIVED:
         return []
-    lines = text_match_lines(t, receipt, detail)
+    lines = text_match_lines(t, receipt, detail) + picture_match_lines(t, receipt, detail)
     if detail is ReceiptDetail.FULL:
         lines += [
             t.gettext("⚠️ {account} is part of a campaign that moderators verified.").format(
@@ -135,6 +137,40 @@ def text_match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> 
     if not known:
         return [line]
     return [line, t.gettext("🔎 How it matches: {how}").format(how=resemblance_label(t, placement.resemblance))]
+
+
+def picture_match_lines(t: Translator, receipt: Receipt, detail: ReceiptDetail) -> list[str]:
+    """What the post's photo and the account's profile photo matched (never how often anyone reported them)."""
+    _ = t.gettext
+    picture = receipt.picture
+    lines = []
+    if picture is not None:
+        known = picture.campaign or picture.seen_before
+        new = _("🆕 Nobody has reported this picture before: copies that come later will be grouped with it.")
+        if picture.common:
+            lines.append(
+                _(
+                    "🖼 This picture is common (a flag, a logo or a well-known meme): alone, it does not point "
+                    "to a campaign."
+                )
+            )
+        elif detail is ReceiptDetail.MATCHED:
+            lines.append(_("🖼 This picture matches pictures moderators already know.") if known else new)
+        elif picture.campaign and picture.campaign_label:
+            lines.append(
+                _("🖼 The picture matches the known campaign image {label}.").format(
+                    label=t.quote(user_text(picture.campaign_label))
+                )
+            )
+        elif picture.campaign:
+            lines.append(_("🖼 The picture matches a known campaign image."))
+        elif picture.seen_before:
+            lines.append(_("🖼 The same picture was reported before: moderators will review them together."))
+        else:
+            lines.append(new)
+    if receipt.shared_avatar and detail is ReceiptDetail.FULL:
+        lines.append(_("🖼 The account's profile photo is also on other reported accounts."))
+    return lines
 
 
 def status_name(t: Translator, status: ReportStatus) -> str:

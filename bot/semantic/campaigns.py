@@ -17,14 +17,19 @@ import numpy as np
 from bot.core.matcher import Match, Matcher, MatchKind
 from bot.core.stance import without_commentary
 from bot.core.templates import readable
+from bot.images.matcher import ImageMatcher
 from bot.semantic.batching import EncodeBatcher
 from bot.semantic.stage import SemanticStage
 
 
 class CampaignMatcher:
-    def __init__(self, lexical: Matcher, semantic: SemanticStage | None = None) -> None:
+    def __init__(
+        self, lexical: Matcher, semantic: SemanticStage | None = None, images: ImageMatcher | None = None
+    ) -> None:
         self.lexical = lexical
         self.semantic = semantic
+        self.images = ImageMatcher() if images is None else images
+        """Pictures: report photos and profile photos, matched by PDQ hash (kept in step like the texts)."""
         self.synced_to = 0
         """The last of the database's matcher changes this matcher has applied (bot.service.matcher_sync)."""
         self.batcher = None if semantic is None else EncodeBatcher(semantic.encode)

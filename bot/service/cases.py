@@ -11,7 +11,9 @@ from enum import StrEnum
 
 from bot.core.audit import AuditAction
 from bot.core.cases import (
+    CaseImage,
     CaseKind,
+    CaseRecord,
     CaseStatus,
     CaseView,
     Claim,
@@ -21,6 +23,7 @@ from bot.core.cases import (
     ProtectedMark,
     RejectReason,
     Role,
+    SharedAvatar,
     Verdict,
     votes_needed,
 )
@@ -39,6 +42,7 @@ from bot.errors import (
     NotAnAccountCase,
     UndoExpired,
 )
+from bot.images.matcher import ImageKind
 from bot.service.roles import require
 from bot.store import Store, Tx
 
@@ -127,6 +131,11 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         )
     undo_until = case.undo_until(policy)
     suggestion = await tx.suggestions.latest_of_case(case_id)
+    shared = [
+        SharedAvatar(item.account, len(others), tuple(await tx.cases.naming_accounts(others, besides=case_id)))
+        for item in accounts
+        if (others := await tx.images.sharing_avatar(item.account_id))
+    ]
     return CaseView(
         case=case,
         text=await tx.cases.text(case_id),
@@ -153,7 +162,19 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         claim=claim,
         undo_open=undo_until is not None and now is not None and now < undo_until,
         suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion),
+        image=await _case_image(tx, case),
+        shared_avatars=tuple(shared),
     )
+
+
+async def _case_image(tx: Tx, case: CaseRecord) -> CaseImage | None:
+    group = None if case.image_id is None else await tx.images.group(case.image_id)
+    if group is None:
+        return None
+    banked = await tx.image_bank.of_case(case.id)
+    if banked is None:
+        return CaseImage(group.pdq, group.file_id)
+    return CaseImage(group.pdq, group.file_id, banked.id, banked.kind is ImageKind.CAMPAIGN, banked.label)
 
 
 async def _suggested_campaign(tx: Tx, suggestion: Suggestion) -> SuggestedCampaign:

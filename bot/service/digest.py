@@ -77,13 +77,13 @@ async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules) 
 
 
 async def _top_campaigns(tx: Tx, start: int, end: int) -> list[tuple[RankedCase, VerifiedAccount | None]]:
-    """The verified cases with the most reports in the week that the digest may show: text cases, and account
-    cases verified as campaign accounts whose account has a public link and is not protected (with it)."""
+    """The verified cases with the most reports in the week that the digest may show: text and picture cases,
+    and account cases verified as campaign accounts whose account has a public link and is not protected (with it)."""
     ranking = await tx.digest_facts.ranking(start, end)
     protected = await tx.protected.among([r.account_id for r in ranking if r.account_id is not None])
     top: list[tuple[RankedCase, VerifiedAccount | None]] = []
     for ranked in ranking:
-        if ranked.kind is CaseKind.CLUSTER:
+        if ranked.kind in (CaseKind.CLUSTER, CaseKind.IMAGE):
             top.append((ranked, None))
         elif (
             ranked.verdict == Verdict.CAMPAIGN_ACCOUNT
@@ -132,6 +132,8 @@ async def _campaign(
         await citable_posts(tx, facts.case_id, MAX_EXAMPLES),
         {language: readable(text) for language, text in family.items()},
         dict(labels.by_language),
+        picture=ranked.kind is CaseKind.IMAGE,
+        sharing_photo=await tx.images.accounts_sharing_in_case(facts.case_id),
     )
 
 

@@ -19,6 +19,7 @@ from bot.store import Store, Tx
 MAX_TEXTS = 50
 MAX_ACCOUNTS = 500
 MAX_POSTS = 20
+MAX_PICTURES = 50
 ALWAYS = (0, 2**62)
 """Report times that take in every report."""
 
@@ -48,6 +49,10 @@ class ExportedCase:
     first_seen_at: int
     last_seen_at: int
     coordinated: bool
+    pdq: tuple[str, ...] = ()
+    """PDQ hashes (hex) of the case's pictures: the photos its reports carried. Never the pictures themselves."""
+    accounts_sharing_photo: int = 0
+    """The case's accounts whose profile photo other reported accounts wear too (a count: never the photo)."""
 
 
 async def citable_accounts(
@@ -108,6 +113,8 @@ async def verified_cases(store: Store, since: int, policy: Policy) -> list[Expor
                     view.first_seen_at,
                     view.last_seen_at,
                     view.coordination is not None,
+                    tuple(await tx.images.hashes_of_case(case_id, MAX_PICTURES)),
+                    len(view.shared_avatars),
                 )
             )
     return exported

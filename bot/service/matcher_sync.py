@@ -16,6 +16,7 @@ import logging
 
 from bot.core.matcher import MatchKind
 from bot.errors import StorageUnavailable
+from bot.images.matcher import ImageKind
 from bot.semantic.campaigns import CampaignMatcher
 from bot.store import Store, Tx
 
@@ -39,6 +40,12 @@ async def catch_up(tx: Tx, matcher: CampaignMatcher) -> int:
     encoder = matcher.semantic.encoder.name if matcher.semantic is not None else None
     applied = 0
     for change in changes:
+        if change.kind in IMAGE_KINDS:
+            if change.id > matcher.synced_to:
+                apply_picture(matcher, ImageKind(change.kind), change.item_id, change.text)
+                matcher.synced_to = change.id
+                applied += 1
+            continue
         kind = MatchKind(change.kind)
         vector = None
         if change.text is not None and encoder is not None:
@@ -54,6 +61,23 @@ async def catch_up(tx: Tx, matcher: CampaignMatcher) -> int:
         matcher.synced_to = change.id
         applied += 1
     return applied
+
+
+IMAGE_KINDS = frozenset(kind.value for kind in ImageKind)
+
+
+async def announce_picture(tx: Tx, kind: ImageKind, key: int, pdq: str | None, now: int) -> None:
+    """Record that the matcher gains a picture hash (``pdq``, hex) or loses it (None); ``apply_picture`` then
+    applies it to this process's matcher."""
+    await tx.matcher_changes.record(kind.value, key, pdq, None, now)
+
+
+def apply_picture(matcher: CampaignMatcher, kind: ImageKind, key: int, pdq: str | None) -> None:
+    """Apply a picture change to this process's matcher."""
+    if pdq is None:
+        matcher.images.remove(kind, key)
+    else:
+        matcher.images.add(kind, key, bytes.fromhex(pdq))
 
 
 class MatcherFollower:

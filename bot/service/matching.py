@@ -13,6 +13,8 @@ from bot.core.language import guess_language
 from bot.core.matcher import Matcher, MatchKind
 from bot.core.similarity import Thresholds
 from bot.core.templates import Labels, Template, check, label_language, labels_by_family, readable
+from bot.images.index import DEFAULT_MAX_DISTANCE
+from bot.images.matcher import ImageKind, ImageMatcher
 from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.stage import SemanticStage
@@ -24,6 +26,7 @@ ENCODE_BATCH = 64
 
 STARTER_PACK = "starter_pack"
 STARTER_LABELS = "starter_labels"
+STARTER_IMAGES = "starter_images"
 STARTER_AUTHOR = "starter-pack"
 UNKNOWN_LANGUAGE = "und"
 """The label language of a template whose own language is unknown (ISO 639's "undetermined")."""
@@ -54,7 +57,8 @@ class TemplateRecord:
 
 
 async def load_starter_pack(store: Store, now: int) -> int:
-    """On first start, fill the banks with the documented public examples shipped with Kuzet; return how many.
+    """On first start, fill the banks with the documented public examples shipped with Kuzet (and, once, the
+    starter negative image bank: plain national flags); return how many.
 
     The starter families' labels in every language are added once, also to a bank filled before they shipped
     (a label a moderator gave in the same language stays)."""
@@ -71,6 +75,19 @@ async def load_starter_pack(store: Store, now: int) -> int:
                 await tx.negatives.add(item["text"], language=item.get("lang"), created_by=STARTER_AUTHOR, now=now)
             await tx.meta.put(STARTER_PACK, str(now))
             added = len(templates) + len(negatives)
+        if await tx.meta.get(STARTER_IMAGES) is None:
+            for item in shipped_data("negative_images.jsonl"):
+                await tx.image_bank.add(
+                    ImageKind.NEGATIVE,
+                    item["pdq"],
+                    label=item["label"],
+                    file_id=None,
+                    case_id=None,
+                    created_by=STARTER_AUTHOR,
+                    now=now,
+                )
+                added += 1
+            await tx.meta.put(STARTER_IMAGES, str(now))
         if await tx.meta.get(STARTER_LABELS) is None:
             for record in templates:
                 if record.family is not None and await tx.templates.has_family(record.family):
@@ -84,8 +101,14 @@ def _record_fields(item: dict) -> dict:
     return {key: item[key] for key in ("text", "lang", "label", "labels", "family") if key in item}
 
 
-async def build_matcher(store: Store, thresholds: Thresholds, semantic: SemanticStage | None = None) -> CampaignMatcher:
-    """A matcher holding every enabled template, the negative bank and the free-standing clusters.
+async def build_matcher(
+    store: Store,
+    thresholds: Thresholds,
+    semantic: SemanticStage | None = None,
+    image_distance: int = DEFAULT_MAX_DISTANCE,
+) -> CampaignMatcher:
+    """A matcher holding every enabled template, the negative bank and the free-standing clusters, and every
+    known picture hash (groups, the image bank, profile photos).
 
     With a semantic stage, templates and clusters come with their stored vectors; those not yet encoded
     (the first start with this encoder) are encoded now, in batches off the event loop, and stored."""
@@ -94,13 +117,16 @@ async def build_matcher(store: Store, thresholds: Thresholds, semantic: Semantic
         templates = await tx.templates.all(enabled_only=True)
         negatives = await tx.negatives.all()
         clusters = await tx.clusters.free_standing()
+        pictures = await tx.images.known()
     lexical = Matcher(thresholds)
     lexical.add_many(
         [(t.id, t.text, MatchKind.TEMPLATE) for t in templates]
         + [(i, text, MatchKind.NEGATIVE) for i, text in negatives]
         + [(i, text, MatchKind.CLUSTER) for i, text in clusters]
     )
-    matcher = CampaignMatcher(lexical, semantic)
+    matcher = CampaignMatcher(lexical, semantic, ImageMatcher(image_distance))
+    for known in pictures:
+        matcher.images.add(known.kind, known.key, bytes.fromhex(known.pdq))
     matcher.synced_to = synced_to
     if semantic is not None:
         for kind, items in (

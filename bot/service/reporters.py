@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import SUPPORTED_LOCALES
+from bot.images.matcher import ImageKind
+from bot.service.matcher_sync import announce_picture
 from bot.store import Store
 
 
@@ -40,6 +42,8 @@ async def forget_reporter(store: Store, reporter: str, *, user_id: int, username
         await tx.digests.cancel_of_subscriber(reporter, now)
         unsubscribed = await tx.subscribers.remove_of(reporter) > 0
         await tx.accounts.forget_own(user_id, username, reporter)
+        for account_id in await tx.images.forget_accounts():  # their own profile photo, if they forwarded themselves
+            await announce_picture(tx, ImageKind.AVATAR, account_id, None, now)
         unlinked = await tx.reports.unlink_reporter(reporter)
         await tx.reporters.delete(reporter)
     await store.db.erase_freed()

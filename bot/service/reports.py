@@ -17,14 +17,17 @@ from bot.core.reports import Report
 from bot.core.submission import Submission
 from bot.core.templates import Labels, Template
 from bot.errors import RateLimited
+from bot.images.photos import ReportPictures
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce, catch_up
 from bot.service.matching import keep_vector, vector_of
+from bot.service.pictures import PicturePlacement, place_post_photo, record_avatar
 from bot.service.suggestions import candidates, record_suggestion
 from bot.store import Store, Tx
 from bot.store.outbox import QueuedReceipt
 
 STATUS_PAGE = 10
+NO_PICTURES = ReportPictures()
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class Receipt:
     read it as progress and screenshot it as "proof"."""
     cases: tuple[CaseTouch, ...] = ()
     """The cases the report joined, for the moderators' cards."""
+    picture: PicturePlacement | None = None
+    """Where the post's photo went, if it had one worth comparing."""
+    shared_avatar: bool = False
+    """The named account's profile photo is also on other reported accounts."""
     answered: bool = False
     """For a duplicate: its first receipt reached the citizen or is queued, so nothing more was queued."""
 
@@ -64,6 +71,7 @@ async def submit_report(
     now: int,
     hourly_limit: int,
     answer: Callable[[Receipt], QueuedReceipt],
+    pictures: ReportPictures = NO_PICTURES,
 ) -> Receipt:
     """Record a report unless it is a repeat or the reporter is over their hourly limit, place it, and
     queue its receipt (``answer`` words it).
@@ -77,7 +85,9 @@ async def submit_report(
     transaction, for the semantic stage; a text it finds only near a known campaign (the suggestion band)
     is put to moderators on its case (bot.service.suggestions), and its receipt claims no campaign. A
     reporter over the limit is refused before any of that work (a read), and again inside the transaction,
-    which decides.
+    which decides. The post's photo joins a group of near-identical pictures (and the report that group's image
+    case when it has no campaign text); the named account's profile photo is linked to other reported accounts
+    wearing it (bot.service.pictures).
     """
     async with store.reading() as tx:
         if await tx.reports.by_dedupe_key(dedupe_key) is None:  # a repeat is answered as one, limit or not
@@ -121,7 +131,14 @@ async def submit_report(
                 language=language,
                 resemblance=placement.resemblance.value if matched else None,
             )
-        cases = await _join_cases(tx, report.id, cluster_id, now)
+        picture = None if pictures.post is None else await place_post_photo(tx, matcher, report.id, pictures.post, now)
+        wearers = await _record_avatar(tx, matcher, report.id, pictures, now)
+        image_id = picture.group_id if picture is not None and cluster_id is None else None
+        cases = await _join_cases(tx, report.id, cluster_id, image_id, now)
+        cases += tuple(  # their cards now name this report's case beside the shared photo
+            CaseTouch(case_id, False)
+            for case_id in await tx.cases.naming_accounts(wearers, besides=cases[0].case_id if cases else 0)
+        )
         if cluster_id is not None:
             await record_suggestion(tx, suggested, cluster_id, cases[0].case_id, language, now)
         cluster = None if cluster_id is None else await tx.clusters.summary(cluster_id)
@@ -132,7 +149,16 @@ async def submit_report(
         )
         labels = Labels() if template is None else await tx.template_labels.of(template)
         receipt = Receipt(
-            report, False, placement, cluster, template, labels, await _verified_accounts(tx, report), cases
+            report,
+            False,
+            placement,
+            cluster,
+            template,
+            labels,
+            await _verified_accounts(tx, report),
+            cases,
+            picture=picture,
+            shared_avatar=bool(wearers),
         )
         await tx.outbox.add(answer(receipt), now)
     return receipt
@@ -158,18 +184,35 @@ async def _verified_accounts(tx: Tx, report: Report) -> tuple[Account, ...]:
     return tuple(found)
 
 
-async def _join_cases(tx: Tx, report_id: int, cluster_id: int | None, now: int) -> tuple[CaseTouch, ...]:
-    """A clustered report joins its cluster's case; any other report joins the case of each account it names."""
+async def _record_avatar(
+    tx: Tx, matcher: CampaignMatcher, report_id: int, pictures: ReportPictures, now: int
+) -> list[int]:
+    """Keep the named account's profile photo; the other reported accounts that wear it too."""
+    accounts = await tx.reports.account_ids(report_id)
+    if pictures.avatar is None or not accounts:
+        return []
+    return await record_avatar(tx, matcher, accounts[0], pictures.avatar, now)
+
+
+_SUBJECT = {CaseKind.CLUSTER: "cluster_id", CaseKind.IMAGE: "image_id", CaseKind.ACCOUNT: "account_id"}
+
+
+async def _join_cases(
+    tx: Tx, report_id: int, cluster_id: int | None, image_id: int | None, now: int
+) -> tuple[CaseTouch, ...]:
+    """A clustered report joins its cluster's case; one whose only content is a picture, its picture group's
+    case; any other report joins the case of each account it names."""
     if cluster_id is not None:
         keys = [(CaseKind.CLUSTER, cluster_id, await tx.cases.of_cluster(cluster_id))]
+    elif image_id is not None:
+        keys = [(CaseKind.IMAGE, image_id, await tx.cases.of_image(image_id))]
     else:
         keys = [(CaseKind.ACCOUNT, a, await tx.cases.of_account(a)) for a in await tx.reports.account_ids(report_id)]
     touched = []
     for kind, key, case_id in keys:
         opened = case_id is None
         if case_id is None:
-            subject = {"cluster_id": key} if kind is CaseKind.CLUSTER else {"account_id": key}
-            case_id = await tx.cases.create(kind, now, **subject)
+            case_id = await tx.cases.create(kind, now, **{_SUBJECT[kind]: key})
         await tx.cases.attach(case_id, report_id, now)
         touched.append(CaseTouch(case_id, opened))
     return tuple(touched)

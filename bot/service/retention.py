@@ -24,6 +24,7 @@ async def apply_retention(store: Store, now: int, days: int) -> Expired:
     cutoff = now - days * DAY
     async with store.transaction() as tx:
         purged = await tx.reports.expire(cutoff)
+        await tx.images.drop_unused_files()
         unlinked = await tx.reports.unlink_verified(cutoff)
         await tx.follow_ups.delete_expired(cutoff)
         await tx.reports.drop_rate_keys(now - HOUR)

@@ -19,6 +19,7 @@ from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
 from bot.store.embeddings import Embeddings
 from bot.store.follow_ups import FollowUps
+from bot.store.images import ImageBank, Images
 from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
 from bot.store.outbox import ReceiptOutbox
@@ -48,6 +49,8 @@ class Tx:
         self.drafts = TemplateDrafts(conn)
         self.embeddings = Embeddings(conn)
         self.follow_ups = FollowUps(conn)
+        self.images = Images(conn)
+        self.image_bank = ImageBank(conn)
         self.matcher_changes = MatcherChanges(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)

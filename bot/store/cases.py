@@ -44,6 +44,7 @@ def _case(row: Row) -> CaseRecord:
         row["claimed_by"],
         row["claimed_at"],
         row["joined_case_id"],
+        row["image_id"],
     )
 
 
@@ -64,14 +65,44 @@ class Cases:
     async def of_account(self, account_id: int) -> int | None:
         return await self._conn.fetch_value("SELECT id FROM cases WHERE account_id = ?", (account_id,))
 
+    async def of_image(self, image_id: int) -> int | None:
+        return await self._conn.fetch_value("SELECT id FROM cases WHERE image_id = ?", (image_id,))
+
+    async def of_accounts(self, account_ids: list[int]) -> dict[int, int]:
+        """The account case of each of these accounts that has one: {account id: case id}."""
+        if not account_ids:
+            return {}
+        rows = await self._conn.fetch_all(
+            f"SELECT account_id, id FROM cases WHERE account_id IN ({placeholders(account_ids)})", account_ids
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def naming_accounts(self, account_ids: list[int], *, besides: int, limit: int = 5) -> list[int]:
+        """The cases (other than ``besides``, none joined into another) whose reports name these accounts."""
+        if not account_ids:
+            return []
+        rows = await self._conn.fetch_all(
+            "SELECT DISTINCT cr.case_id FROM report_targets t JOIN case_reports cr ON cr.report_id = t.report_id "
+            f"JOIN cases c ON c.id = cr.case_id WHERE t.account_id IN ({placeholders(account_ids)}) "
+            "AND c.id <> ? AND c.status <> ? ORDER BY cr.case_id LIMIT ?",
+            (*account_ids, besides, CaseStatus.JOINED.value, limit),
+        )
+        return [row[0] for row in rows]
+
     async def create(
-        self, kind: CaseKind, now: int, *, cluster_id: int | None = None, account_id: int | None = None
+        self,
+        kind: CaseKind,
+        now: int,
+        *,
+        cluster_id: int | None = None,
+        account_id: int | None = None,
+        image_id: int | None = None,
     ) -> int:
         case_id = await self._conn.next_id("cases")
         await self._conn.execute(
-            "INSERT INTO cases (id, kind, cluster_id, account_id, status, opened_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case_id, kind.value, cluster_id, account_id, CaseStatus.OPEN.value, now, now),
+            "INSERT INTO cases (id, kind, cluster_id, account_id, image_id, status, opened_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (case_id, kind.value, cluster_id, account_id, image_id, CaseStatus.OPEN.value, now, now),
         )
         return case_id
 

@@ -26,12 +26,18 @@ class Reports:
 
     async def expire(self, cutoff: int) -> int:
         """Reports from before ``cutoff`` that are neither evidence of a verified case nor in a case that
-        still gets reports lose their text and pseudonym; returns how many."""
+        still gets reports lose their text, their photo's hash and file id, and their pseudonym; returns how many
+        lost text or pseudonym."""
+        kept = f"id NOT IN ({_IN_CASES} WHERE c.status = ? OR (c.status = ? AND c.updated_at >= ?))"
+        params = (cutoff, CaseStatus.VERIFIED.value, CaseStatus.OPEN.value, cutoff)
+        await self._conn.execute(  # the photo's hash and file id go with the text
+            f"DELETE FROM report_images WHERE report_id IN (SELECT id FROM reports WHERE created_at < ? AND {kept})",
+            params,
+        )
         return await self._conn.execute(
             "UPDATE reports SET text = NULL, reporter = NULL, dedupe_key = NULL WHERE created_at < ? "
-            "AND (text IS NOT NULL OR reporter IS NOT NULL OR dedupe_key IS NOT NULL) "
-            f"AND id NOT IN ({_IN_CASES} WHERE c.status = ? OR (c.status = ? AND c.updated_at >= ?))",
-            (cutoff, CaseStatus.VERIFIED.value, CaseStatus.OPEN.value, cutoff),
+            f"AND (text IS NOT NULL OR reporter IS NOT NULL OR dedupe_key IS NOT NULL) AND {kept}",
+            params,
         )
 
     async def unlink_verified(self, cutoff: int) -> int:

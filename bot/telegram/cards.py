@@ -205,7 +205,7 @@ class CardDesk:
             return  # an identical edit would spend one of the group's 20 messages a minute on nothing
         try:
             if case.card_message_id is None or case.card_chat_id != self.chat_id:
-                await self._post(application, case_id, text, markup)
+                await self._post(application, view, text, markup)
                 return
             try:
                 await application.bot.edit_message_text(
@@ -217,7 +217,7 @@ class CardDesk:
                 )
             except BadRequest as exc:
                 if is_message_gone(exc):
-                    await self._post(application, case_id, text, markup)
+                    await self._post(application, view, text, markup)
                     return
                 if not is_not_modified(exc):
                     raise
@@ -225,7 +225,21 @@ class CardDesk:
         finally:
             self._remember(case_id)
 
-    async def _post(self, application: Application, case_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
+    async def _post(self, application: Application, view: CaseView, text: str, markup: InlineKeyboardMarkup) -> None:
+        """Post the card; an image case's picture goes just before it, sent by its Telegram file id (Kuzet keeps no
+        image bytes). A picture Telegram no longer serves does not hold the card back."""
+        case_id = view.case.id
+        if view.image is not None and view.image.file_id:
+            try:
+                await application.bot.send_photo(
+                    self.chat_id,
+                    view.image.file_id,
+                    caption=f"🖼 #{case_id}",
+                    parse_mode=None,
+                    rate_limit_args=BACKGROUND,
+                )
+            except BadRequest as exc:
+                log.warning("the picture of case %s could not be shown: %s", case_id, exc.message)
         message = await application.bot.send_message(
             self.chat_id, text, reply_markup=markup, rate_limit_args=BACKGROUND
         )
