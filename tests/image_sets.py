@@ -20,7 +20,7 @@ import matplotlib
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
 from bot.images.evaluation import Query
-from bot.images.pdq import ImageHash, dihedral_hashes, hash_image
+from bot.images.pdq import ImageHash, dihedral_hashes, distance, hash_image
 
 DATA = Path(__file__).parent / "data" / "images"
 MPL_DATA = Path(matplotlib.get_data_path())
@@ -190,7 +190,12 @@ def watermark(image: Image.Image) -> Image.Image:
     layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     size = max(12, image.width // 14)
-    draw.text((image.width // 8, image.height * 2 // 3), "@truth_channel", font=font(size, bold=True), fill=(255, 255, 255, 110))
+    draw.text(
+        (image.width // 8, image.height * 2 // 3),
+        "@truth_channel",
+        font=font(size, bold=True),
+        fill=(255, 255, 255, 110),
+    )
     draw.rectangle((0, 0, image.width // 4, size + 8), fill=(0, 0, 0, 160))
     draw.text((4, 2), "KZ24", font=font(size), fill=(255, 255, 255, 220))
     return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
@@ -204,7 +209,9 @@ def screenshot_frame(image: Image.Image) -> Image.Image:
     draw = ImageDraw.Draw(out)
     draw.text((8, pad // 4), "14:32", font=font(pad // 2), fill="white")
     draw.text((image.width - 6 * pad // 2, pad // 4), "4G 87%", font=font(pad // 2), fill="white")
-    draw.line((image.width // 3, out.height - pad // 2, 2 * image.width // 3, out.height - pad // 2), fill="white", width=3)
+    draw.line(
+        (image.width // 3, out.height - pad // 2, 2 * image.width // 3, out.height - pad // 2), fill="white", width=3
+    )
     return out
 
 
@@ -272,3 +279,6 @@ def half(items: Iterable[Query], held: bool) -> list[Query]:
     kept = {source.name for source in sources() if held_out(source) == held}
     return [query for query in items if query.source in kept]
 
+
+def distance_to_stored(source: str, query: ImageHash) -> int:
+    return distance(stored_hashes()[source], query)
