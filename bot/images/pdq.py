@@ -13,8 +13,12 @@ BITS = 256
 MIN_QUALITY = 50
 """PDQ's quality score runs 0–100; below 50 the image is too flat or featureless for its hash to mean anything
 (the threshold Facebook's reference implementation and ThreatExchange use). Such hashes are dropped."""
-MAX_SIDE = 512
-"""PDQ reduces every image to 64×64 through a 512-pixel box filter stage; decoding larger only costs time."""
+SIDE = 512
+"""Every picture is resized so its longer side is exactly this many pixels (smaller ones enlarged) before PDQ
+runs: the same picture then reaches PDQ's filters at one scale whatever size it was posted at. Measured on the
+tuning half of the evaluation set, copies at half and a quarter of the size stayed within 12 and 28 bits of
+their originals (recall 1.0), against 42 and 54 bits (recall 0.82, 0.76) when larger pictures were only
+shrunk to fit (README, "Pictures: PDQ hashes")."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,36 @@ class NotAnImage(ValueError):
     """The bytes are not an image Pillow can decode."""
 
 
-def hash_image(data: bytes) -> ImageHash:
-    """The PDQ hash of an encoded image (JPEG, PNG, WebP…). Raises NotAnImage for anything else."""
+def _pixels(data: bytes) -> np.ndarray:
+    """The picture decoded in memory and brought to SIDE pixels on its longer side, as an RGB array."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale, much faster
+            image.draft("RGB", (SIDE, SIDE))  # JPEG: decode at a reduced scale (still ≥ SIDE), much faster
             rgb = image.convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise NotAnImage(str(exc)) from exc
-    rgb.thumbnail((MAX_SIDE, MAX_SIDE))
-    vector, quality = pdqhash.compute(np.asarray(rgb))
+    scale = SIDE / max(rgb.size)
+    size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
+    return np.asarray(rgb.resize(size, Image.Resampling.LANCZOS))
+
+
+def _hash(vector: np.ndarray, quality: float) -> ImageHash:
     return ImageHash(np.packbits(vector.astype(np.uint8)).tobytes(), int(quality))
+
+
+def hash_image(data: bytes) -> ImageHash:
+    """The PDQ hash of an encoded image (JPEG, PNG, WebP…). Raises NotAnImage for anything else."""
+    return _hash(*pdqhash.compute(_pixels(data)))
+
+
+def dihedral_hashes(data: bytes) -> list[ImageHash]:
+    """The hashes of the picture's eight rotations and mirror images, the first being ``hash_image``'s.
+
+    PDQ does not survive mirroring; a query hashed all eight ways matches a stored hash of a mirrored or
+    rotated copy. PDQ computes them from one DCT, so this costs little more than one hash.
+    """
+    vectors, quality = pdqhash.compute_dihedral(_pixels(data))
+    return [_hash(vector, quality) for vector in vectors]
 
 
 def distance(a: ImageHash | bytes, b: ImageHash | bytes) -> int:
