@@ -9,6 +9,9 @@ from bot.render import citizen as texts
 from bot.sandbox import FakeTelegram, say, seen
 from tests.helpers import STICKER, plain
 
+VIDEO_ALONE = "media_without_caption"
+"""A video or a file needs a caption; a photo alone is a report (test_photo_reports.py)."""
+
 pytestmark = pytest.mark.usefixtures("bot")
 
 
@@ -170,7 +173,11 @@ async def test_a_captioned_photo_is_a_report_of_its_caption(
             },
             "unsupported_message",
         ),
-        ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}, "media_without_caption"),
+        (
+            {"video": {"file_id": "v", "file_unique_id": "v", "width": 1, "height": 1, "duration": 1}},
+            "media_without_caption",
+        ),
+        ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}, "photo_unavailable"),
     ],
 )
 async def test_a_message_that_cannot_be_a_report_gets_a_reply_saying_what_is_accepted(

@@ -201,7 +201,11 @@ class FakeTelegram:
         return self.send_message(user, chat=chat, text=text, entities=entities)
 
     def send_message(self, user: dict, *, chat: dict | None = None, **fields: Any) -> dict:
-        """The user sends a message with any Message ``fields``. Returns the Message."""
+        """The user sends a message with any Message ``fields``. Returns the Message. The author of a forwarded
+        message exists on Telegram, so the fake knows them from then on (getUserProfilePhotos answers)."""
+        origin_user = (fields.get("forward_origin") or {}).get("sender_user")
+        if origin_user is not None:
+            self._state.users.setdefault(origin_user["id"], origin_user)
         chat = chat or updates.private_chat(user)
         message = updates.message(self._state.next_message_id(chat["id"]), user, chat, **fields)
         self._enqueue("message", message)
@@ -209,7 +213,12 @@ class FakeTelegram:
 
     def send_photo(self, user: dict, data: bytes, *, caption: str | None = None, chat: dict | None = None) -> dict:
         """The user sends a photo of the image in ``data`` (JPEG, PNG...), with its sizes made as Telegram's."""
-        return self.send_message(user, chat=chat, photo=self._state.files.photo(data), caption=caption)
+        return self.send_message(user, chat=chat, photo=self.photo_sizes(data), caption=caption)
+
+    def photo_sizes(self, data: bytes) -> list[dict]:
+        """The PhotoSize list Telegram gives a photo of ``data``, its files served: for a message built by hand
+        (``send_message(user, photo=…, caption_entities=…)``)."""
+        return self._state.files.photo(data)
 
     def send_document(
         self,

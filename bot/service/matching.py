@@ -57,8 +57,9 @@ class TemplateRecord:
 
 
 async def load_starter_pack(store: Store, now: int) -> int:
-    """On first start, fill the banks with the documented public examples shipped with Kuzet (and, once, the
-    starter negative image bank: plain national flags); return how many.
+    """On first start, fill the banks with the documented public examples shipped with Kuzet; return how many
+    templates and phrases. The starter negative image bank (plain national flags) is added once, also to a
+    deployment started before it shipped.
 
     The starter families' labels in every language are added once, also to a bank filled before they shipped
     (a label a moderator gave in the same language stays)."""
@@ -86,7 +87,6 @@ async def load_starter_pack(store: Store, now: int) -> int:
                     created_by=STARTER_AUTHOR,
                     now=now,
                 )
-                added += 1
             await tx.meta.put(STARTER_IMAGES, str(now))
         if await tx.meta.get(STARTER_LABELS) is None:
             for record in templates:
