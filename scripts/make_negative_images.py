@@ -2,7 +2,8 @@
 never point to a campaign alone. Writes bot/data/negative_images.jsonl (label, PDQ hash in hex, how drawn).
 
 Only flags drawn from plain geometry are in it (an emblem cannot be drawn faithfully); moderators add the rest
-(logos, memes, other flags) with 🚫 Common picture or `/image common <hash>`. Run: python scripts/make_negative_images.py
+(logos, memes, other flags) with 🚫 Common picture or `/image common <hash>`.
+Run: python scripts/make_negative_images.py
 """
 
 from __future__ import annotations
