@@ -59,6 +59,11 @@ async def appoint(telegram: FakeTelegram, admin: dict, *moderators: dict) -> Non
         assert str(moderator["id"]) in reply.plain, reply.plain
 
 
+CARD_WAIT_SECONDS = 70
+"""A new card may wait for the group's window (20 messages a minute, edits of other cards included): a test that
+sends many reports to one case can fill it, and a busy machine changes how many edits get in first."""
+
+
 def card_of(telegram: FakeTelegram, db: Database, case_id: int) -> SentMessage:
     """The case's card in the moderators' group, as it stands now."""
     message_id = db.value("SELECT card_message_id FROM cases WHERE id = ?", (case_id,))
@@ -75,7 +80,7 @@ async def wait_for_card(telegram: FakeTelegram, db: Database, case_id: int) -> S
         message_id = db.value("SELECT card_message_id FROM cases WHERE id = ?", (case_id,))
         return any(m.message_id == message_id for m in telegram.sent(GROUP))
 
-    await telegram.wait_until(posted, what=f"the card of case {case_id}")
+    await telegram.wait_until(posted, timeout=CARD_WAIT_SECONDS, what=f"the card of case {case_id}")
     return card_of(telegram, db, case_id)
 
 
