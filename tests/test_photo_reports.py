@@ -197,3 +197,24 @@ def _hash_of(data: bytes) -> str:
     from bot.images.pdq import hash_image
 
     return hash_image(data).hex
+
+
+async def test_the_common_picture_button_puts_an_image_case_in_the_negative_bank(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    meme = picture(23, 800, 800)
+    citizen = telegram.user(11)
+    await answer_to(telegram, citizen, lambda: telegram.send_photo(citizen, meme))
+    card = await wait_for_card(telegram, db, 1)
+    answer = await press(telegram, team.bob, card, card.button("Common picture"))
+    assert answer == "Picture #9 is now a common picture: copies of it never count as a match on their own."
+    await telegram.wait_until(
+        lambda: "🚫 Common picture #9: it never counts as a match alone" in seen(card_of(telegram, db, 1)),
+        what="the card shows the picture as common",
+    )
+    assert "🚫 Common picture" not in [text for text, _ in card_of(telegram, db, 1).buttons]
+    assert db.value("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1") == "image.common"
+    later = await answer_to(
+        telegram, telegram.user(12), lambda: telegram.send_photo(telegram.user(12), recompressed(meme))
+    )
+    assert "🖼 This picture is common" in later
