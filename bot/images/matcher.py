@@ -53,12 +53,16 @@ class ImageMatcher:
     def remove(self, kind: ImageKind, key: int) -> None:
         self._indexes[kind].remove(key)
 
-    def match(self, bits: bytes) -> ImageMatch:
-        """How a report's picture relates to what is known."""
-        negative = self._nearest(ImageKind.NEGATIVE, bits)
+    def match(self, *orientations: bytes) -> ImageMatch:
+        """How a report's picture relates to what is known; given several hashes (its rotations and mirror
+        images), the nearest of any."""
+        negative = self._nearest(ImageKind.NEGATIVE, orientations)
         if negative is not None:
             return ImageMatch(negative=negative)
-        return ImageMatch(campaign=self._nearest(ImageKind.CAMPAIGN, bits), group=self._nearest(ImageKind.GROUP, bits))
+        return ImageMatch(
+            campaign=self._nearest(ImageKind.CAMPAIGN, orientations),
+            group=self._nearest(ImageKind.GROUP, orientations),
+        )
 
     def matches(self, kind: ImageKind, bits: bytes) -> list[Near]:
         """Every hash of ``kind`` within the distance, nearest first; none for a negative-bank picture."""
@@ -66,17 +70,21 @@ class ImageMatcher:
             return []
         return self._indexes[kind].near(bits, self.max_distance)
 
-    def is_common(self, bits: bytes) -> bool:
+    def is_common(self, *orientations: bytes) -> bool:
         """Whether the picture is in the negative bank."""
-        return self._nearest(ImageKind.NEGATIVE, bits) is not None
+        return self._nearest(ImageKind.NEGATIVE, orientations) is not None
 
-    def accounts_with(self, bits: bytes, *, besides: int) -> list[Near]:
-        """Other reported accounts whose profile photo matches ``bits`` (none for a negative-bank picture)."""
-        if self.is_common(bits):
+    def accounts_with(self, *orientations: bytes, besides: int) -> list[Near]:
+        """Other reported accounts whose profile photo matches the picture, in any of the given orientations
+        (none for a negative-bank picture)."""
+        if self.is_common(*orientations):
             return []
-        found = self._indexes[ImageKind.AVATAR].near(bits, self.max_distance)
-        return [near for near in found if near.key != besides]
+        nearest: dict[int, int] = {}
+        for bits in orientations:
+            for near in self._indexes[ImageKind.AVATAR].near(bits, self.max_distance):
+                nearest[near.key] = min(near.distance, nearest.get(near.key, near.distance))
+        return sorted((Near(k, d) for k, d in nearest.items() if k != besides), key=lambda n: (n.distance, n.key))
 
-    def _nearest(self, kind: ImageKind, bits: bytes) -> Near | None:
-        found = self._indexes[kind].near(bits, self.max_distance)
-        return found[0] if found else None
+    def _nearest(self, kind: ImageKind, orientations: tuple[bytes, ...]) -> Near | None:
+        found = [near for bits in orientations for near in self._indexes[kind].near(bits, self.max_distance)]
+        return min(found, key=lambda n: (n.distance, n.key)) if found else None

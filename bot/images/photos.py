@@ -13,6 +13,13 @@ class Photo:
 
     hash: ImageHash
     file_id: str
+    turned: tuple[bytes, ...] = ()
+    """The hashes of its seven rotations and mirror images: a mirrored copy of a known picture still matches
+    (PDQ itself does not survive mirroring). Only ``hash`` is stored."""
+
+    @property
+    def orientations(self) -> tuple[bytes, ...]:
+        return (self.hash.bits, *self.turned)
 
 
 @dataclass(frozen=True)

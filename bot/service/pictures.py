@@ -31,7 +31,7 @@ async def place_post_photo(
     tx: Tx, matcher: CampaignMatcher, report_id: int, photo: Photo, now: int
 ) -> PicturePlacement:
     """Record the report's photo in the group of its nearest earlier picture, or in a new group."""
-    found = await asyncio.to_thread(matcher.images.match, photo.hash.bits)  # an index rebuild can take a second
+    found = await asyncio.to_thread(matcher.images.match, *photo.orientations)  # an index rebuild can take a second
     if found.negative is not None:
         await tx.images.attach(report_id, photo.hash, photo.file_id, None, found.negative.key, now)
         return PicturePlacement(common=True)
@@ -56,7 +56,7 @@ async def place_post_photo(
 async def record_avatar(tx: Tx, matcher: CampaignMatcher, account_id: int, photo: Photo, now: int) -> list[int]:
     """Keep the account's profile photo and link it to the reported accounts that wear the same one; returns
     those accounts (none for a negative-bank picture: a flag as a profile photo links nobody)."""
-    others = await asyncio.to_thread(matcher.images.accounts_with, photo.hash.bits, besides=account_id)
+    others = await asyncio.to_thread(lambda: matcher.images.accounts_with(*photo.orientations, besides=account_id))
     await tx.images.set_avatar(account_id, photo.hash, photo.file_id, now)
     await announce_picture(tx, ImageKind.AVATAR, account_id, photo.hash.hex, now)
     apply_picture(matcher, ImageKind.AVATAR, account_id, photo.hash.hex)
