@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.accounts import Account, Platform
-from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason, Verdict
+from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, RejectReason, Verdict
 from bot.core.flags import AccountReport
 from bot.core.matcher import Resemblance
 from bot.core.reports import ReportStatus
@@ -198,13 +198,13 @@ class Cases:
 
     # ---- votes ----
 
-    async def verify_votes(self, case_id: int) -> list[Moderator]:
+    async def verify_votes(self, case_id: int) -> list[int]:
+        """The moderators who voted to verify, in the order they voted."""
         rows = await self._conn.fetch_all(
-            "SELECT v.moderator_id, r.name FROM case_votes v LEFT JOIN roles r ON r.user_id = v.moderator_id "
-            "WHERE v.case_id = ? AND v.vote = 'verify' ORDER BY v.voted_at, v.moderator_id",
+            "SELECT moderator_id FROM case_votes WHERE case_id = ? AND vote = 'verify' ORDER BY voted_at, moderator_id",
             (case_id,),
         )
-        return [Moderator(row["moderator_id"], row["name"] or "") for row in rows]
+        return [row["moderator_id"] for row in rows]
 
     async def put_vote(self, case_id: int, moderator_id: int, now: int) -> None:
         await self._conn.execute(
