@@ -28,3 +28,6 @@ UPDATE id_sequences SET last_value = (SELECT COUNT(*) FROM moderator_aliases) WH
 -- 1 for a moderator added from now on: on probation until enough of their votes agreed with the final decision.
 -- Those who moderate already are trusted as before.
 ALTER TABLE roles ADD COLUMN probation INTEGER NOT NULL DEFAULT 0;
+
+-- 1 for a vote cast on probation: recorded and shown as such, never counted toward the quorum.
+ALTER TABLE case_votes ADD COLUMN probation INTEGER NOT NULL DEFAULT 0;

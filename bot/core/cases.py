@@ -224,7 +224,7 @@ class CaseView:
     """An image case's picture."""
     shared_avatars: tuple[SharedAvatar, ...] = field(default=())
     probationary: frozenset[int] = frozenset()
-    """The voters on probation: their votes are recorded and shown, but do not count toward the quorum."""
+    """The voters who voted on probation: their votes are recorded and shown, but never count toward the quorum."""
 
     @property
     def possible_report_campaign(self) -> bool:

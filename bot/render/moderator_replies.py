@@ -127,6 +127,9 @@ def vote_answer(t: Translator, change: VoteChange, decided: bool, case_id: int) 
         VoteChange.WITHDRAWN: _("Your vote is withdrawn."),
         VoteChange.ALREADY: _("You already voted to verify this case. To take it back, press ✋ Withdraw my vote."),
         VoteChange.NOT_VOTED: _("You have no vote on this case to withdraw."),
+        VoteChange.ON_PROBATION: _(
+            "🔰 Your vote is recorded. You are on probation: it does not count toward verifying."
+        ),
     }[change]
 
 

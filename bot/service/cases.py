@@ -58,6 +58,8 @@ class VoteChange(StrEnum):
     WITHDRAWN = "withdrawn"
     ALREADY = "already"
     NOT_VOTED = "not_voted"
+    ON_PROBATION = "on_probation"
+    """Recorded, but not counted: the voter is on probation."""
 
 
 class ClaimChange(StrEnum):
@@ -122,8 +124,10 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
     evidence = None
     if case.kind is CaseKind.ACCOUNT and case.account_id is not None:
         evidence = await tx.cases.campaign_evidence(case.account_id)
-    voter_ids = await tx.cases.verify_votes(case_id)
-    voters = [(await faces(tx, voter_ids, policy))[user_id] for user_id in voter_ids]
+    votes = await tx.cases.verify_votes(case_id)
+    voter_ids = [user_id for user_id, _ in votes]
+    shown = await faces(tx, voter_ids, policy)
+    voters = [shown[user_id] for user_id in voter_ids]
     claim = None
     if case.claimed_by is not None and case.claimed_at is not None:
         claim = Claim((await faces(tx, [case.claimed_by], policy))[case.claimed_by], case.claimed_at)
@@ -162,7 +166,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion, policy),
         image=await _case_image(tx, case),
         shared_avatars=tuple(shared),
-        probationary=frozenset(await probationers(tx, voter_ids, policy)),
+        probationary=frozenset(user_id for user_id, probation in votes if probation),
     )
 
 
@@ -242,7 +246,8 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
         voters = [m.user_id for m in view.verify_votes]
         if actor.user_id in voters:
             return VoteResult(view, VoteChange.ALREADY, False)
-        await tx.cases.put_vote(case_id, actor.user_id, now)
+        on_probation = actor.user_id in await probationers(tx, [actor.user_id], policy)
+        await tx.cases.put_vote(case_id, actor.user_id, now, probation=on_probation)
         view = await build_view(tx, case_id, policy, now)
         after = [m.user_id for m in view.verify_votes]
         await tx.audit.record(
@@ -272,7 +277,7 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
             case = await tx.cases.get(case_id)
             assert case is not None  # decided just above, in this transaction
             view = replace(view, case=case)
-        return VoteResult(view, VoteChange.VOTED, decided)
+        return VoteResult(view, VoteChange.ON_PROBATION if on_probation else VoteChange.VOTED, decided)
 
 
 async def withdraw_vote(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int) -> VoteResult:
