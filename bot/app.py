@@ -98,6 +98,7 @@ MODERATOR_HANDLERS = (
     ("image", bank.on_image),
     ("mod", roles.on_mod),
     ("audit", roles.on_audit),
+    ("alias", roles.on_alias),
     ("digest", digest.on_digest),
     ("publish", digest.on_publish),
     ("digests", digest.on_digests),

@@ -291,7 +291,7 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
         raise ConfigError("--week", f"must be an ISO week such as 2026-W47, got {period!r}") from None
     store = await _open_store(settings)
     try:
-        digest = await build_digest(store, period, settings.timezone, settings.policy.rules)
+        digest = await build_digest(store, period, settings.timezone, settings.policy.rules, settings.small_count_k)
     finally:
         await store.close()
     t = I18n(data_dir("locales"), settings.default_locale, settings.timezone).get(lang)
@@ -309,7 +309,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         since = int(dt.datetime.combine(day, dt.time(0), tzinfo=settings.timezone).timestamp())
     store = await _open_store(settings)
     try:
-        cases = await verified_cases(store, since, settings.policy)
+        cases = await verified_cases(store, since, settings.policy, settings.small_count_k)
     finally:
         await store.close()
     write_export(cases, args.format, sys.stdout)

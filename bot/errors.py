@@ -4,6 +4,13 @@ Handlers turn these into translated replies; the CLI turns ``ConfigError``
 into one line and exit status 2.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.cases import Moderator
+
 
 class KuzetError(Exception):
     """Base class of every deliberate Kuzet error."""
@@ -165,9 +172,9 @@ class UndoExpired(CaseError):
 class ClaimedByOther(CaseError):
     """Another moderator is working on the case."""
 
-    def __init__(self, case_id: int, name: str) -> None:
+    def __init__(self, case_id: int, moderator: Moderator) -> None:
         super().__init__(case_id, "claimed by another moderator")
-        self.name = name
+        self.moderator = moderator
 
 
 class SuggestionAnswered(CaseError):

@@ -31,6 +31,7 @@ MODERATION_SETTINGS = {
     "ADMIN_IDS": str(ADMIN_ID),
     "CARD_REFRESH_SECONDS": "0",
     "MODERATOR_LOCALE": "en",
+    "MODERATOR_PROBATION_VOTES": "0",  # the team is trusted from the start; tests of probation set it
 }
 
 

@@ -43,18 +43,19 @@ async def test_admins_add_list_and_remove_moderators_by_id_or_by_reply(
         before = len(telegram.sent(GROUP))
         telegram.reply(admin, said, "/mod add")
         [added] = (await telegram.wait_for_messages(GROUP, before + 1))[before:]
-        assert seen(added) == "Dana is now a moderator."
+        assert seen(added) == "Moderator 2 (903) is now a moderator."  # her alias: never the name replied to
         assert tuple(db.rows("SELECT user_id, role, name, added_by FROM roles WHERE user_id = 903")[0]) == (
             903,
             "moderator",
             "Dana",
             ADMIN_ID,
         )
-        assert seen(await say(telegram, admin, "/mod add 903")) == "903 already moderates."
+        assert seen(await say(telegram, admin, "/mod add 903")) == "Moderator 2 (903) already moderates."
         listing = await say(telegram, admin, "/mod list")
-        assert "Dana · 903 · moderator" in seen(listing) and "900 · admin" in seen(listing)
+        assert "Moderator 2 · 903 · moderator" in seen(listing) and "Moderator 1 · 900 · admin" in seen(listing)
+        assert "Dana" not in seen(listing)
         assert seen(await say(telegram, admin, f"/mod remove {ADMIN_ID}")).startswith("Admins are set with ADMIN_IDS")
-        assert seen(await say(telegram, admin, "/mod remove 903")) == "903 no longer moderates."
+        assert seen(await say(telegram, admin, "/mod remove 903")) == "Moderator 2 (903) no longer moderates."
         assert seen(await say(telegram, dana, "/queue")) == "Only moderators can do this."
         assert seen(await say(telegram, admin, "/mod add nobody")).startswith("Usage: /mod add")
 
@@ -108,7 +109,7 @@ async def test_the_audit_log_holds_every_action_and_refuses_changes(
 
         shown = seen(await say(telegram, admin, "/audit 50"))
         assert shown.startswith("Audit log, latest first") and shown.count("\n") >= 5
-        assert "Aigerim: took a role away" in shown and "Alice: added to the negative bank" in shown
+        assert "Moderator 1: took a role away" in shown and "Moderator 2: added to the negative bank" in shown
         assert seen(await say(telegram, alice, "/audit")) == "Only admins can do this."
 
     refusals = (sqlite3.IntegrityError, psycopg.errors.RestrictViolation)
@@ -133,9 +134,14 @@ async def test_the_audit_log_reads_as_words_not_as_stored_fields(
         await say(telegram, alice, "/template disable 1")
 
         shown = seen(await say(telegram, admin, "/audit 50"))
-    assert "Bob: voted to verify · case #1\n   votes: Alice (1) → Alice and Bob (2)" in shown
-    assert "status: open → verified · votes: Alice and Bob (2)" in shown
-    assert "Alice: rejected a case · case #2\n   status: open → rejected · reason: A real person's own opinion" in shown
+    assert (
+        "Moderator 3: voted to verify · case #1\n   votes: Moderator 2 (1) → Moderator 2 and Moderator 3 (2)" in shown
+    )
+    assert "status: open → verified · votes: Moderator 2 and Moderator 3 (2)" in shown
+    assert (
+        "Moderator 2: rejected a case · case #2\n   status: open → rejected · reason: A real person's own opinion"
+        in shown
+    )
     assert "disabled a template · template #1\n   ✅ on → ⏸ off" in shown
     assert f"gave a role · user {alice['id']}\n   role: moderator" in shown
     for internal in ("verify_votes", "reason_code", "enabled", "genuine", "=", "{", "[", '"'):
@@ -152,7 +158,7 @@ async def test_mod_add_takes_only_ascii_digits_and_never_the_bot_itself(
         refused = await say(telegram, admin, f"/mod add {application.bot.id}")
         assert seen(refused) == "That is my own id: I cannot moderate. Send the id of a person."
         assert [tuple(row) for row in db.rows("SELECT user_id, role FROM roles")] == [(ADMIN_ID, "admin")]
-        assert seen(await say(telegram, admin, "/mod add 555")) == "555 is now a moderator."
+        assert seen(await say(telegram, admin, "/mod add 555")) == "Moderator 2 (555) is now a moderator."
 
 
 def test_every_audit_action_has_a_name_in_words() -> None:

@@ -89,14 +89,14 @@ async def test_two_moderators_verify_a_case_with_buttons(
 
     assert await press(telegram, team.alice, card, "case:v:1") == "Your vote to verify is counted."
     card = card_of(telegram, db, 1)
-    assert "Votes to verify: 1 of 2 (Alice)" in seen(card)
+    assert "Votes to verify: 1 of 2\n🙈 Who voted is shown once the case is decided." in seen(card)
     assert db.value("SELECT status FROM cases WHERE id = 1") == "open"
 
     answer = await press(telegram, team.bob, card, "case:v:1")
     in_russian = replies.vote_answer(translations("ru"), VoteChange.VOTED, True, 1)
     assert answer == in_russian != replies.vote_answer(translations("en"), VoteChange.VOTED, True, 1)
     card = card_of(telegram, db, 1)
-    assert "✅ verified" in seen(card) and "by Alice and Bob" in seen(card)
+    assert "✅ verified" in seen(card) and "by Moderator 2 and Moderator 3" in seen(card)
     assert [data for _, data in card.buttons] == ["case:d:1", "case:o:1"]
     assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"
     assert db.value("SELECT status FROM reports WHERE id = 1") == "verified"

@@ -18,8 +18,8 @@ async def test_a_claimed_case_shows_who_works_on_it_and_others_cannot_take_it(
         "Case #1 is yours; others see that you are working on it."
     )
     card = card_of(telegram, db, 1)
-    assert "🙋 Alice is working on it" in seen(card)
-    assert await press(telegram, team.bob, card, "case:c:1") == "Alice is already working on case #1."
+    assert "🙋 Moderator 2 is working on it" in seen(card)
+    assert await press(telegram, team.bob, card, "case:c:1") == "Moderator 2 is already working on case #1."
     assert db.value("SELECT claimed_by FROM cases WHERE id = 1") == 901
     assert await press(telegram, team.alice, card, "case:c:1") == "You released case #1."
     assert "is working on it" not in seen(card_of(telegram, db, 1))

@@ -104,13 +104,13 @@ async def test_a_confirmed_translation_joins_its_campaign_and_its_next_copy_matc
     assert (taught["case_id"], taught["subject"]) == (2, str(learned_id))
     log = seen(await say(telegram, team.admin, "/audit 3"))
     change = f"status: open → joined another case · template #{template_id} · into case #1"
-    assert f"Bob: confirmed a suggested campaign · case #2\n   {change}" in log
+    assert f"Moderator 3: confirmed a suggested campaign · case #2\n   {change}" in log
     assert f"a template family learned a case's text · case #2 · template #{learned_id}" in log
 
     await telegram.wait_until_idle()
     joined = seen(card_of(telegram, db, 2))
     assert "🔗 joined another case" in joined and "Its reports joined case #1" in joined
-    assert "✅ The campaign “Foreign agents" in joined and "as Bob confirmed" in joined
+    assert "✅ The campaign “Foreign agents" in joined and "as Moderator 3 confirmed" in joined
     assert _buttons(card_of(telegram, db, 2)) == ["➡️ Case #1"]
     assert "Reports: 2 · reporters: 2" in seen(card_of(telegram, db, 1))
 
@@ -160,7 +160,7 @@ async def test_a_suggestion_answered_different_stays_apart_and_is_never_asked_ag
     )
     await telegram.wait_until_idle()
     answered = card_of(telegram, db, 1)
-    assert "✖ Not the campaign “Foreign agents" in seen(answered) and "as Carol answered" in seen(answered)
+    assert "✖ Not the campaign “Foreign agents" in seen(answered) and "as Moderator 4 answered" in seen(answered)
     assert "Same campaign" not in str(_buttons(answered)) and "✅ Verify" in _buttons(answered)
     assert db.value("SELECT answer FROM suggestions") == "different"
     [entry] = _audit(db, "suggestion.different")

@@ -203,9 +203,9 @@ async def test_a_protected_critic_is_never_published_even_when_a_verified_campai
 
     store = await Store.open(settings.database)
     try:
-        exported = await verified_cases(store, 0, settings.policy)
+        exported = await verified_cases(store, 0, settings.policy, settings.small_count_k)
         period = week_of(int(time.time()), settings.timezone)
-        digest = await build_digest(store, period, settings.timezone, settings.policy.rules)
+        digest = await build_digest(store, period, settings.timezone, settings.policy.rules, settings.small_count_k)
     finally:
         await store.close()
     [case] = exported

@@ -69,15 +69,29 @@ class Policy:
     """How long a reject can be undone by the moderator who made it (or an admin); outcomes wait as long."""
     claim_seconds: int = 3600
     """How long a claim keeps others from taking a case over."""
+    probation_votes: int = 3
+    """A new moderator's verify votes count toward the quorum once this many of them agreed with the final
+    decision of their case (0: no probation). Admins are never on probation."""
+    aliases: bool = True
+    """Moderators are shown under their alias ("Moderator 7") unless they chose to show their name."""
     rules: FlagRules = field(default_factory=FlagRules)
 
 
 @dataclass(frozen=True)
 class Moderator:
-    """A person acting in the bot: their Telegram id and the name they go by."""
+    """A person acting in the bot: their Telegram id and the name they go by, or the alias they are shown by."""
 
     user_id: int
     name: str
+    alias: int | None = None
+    """Shown as "Moderator {alias}"; the name is then left empty, so it cannot reach any output."""
+
+
+def shown_as(user_id: int, name: str, alias: int, shows_name: bool, policy: Policy) -> Moderator:
+    """How a moderator appears to others: under their alias, unless aliases are off or they chose their name."""
+    if policy.aliases and not shows_name:
+        return Moderator(user_id, "", alias)
+    return Moderator(user_id, name)
 
 
 @dataclass(frozen=True)
@@ -209,6 +223,8 @@ class CaseView:
     image: CaseImage | None = None
     """An image case's picture."""
     shared_avatars: tuple[SharedAvatar, ...] = field(default=())
+    probationary: frozenset[int] = frozenset()
+    """The voters who voted on probation: their votes are recorded and shown, but never count toward the quorum."""
 
     @property
     def possible_report_campaign(self) -> bool:
@@ -225,12 +241,18 @@ class CaseView:
         return self.case.kind is not CaseKind.ACCOUNT or (self.evidence_case is not None and not self.protected)
 
     @property
-    def votes_missing(self) -> int:
-        return max(0, self.votes_needed - len(self.verify_votes))
+    def counting_votes(self) -> int:
+        """The verify votes that count toward the quorum (not those of moderators on probation)."""
+        return sum(1 for m in self.verify_votes if m.user_id not in self.probationary)
 
-    def is_verified_by(self, voters: int, admin_voted: bool) -> bool:
-        """Whether this many distinct votes (with or without an admin's) verify the case."""
-        return voters >= self.votes_needed and (admin_voted or not self.needs_admin)
+    @property
+    def votes_missing(self) -> int:
+        return max(0, self.votes_needed - self.counting_votes)
+
+    @property
+    def has_quorum(self) -> bool:
+        """Whether the counting votes (with an admin's where one is needed) verify the case."""
+        return self.counting_votes >= self.votes_needed and (self.admin_voted or not self.needs_admin)
 
 
 def votes_needed(policy: Policy, possible_report_campaign: bool) -> int:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from bot.core.accounts import Account, public_link
+from bot.core.small_counts import DEFAULT_K
 from bot.core.templates import reader_label
 
 
@@ -96,6 +97,8 @@ class Digest:
     more_accounts: int = 0
     days: tuple[int, ...] = field(default=())
     """The start of each day of the week (for the chart and day labels)."""
+    small_count_k: int = DEFAULT_K
+    """A count below this is shown as "fewer than K" (digests frozen before it had one: the default)."""
 
     @property
     def is_empty(self) -> bool:
@@ -129,6 +132,7 @@ class Digest:
             tuple(VerifiedAccount(**a) for a in raw["accounts"]),
             raw["more_accounts"],
             tuple(raw["days"]),
+            raw.get("small_count_k", DEFAULT_K),
         )
 
 

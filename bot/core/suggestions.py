@@ -52,5 +52,7 @@ class SuggestedCampaign:
     target_case_id: int | None
     """The target cluster's case (for a template target: the case of its campaign, if it has one yet)."""
     answered_by_name: str = ""
+    answered_by_alias: int | None = None
+    """The alias the answering moderator is shown by (their name is then empty)."""
     labels: Labels = field(default_factory=Labels)
     """The target template's family labels (none for a cluster): the card shows its readers' language."""

@@ -50,6 +50,7 @@ async def run_demo(locale: str, output: Path, console: Console) -> DemoResult:
                     "MODERATOR_LOCALE": locale,
                     "DEFAULT_LOCALE": locale,
                     "CARD_REFRESH_SECONDS": CARD_REFRESH_SECONDS,
+                    "MODERATOR_PROBATION_VOTES": "0",  # the story's team is appointed and trusted in one scene
                 },
                 env_file=None,
             )

@@ -43,6 +43,7 @@ MODERATOR_COMMANDS = (
     ("stats", N_("Reports, cases and verdicts")),
     ("digest", N_("This week's digest draft")),
     ("publish", N_("Publish the digest to the subscribers")),
+    ("alias", N_("Be shown by your alias or your name")),
     ("help", N_("How moderation works")),
 )
 

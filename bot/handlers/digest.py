@@ -51,7 +51,8 @@ async def current_draft(application: Application) -> Digest:
     """The digest of the last complete week, as it stands now."""
     deps = Runtime.of_application(application)
     period = last_complete_week(deps.clock(), deps.settings.timezone)
-    return await build_digest(deps.store, period, deps.settings.timezone, deps.settings.policy.rules)
+    settings = deps.settings
+    return await build_digest(deps.store, period, settings.timezone, settings.policy.rules, settings.small_count_k)
 
 
 def draft_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:

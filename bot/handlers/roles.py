@@ -9,7 +9,7 @@ from bot.handlers.moderator_input import chat_translator, user_id_arg
 from bot.handlers.requests import Request, command, command_taking
 from bot.render import admin, moderation
 from bot.render import moderator_replies as replies
-from bot.service.roles import add_moderator, latest_audit, remove_moderator, team
+from bot.service.roles import add_moderator, how_shown, latest_audit, remove_moderator, show_name, team
 from bot.telegram.edits import reply_long
 
 DEFAULT_AUDIT_ENTRIES = 20
@@ -20,18 +20,18 @@ async def on_mod(request: Request) -> None:
     """/mod add|remove <user id> (or as a reply to the person's message), /mod list."""
     store, actor, t, message = request.store, request.actor, request.t, request.message
     action, target = request.subcommand, _target(request.update, request.args[1:])
+    policy = request.policy
     if action == "list" and len(request.args) == 1:
-        await message.reply_html(admin.team(t, await team(store, actor)))
+        await message.reply_html(admin.team(t, await team(store, actor, policy), policy.probation_votes))
     elif action == "add" and target is not None and target[0] == request.context.bot.id:
         await message.reply_html(replies.bot_cannot_moderate(t))
     elif action == "add" and target is not None:
         user_id, name = target
-        added = await add_moderator(store, actor, user_id, name or None, request.now())
-        await message.reply_html(replies.moderator_added(t, name or str(user_id), added))
+        added, shown = await add_moderator(store, actor, user_id, name or None, policy, request.now())
+        await message.reply_html(replies.moderator_added(t, shown, added, policy.probation_votes))
     elif action == "remove" and target is not None:
-        user_id, name = target
-        removed = await remove_moderator(store, actor, user_id, request.now())
-        await message.reply_html(replies.moderator_removed(t, name or str(user_id), removed))
+        removed, shown = await remove_moderator(store, actor, target[0], policy, request.now())
+        await message.reply_html(replies.moderator_removed(t, shown, removed))
     else:
         await request.reply_usage(moderation.HELP_MOD)
 
@@ -54,11 +54,28 @@ def _audit_entries(request: Request) -> int | None:
 @command_taking(_audit_entries, moderation.HELP_AUDIT)
 async def on_audit(request: Request, count: int) -> None:
     """/audit [n]: the latest moderator actions, for admins."""
-    entries = await latest_audit(request.store, request.actor, count)
-    names = {
-        moderator.user_id: moderator.name for moderator, _ in await team(request.store, request.actor) if moderator.name
-    }
-    await reply_long(request.message, admin.audit(request.t, entries, names))
+    page = await latest_audit(request.store, request.actor, count, request.policy)
+    await reply_long(request.message, admin.audit(request.t, page))
+
+
+ALIAS_CHOICES = {"name": True, "hide": False}
+
+
+@command
+async def on_alias(request: Request) -> None:
+    """/alias: how others see the moderator; /alias name or /alias hide changes it."""
+    if len(request.args) > 1 or (request.args and request.subcommand not in ALIAS_CHOICES):
+        await request.reply_usage(moderation.HELP_ALIAS)
+    elif not request.policy.aliases:
+        await how_shown(request.store, request.actor, request.policy)  # refuses anyone who does not moderate
+        await request.message.reply_html(replies.aliases_off(request.t))
+    elif request.args:
+        shows = ALIAS_CHOICES[request.subcommand]
+        changed, shown = await show_name(request.store, request.actor, shows, request.policy, request.now())
+        await request.message.reply_html(replies.alias_state(request.t, shown, unchanged=not changed))
+    else:
+        shown = await how_shown(request.store, request.actor, request.policy)
+        await request.message.reply_html(replies.alias_state(request.t, shown))
 
 
 async def on_moderators_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,14 +7,15 @@ from itertools import groupby
 
 from bot.core.accounts import Platform
 from bot.core.audit import AuditAction
-from bot.core.cases import CaseStatus, Moderator, Role
+from bot.core.cases import CaseStatus, Role
 from bot.core.digest import DigestStatus
 from bot.core.templates import Template, labels_by_family
 from bot.core.text import excerpt
 from bot.i18n import N_, Translator
 from bot.images.matcher import ImageKind
 from bot.render import number, user_text
-from bot.render.moderation import REASON_NAMES
+from bot.render.moderation import REASON_NAMES, moderator_name
+from bot.service.roles import AuditPage, Member
 from bot.service.stats import ModerationStats
 from bot.store.audit import AuditEntry
 from bot.store.images import BankedImage
@@ -48,6 +49,8 @@ ACTION_NAMES: dict[str, str] = {
     AuditAction.IMAGE_REMOVE: N_("took a picture out of the image bank"),
     AuditAction.ROLE_ADD: N_("gave a role"),
     AuditAction.ROLE_REMOVE: N_("took a role away"),
+    AuditAction.ALIAS_NAME_SHOWN: N_("chose to be shown by their Telegram name"),
+    AuditAction.ALIAS_NAME_HIDDEN: N_("chose to be shown by their alias"),
     AuditAction.DIGEST_PUBLISH: N_("published a digest"),
     AuditAction.DIGEST_DISCARD: N_("set a digest draft aside"),
 }
@@ -150,18 +153,15 @@ def _platform_brand(code: str) -> str:
     return Platform(code).brand
 
 
-def audit(t: Translator, entries: list[AuditEntry], names: Mapping[int, str]) -> str:
-    """The latest actions; ``names`` are the moderators' names by user id, for the votes."""
+def audit(t: Translator, page: AuditPage) -> str:
+    """The latest actions, each person as others see them (their alias, unless they chose their name)."""
     _ = t.gettext
-    if not entries:
+    if not page.entries:
         return _("The audit log is empty.")
+    names = {user_id: moderator_name(t, moderator) for user_id, moderator in page.people.items()}
     lines = [_("<b>Audit log</b>, latest first")]
-    for entry in entries:
-        who = (
-            user_text(entry.actor_name)
-            if entry.actor_name
-            else (_("configuration") if entry.actor_id is None else str(entry.actor_id))
-        )
+    for entry in page.entries:
+        who = _("configuration") if entry.actor_id is None else names.get(entry.actor_id, str(entry.actor_id))
         action = t.gettext(ACTION_NAMES.get(entry.action, entry.action))
         lines.append(" · ".join([f"{t.datetime(entry.at)} · {who}: {action}", *_subjects(t, entry)]))
         change = _change(t, entry, names)
@@ -214,7 +214,7 @@ def _fields(action: str, value: object) -> dict[str, object]:
 def _value(t: Translator, key: str, value: object, names: Mapping[int, str]) -> str:
     _ = t.gettext
     if key == "verify_votes" and isinstance(value, list):
-        voters = [user_text(names[v]) if v in names else f"<code>{v}</code>" for v in value]
+        voters = [names[v] if v in names else f"<code>{v}</code>" for v in value]
         return f"{t.list(voters)} ({t.number(len(voters))})" if voters else _("none")
     if isinstance(value, str) and value in NAMED_VALUES.get(key, {}):
         return t.gettext(NAMED_VALUES[key][value])
@@ -231,14 +231,22 @@ def _value(t: Translator, key: str, value: object, names: Mapping[int, str]) -> 
     return user_text(excerpt(str(value), 80))
 
 
-def team(t: Translator, members: list[tuple[Moderator, Role]]) -> str:
+def team(t: Translator, members: list[Member], probation_votes: int) -> str:
+    """Who moderates, as others see them, with their Telegram id for admins, and how far probation has come."""
     _ = t.gettext
     if not members:
         return _("Nobody moderates yet. Add someone with /mod add <i>user id</i>.")
     lines = [_("<b>Moderators and admins</b>")]
-    for moderator, role in members:
-        name = user_text(moderator.name) if moderator.name else "—"
-        lines.append(f"• {name} · <code>{moderator.user_id}</code> · {t.gettext(ROLE_NAMES[role])}")
+    for member in members:
+        parts = [moderator_name(t, member.moderator), f"<code>{member.moderator.user_id}</code>"]
+        parts.append(t.gettext(ROLE_NAMES[member.role]))
+        if member.agreed is not None:
+            parts.append(
+                _("🔰 on probation: {agreed} of {needed} votes agreed with the decision").format(
+                    agreed=t.number(member.agreed), needed=t.number(probation_votes)
+                )
+            )
+        lines.append("• " + " · ".join(parts))
     return t.lines(lines)
 
 

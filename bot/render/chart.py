@@ -3,7 +3,8 @@
 The image carries no words, only digits: the ISO week as its title, day numbers, the lines' ranks with
 their "#" case numbers (the same "1 · #12" as the caption and the digest's text) and the source,
 "kuzet". So it reads the same in every language and no font lacks a glyph (Arabic would also need
-shaping). The caption sent with it says what it shows, in the reader's language.
+shaping). The caption sent with it says what it shows, in the reader's language. A day's count below
+SMALL_COUNT_K is drawn on a shaded band marked "<5", never at its own height, as the text says "fewer than 5".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen 
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.core.digest import Digest, line_label  # noqa: E402
+from bot.core.small_counts import is_small  # noqa: E402
 
 SOURCE = "kuzet"
 COLOURS = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182")
@@ -35,11 +37,14 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
     figure = Figure(figsize=(8, 4.5), dpi=120)
     axes = figure.subplots()
     middle = (len(digest.campaigns) - 1) / 2
+    k = digest.small_count_k
+    small = k / 2  # where a day's count below K is drawn, whatever it is: "<K" on a shaded band, as the text says
+    values = [[small if is_small(v, k) else v for v in campaign.per_day] for campaign in digest.campaigns]
     for index, campaign in enumerate(digest.campaigns):
         shift = (index - middle) * SPREAD
         axes.plot(
             [day + shift for day in range(len(campaign.per_day))],
-            campaign.per_day,
+            values[index],
             marker=MARKERS[index % len(MARKERS)],
             linestyle=LINE_STYLES[index % len(LINE_STYLES)],
             linewidth=2,
@@ -48,12 +53,19 @@ def chart(digest: Digest, tz: tzinfo) -> Figure | None:
             label=line_label(index + 1, campaign),
         )
     axes.set_xticks(range(len(digest.days)), [datetime.fromtimestamp(day, tz).strftime("%d.%m") for day in digest.days])
-    bottom = -0.15 * max(max(c.per_day) for c in digest.campaigns) - 0.1  # points at 0 stay whole
+    top = max(max(v) for v in values)
+    bottom = -0.15 * top - 0.1  # points at 0 stay whole
     axes.set_ylim(bottom=bottom)
     locator = axes.yaxis.get_major_locator()
     assert isinstance(locator, MaxNLocator)  # a linear axis's default, AutoLocator, is one
     locator.set_params(integer=True)
-    axes.set_yticks([tick for tick in axes.get_yticks() if tick >= 0])  # no "−1" under a count
+    ticks = [tick for tick in axes.get_yticks() if tick == 0 or tick >= k]  # no "−1" under a count, none below K
+    labels = [f"{tick:g}" for tick in ticks]
+    if any(small in v for v in values):
+        axes.axhspan(0.5, k - 0.5, color="#999999", alpha=0.12, linewidth=0)
+        ticks, labels = [*ticks, small], [*labels, f"<{k}"]
+        axes.set_ylim(top=max(top, k) * 1.05)
+    axes.set_yticks(ticks, labels)
     axes.set_ylim(bottom=bottom)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)

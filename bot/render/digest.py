@@ -6,6 +6,7 @@ from html import escape
 
 from bot.core.accounts import Platform
 from bot.core.digest import Campaign, Digest, VerifiedAccount, change, line_label
+from bot.core.small_counts import is_small
 from bot.core.text import excerpt
 from bot.i18n import Translator, isolate
 from bot.render import number, user_text
@@ -22,8 +23,18 @@ def period_label(t: Translator, digest: Digest) -> str:
     return f"{isolate(digest.period)} · {days_label(t, digest)}"
 
 
-def _figure(t: Translator, label: str, current: int, previous: int) -> str:
-    percent = change(current, previous)
+def count(t: Translator, value: int, k: int) -> tuple[str, int]:
+    """A count as a public output shows it, and the number its words agree with: below ``k``, only
+    "fewer than k" (see bot.core.small_counts)."""
+    if is_small(value, k):
+        return t.gettext("fewer than {count}").format(count=t.number(k)), k
+    return t.number(value), value
+
+
+def _figure(t: Translator, label: str, current: int, previous: int, k: int) -> str:
+    """A week's figure with its change from the week before; no change where either week's count is small
+    (a percentage would give it away)."""
+    percent = None if is_small(current, k) or is_small(previous, k) else change(current, previous)
     if percent is None:
         trend = ""
     elif percent == 0:
@@ -31,25 +42,26 @@ def _figure(t: Translator, label: str, current: int, previous: int) -> str:
     else:
         arrow = "▲ +" if percent > 0 else "▼ −"
         trend = t.gettext("{change} vs. the week before").format(change=arrow + t.percent(percent))
-    line = label.format(count=t.number(current))
+    line = label.format(count=count(t, current, k)[0])
     return f"{line} ({trend})" if trend else line
 
 
 def digest_text(t: Translator, digest: Digest) -> str:
     """The whole digest as Telegram HTML (split it with render.split before sending)."""
     _ = t.gettext
+    totals, previous, k = digest.totals, digest.previous, digest.small_count_k
     lines = [
         _("📰 <b>Kuzet weekly digest</b>"),
         _("<b>{period}</b>: what volunteer moderators verified").format(period=period_label(t, digest)),
         "",
-        _figure(t, _("Reports in verified campaigns: {count}"), digest.totals.reports, digest.previous.reports),
-        _figure(t, _("Cases verified: {count}"), digest.totals.verified_cases, digest.previous.verified_cases),
-        _figure(t, _("New templates: {count}"), digest.totals.new_templates, digest.previous.new_templates),
+        _figure(t, _("Reports in verified campaigns: {count}"), totals.reports, previous.reports, k),
+        _figure(t, _("Cases verified: {count}"), totals.verified_cases, previous.verified_cases, k),
+        _figure(t, _("New templates: {count}"), totals.new_templates, previous.new_templates, k),
     ]
     if digest.campaigns:
         lines += ["", _("<b>Top campaigns</b>")]
         for rank, campaign in enumerate(digest.campaigns, start=1):
-            lines += campaign_lines(t, rank, campaign)
+            lines += campaign_lines(t, rank, campaign, k)
     else:
         lines += ["", _("No campaign was verified with reports this week.")]
     accounts = [a for a in digest.accounts if a.link]
@@ -57,7 +69,7 @@ def digest_text(t: Translator, digest: Digest) -> str:
         lines += ["", _("<b>Accounts verified as part of campaigns</b>")]
         lines += [f"• {Platform(a.platform).brand}: {_account(a)}" for a in accounts]
         if digest.more_accounts:
-            lines.append(_("…and {count} more.").format(count=t.number(digest.more_accounts)))
+            lines.append(_("…and {count} more.").format(count=count(t, digest.more_accounts, k)[0]))
     lines += ["", _("To stop receiving the digest: /unsubscribe")]
     return t.lines(lines)
 
@@ -80,7 +92,7 @@ def _case_title(t: Translator, campaign: Campaign) -> str:
     return f"{user_text(label)} · {case}" if label else case
 
 
-def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
+def campaign_lines(t: Translator, rank: int, campaign: Campaign, k: int) -> list[str]:
     _ = t.gettext
     lines = [
         f"{t.number(rank)}. <b>{_case_title(t, campaign)}</b>"
@@ -91,16 +103,16 @@ def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     elif quote := campaign.quote(t.code):
         lines.append(t.quote(user_text(excerpt(quote, 160))))
     if campaign.sharing_photo:
+        shown, agrees = count(t, campaign.sharing_photo, k)
         lines.append(
             t.ngettext(
                 "🖼 {count} account wears a profile photo seen on other reported accounts",
                 "🖼 {count} accounts wear a profile photo seen on other reported accounts",
-                campaign.sharing_photo,
-            ).format(count=t.number(campaign.sharing_photo))
+                agrees,
+            ).format(count=shown)
         )
-    details = [
-        t.ngettext("{count} report", "{count} reports", campaign.reports).format(count=t.number(campaign.reports))
-    ]
+    shown, agrees = count(t, campaign.reports, k)
+    details = [t.ngettext("{count} report", "{count} reports", agrees).format(count=shown)]
     if campaign.languages:
         details.append(t.language_list(campaign.languages))
     if campaign.platforms:
@@ -109,10 +121,11 @@ def campaign_lines(t: Translator, rank: int, campaign: Campaign) -> list[str]:
     if campaign.verified_at:
         # A single day: babel writes an interval whose two ends are the same moment as that one date.
         day = t.date_range(campaign.verified_at, campaign.verified_at)
+        shown, agrees = count(t, campaign.votes, k)
         lines.append(
             t.ngettext(
-                "Verified on {date} by {count} moderator", "Verified on {date} by {count} moderators", campaign.votes
-            ).format(date=day, count=t.number(campaign.votes))
+                "Verified on {date} by {count} moderator", "Verified on {date} by {count} moderators", agrees
+            ).format(date=day, count=shown)
         )
     if campaign.examples:
         lines.append(_("Examples: {links}").format(links=t.list(_link(url) for url in campaign.examples)))

@@ -45,13 +45,29 @@ HELP_IMAGE = N_(
 HELP_NEGATIVE = N_("/negative add <i>text</i>: a common phrase that is never a campaign on its own")
 HELP_STATS = N_("/stats: reports, cases and verdicts, this week and all time")
 HELP_MOD = N_("/mod add <i>user id</i> (or reply to their message) · /mod remove <i>user id</i> · /mod list")
+HELP_ALIAS = N_("/alias hide: others see you as your alias (“Moderator 7”) · /alias name: they see your Telegram name")
 HELP_REOPEN = N_("/reopen <i>number</i>: reopen a decided case")
 HELP_AUDIT = N_("/audit <i>count</i>: the latest moderator actions")
 HELP_DIGEST = N_("/digest: this week's digest draft · /publish: send it to the subscribers · /digests: past digests")
 
 
-def moderator_name(t: Translator, moderator: Moderator) -> str:
-    return user_text(moderator.name) if moderator.name else t.gettext("moderator {id}").format(id=moderator.user_id)
+def moderator_name(t: Translator, moderator: Moderator, *, plain: bool = False) -> str:
+    """Their alias ("Moderator 7"), else the Telegram name they chose to show; ``plain`` for a button's toast."""
+    if moderator.alias is not None:
+        return t.gettext("Moderator {number}").format(number=moderator.alias)
+    if moderator.name:
+        return moderator.name if plain else user_text(moderator.name)
+    return t.gettext("moderator {id}").format(id=moderator.user_id)
+
+
+def voter_names(t: Translator, view: CaseView) -> str:
+    """Who voted to verify, a vote on probation marked as such (shown only once the case is decided)."""
+    return t.list(
+        t.gettext("{moderator} (on probation)").format(moderator=moderator_name(t, m))
+        if m.user_id in view.probationary
+        else moderator_name(t, m)
+        for m in view.verify_votes
+    )
 
 
 def account_label(account: Account) -> str:
@@ -184,7 +200,9 @@ def suggestion_lines(t: Translator, view: CaseView) -> list[str]:
         else:
             how = _("in other words")
         return [_("🤔 <b>Possibly the campaign {campaign}</b>: {how}").format(campaign=campaign, how=how)]
-    moderator = moderator_name(t, Moderator(suggestion.answered_by or 0, suggested.answered_by_name))
+    moderator = moderator_name(
+        t, Moderator(suggestion.answered_by or 0, suggested.answered_by_name, suggested.answered_by_alias)
+    )
     if suggestion.answer is SuggestionAnswer.SAME:
         return [
             _("✅ The campaign {campaign}, as {moderator} confirmed").format(campaign=campaign, moderator=moderator)
@@ -299,7 +317,7 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
 def verdict_lines(t: Translator, view: CaseView) -> list[str]:
     _ = t.gettext
     case = view.case
-    voters = t.list(moderator_name(t, m) for m in view.verify_votes)
+    voters = voter_names(t, view)
     if case.status is CaseStatus.VERIFIED and case.verdict is Verdict.CAMPAIGN_ACCOUNT:
         return [
             _("⚠️ Verified as a campaign account {date} by {moderators}.").format(
@@ -323,10 +341,18 @@ def verdict_lines(t: Translator, view: CaseView) -> list[str]:
         return [line]
     lines = [
         _("Votes to verify: {count} of {needed}").format(
-            count=t.number(len(view.verify_votes)), needed=t.number(view.votes_needed)
+            count=t.number(view.counting_votes), needed=t.number(view.votes_needed)
         )
-        + (f" ({voters})" if voters else "")
     ]
+    if probationary := len(view.verify_votes) - view.counting_votes:
+        lines.append(
+            t.ngettext(
+                "🔰 {count} more vote from a moderator on probation: recorded, not counted",
+                "🔰 {count} more votes from moderators on probation: recorded, not counted",
+                probationary,
+            ).format(count=t.number(probationary))
+        )
+    lines.append(_("🙈 Who voted is shown once the case is decided."))
     if view.claim is not None:
         lines.append(
             _("🙋 {moderator} is working on it (since {date})").format(
@@ -385,7 +411,7 @@ def queue(t: Translator, page: QueuePage) -> str:
         )
         entry = _("<b>#{number}</b> · {votes}/{needed} · {age} · reporters: {reporters}").format(
             number=number(view.case.id),
-            votes=t.number(len(view.verify_votes)),
+            votes=t.number(view.counting_votes),
             needed=t.number(view.votes_needed),
             age=t.age(page.now - view.case.opened_at),
             reporters=t.number(view.reporters),
@@ -468,6 +494,7 @@ def moderator_help(t: Translator) -> str:
                     HELP_IMAGE,
                     HELP_STATS,
                     HELP_DIGEST,
+                    HELP_ALIAS,
                 )
             ),
             "",

@@ -5,7 +5,7 @@ Texts for button answers (toasts) are plain: Telegram shows them without HTML.
 
 from __future__ import annotations
 
-from bot.core.cases import CaseStatus
+from bot.core.cases import CaseStatus, Moderator
 from bot.core.suggestions import SuggestionAnswer
 from bot.core.templates import LABEL_LANGUAGES, Labels, Template
 from bot.errors import (
@@ -36,7 +36,7 @@ from bot.errors import (
 from bot.i18n import Translator
 from bot.images.matcher import ImageKind
 from bot.render import number, user_text
-from bot.render.moderation import HELP_IMAGE, HELP_LABEL
+from bot.render.moderation import HELP_ALIAS, HELP_IMAGE, HELP_LABEL, moderator_name
 from bot.service.cases import ClaimChange, VoteChange
 from bot.service.suggestions import SuggestionResult
 from bot.store.images import BankedImage
@@ -72,9 +72,8 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
             number=case_number
         )
     if isinstance(error, ClaimedByOther):
-        name = error.name if plain else user_text(error.name)
         return _("{moderator} is already working on case #{number}.").format(
-            moderator=name or _("Another moderator"), number=case_number
+            moderator=moderator_name(t, error.moderator, plain=plain), number=case_number
         )
     if isinstance(error, SuggestionAnswered):
         return _("This suggestion on case #{number} was already answered.").format(number=case_number)
@@ -128,6 +127,9 @@ def vote_answer(t: Translator, change: VoteChange, decided: bool, case_id: int) 
         VoteChange.WITHDRAWN: _("Your vote is withdrawn."),
         VoteChange.ALREADY: _("You already voted to verify this case. To take it back, press ✋ Withdraw my vote."),
         VoteChange.NOT_VOTED: _("You have no vote on this case to withdraw."),
+        VoteChange.ON_PROBATION: _(
+            "🔰 Your vote is recorded. You are on probation: it does not count toward verifying."
+        ),
     }[change]
 
 
@@ -185,16 +187,57 @@ def usage(t: Translator, help_line: str) -> str:
     return t.gettext("Usage: {line}").format(line=t.gettext(help_line))
 
 
-def moderator_added(t: Translator, name: str, added: bool) -> str:
+def _member(t: Translator, moderator: Moderator) -> str:
+    """How a /mod answer names the person: as others see them, with the Telegram id the admin used."""
+    return f"{moderator_name(t, moderator)} (<code>{moderator.user_id}</code>)"
+
+
+def moderator_added(t: Translator, moderator: Moderator, added: bool, probation_votes: int) -> str:
     if not added:
-        return t.gettext("{name} already moderates.").format(name=user_text(name))
-    return t.gettext("{name} is now a moderator.").format(name=user_text(name))
+        return t.gettext("{name} already moderates.").format(name=_member(t, moderator))
+    line = t.gettext("{name} is now a moderator.").format(name=_member(t, moderator))
+    if not probation_votes:
+        return line
+    return t.lines(
+        [
+            line,
+            t.ngettext(
+                "🔰 On probation: their votes count toward verifying once {count} of them agreed with the final "
+                "decision.",
+                "🔰 On probation: their votes count toward verifying once {count} of them agreed with the final "
+                "decisions.",
+                probation_votes,
+            ).format(count=t.number(probation_votes)),
+        ]
+    )
 
 
-def moderator_removed(t: Translator, name: str, removed: bool) -> str:
+def moderator_removed(t: Translator, moderator: Moderator, removed: bool) -> str:
     if not removed:
-        return t.gettext("{name} was not a moderator.").format(name=user_text(name))
-    return t.gettext("{name} no longer moderates.").format(name=user_text(name))
+        return t.gettext("{name} was not a moderator.").format(name=_member(t, moderator))
+    return t.gettext("{name} no longer moderates.").format(name=_member(t, moderator))
+
+
+def aliases_off(t: Translator) -> str:
+    return t.gettext(
+        "Aliases are switched off here (MODERATOR_ALIASES=0): every moderator is shown by their Telegram name."
+    )
+
+
+def alias_state(t: Translator, moderator: Moderator, *, unchanged: bool = False) -> str:
+    """The answer to /alias: how others see the moderator now."""
+    _ = t.gettext
+    if moderator.alias is not None:
+        head = _(
+            "🎭 Others see you as {alias}: cards, the audit log, digests and exports never show your name."
+        ).format(alias=moderator_name(t, moderator))
+    else:
+        head = _("🪪 Others see you by your Telegram name, {name}.").format(name=moderator_name(t, moderator))
+    lines = [head]
+    if unchanged:
+        lines.append(_("That was already so."))
+    lines.append(_(HELP_ALIAS))
+    return t.lines(lines)
 
 
 def template_added(t: Translator, template: Template) -> str:

@@ -43,7 +43,7 @@ from bot.errors import (
     UndoExpired,
 )
 from bot.images.matcher import ImageKind
-from bot.service.roles import require
+from bot.service.roles import faces, probationers, require
 from bot.store import Store, Tx
 
 CARD_ACCOUNTS = 5
@@ -58,6 +58,8 @@ class VoteChange(StrEnum):
     WITHDRAWN = "withdrawn"
     ALREADY = "already"
     NOT_VOTED = "not_voted"
+    ON_PROBATION = "on_probation"
+    """Recorded, but not counted: the voter is on probation."""
 
 
 class ClaimChange(StrEnum):
@@ -122,13 +124,13 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
     evidence = None
     if case.kind is CaseKind.ACCOUNT and case.account_id is not None:
         evidence = await tx.cases.campaign_evidence(case.account_id)
-    voters = await tx.cases.verify_votes(case_id)
+    votes = await tx.cases.verify_votes(case_id)
+    voter_ids = [user_id for user_id, _ in votes]
+    shown = await faces(tx, voter_ids, policy)
+    voters = [shown[user_id] for user_id in voter_ids]
     claim = None
     if case.claimed_by is not None and case.claimed_at is not None:
-        claim = Claim(
-            Moderator(case.claimed_by, (await tx.roles.names([case.claimed_by])).get(case.claimed_by, "")),
-            case.claimed_at,
-        )
+        claim = Claim((await faces(tx, [case.claimed_by], policy))[case.claimed_by], case.claimed_at)
     undo_until = case.undo_until(policy)
     suggestion = await tx.suggestions.latest_of_case(case_id)
     shared = [
@@ -158,12 +160,13 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         accounts_total=await tx.cases.count_accounts(case_id),
         evidence_case=evidence,
         protected=tuple(protected),
-        admin_voted=await _admin_among(tx, [m.user_id for m in voters]),
+        admin_voted=await _admin_among(tx, voter_ids),
         claim=claim,
         undo_open=undo_until is not None and now is not None and now < undo_until,
-        suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion),
+        suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion, policy),
         image=await _case_image(tx, case),
         shared_avatars=tuple(shared),
+        probationary=frozenset(user_id for user_id, probation in votes if probation),
     )
 
 
@@ -177,7 +180,7 @@ async def _case_image(tx: Tx, case: CaseRecord) -> CaseImage | None:
     return CaseImage(group.pdq, group.file_id, banked.id, banked.kind is ImageKind.CAMPAIGN, banked.label)
 
 
-async def _suggested_campaign(tx: Tx, suggestion: Suggestion) -> SuggestedCampaign:
+async def _suggested_campaign(tx: Tx, suggestion: Suggestion, policy: Policy) -> SuggestedCampaign:
     """The suggestion as a card names its target."""
     labels, text = Labels(), None
     if suggestion.target_kind is MatchKind.TEMPLATE:
@@ -189,10 +192,10 @@ async def _suggested_campaign(tx: Tx, suggestion: Suggestion) -> SuggestedCampai
         cluster_id = await tx.clusters.current(suggestion.target_id)
         text = await tx.clusters.representative(cluster_id)
     target_case = None if cluster_id is None else await tx.cases.of_cluster(cluster_id)
-    name = ""
-    if suggestion.answered_by is not None:
-        name = (await tx.roles.names([suggestion.answered_by])).get(suggestion.answered_by, "")
-    return SuggestedCampaign(suggestion, text, target_case, name, labels)
+    if suggestion.answered_by is None:
+        return SuggestedCampaign(suggestion, text, target_case, labels=labels)
+    face = (await faces(tx, [suggestion.answered_by], policy))[suggestion.answered_by]
+    return SuggestedCampaign(suggestion, text, target_case, face.name, face.alias, labels)
 
 
 async def _admin_among(tx: Tx, user_ids: list[int]) -> bool:
@@ -243,7 +246,8 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
         voters = [m.user_id for m in view.verify_votes]
         if actor.user_id in voters:
             return VoteResult(view, VoteChange.ALREADY, False)
-        await tx.cases.put_vote(case_id, actor.user_id, now)
+        on_probation = actor.user_id in await probationers(tx, [actor.user_id], policy)
+        await tx.cases.put_vote(case_id, actor.user_id, now, probation=on_probation)
         view = await build_view(tx, case_id, policy, now)
         after = [m.user_id for m in view.verify_votes]
         await tx.audit.record(
@@ -254,7 +258,7 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
             before={"verify_votes": voters},
             after={"verify_votes": after},
         )
-        decided = view.is_verified_by(len(after), view.admin_voted)
+        decided = view.has_quorum
         if decided:
             verdict = Verdict.CAMPAIGN_ACCOUNT if view.case.kind is CaseKind.ACCOUNT else None
             await tx.cases.decide(case_id, CaseStatus.VERIFIED, actor.user_id, now, verdict=verdict)
@@ -273,7 +277,7 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
             case = await tx.cases.get(case_id)
             assert case is not None  # decided just above, in this transaction
             view = replace(view, case=case)
-        return VoteResult(view, VoteChange.VOTED, decided)
+        return VoteResult(view, VoteChange.ON_PROBATION if on_probation else VoteChange.VOTED, decided)
 
 
 async def withdraw_vote(store: Store, actor: Moderator, case_id: int, policy: Policy, now: int) -> VoteResult:
@@ -418,7 +422,7 @@ async def claim_case(
             await tx.cases.claim(case_id, None, None)
             change = ClaimChange.RELEASED
         elif claim is not None and now - claim.at < policy.claim_seconds:
-            raise ClaimedByOther(case_id, claim.moderator.name)
+            raise ClaimedByOther(case_id, claim.moderator)
         else:
             await tx.cases.claim(case_id, actor.user_id, now)
             change = ClaimChange.CLAIMED

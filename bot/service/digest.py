@@ -45,8 +45,9 @@ class Published:
     deliveries: int
 
 
-async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules) -> Digest:
-    """The week's digest from verified cases, compared with the week before.
+async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules, small_count_k: int) -> Digest:
+    """The week's digest from verified cases, compared with the week before; it keeps the exact counts and
+    ``small_count_k``, below which each language shows a count only as "fewer than K".
 
     It names an account only by its @handle or public link, only where the reports show it posted the campaign
     (a source of a forwarded or linked post, or an account case verified as a campaign account), and never an
@@ -73,6 +74,7 @@ async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules) 
         tuple(accounts[:MAX_ACCOUNTS]),
         max(len(accounts) - MAX_ACCOUNTS, 0),
         tuple(days),
+        small_count_k,
     )
 
 

@@ -1,7 +1,8 @@
 """Use case of `kuzet export`: verified cases for researchers and trust-and-safety teams.
 
 What goes out is what moderators verified: texts, accounts, counts and dates. Never a reporter's
-pseudonym, chat id or anything else that points at who reported. An account is named only by its
+pseudonym, chat id or anything else that points at who reported, nor a moderator: a count of people below
+SMALL_COUNT_K is written "<K" (see bot.core.small_counts). An account is named only by its
 @handle or public link, only where the reports show it posted the campaign, and never when moderators
 protected it from a report brigade; the others are only counted.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from bot.core.accounts import public_link
 from bot.core.cases import CaseKind, Policy
 from bot.core.digest import VerifiedAccount, citable
+from bot.core.small_counts import coarse
 from bot.service.cases import build_view
 from bot.store import Store, Tx
 
@@ -29,7 +31,8 @@ class ExportedCase:
     case_id: int
     kind: str
     verified_at: int
-    votes: int
+    votes: int | str
+    """Distinct moderators who voted to verify: a number, or "<K" (a string) below SMALL_COUNT_K."""
     template_id: int | None
     template_label: str | None
     """In the template family's original language (else any): what exports before per-language labels held."""
@@ -39,11 +42,11 @@ class ExportedCase:
     texts: tuple[str, ...]
     accounts: tuple[VerifiedAccount, ...]
     """Accounts that posted the campaign, by @handle (else link), with their public link."""
-    accounts_unnamed: int
+    accounts_unnamed: int | str
     """The other accounts the reports point at: mentioned only, hidden, without a public link, or protected."""
     post_links: tuple[str, ...]
-    reports: int
-    reporters: int
+    reports: int | str
+    reporters: int | str
     languages: tuple[str, ...]
     platforms: tuple[str, ...]
     first_seen_at: int
@@ -51,7 +54,7 @@ class ExportedCase:
     coordinated: bool
     pdq: tuple[str, ...] = ()
     """PDQ hashes (hex) of the case's pictures: the photos its reports carried. Never the pictures themselves."""
-    accounts_sharing_photo: int = 0
+    accounts_sharing_photo: int | str = 0
     """The case's accounts whose profile photo other reported accounts wear too (a count: never the photo)."""
 
 
@@ -81,8 +84,9 @@ async def citable_posts(tx: Tx, case_id: int, limit: int) -> tuple[str, ...]:
     return tuple(links[:limit])
 
 
-async def verified_cases(store: Store, since: int, policy: Policy) -> list[ExportedCase]:
-    """Verified cases since a time; an account case whose account is protected is left out."""
+async def verified_cases(store: Store, since: int, policy: Policy, small_count_k: int) -> list[ExportedCase]:
+    """Verified cases since a time; an account case whose account is protected is left out; counts below
+    ``small_count_k`` are coarsened."""
     exported = []
     async with store.transaction() as tx:
         for case_id in await tx.archive.verified_since(since):
@@ -97,24 +101,24 @@ async def verified_cases(store: Store, since: int, policy: Policy) -> list[Expor
                     case_id,
                     view.case.kind.value,
                     view.case.decided_at or 0,
-                    len(view.verify_votes),
+                    coarse(len(view.verify_votes), small_count_k),
                     view.template_id,
                     view.template_labels.fallback,
                     dict(view.template_labels.by_language),
                     view.text,
                     tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
                     tuple(account for _, account in named),
-                    len(reported - {account_id for account_id, _ in named}),
+                    coarse(len(reported - {account_id for account_id, _ in named}), small_count_k),
                     await citable_posts(tx, case_id, MAX_POSTS),
-                    view.reports,
-                    view.reporters,
+                    coarse(view.reports, small_count_k),
+                    coarse(view.reporters, small_count_k),
                     view.languages,
                     tuple(p.value for p in view.platforms),
                     view.first_seen_at,
                     view.last_seen_at,
                     view.coordination is not None,
                     tuple(await tx.images.hashes_of_case(case_id, MAX_PICTURES)),
-                    len(view.shared_avatars),
+                    coarse(len(view.shared_avatars), small_count_k),
                 )
             )
     return exported

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from bot.database_url import DatabaseUrl
 from bot.resources import data_dir
 from bot.store.accounts import Accounts
+from bot.store.aliases import Aliases
 from bot.store.audit import AuditLog
 from bot.store.cases import CaseArchive, Cases
 from bot.store.clusters import Clusters
@@ -40,6 +41,7 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.accounts = Accounts(conn)
+        self.aliases = Aliases(conn)
         self.audit = AuditLog(conn)
         self.archive = CaseArchive(conn)
         self.cases = Cases(conn)

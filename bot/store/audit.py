@@ -14,7 +14,6 @@ class AuditEntry:
     id: int
     at: int
     actor_id: int | None
-    actor_name: str | None
     action: str
     case_id: int | None
     subject: str | None
@@ -48,8 +47,7 @@ class AuditLog:
 
     async def latest(self, limit: int) -> list[AuditEntry]:
         rows = await self._conn.fetch_all(
-            "SELECT l.*, r.name FROM audit_log l LEFT JOIN roles r ON r.user_id = l.actor_id "
-            "ORDER BY l.id DESC LIMIT ?",
+            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?",
             (limit,),
         )
         return [
@@ -57,7 +55,6 @@ class AuditLog:
                 row["id"],
                 row["at"],
                 row["actor_id"],
-                row["name"],
                 row["action"],
                 row["case_id"],
                 row["subject"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.accounts import Account, Platform
-from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, Moderator, RejectReason, Verdict
+from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, RejectReason, Verdict
 from bot.core.flags import AccountReport
 from bot.core.matcher import Resemblance
 from bot.core.reports import ReportStatus
@@ -198,19 +198,22 @@ class Cases:
 
     # ---- votes ----
 
-    async def verify_votes(self, case_id: int) -> list[Moderator]:
+    async def verify_votes(self, case_id: int) -> list[tuple[int, bool]]:
+        """The moderators who voted to verify, in the order they voted, and whether each voted on probation."""
         rows = await self._conn.fetch_all(
-            "SELECT v.moderator_id, r.name FROM case_votes v LEFT JOIN roles r ON r.user_id = v.moderator_id "
-            "WHERE v.case_id = ? AND v.vote = 'verify' ORDER BY v.voted_at, v.moderator_id",
+            "SELECT moderator_id, probation FROM case_votes WHERE case_id = ? AND vote = 'verify' "
+            "ORDER BY voted_at, moderator_id",
             (case_id,),
         )
-        return [Moderator(row["moderator_id"], row["name"] or "") for row in rows]
+        return [(row["moderator_id"], bool(row["probation"])) for row in rows]
 
-    async def put_vote(self, case_id: int, moderator_id: int, now: int) -> None:
+    async def put_vote(self, case_id: int, moderator_id: int, now: int, *, probation: bool = False) -> None:
+        """A verify vote; ``probation``: cast by a moderator on probation, so it never counts."""
         await self._conn.execute(
-            "INSERT INTO case_votes (case_id, moderator_id, vote, voted_at) VALUES (?, ?, 'verify', ?) "
-            "ON CONFLICT (case_id, moderator_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
-            (case_id, moderator_id, now),
+            "INSERT INTO case_votes (case_id, moderator_id, vote, voted_at, probation) VALUES (?, ?, 'verify', ?, ?) "
+            "ON CONFLICT (case_id, moderator_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, "
+            "probation = excluded.probation",
+            (case_id, moderator_id, now, int(probation)),
         )
 
     async def drop_vote(self, case_id: int, moderator_id: int) -> bool:

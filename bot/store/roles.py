@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.cases import Moderator, Role
+from bot.core.cases import CaseStatus, Moderator, Role
 from bot.store.db import Connection, placeholders
 
 
@@ -14,11 +14,14 @@ class Roles:
         value = await self._conn.fetch_value("SELECT role FROM roles WHERE user_id = ?", (user_id,))
         return None if value is None else Role(value)
 
-    async def put(self, user_id: int, role: Role, name: str | None, added_by: int | None, now: int) -> None:
+    async def put(
+        self, user_id: int, role: Role, name: str | None, added_by: int | None, now: int, *, probation: bool = False
+    ) -> None:
+        """Give the role; ``probation``: a new moderator whose votes count only once enough agreed with decisions."""
         await self._conn.execute(
-            "INSERT INTO roles (user_id, role, name, added_by, added_at) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO roles (user_id, role, name, added_by, added_at, probation) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, name = COALESCE(excluded.name, roles.name)",
-            (user_id, role.value, name, added_by, now),
+            (user_id, role.value, name, added_by, now, int(probation)),
         )
 
     async def rename(self, user_id: int, name: str) -> None:
@@ -44,10 +47,16 @@ class Roles:
         rows = await self._conn.fetch_all("SELECT user_id, role, name FROM roles ORDER BY role, added_at, user_id")
         return [(Moderator(row["user_id"], row["name"] or ""), Role(row["role"])) for row in rows]
 
-    async def names(self, user_ids: list[int]) -> dict[int, str]:
+    async def agreed_votes(self, user_ids: list[int]) -> dict[int, int]:
+        """For each of these moderators still on probation: how many of their verify votes are in verified cases
+        (votes that agreed with the final decision)."""
         if not user_ids:
             return {}
         rows = await self._conn.fetch_all(
-            f"SELECT user_id, name FROM roles WHERE user_id IN ({placeholders(user_ids)})", user_ids
+            "SELECT r.user_id, COUNT(c.id) AS agreed FROM roles r "
+            "LEFT JOIN case_votes v ON v.moderator_id = r.user_id AND v.vote = 'verify' "
+            "LEFT JOIN cases c ON c.id = v.case_id AND c.status = ? "
+            f"WHERE r.probation = 1 AND r.role = ? AND r.user_id IN ({placeholders(user_ids)}) GROUP BY r.user_id",
+            (CaseStatus.VERIFIED.value, Role.MODERATOR.value, *user_ids),
         )
-        return {row["user_id"]: row["name"] or "" for row in rows}
+        return {row["user_id"]: row["agreed"] for row in rows}
