@@ -33,6 +33,7 @@ from bot.store.subscribers import Subscribers
 from bot.store.suggestions import Suggestions
 from bot.store.template_labels import TemplateLabels
 from bot.store.templates import Negatives, Templates
+from bot.store.trail import ChatTrail
 
 
 class Tx:
@@ -65,6 +66,7 @@ class Tx:
         self.suggestions = Suggestions(conn)
         self.templates = Templates(conn)
         self.template_labels = TemplateLabels(conn)
+        self.trail = ChatTrail(conn)
 
 
 class Store:
