@@ -24,7 +24,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.render import citizen
 from bot.service.reporters import choose_language, chosen_language, forget_reporter
 from bot.service.subscriptions import is_subscribed
-from bot.service.trail import choose_trail, trail_minutes
+from bot.service.trail import choose_trail
 from bot.telegram.edits import unless_unchanged
 from bot.telegram.trail import clear_chat
 
@@ -59,7 +59,7 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Explain what is stored and for how long, with the buttons that choose when the chat is cleared."""
     deps = Runtime.of(context)
     t = await deps.translator(update.effective_user)
-    minutes = await trail_minutes(deps.store, deps.reporter(update.effective_user), deps.settings.trail_minutes)
+    minutes = await deps.trail_minutes(update.effective_user.id)
     await update.effective_message.reply_html(
         citizen.privacy(t, deps.settings.retention_days, minutes), reply_markup=trail_picker(t, minutes)
     )
@@ -76,6 +76,7 @@ async def on_trail_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer(citizen.stale_button(t))
         return
     await choose_trail(deps.store, deps.reporter(user), minutes, deps.clock())
+    deps.trail_changed(deps.reporter(user))
     await query.answer(citizen.trail_set(t, minutes))
     await unless_unchanged(
         query.edit_message_text(
@@ -107,6 +108,7 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
         deps.store, deps.reporter(user), user_id=user.id, username=user.username, now=deps.clock()
     )
     deps.language_changed(deps.reporter(user))
+    deps.trail_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
     await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked, forgotten.unsubscribed))
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.core.trail import WIPE_ANSWER_SECONDS
 from bot.handlers.deps import Runtime
 from bot.render import citizen
-from bot.service.trail import schedule_deletion, trail_minutes
+from bot.service.trail import schedule_deletion
 from bot.telegram.trail import clear_chat, record
 
 
@@ -24,7 +24,7 @@ async def on_wipe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, chat_id = update.effective_message, update.effective_chat.id
     t = await deps.translator(update.effective_user)
     cleared = await clear_chat(context.bot, deps, chat_id, everything=True)
-    minutes = await trail_minutes(deps.store, deps.reporter(update.effective_user), deps.settings.trail_minutes)
+    minutes = await deps.trail_minutes(update.effective_user.id)
     answer = await message.reply_html(
         citizen.wiped(
             t,

@@ -34,7 +34,6 @@ from bot.service.receipts import (
     release_interrupted,
     take_turn,
 )
-from bot.service.trail import trail_minutes
 from bot.store.outbox import QueuedReceipt
 from bot.telegram.flood import wait_seconds
 
@@ -130,9 +129,8 @@ class ReceiptSender:
 
     async def _send_turn(self, chat_id: int) -> None:
         try:
-            deps = self._deps
-            trail = await trail_minutes(deps.store, deps.pseudonyms.reporter(chat_id), deps.settings.trail_minutes)
-            receipts = await take_turn(deps.store, chat_id, deps.clock(), partial(self._fits, trail))
+            trail = await self._deps.trail_minutes(chat_id)
+            receipts = await take_turn(self._deps.store, chat_id, self._deps.clock(), partial(self._fits, trail))
             if receipts:
                 await self._send(chat_id, receipts, trail)
         except Exception as exc:  # the database failed around the send: its receipts are released and tried again

@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.trail import batches, still_deletable
 from bot.handlers.deps import Runtime
-from bot.service.trail import chats_to_clear, due_messages, messages_gone, schedule_deletion, trail_minutes
+from bot.service.trail import chats_to_clear, due_messages, messages_gone, schedule_deletion
 from bot.telegram.flood import Answer
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class Cleared:
 
 async def record(runtime: Runtime, chat_id: int, message_ids: Collection[int]) -> None:
     """Schedule these messages of a private chat if its citizen's trail is on."""
-    minutes = await trail_minutes(runtime.store, runtime.pseudonyms.reporter(chat_id), runtime.settings.trail_minutes)
+    minutes = await runtime.trail_minutes(chat_id)  # a private chat's id is its user's
     if minutes:
         await schedule_deletion(runtime.store, chat_id, list(message_ids), runtime.clock(), minutes * 60)
 
