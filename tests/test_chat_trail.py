@@ -105,6 +105,27 @@ async def test_the_trail_is_deleted_on_schedule_across_a_restart(
     assert not telegram.refused()
 
 
+async def test_a_failed_deletion_is_tried_again_and_a_blocked_chat_is_given_up(
+    telegram: FakeTelegram, make_settings: Callable[..., Settings], db: Database
+) -> None:
+    citizen, blocker = telegram.user(4111, language_code="en"), telegram.user(4112, language_code="en")
+    async with running(make_settings(CHAT_TRAIL_MINUTES="10")) as application:
+        await report(telegram, citizen)
+        await report(telegram, blocker)
+        telegram.block(blocker["id"])
+        move_clocks(application, telegram, 10 * 60 + 1)
+        telegram.fail_next("deleteMessages", status=500, description="Internal Server Error")
+        await run_due_deletions(application, telegram)
+        left = {r["chat_id"] for r in db.rows("SELECT chat_id FROM chat_trail")}
+        assert left == {citizen["id"], blocker["id"]}  # Telegram failed: the run stops, all waits for the next
+
+        await run_due_deletions(application, telegram)
+
+    assert telegram.in_chat(citizen["id"]) == []
+    assert len(telegram.in_chat(blocker["id"])) == 2  # a blocked bot can delete nothing there
+    assert db.value("SELECT COUNT(*) FROM chat_trail") == 0  # nor keeps the chat's ids for it
+
+
 async def test_wipe_deletes_both_sides_now_and_its_own_answer_a_minute_later(
     telegram: FakeTelegram, make_settings: Callable[..., Settings], db: Database, translations
 ) -> None:

@@ -68,13 +68,13 @@ async def clear_chat(
         log.info("%d message(s) past Telegram's 48 hours were not deleted", len(expired))
         await messages_gone(store, chat_id, expired)
     fresh = [m.message_id for m in messages if still_deletable(m.sent_at, now)]
-    deleted = 0
+    deleted = done = 0
     for batch in batches(fresh):
         try:
             await bot.delete_messages(chat_id, batch)
         except Forbidden:  # blocked: the bot cannot delete anything in this chat any more
-            log.info("%d message(s) not deleted: the citizen blocked the bot", len(fresh) - deleted)
-            await messages_gone(store, chat_id, fresh[deleted:])
+            log.info("%d message(s) not deleted: the citizen blocked the bot", len(fresh) - done)
+            await messages_gone(store, chat_id, fresh[done:])
             break
         except BadRequest as exc:
             log.warning("Telegram refused to delete %d message(s) (%s); they are dropped", len(batch), exc.message)
@@ -84,10 +84,11 @@ async def clear_chat(
             NetworkError,
         ) as exc:  # a 429, a 5xx or a timeout: the rows stay due and the job tries again
             log.warning("deleting messages failed (%s); trying again in %d s", exc.message, TRAIL_CHECK_SECONDS)
-            return Cleared(deleted, len(expired), len(fresh) - deleted)
+            return Cleared(deleted, len(expired), len(fresh) - done)
         else:
             await messages_gone(store, chat_id, batch)
-        deleted += len(batch)
+            deleted += len(batch)
+        done += len(batch)
     return Cleared(deleted, len(expired), 0)
 
 
