@@ -26,12 +26,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles
+from bot.handlers import bank, citizen, digest, follow_ups, moderation, roles, trail
 from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import register_command_menus, register_moderator_menu
 from bot.handlers.deps import Runtime
 from bot.handlers.errors import on_error, on_unknown_button
-from bot.handlers.keyboards import FORGET, LANGUAGE, MENU
+from bot.handlers.keyboards import FORGET, LANGUAGE, MENU, TRAIL
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
@@ -49,6 +49,7 @@ from bot.telegram.flood import TelegramRateLimiter
 from bot.telegram.leadership import Leadership, leader_only
 from bot.telegram.polling import ConfirmingPoller
 from bot.telegram.receipts import ReceiptSender
+from bot.telegram.trail import TRAIL_CHECK_SECONDS, clear_due_trails, record_sent
 from bot.telegram.webhook import WebhookServer
 
 BOOTSTRAP_RETRIES = 5
@@ -138,6 +139,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         group=-1,
     )
     application.add_handler(MessageHandler(private_command & filters.COMMAND, moderation.on_private_command), group=-2)
+    application.add_handler(MessageHandler(_PRIVATE & _NEW, trail.on_private_message), group=-3)
     application.add_handlers(
         [
             *(CommandHandler(name, callback, filters=moderator_command) for name, callback in MODERATOR_HANDLERS),
@@ -153,11 +155,13 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             CommandHandler("language", settings_handlers.on_language, filters=private_command),
             CommandHandler("privacy", settings_handlers.on_privacy, filters=private_command),
             CommandHandler("forgetme", settings_handlers.on_forgetme, filters=private_command),
+            CommandHandler("wipe", trail.on_wipe, filters=private_command),
             CommandHandler("subscribe", digest.on_subscribe, filters=private_command),
             CommandHandler("unsubscribe", digest.on_unsubscribe, filters=private_command),
             CallbackQueryHandler(settings_handlers.on_menu, pattern=f"^{MENU}:"),
             CallbackQueryHandler(settings_handlers.on_language_chosen, pattern=f"^{LANGUAGE}:"),
             CallbackQueryHandler(settings_handlers.on_forget_answered, pattern=f"^{FORGET}:"),
+            CallbackQueryHandler(settings_handlers.on_trail_chosen, pattern=f"^{TRAIL}:"),
             MessageHandler(private_command & filters.COMMAND, citizen.on_unknown_command),
             MessageHandler(_PRIVATE & _NEW & _REPORTABLE, citizen.on_report),
             MessageHandler(_PRIVATE & filters.UpdateType.EDITED_MESSAGE, citizen.on_edited),
@@ -207,6 +211,7 @@ async def _open(settings: Settings, application: Application) -> None:
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, TelegramRateLimiter)  # build_application sets it
     limiter.share_pace(store.db.reserve_send)  # Telegram's limit is per bot, whichever process sends
+    limiter.observe(partial(record_sent, runtime))  # every message sent to a private chat joins its trail
     await sync_admins(store, settings.admin_ids, int(time.time()))
     await _register_menus(application)
     runtime.follower.start()
@@ -223,6 +228,7 @@ async def _open(settings: Settings, application: Application) -> None:
     )
     jobs.run_repeating(leader_only(follow_ups.retry_outcomes), OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
     jobs.run_repeating(leader_only(apply_retention_job), RETENTION_EVERY, first=0, job_kwargs=at_start)
+    jobs.run_repeating(leader_only(clear_due_trails), TRAIL_CHECK_SECONDS, first=0, job_kwargs=at_start)
 
 
 async def _register_menus(application: Application) -> None:

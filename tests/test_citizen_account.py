@@ -49,7 +49,7 @@ async def test_the_menu_buttons_do_what_their_commands_do(telegram: FakeTelegram
     telegram.press(citizen, welcome, "menu:help")
     replies = await telegram.wait_for_messages(citizen["id"], 3)
     t = translations("ru")
-    assert [r.plain for r in replies[1:]] == [plain(texts.privacy(t, 365)), plain(texts.help_text(t))]
+    assert [r.plain for r in replies[1:]] == [plain(texts.privacy(t, 365, 0)), plain(texts.help_text(t))]
 
 
 @pytest.mark.usefixtures("bot")

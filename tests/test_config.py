@@ -76,6 +76,8 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
         ("DIGEST_TIME", "25:99"),
         ("DIGEST_CHANNEL_ID", "channel"),
         ("RETENTION_DAYS", "0"),
+        ("CHAT_TRAIL_MINUTES", "30"),
+        ("CHAT_TRAIL_MINUTES", "an hour"),
         ("SEMANTIC_ENCODER", "magic"),
         ("RECEIPT_DETAIL", "everything"),
         ("WEBHOOK_URL", "http://kuzet.example.org/tg/hook"),
@@ -92,6 +94,11 @@ def test_a_malformed_value_is_refused_naming_its_variable(variable: str, value: 
     with pytest.raises(ConfigError) as raised:
         load_settings({variable: value}, env_file=None)
     assert raised.value.variable == variable
+
+
+@pytest.mark.parametrize(("raw", "minutes"), [("", 0), ("off", 0), ("0", 0), ("10", 10), ("60", 60), ("1440", 1440)])
+def test_the_chat_trail_default_is_off_or_one_of_the_citizens_choices(raw: str, minutes: int) -> None:
+    assert load_settings({"CHAT_TRAIL_MINUTES": raw}, env_file=None).trail_minutes == minutes
 
 
 def test_the_suggestion_band_must_lie_below_the_automatic_band() -> None:

@@ -598,3 +598,31 @@ async def test_descriptions_are_limited_like_telegrams(fake, http):
         assert body["description"] == "Bad Request: invalid language code specified", code
     assert (await call(http, "setMyDescription", description="", language_code="kk"))["ok"]
     assert fake.descriptions == {}
+
+
+async def test_messages_of_both_sides_can_be_deleted_for_48_hours_and_in_batches_that_skip(fake: FakeTelegram) -> None:
+    citizen = fake.user(4120)
+    old = fake.send_text(citizen, "an old message")
+    async with telegram.Bot(fake.token, base_url=fake.base_url) as bot:
+        await bot.get_updates(timeout=0)
+        old_answer = await bot.send_message(citizen["id"], "an old answer")
+        fake.advance_clock(48 * 3600)
+        fresh = fake.send_text(citizen, "a fresh message")
+        fresh_answer = await bot.send_message(citizen["id"], "a fresh answer")
+        for message_id in (old["message_id"], old_answer.message_id):
+            with pytest.raises(BadRequest, match=r"^Message can't be deleted$"):
+                await bot.delete_message(citizen["id"], message_id)
+        with pytest.raises(BadRequest, match=r"^Message to delete not found$"):
+            await bot.delete_message(citizen["id"], 999)
+        assert await bot.delete_message(citizen["id"], fresh["message_id"])
+        assert fake.in_chat(citizen["id"]) == [old["message_id"], old_answer.message_id, fresh_answer.message_id]
+        ids = [old["message_id"], 999, fresh["message_id"], fresh_answer.message_id]
+        assert await bot.delete_messages(citizen["id"], ids)  # the old, unknown and gone ones are skipped
+        assert fake.in_chat(citizen["id"]) == [old["message_id"], old_answer.message_id]
+        with pytest.raises(BadRequest, match=r"^Too many message identifiers specified$"):
+            await bot.delete_messages(citizen["id"], list(range(1, 102)))
+        with pytest.raises(BadRequest, match=r"^Message identifiers are not specified$"):
+            await bot.delete_messages(citizen["id"], [])
+        fake.block(citizen["id"])
+        with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
+            await bot.delete_messages(citizen["id"], [fresh_answer.message_id])

@@ -18,6 +18,7 @@ CITIZEN_COMMANDS = (
     ("language", N_("Choose the language")),
     ("privacy", N_("What is stored and for how long")),
     ("forgetme", N_("Delete everything linked to you")),
+    ("wipe", N_("Delete this chat's messages now")),
     ("subscribe", N_("Get the weekly digest of verified campaigns")),
     ("unsubscribe", N_("Stop the weekly digest")),
 )

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.trail import TRAIL_CHOICES
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.render.citizen import trail_choice
 
 MENU = "menu"
 LANGUAGE = "lang"
 FORGET = "forget"
+TRAIL = "trail"
 
 MENU_STATUS, MENU_LANGUAGE, MENU_PRIVACY, MENU_HELP = "status", "language", "privacy", "help"
 FORGET_YES, FORGET_NO = "yes", "no"
@@ -62,3 +65,14 @@ def forget_confirmation(t: Translator) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def trail_picker(t: Translator, current: int) -> InlineKeyboardMarkup:
+    """The chat trail's delays (off, 10 minutes, 1 hour, 24 hours); the current one ticked."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if minutes == current else "") + trail_choice(t, minutes), callback_data=data(TRAIL, str(minutes))
+        )
+        for minutes in TRAIL_CHOICES
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])

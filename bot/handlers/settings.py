@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
+from bot.core.trail import TRAIL_CHOICES
 from bot.handlers import citizen as citizen_handlers
 from bot.handlers.commands import clear_chat_command_menu, set_chat_command_menu
 from bot.handlers.deps import Runtime
@@ -16,13 +17,16 @@ from bot.handlers.keyboards import (
     MENU_STATUS,
     forget_confirmation,
     language_picker,
+    trail_picker,
     value_of,
 )
 from bot.i18n import SUPPORTED_LOCALES
 from bot.render import citizen
 from bot.service.reporters import choose_language, chosen_language, forget_reporter
 from bot.service.subscriptions import is_subscribed
+from bot.service.trail import choose_trail
 from bot.telegram.edits import unless_unchanged
+from bot.telegram.trail import clear_chat
 
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -52,9 +56,33 @@ async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain what is stored and for how long."""
-    t = await Runtime.of(context).translator(update.effective_user)
-    await update.effective_message.reply_html(citizen.privacy(t, Runtime.of(context).settings.retention_days))
+    """Explain what is stored and for how long, with the buttons that choose when the chat is cleared."""
+    deps = Runtime.of(context)
+    t = await deps.translator(update.effective_user)
+    minutes = await deps.trail_minutes(update.effective_user.id)
+    await update.effective_message.reply_html(
+        citizen.privacy(t, deps.settings.retention_days, minutes), reply_markup=trail_picker(t, minutes)
+    )
+
+
+async def on_trail_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store when the citizen's chat is cleared; it holds for messages from now on."""
+    deps = Runtime.of(context)
+    query, user = update.callback_query, update.effective_user
+    t = await deps.translator(user)
+    value = value_of(query.data)
+    minutes = int(value) if value.isascii() and value.isdigit() else -1
+    if minutes not in TRAIL_CHOICES:
+        await query.answer(citizen.stale_button(t))
+        return
+    await choose_trail(deps.store, deps.reporter(user), minutes, deps.clock())
+    deps.trail_changed(deps.reporter(user))
+    await query.answer(citizen.trail_set(t, minutes))
+    await unless_unchanged(
+        query.edit_message_text(
+            citizen.privacy(t, deps.settings.retention_days, minutes), reply_markup=trail_picker(t, minutes)
+        )
+    )
 
 
 async def on_forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,10 +102,13 @@ async def on_forget_answered(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if value_of(query.data) != FORGET_YES:
         await _replace(query, citizen.forget_cancelled(t))
         return
+    # The chat's trail goes first, while its rows still say what to delete; the question stays for the answer.
+    await clear_chat(context.bot, deps, update.effective_chat.id, everything=True, keep={query.message.message_id})
     forgotten = await forget_reporter(
         deps.store, deps.reporter(user), user_id=user.id, username=user.username, now=deps.clock()
     )
     deps.language_changed(deps.reporter(user))
+    deps.trail_changed(deps.reporter(user))
     await clear_chat_command_menu(context.bot, update.effective_chat.id)
     await _replace(query, citizen.forgotten(t, forgotten.reports_unlinked, forgotten.unsubscribed))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
+
+from babel.dates import format_timedelta
 
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate
 from bot.render import number
@@ -52,13 +55,15 @@ def help_text(t: Translator) -> str:
             _("/language: choose the language"),
             _("/privacy: what is stored and for how long"),
             _("/forgetme: delete everything linked to you"),
+            _("/wipe: delete this chat's messages now"),
             _("/subscribe: the weekly digest of verified campaigns; /unsubscribe to stop it"),
             _("/help: this help"),
         ]
     )
 
 
-def privacy(t: Translator, retention_days: int) -> str:
+def privacy(t: Translator, retention_days: int, trail_minutes: int) -> str:
+    """What is stored and for how long, then the disappearing chat with its current delay (buttons below)."""
     _ = t.gettext
     return t.lines(
         [
@@ -93,8 +98,95 @@ def privacy(t: Translator, retention_days: int) -> str:
                 "<b>Stay safe:</b> if someone may look at your phone, delete this chat after reporting. "
                 "Deleting the chat does not delete your reports."
             ),
+            "",
+            *trail_explained(t, trail_minutes),
         ]
     )
+
+
+def trail_explained(t: Translator, minutes: int) -> list[str]:
+    _ = t.gettext
+    return [
+        _("<b>A chat that disappears</b>"),
+        _(
+            "The bot can delete your messages here and its own answers by itself, a while after they were sent: "
+            "choose when with the buttons below. /wipe deletes them at once."
+        ),
+        trail_state(t, minutes),
+        _(
+            "What cannot be deleted: messages older than 48 hours (Telegram does not let bots delete them); "
+            "notifications your phone has already shown; copies you forwarded elsewhere; and nothing at all "
+            "once you have blocked the bot."
+        ),
+        _(
+            "While it is on, the bot keeps this chat's ID and the numbers of its messages until they are "
+            "deleted, and no longer."
+        ),
+    ]
+
+
+def trail_delay(t: Translator, minutes: int) -> str:
+    """The delay as the buttons name it: 10 minutes, 1 hour, 24 hours (a day in hours)."""
+    hours_from = 24 if minutes % (24 * 60) == 0 else 1
+    return format_timedelta(timedelta(minutes=minutes), threshold=hours_from, locale=t.locale)
+
+
+def trail_state(t: Translator, minutes: int) -> str:
+    if not minutes:
+        return t.gettext("Now: this chat is not cleared.")
+    return t.gettext("Now: this chat is cleared after {delay}.").format(delay=trail_delay(t, minutes))
+
+
+def trail_choice(t: Translator, minutes: int) -> str:
+    """A button's label: off, or the delay."""
+    return trail_delay(t, minutes) if minutes else t.gettext("Off")
+
+
+def trail_set(t: Translator, minutes: int) -> str:
+    if not minutes:
+        return t.gettext("Done: this chat is no longer cleared.")
+    return t.gettext("Done: this chat is cleared after {delay}.").format(delay=trail_delay(t, minutes))
+
+
+def trail_line(t: Translator, minutes: int) -> str:
+    """The receipt's last line while the trail is on."""
+    return t.gettext("🧹 This chat is cleared after {delay}: /privacy").format(delay=trail_delay(t, minutes))
+
+
+def wiped(t: Translator, *, deleted: int, expired: int, left: int, trail_on: bool, answer_after: int) -> str:
+    """The answer to /wipe: what went, what could not and why, and when this answer goes too."""
+    lines = [
+        t.ngettext("🧹 {count} message was deleted.", "🧹 {count} messages were deleted.", deleted).format(
+            count=t.number(deleted)
+        )
+        if deleted
+        else t.gettext("🧹 There was nothing left that the bot could delete.")
+    ]
+    if expired:
+        lines.append(
+            t.ngettext(
+                "{count} message is older than 48 hours: Telegram no longer lets the bot delete it.",
+                "{count} messages are older than 48 hours: Telegram no longer lets the bot delete them.",
+                expired,
+            ).format(count=t.number(expired))
+        )
+    if left:
+        lines.append(
+            t.ngettext(
+                "{count} message could not be deleted just now; the bot tries again shortly.",
+                "{count} messages could not be deleted just now; the bot tries again shortly.",
+                left,
+            ).format(count=t.number(left))
+        )
+    if not trail_on:
+        lines.append(
+            t.gettext(
+                "The bot keeps a list of this chat's messages only while the disappearing chat is on, so it "
+                "cannot find earlier ones: turn it on in /privacy."
+            )
+        )
+    lines.append(t.gettext("This answer is deleted in {delay}.").format(delay=t.duration(answer_after)))
+    return t.lines(lines)
 
 
 def forget_prompt(t: Translator, subscribed: bool) -> str:

@@ -53,6 +53,7 @@ _JSON_PARAMS = frozenset(
         "caption_entities",
         "reply_parameters",
         "link_preview_options",
+        "message_ids",
     }
 )
 _BUTTON_ACTIONS = (

@@ -207,6 +207,7 @@ class FakeTelegram:
         if origin_user is not None:
             self._state.users.setdefault(origin_user["id"], origin_user)
         chat = chat or updates.private_chat(user)
+        fields.setdefault("date", int(self._state.now()))
         message = updates.message(self._state.next_message_id(chat["id"]), user, chat, **fields)
         self._enqueue("message", message)
         return message
@@ -371,11 +372,20 @@ class FakeTelegram:
         """
         self._api.lose_answer_next(method, chat_id, count)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move Telegram's clock on: every message is ``seconds`` older (deleteMessage's 48 hours count by it)."""
+        self._state.clock_offset += seconds
+
     # ---- observing ----
 
     def sent(self, chat_id: int | None = None) -> list[SentMessage]:
         """Bot messages not deleted, oldest first, in one chat or in all."""
         return [m for m in self._state.sent if not m.deleted and chat_id in (None, m.chat_id)]
+
+    def in_chat(self, chat_id: int) -> list[int]:
+        """Ids of the messages of both sides still in the chat (not deleted), in order."""
+        users = [message_id for chat, message_id in self._state.user_messages if chat == chat_id]
+        return sorted(users + [m.message_id for m in self.sent(chat_id)])
 
     def refused(self) -> list[ApiCall]:
         """Calls answered with ok=false."""

@@ -90,6 +90,7 @@ class BotApi:
             "editmessagecaption": self._edit_message_caption,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
+            "deletemessages": self._delete_messages,
             "answercallbackquery": self._answer_callback_query,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
@@ -350,14 +351,36 @@ class BotApi:
         return self.state.message_json(sent)
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
-        key = (self._chat_id(params), checks.required_int(params, "message_id", "message identifier is not specified"))
-        if self.state.user_messages.pop(key, None) is not None:
-            return True
-        sent = self.state.live_bot_message(*key)
-        if sent is None:
-            raise bad("message to delete not found")
-        sent.deleted = True
+        chat_id = self._deletion_chat(params)
+        refusal = self.state.delete(
+            chat_id, checks.required_int(params, "message_id", "message identifier is not specified")
+        )
+        if refusal is not None:
+            raise bad(refusal)
         return True
+
+    async def _delete_messages(self, params: dict[str, Any]) -> bool:
+        """1-100 ids; those the bot may not delete (unknown, too old) are skipped, and the answer is still true."""
+        chat_id = self._deletion_chat(params)
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not ids:
+            raise bad("message identifiers are not specified")
+        if len(ids) > 100:
+            raise bad("too many message identifiers specified")
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise bad("can't parse message identifiers JSON object")
+        for message_id in ids:
+            self.state.delete(chat_id, message_id)
+        return True
+
+    def _deletion_chat(self, params: dict[str, Any]) -> int:
+        """The chat to delete in: one the bot knows, and not a private chat whose user blocked the bot."""
+        chat_id = self._chat_id(params)
+        if chat_id > 0 and chat_id in self.state.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id not in self.state.chats:
+            raise bad("chat not found")
+        return chat_id
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id", ""))

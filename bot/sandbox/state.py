@@ -98,6 +98,9 @@ class SentMessage:
         return found[0]
 
 
+DELETABLE_SECONDS = 48 * 3600
+"""Telegram lets a bot delete a message for 48 hours after it was sent."""
+
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
@@ -128,6 +131,8 @@ class State:
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
+        self.clock_offset = 0.0
+        """Seconds Telegram's clock is ahead of this machine's (FakeTelegram.advance_clock): messages age."""
         self._message_ids: dict[int, int] = {}
         self._counter = 0
         self._changed = asyncio.Event()
@@ -142,6 +147,10 @@ class State:
     def notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def now(self) -> float:
+        """Telegram's clock: Unix seconds, moved on by ``clock_offset``."""
+        return time.time() + self.clock_offset
 
     # ---- numbering ----
 
@@ -234,7 +243,7 @@ class State:
             markup,
             content.entities,
             file_bytes=file_bytes,
-            date=int(time.time()),
+            date=int(self.now()),
             media=media or {},
             reply_to=reply_to,
             sent_at=time.monotonic(),
@@ -255,6 +264,23 @@ class State:
         )
         sent.reply_markup = markup
         sent.edit_date = int(time.time())
+
+    def delete(self, chat_id: int, message_id: int) -> str | None:
+        """Delete a message of either side as Telegram lets a bot (younger than 48 hours); else the refusal."""
+        key = (chat_id, message_id)
+        sent = self.live_bot_message(chat_id, message_id)
+        if key in self.user_messages:
+            date = self.user_messages[key]["date"]
+        elif sent is not None:
+            date = sent.date
+        else:
+            return "message to delete not found"
+        if self.now() - date >= DELETABLE_SECONDS:
+            return "message can't be deleted"
+        if sent is not None:
+            sent.deleted = True
+        self.user_messages.pop(key, None)
+        return None
 
     def live_bot_message(self, chat_id: int, message_id: int) -> SentMessage | None:
         sent = self.bot_messages.get((chat_id, message_id))

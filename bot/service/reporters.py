@@ -38,6 +38,7 @@ async def forget_reporter(store: Store, reporter: str, *, user_id: int, username
     """
     async with store.transaction() as tx:
         await tx.follow_ups.delete_of_reporter(reporter)
+        await tx.trail.remove_chat(user_id)  # the private chat's id is the user's
         await tx.outbox.drop_of_reporter(reporter)
         await tx.digests.cancel_of_subscriber(reporter, now)
         unsubscribed = await tx.subscribers.remove_of(reporter) > 0

@@ -34,6 +34,7 @@ from bot.store.subscribers import Subscribers
 from bot.store.suggestions import Suggestions
 from bot.store.template_labels import TemplateLabels
 from bot.store.templates import Negatives, Templates
+from bot.store.trail import ChatTrail
 
 
 class Tx:
@@ -67,6 +68,7 @@ class Tx:
         self.suggestions = Suggestions(conn)
         self.templates = Templates(conn)
         self.template_labels = TemplateLabels(conn)
+        self.trail = ChatTrail(conn)
 
 
 class Store:

@@ -25,6 +25,14 @@ class Reporters:
         await self.touch(pseudonym, now)
         await self._conn.execute("UPDATE reporters SET locale = ? WHERE pseudonym = ?", (locale, pseudonym))
 
+    async def trail_minutes(self, pseudonym: str) -> int | None:
+        """The delay the reporter chose for their chat trail (0: off), or None if they never chose."""
+        return await self._conn.fetch_value("SELECT trail_minutes FROM reporters WHERE pseudonym = ?", (pseudonym,))
+
+    async def set_trail_minutes(self, pseudonym: str, minutes: int, now: int) -> None:
+        await self.touch(pseudonym, now)
+        await self._conn.execute("UPDATE reporters SET trail_minutes = ? WHERE pseudonym = ?", (minutes, pseudonym))
+
     async def delete(self, pseudonym: str) -> bool:
         """Forget the reporter; their reports keep existing, unlinked (ON DELETE SET NULL)."""
         return await self._conn.execute("DELETE FROM reporters WHERE pseudonym = ?", (pseudonym,)) > 0

@@ -97,11 +97,25 @@ class TelegramRateLimiter(BaseRateLimiter[Traffic]):
         self._max_retries = max_retries
         self._groups: dict[int | str, SlidingWindow] = {}
         self._shared: Callable[[float], Awaitable[float]] | None = None
+        self._observer: Callable[[str, Answer], Awaitable[None]] | None = None
 
     def share_pace(self, reserve: Callable[[float], Awaitable[float]]) -> None:
         """Pace sends over every process of the bot too: ``reserve(interval)`` takes the next shared slot and
         says how long to wait for it (Store's Database.reserve_send). Telegram's ~30 a second are per bot."""
         self._shared = reserve
+
+    def observe(self, observer: Callable[[str, Answer], Awaitable[None]]) -> None:
+        """Hand ``observer(endpoint, answer)`` every call Telegram accepted: the one place that sees every message
+        the bot sends, whichever handler or sender sent it (the chat trail records them there)."""
+        self._observer = observer
+
+    async def _observed(self, endpoint: str, answer: Answer) -> Answer:
+        if self._observer is not None:
+            try:
+                await self._observer(endpoint, answer)
+            except Exception as exc:  # the send succeeded: a failed observer must not make it look failed
+                log.error("recording a sent message failed: %s", exc)
+        return answer
 
     async def _wait_for_shared_slot(self) -> None:
         if self._shared is None:
@@ -144,7 +158,8 @@ class TelegramRateLimiter(BaseRateLimiter[Traffic]):
                 async with overall:
                     if chat_id is not None:
                         await self._wait_for_shared_slot()
-                    return await callback(*args, **kwargs)
+                    answer = await callback(*args, **kwargs)
+                return await self._observed(endpoint, answer)
             except RetryAfter as exc:
                 retries += 1
                 if retries > self._max_retries:

@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.errors import StorageUnavailable
 from bot.handlers.deps import Runtime
 from bot.handlers.moderation_keyboards import follow_up_keyboard
+from bot.render.citizen import trail_line
 from bot.render.reports import fits_in_a_message, receipts_together
 from bot.service.receipts import (
     due_chats,
@@ -128,20 +129,21 @@ class ReceiptSender:
 
     async def _send_turn(self, chat_id: int) -> None:
         try:
-            receipts = await take_turn(self._deps.store, chat_id, self._deps.clock(), self._fits)
+            trail = await self._deps.trail_minutes(chat_id)
+            receipts = await take_turn(self._deps.store, chat_id, self._deps.clock(), partial(self._fits, trail))
             if receipts:
-                await self._send(chat_id, receipts)
+                await self._send(chat_id, receipts, trail)
         except Exception as exc:  # the database failed around the send: its receipts are released and tried again
             _log_failure("sending queued receipts failed", exc)
             self._release_needed = True
 
-    async def _send(self, chat_id: int, receipts: list[QueuedReceipt]) -> None:
+    async def _send(self, chat_id: int, receipts: list[QueuedReceipt], trail: int) -> None:
         t = self._deps.i18n.get(receipts[-1].locale)
         markup = follow_up_keyboard(t, [r.report_id for r in receipts if r.follow_up])
         try:
             await self._bot.send_message(
                 chat_id,
-                self._message(receipts),
+                self._message(receipts, trail),
                 reply_markup=markup,
                 reply_parameters=ReplyParameters(receipts[-1].message_id, allow_sending_without_reply=True),
             )
@@ -163,12 +165,15 @@ class ReceiptSender:
         else:
             await receipts_sent(self._deps.store, receipts, self._deps.clock())
 
-    def _message(self, receipts: list[QueuedReceipt]) -> str:
-        """The receipts as one message, in the language of the newest (the citizen's language now)."""
-        return receipts_together(self._deps.i18n.get(receipts[-1].locale), [r.body for r in receipts])
+    def _message(self, receipts: list[QueuedReceipt], trail: int) -> str:
+        """The receipts as one message, in the language of the newest (the citizen's language now); its last
+        line says when the chat is cleared, if it is (``trail`` minutes)."""
+        t = self._deps.i18n.get(receipts[-1].locale)
+        text = receipts_together(t, [r.body for r in receipts])
+        return f"{text}\n\n{trail_line(t, trail)}" if trail else text
 
-    def _fits(self, receipts: list[QueuedReceipt]) -> bool:
-        return fits_in_a_message(self._message(receipts))
+    def _fits(self, trail: int, receipts: list[QueuedReceipt]) -> bool:
+        return fits_in_a_message(self._message(receipts, trail))
 
 
 def _log_failure(what: str, exc: Exception) -> None:
