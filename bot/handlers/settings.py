@@ -61,7 +61,8 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     t = await deps.translator(update.effective_user)
     minutes = await deps.trail_minutes(update.effective_user.id)
     await update.effective_message.reply_html(
-        citizen.privacy(t, deps.settings.retention_days, minutes), reply_markup=trail_picker(t, minutes)
+        citizen.privacy(t, deps.settings.retention_days, minutes, deps.settings.small_count_k),
+        reply_markup=trail_picker(t, minutes),
     )
 
 
@@ -80,7 +81,8 @@ async def on_trail_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(citizen.trail_set(t, minutes))
     await unless_unchanged(
         query.edit_message_text(
-            citizen.privacy(t, deps.settings.retention_days, minutes), reply_markup=trail_picker(t, minutes)
+            citizen.privacy(t, deps.settings.retention_days, minutes, deps.settings.small_count_k),
+            reply_markup=trail_picker(t, minutes),
         )
     )
 

@@ -7,6 +7,7 @@ from html import escape
 
 from babel.dates import format_timedelta
 
+from bot.core.small_counts import DEFAULT_K
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate
 from bot.render import number
 
@@ -62,8 +63,9 @@ def help_text(t: Translator) -> str:
     )
 
 
-def privacy(t: Translator, retention_days: int, trail_minutes: int) -> str:
-    """What is stored and for how long, then the disappearing chat with its current delay (buttons below)."""
+def privacy(t: Translator, retention_days: int, trail_minutes: int, small_count_k: int = DEFAULT_K) -> str:
+    """What is stored and for how long, what is published, then the disappearing chat with its current delay
+    (buttons below)."""
     _ = t.gettext
     return t.lines(
         [
@@ -98,6 +100,15 @@ def privacy(t: Translator, retention_days: int, trail_minutes: int) -> str:
                 "<b>Stay safe:</b> if someone may look at your phone, delete this chat after reporting. "
                 "Deleting the chat does not delete your reports."
             ),
+            "",
+            _("<b>What is published</b>"),
+            _(
+                "Only campaigns that moderators verified, in the weekly digest and in exports for researchers. "
+                "Never who reported, never a photo you sent (only its fingerprint, a hash, is kept), and never an "
+                'account that only reporters named. A count below {count} is shown as "fewer than {count}", so '
+                "a small number cannot point to the few people who reported. Moderators appear under aliases "
+                'such as "Moderator 7", and who voted stays hidden until a case is decided.'
+            ).format(count=t.number(small_count_k)),
             "",
             *trail_explained(t, trail_minutes),
         ]
