@@ -40,12 +40,6 @@ class ImageMatcher:
         self.max_distance = max_distance
         self._indexes = {kind: HammingIndex() for kind in ImageKind}
 
-    def __len__(self) -> int:
-        return sum(len(index) for index in self._indexes.values())
-
-    def count(self, kind: ImageKind) -> int:
-        return len(self._indexes[kind])
-
     def add(self, kind: ImageKind, key: int, bits: bytes) -> None:
         """Know a hash; adding a key again replaces its hash."""
         self._indexes[kind].add(key, bits)

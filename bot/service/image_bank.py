@@ -20,7 +20,6 @@ from bot.store import Store, Tx
 from bot.store.images import BankedImage
 
 LIST_LIMIT = 50
-BANK_KINDS = (ImageKind.CAMPAIGN, ImageKind.NEGATIVE)
 _HEX_HASH = re.compile(r"[0-9a-fA-F]{64}")
 _AUDITED = {ImageKind.CAMPAIGN: AuditAction.IMAGE_CAMPAIGN, ImageKind.NEGATIVE: AuditAction.IMAGE_COMMON}
 

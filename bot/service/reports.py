@@ -188,10 +188,10 @@ async def _record_avatar(
     tx: Tx, matcher: CampaignMatcher, report_id: int, pictures: ReportPictures, now: int
 ) -> list[int]:
     """Keep the named account's profile photo; the other reported accounts that wear it too."""
-    accounts = await tx.reports.account_ids(report_id)
-    if pictures.avatar is None or not accounts:
+    if pictures.avatar is None:  # most reports: no read
         return []
-    return await record_avatar(tx, matcher, accounts[0], pictures.avatar, now)
+    accounts = await tx.reports.account_ids(report_id)
+    return await record_avatar(tx, matcher, accounts[0], pictures.avatar, now) if accounts else []
 
 
 _SUBJECT = {CaseKind.CLUSTER: "cluster_id", CaseKind.IMAGE: "image_id", CaseKind.ACCOUNT: "account_id"}

@@ -68,15 +68,6 @@ class Cases:
     async def of_image(self, image_id: int) -> int | None:
         return await self._conn.fetch_value("SELECT id FROM cases WHERE image_id = ?", (image_id,))
 
-    async def of_accounts(self, account_ids: list[int]) -> dict[int, int]:
-        """The account case of each of these accounts that has one: {account id: case id}."""
-        if not account_ids:
-            return {}
-        rows = await self._conn.fetch_all(
-            f"SELECT account_id, id FROM cases WHERE account_id IN ({placeholders(account_ids)})", account_ids
-        )
-        return {row[0]: row[1] for row in rows}
-
     async def naming_accounts(self, account_ids: list[int], *, besides: int, limit: int = 5) -> list[int]:
         """The cases (other than ``besides``, none joined into another) whose reports name these accounts."""
         if not account_ids:

@@ -64,9 +64,10 @@ class Images:
 
     async def set_avatar(self, account_id: int, picture: ImageHash, file_id: str, now: int) -> None:
         """The account's profile photo as last seen."""
-        await self._conn.execute("DELETE FROM account_images WHERE account_id = ?", (account_id,))
         await self._conn.execute(
-            "INSERT INTO account_images (account_id, pdq, quality, file_id, seen_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO account_images (account_id, pdq, quality, file_id, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, "
+            "file_id = excluded.file_id, seen_at = excluded.seen_at",
             (account_id, picture.hex, picture.quality, file_id, now),
         )
 
@@ -76,11 +77,10 @@ class Images:
         for other, distance in others:
             for a, b in ((account_id, other), (other, account_id)):
                 await self._conn.execute(
-                    "DELETE FROM shared_avatars WHERE account_id = ? AND other_account_id = ?", (a, b)
-                )
-                await self._conn.execute(
                     "INSERT INTO shared_avatars (account_id, other_account_id, distance, found_at) "
-                    "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM account_images WHERE account_id = ?)",
+                    "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM account_images WHERE account_id = ?) "
+                    "ON CONFLICT (account_id, other_account_id) DO UPDATE SET distance = excluded.distance, "
+                    "found_at = excluded.found_at",
                     (a, b, distance, now, other),
                 )
 
@@ -91,10 +91,6 @@ class Images:
             (account_id,),
         )
         return [row[0] for row in rows]
-
-    async def avatar_of(self, account_id: int) -> str | None:
-        """The file id of the account's profile photo as last seen."""
-        return await self._conn.fetch_value("SELECT file_id FROM account_images WHERE account_id = ?", (account_id,))
 
     async def of_case(self, case_id: int) -> ImageGroup | None:
         """The picture group of an image case."""
@@ -217,6 +213,3 @@ class ImageBank:
         """The enabled bank pictures, newest first."""
         rows = await self._conn.fetch_all(_BANK_COLUMNS + "WHERE enabled = 1 ORDER BY id DESC LIMIT ?", (limit,))
         return [_banked(row) for row in rows]
-
-    async def count(self) -> int:
-        return int(await self._conn.fetch_value("SELECT COUNT(*) FROM image_bank"))
