@@ -77,7 +77,8 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
         # Later reports against the protected account are flagged as brigading on arrival.
         late = telegram.user(7000, language_code="en")
         await say(telegram, late, "https://x.com/sanzhar_satire/status/999")
-        await _card_showing(telegram, db, 1, "flagged as brigading")
+        # The card said "0 reports … flagged as brigading" already: wait for the late report's edit itself.
+        await _card_showing(telegram, db, 1, "1 reports against it since then")
         card = card_of(telegram, db, 1)
         assert re.search(
             r"🛡 X \(Twitter\) @sanzhar_satire is protected from a report brigade since .*: 1 reports "
