@@ -65,10 +65,12 @@ async def _health(request: web.Request) -> web.Response:
 
 
 @asynccontextmanager
-async def site_served(store: Store, settings: Settings, host: str, port: int) -> AsyncIterator[web.AppRunner]:
+async def site_served(
+    store: Store, settings: Settings, host: str, port: int, *, i18n: I18n | None = None
+) -> AsyncIterator[web.AppRunner]:
     """The site listening on host:port until the block ends."""
     # No access log: it would hold readers' addresses.
-    runner = web.AppRunner(build_web_app(store, settings), access_log=None, handle_signals=False)
+    runner = web.AppRunner(build_web_app(store, settings, i18n), access_log=None, handle_signals=False)
     await runner.setup()
     try:
         try:
