@@ -17,7 +17,9 @@ from tqdm import tqdm
 
 from bot import image_scan
 from bot.app import semantic_stage, serve
+from bot.chain_files import ChainUnreadable, read_folder, read_site, write_chain
 from bot.config import DEFAULT_WEB_LISTEN, Settings, load_settings
+from bot.core.evidence import check_published
 from bot.core.periods import last_complete_week, week_bounds
 from bot.database_url import DatabaseUrl
 from bot.errors import ConfigError, MigrationError, StorageUnavailable
@@ -25,12 +27,15 @@ from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.image_scan import image_files, is_image_input, scan_images
 from bot.logs import configure_logging
+from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.render import as_plain_text
 from bot.render.digest import digest_text
 from bot.resources import data_dir
 from bot.scan import BadTemplates, ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
 from bot.service.digest import build_digest
+from bot.service.evidence import verify_chain
 from bot.service.export import verified_cases
+from bot.service.installation import check_reporter_key
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
 from bot.store import Store
 from bot.store.copy import SchemasDiffer, TargetNotEmpty, copy_database
@@ -87,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the verified cases (never who reported them)")
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--since", help="only cases verified on or after this date, YYYY-MM-DD (in TIMEZONE)")
+    verify = commands.add_parser(
+        "verify-chain",
+        help="check the evidence chain: against the database, or as published (files or a site); 0 when it holds",
+    )
+    source = verify.add_mutually_exclusive_group()
+    source.add_argument("--files", type=Path, help="a folder written by `kuzet chain-files` or mirrored from /chain/")
+    source.add_argument("--url", help="a Kuzet site, e.g. https://kuzet.example.org")
+    verify.add_argument(
+        "--expect", help="a link seen elsewhere (a digest message, a citation): it must be in the chain"
+    )
+    chain_files = commands.add_parser("chain-files", help="write the evidence chain's files into a folder")
+    chain_files.add_argument("folder", type=Path)
     return parser
 
 
@@ -116,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             "export": _export,
             "db": _db_copy,
             "web": _web,
+            "verify-chain": _verify_chain,
+            "chain-files": _chain_files,
         }[args.command]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:
@@ -132,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    except (MigrationError, ScanInputError) as exc:
+    except (MigrationError, ScanInputError, ChainUnreadable) as exc:
         print(f"kuzet: {exc}", file=sys.stderr)
         return 1
     except StorageUnavailable as exc:
@@ -337,6 +356,39 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         await store.close()
     write_export(cases, args.format, sys.stdout)
     print(f"kuzet: {len(cases)} verified cases exported", file=sys.stderr)
+    return 0
+
+
+async def _verify_chain(settings: Settings, args: argparse.Namespace) -> int:
+    if args.files is not None or args.url is not None:
+        links = read_folder(args.files) if args.files is not None else read_site(args.url)
+        problems = check_published(links, args.expect)
+        count = f"{len(links)} links, {sum(len(link.files) for link in links)} files"
+    else:
+        store = await Store.open(settings.database)
+        try:
+            pseudonyms = Pseudonymizer(load_reporter_key(settings))
+            await check_reporter_key(store, pseudonyms.key_check())
+            checked = await verify_chain(store, pseudonyms.seal, args.expect)
+        finally:
+            await store.close()
+        problems, count = list(checked.problems), f"{checked.links} links, {checked.cases} case records"
+    for problem in problems:
+        print(f"kuzet verify-chain: {problem}", file=sys.stderr)
+    if problems:
+        print(f"kuzet verify-chain: the chain does NOT hold ({len(problems)} problems; {count})", file=sys.stderr)
+        return 1
+    print(f"kuzet verify-chain: the chain holds ({count})", file=sys.stderr)
+    return 0
+
+
+async def _chain_files(settings: Settings, args: argparse.Namespace) -> int:
+    store = await Store.open(settings.database)
+    try:
+        links = await write_chain(store, args.folder)
+    finally:
+        await store.close()
+    print(f"kuzet chain-files: {links} links written to {args.folder}", file=sys.stderr)
     return 0
 
 

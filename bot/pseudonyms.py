@@ -29,6 +29,10 @@ class Pseudonymizer:
         """A key for one message of one user, so a re-delivered message is recognised."""
         return self._digest(f"message:{user_id}:{message_id}")
 
+    def seal(self, text: str) -> str:
+        """An HMAC of a text that only this installation can make or check (the evidence chain's audit seals)."""
+        return hmac.new(self._key, f"evidence-seal:{text}".encode(), hashlib.sha256).hexdigest()
+
     def key_check(self) -> str:
         """A value stored in the database to notice when the key has changed or been lost."""
         return self._digest("kuzet-key-check")

@@ -105,6 +105,7 @@ async def _publish(update: Update, context: ContextTypes.DEFAULT_TYPE, digest: D
         digest,
         deps.clock(),
         None if channel is None else (channel, deps.settings.default_locale),
+        deps.pseudonyms.seal,
     )
 
 

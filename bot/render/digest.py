@@ -6,6 +6,7 @@ from html import escape
 
 from bot.core.accounts import Platform
 from bot.core.digest import Campaign, Digest, VerifiedAccount, change, line_label
+from bot.core.evidence import ChainLink
 from bot.core.small_counts import is_small
 from bot.core.text import excerpt
 from bot.i18n import Translator, isolate
@@ -46,8 +47,9 @@ def _figure(t: Translator, label: str, current: int, previous: int, k: int) -> s
     return f"{line} ({trend})" if trend else line
 
 
-def digest_text(t: Translator, digest: Digest) -> str:
-    """The whole digest as Telegram HTML (split it with render.split before sending)."""
+def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None) -> str:
+    """The whole digest as Telegram HTML (split it with render.split before sending); a published one ends with
+    its evidence chain link, which anyone can later check the published files against."""
     _ = t.gettext
     totals, previous, k = digest.totals, digest.previous, digest.small_count_k
     lines = [
@@ -70,8 +72,16 @@ def digest_text(t: Translator, digest: Digest) -> str:
         lines += [f"• {Platform(a.platform).brand}: {_account(a)}" for a in accounts]
         if digest.more_accounts:
             lines.append(_("…and {count} more.").format(count=count(t, digest.more_accounts, k)[0]))
+    if link is not None:
+        lines += ["", chain_line(t, link)]
     lines += ["", _("To stop receiving the digest: /unsubscribe")]
     return t.lines(lines)
+
+
+def chain_line(t: Translator, link: ChainLink) -> str:
+    return t.gettext("🔗 Evidence chain, link #{number}: <code>{link}</code>").format(
+        number=link.seq, link=isolate(link.link)
+    )
 
 
 def _link(url: str) -> str:

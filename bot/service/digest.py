@@ -21,6 +21,7 @@ from bot.core.flags import FlagRules, coordination
 from bot.core.periods import day_starts, previous_week, week_bounds
 from bot.core.templates import Labels, readable
 from bot.errors import KuzetError
+from bot.service.evidence import Seal, extend_chain
 from bot.service.export import citable_accounts, citable_posts
 from bot.service.matching import STARTER_AUTHOR
 from bot.service.roles import require
@@ -140,9 +141,10 @@ async def _campaign(
 
 
 async def publish_digest(
-    store: Store, actor: Moderator, digest: Digest, now: int, channel: tuple[int, str] | None
+    store: Store, actor: Moderator, digest: Digest, now: int, channel: tuple[int, str] | None, seal: Seal
 ) -> Published:
-    """Freeze the digest and queue one delivery per subscriber (and the channel); at most once per week."""
+    """Freeze the digest, extend the evidence chain with it, and queue one delivery per subscriber (and the
+    channel); at most once per week."""
     async with store.transaction() as tx:
         await require(tx, actor)
         existing = await tx.digests.of_period(digest.period)
@@ -157,6 +159,7 @@ async def publish_digest(
             data=digest.to_json(),
             published_by=actor.user_id,
         )
+        await extend_chain(tx, now, seal, digest.small_count_k)
         deliveries = await tx.digests.add_deliveries(digest_id, now, channel)
         await tx.audit.record(
             actor.user_id,

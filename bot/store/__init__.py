@@ -19,6 +19,7 @@ from bot.store.digest_facts import DigestFacts
 from bot.store.digests import Digests
 from bot.store.drafts import TemplateDrafts
 from bot.store.embeddings import Embeddings
+from bot.store.evidence import Evidence
 from bot.store.follow_ups import FollowUps
 from bot.store.images import ImageBank, Images
 from bot.store.matcher_changes import MatcherChanges
@@ -52,6 +53,7 @@ class Tx:
         self.digests = Digests(conn)
         self.drafts = TemplateDrafts(conn)
         self.embeddings = Embeddings(conn)
+        self.evidence = Evidence(conn)
         self.follow_ups = FollowUps(conn)
         self.images = Images(conn)
         self.image_bank = ImageBank(conn)

@@ -32,11 +32,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from bot.core.digest import DeliveryState, Digest
+from bot.core.evidence import ChainLink
 from bot.handlers.deps import Runtime
 from bot.i18n import Translator
 from bot.render import digest as digest_texts
 from bot.render.chart import reports_per_day_png
 from bot.render.split import split_message
+from bot.service.evidence import link_of_period
 from bot.service.subscriptions import (
     delivery_ended,
     delivery_tally,
@@ -182,7 +184,10 @@ class Broadcaster:
             digest = await published_digest(deps.store, delivery.digest_id)
             if delivery.digest_id not in self._charts:
                 self._charts[delivery.digest_id] = reports_per_day_png(digest, deps.settings.timezone)
-            self._parts[key] = digest_parts(deps.i18n.get(delivery.locale), digest, self._charts[delivery.digest_id])
+            link = await link_of_period(deps.store, digest.period)
+            self._parts[key] = digest_parts(
+                deps.i18n.get(delivery.locale), digest, self._charts[delivery.digest_id], link
+            )
         return self._parts[key]
 
     async def _report(self, application: Application, digest_id: int, *, final: bool) -> None:
@@ -208,9 +213,10 @@ class Broadcaster:
             log.warning("digest progress not shown: %s", exc)
 
 
-def digest_parts(t: Translator, digest: Digest, chart: bytes | None) -> list[Part]:
-    """What one subscriber receives: the digest text in pieces within Telegram's limit, then the chart."""
-    parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest))]
+def digest_parts(t: Translator, digest: Digest, chart: bytes | None, link: ChainLink | None = None) -> list[Part]:
+    """What one subscriber receives: the digest text (with its evidence chain link) in pieces within Telegram's
+    limit, then the chart."""
+    parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest, link))]
     if chart is not None:
         parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
     return parts
