@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.app import running
+from bot.config import Settings
+from bot.sandbox import FakeTelegram
 from bot.store import Store
 from tests.databases import Database
-from tests.moderation_helpers import ADMIN_ID
+from tests.moderation_helpers import ADMIN_ID, say
+from tests.test_digest import _verify
 from tests.web_helpers import (
     FAKE_ACCOUNT,
     OWN_WORDS,
@@ -28,8 +32,18 @@ from tests.web_helpers import (
 pytestmark = pytest.mark.xdist_group("web_privacy")
 
 
-async def _protect_the_fake_account(db: Database) -> None:
-    """Moderators find that @fake_patriot_kz was the target of a report brigade, after the digest went out."""
+LATE = "Boycott Twitter on Sunday for 24 hours in protest against the deletion of Qatari accounts."
+"""A campaign verified after the digest was published."""
+
+
+async def _after_the_digest(telegram: FakeTelegram, db: Database, settings: Settings) -> None:
+    """After the digest went out: moderators verify one more campaign, and find that @fake_patriot_kz was the
+    target of a report brigade."""
+    async with running(settings):
+        await say(telegram, telegram.user(50), LATE)
+        await say(telegram, telegram.user(51), LATE)
+        admin, alice = telegram.user(ADMIN_ID, first_name="Aigerim"), telegram.user(901, first_name="Alice")
+        await _verify(telegram, db, int(db.value("SELECT MAX(id) FROM cases")), admin, alice)
     store = await Store.open(db.url)
     try:
         async with store.transaction() as tx:
@@ -42,7 +56,7 @@ async def _protect_the_fake_account(db: Database) -> None:
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Filled, Path]]:
     folder = tmp_path_factory.mktemp("web_privacy")
-    with filled_database(folder, then=_protect_the_fake_account) as (url, made):
+    with filled_database(folder, then=_after_the_digest) as (url, made):
         yield url, made, folder
 
 
@@ -96,3 +110,22 @@ async def test_nothing_about_reporters_or_moderators_appears_in_any_response(sit
             assert pseudonym not in body, path
         for name in ("Aigerim", "Alice", "Moderator 1", "Moderator 2"):
             assert name not in body, (path, name)
+
+
+async def test_published_by_digest_a_case_verified_after_the_last_digest_waits_for_the_next(
+    filled: tuple[str, Filled, Path], db: Database
+) -> None:
+    url, made, folder = filled
+    late = int(db.value("SELECT MAX(id) FROM cases"))
+    assert db.value("SELECT status FROM cases WHERE id = ?", (late,)) == "verified"
+    in_chain = sorted(made.verified.values())  # the account case is in the chain too, but its account is protected
+    async with site_client(settings_for(url, folder, WEB_PUBLISH="digest")) as site:
+        listed = await (await site.get("/api/campaigns")).json()
+        assert sorted(c["id"] for c in listed["campaigns"]) == in_chain
+        assert (await site.get(f"/campaigns/{late}")).status == 404
+        assert (await site.get("/campaigns/1")).status == 200
+        assert (await (await site.get("/api/campaigns", params={"q": LATE})).json())["total"] == 0
+    async with site_client(settings_for(url, folder, WEB_PUBLISH="verified")) as site:
+        listed = await (await site.get("/api/campaigns")).json()
+        assert sorted(c["id"] for c in listed["campaigns"]) == sorted([*in_chain, late])
+        assert (await site.get(f"/campaigns/{late}")).status == 200

@@ -97,11 +97,11 @@ def settings_for(url: str, folder: Path, telegram: FakeTelegram | None = None, *
 
 @contextmanager
 def filled_database(
-    folder: Path, then: Callable[[Database], Awaitable[None]] | None = None, **overrides: str
+    folder: Path, then: Callable[[FakeTelegram, Database, Settings], Awaitable[None]] | None = None, **overrides: str
 ) -> Iterator[tuple[str, Filled]]:
-    """A database the bot filled with ``fill_campaigns`` (then ``then``), made once in an event loop of its own,
-    for a module's tests to share: yields its URL and what was made. (A SQLite file in ``folder``, or a
-    throwaway PostgreSQL database.)"""
+    """A database the bot filled with ``fill_campaigns`` (then ``then``, with the same fake Telegram), made once
+    in an event loop of its own, for a module's tests to share: yields its URL and what was made. (A SQLite file
+    in ``folder``, or a throwaway PostgreSQL database.)"""
     with another_database(folder, "kuzet.db") as url:
         remember(folder, url)
 
@@ -109,8 +109,8 @@ def filled_database(
             async with FakeTelegram() as telegram:
                 settings = settings_for(url, folder, telegram, **overrides)
                 filled = await fill_campaigns(telegram, Database(settings.database), settings)
-            if then is not None:
-                await then(Database(settings.database))
+                if then is not None:
+                    await then(telegram, Database(settings.database), settings)
             return filled
 
         yield url, asyncio.run(fill())
