@@ -9,7 +9,6 @@ aiohttp's test server; ``published_site`` does both; ``served_site`` listens on 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from bot.store import Store
 from bot.web import build_web_app, site_served
 from bot.web.app import MAX_REQUEST_LINE
 from tests.databases import Database, another_database, remember
+from tests.helpers import free_port
 from tests.moderation_helpers import MODERATION_SETTINGS, card_of, press, say, wait_for_card
 from tests.test_digest import CAMPAIGN, _verified_campaign, _verify, next_week
 
@@ -135,12 +135,6 @@ async def published_site(telegram: FakeTelegram, db: Database, settings: Setting
     await fill_campaigns(telegram, db, settings)
     async with site_client(settings) as client:
         yield client
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager
