@@ -22,13 +22,14 @@ from tests.moderation_helpers import say, seen
 from tests.test_digest import CAMPAIGN, _subscribe, _verified_campaign, _verify, next_week
 from tests.test_scan import kuzet
 
+SITE = "https://kuzet.example.org"
 SECOND = "Only Tokayev keeps our country calm and strong, vote for stability on Sunday"
 
 
 @pytest.fixture
 async def published(telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path) -> Path:
     """Case 1 verified, a subscriber, and the week's digest published (its delivery done)."""
-    async with running(moderation_settings()) as application:
+    async with running(moderation_settings(WEB_URL=SITE)) as application:
         admin, _ = await _verified_campaign(telegram, db)
         await _subscribe(telegram, 51, "en")
         next_week(application)
@@ -63,6 +64,7 @@ def test_publishing_a_digest_links_it_and_its_verified_case_into_the_chain(
     assert hashlib.sha256(link["manifest"].encode()).hexdigest() == link["link"]
     text = seen(telegram.sent(51)[1])
     assert f"Evidence chain, link #1: {link['link']}" in text
+    assert f"This digest on the web, to cite and to download: {SITE}/digests/{link['period']}" in text
 
 
 def test_verify_chain_holds_on_an_honest_database(published: Path, db: Database) -> None:

@@ -47,9 +47,10 @@ def _figure(t: Translator, label: str, current: int, previous: int, k: int) -> s
     return f"{line} ({trend})" if trend else line
 
 
-def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None) -> str:
+def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None, site: str | None = None) -> str:
     """The whole digest as Telegram HTML (split it with render.split before sending); a published one ends with
-    its evidence chain link, which anyone can later check the published files against."""
+    its evidence chain link, which anyone can later check the published files against, and with WEB_URL set its
+    address on the public site."""
     _ = t.gettext
     totals, previous, k = digest.totals, digest.previous, digest.small_count_k
     lines = [
@@ -74,6 +75,9 @@ def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None) ->
             lines.append(_("…and {count} more.").format(count=count(t, digest.more_accounts, k)[0]))
     if link is not None:
         lines += ["", chain_line(t, link)]
+        if site is not None:
+            page = _link(f"{site}/digests/{digest.period}")
+            lines.append(_("🌐 This digest on the web, to cite and to download: {link}").format(link=page))
     lines += ["", _("To stop receiving the digest: /unsubscribe")]
     return t.lines(lines)
 

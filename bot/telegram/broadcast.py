@@ -186,7 +186,7 @@ class Broadcaster:
                 self._charts[delivery.digest_id] = reports_per_day_png(digest, deps.settings.timezone)
             link = await link_of_period(deps.store, digest.period)
             self._parts[key] = digest_parts(
-                deps.i18n.get(delivery.locale), digest, self._charts[delivery.digest_id], link
+                deps.i18n.get(delivery.locale), digest, self._charts[delivery.digest_id], link, deps.settings.web.url
             )
         return self._parts[key]
 
@@ -213,10 +213,12 @@ class Broadcaster:
             log.warning("digest progress not shown: %s", exc)
 
 
-def digest_parts(t: Translator, digest: Digest, chart: bytes | None, link: ChainLink | None = None) -> list[Part]:
-    """What one subscriber receives: the digest text (with its evidence chain link) in pieces within Telegram's
-    limit, then the chart."""
-    parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest, link))]
+def digest_parts(
+    t: Translator, digest: Digest, chart: bytes | None, link: ChainLink | None = None, site: str | None = None
+) -> list[Part]:
+    """What one subscriber receives: the digest text (with its evidence chain link, and its page on the site)
+    in pieces within Telegram's limit, then the chart."""
+    parts = [Part(text=piece) for piece in split_message(digest_texts.digest_text(t, digest, link, site))]
     if chart is not None:
         parts.append(Part(chart=chart, caption=split_message(digest_texts.chart_caption(t, digest), 1024)[0]))
     return parts
