@@ -9,9 +9,9 @@ nearest template), tells them apart on campaigns it never saw better than the co
 together far better than either (README, "Campaigns nobody trained on"). Its score is one of the verifier's
 features (bot.semantic.pairs).
 
-Ridge regression on ±1 labels: one linear solve, and a model without any group of lines is the same solve
-on sums less that group's, so the verifier can be trained on scores from models that never saw the
-campaign of the line they score (``out_of_group``) at the cost of one small solve per campaign.
+Ridge regression on ±1 labels: one linear solve, and a model without any group of lines follows from the
+model on all of them with a solve the size of the group, so the verifier can be trained on scores from
+models that never saw the campaign of the line they score (``out_of_group``) at little cost.
 """
 
 from __future__ import annotations
@@ -33,17 +33,17 @@ def _design(messages: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return np.hstack([messages, messages - np.asarray(candidates, dtype=np.float64), np.ones((len(messages), 1))])
 
 
-def _solve(gram: np.ndarray, moment: np.ndarray) -> np.ndarray:
+def _penalised(gram: np.ndarray) -> np.ndarray:
     penalty = RIDGE * np.eye(len(gram))
     penalty[-1, -1] = 0.0
-    return np.linalg.solve(gram + penalty, moment)
+    return gram + penalty
 
 
 def fit_voice(messages: np.ndarray, candidates: np.ndarray, positive: np.ndarray) -> np.ndarray:
     """The weights (two per dimension, then the bias) from these lines, each with the template it resembles
     most: positive (a campaign line in other words or another language) or not (a same-topic negative)."""
     x = _design(messages, candidates)
-    return _solve(x.T @ x, x.T @ (2.0 * np.asarray(positive, dtype=np.float64) - 1.0))
+    return np.linalg.solve(_penalised(x.T @ x), x.T @ (2.0 * np.asarray(positive, dtype=np.float64) - 1.0))
 
 
 def voice(weights: np.ndarray, messages: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -57,9 +57,15 @@ def out_of_group(
     """For each group (a campaign), the weights fitted on the lines of every other group."""
     x = _design(messages, candidates)
     target = 2.0 * np.asarray(positive, dtype=np.float64) - 1.0
-    gram, moment = x.T @ x, x.T @ target
+    inverse = np.linalg.inv(_penalised(x.T @ x))
+    everything = inverse @ (x.T @ target)
     found = {}
     for group in dict.fromkeys(groups):
         inside = np.array([g == group for g in groups])
-        found[group] = _solve(gram - x[inside].T @ x[inside], moment - x[inside].T @ target[inside])
+        # Without the group's rows: (A - XᵀX)⁻¹ by the Woodbury identity, a solve the size of the group
+        # instead of one the size of the vectors.
+        rows = x[inside]
+        spread = inverse @ rows.T
+        rest = everything - spread @ target[inside]
+        found[group] = rest + spread @ np.linalg.solve(np.eye(len(rows)) - rows @ spread, rows @ rest)
     return found
