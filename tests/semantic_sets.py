@@ -92,10 +92,27 @@ def shipped_on(
     return [measure_fold(kept, Fold(f, verifier, SemanticThresholds()), encoder, negative_bank()) for f in families]
 
 
-def default_thresholds(encoder: Encoder) -> SemanticThresholds:
-    """The thresholds the procedure chooses on the starter families' training lines (the shipped defaults)."""
-    starter = corpus(encoder, shipped_data("starter_templates.jsonl"), shipped_lines())
-    return thresholds_on(starter, starter_families(), encoder.name)
+def default_thresholds(encoder: Encoder, whole: Corpus | None = None) -> SemanticThresholds:
+    """The thresholds the procedure chooses on the starter families' training lines (the shipped defaults),
+    from ``whole``'s vectors when it is given."""
+    return thresholds_on(shipped_corpus(encoder, whole), starter_families(), encoder.name)
+
+
+def shipped_corpus(encoder: Encoder, whole: Corpus | None = None) -> Corpus:
+    """The starter templates and the shipped training lines: what the shipped verifier and defaults learn
+    from (taken from ``whole``, which holds them first, when it is given)."""
+    if whole is None:
+        return corpus(encoder, shipped_data("starter_templates.jsonl"), shipped_lines())
+    starter = set(starter_families())
+    count = len(shipped_lines())
+    kept = [n for n, t in enumerate(whole.templates) if t.family in starter]
+    return Corpus(
+        [whole.templates[n] for n in kept],
+        [whole.template_texts[n] for n in kept],
+        whole.lines[:count],
+        whole.read[:count],
+        [line.family or line.topic or "" for line in whole.lines[:count]],
+    )
 
 
 def row(figures: Figures) -> dict:

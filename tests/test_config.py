@@ -103,10 +103,10 @@ def test_the_chat_trail_default_is_off_or_one_of_the_citizens_choices(raw: str, 
 
 def test_the_suggestion_band_must_lie_below_the_automatic_band() -> None:
     band = load_settings({"SEMANTIC_SUGGESTION_THRESHOLD": "0.8"}, env_file=None).semantic_thresholds
-    assert (band.suggestion_similarity, band.similarity) == (0.8, 0.9)
+    assert (band.suggestion_similarity, band.similarity) == (0.8, 0.89)
     for variable, above_its_automatic_band in (
         ("SEMANTIC_SUGGESTION_THRESHOLD", "0.95"),
-        ("SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD", "0.995"),
+        ("SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD", "0.999"),
     ):
         with pytest.raises(ConfigError) as raised:
             load_settings({variable: above_its_automatic_band}, env_file=None)

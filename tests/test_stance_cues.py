@@ -1,9 +1,13 @@
-"""The stance cues the verifier compares: negations, questions and contrasts in five languages."""
+"""Stance: the cues the verifier compares (negations, questions and contrasts in five languages), and the signs
+of a retelling that drop a match in either stage (bot.core.stance)."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.core.matcher import Matcher, MatchKind
+from bot.resources import shipped_data
+from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.cues import cues
 from bot.semantic.reading import text_to_encode
 
@@ -51,3 +55,44 @@ def test_questions_and_contrasts_are_counted() -> None:
 def test_length_counts_words_and_each_chinese_character() -> None:
     assert cues("three little words").length == 3
     assert cues("我們一家").length == 4
+
+
+def starter_matcher() -> CampaignMatcher:
+    """The starter pack and negative bank, lexical stage only (the stance signs apply to both stages)."""
+    matcher = CampaignMatcher(Matcher())
+    for number, item in enumerate(shipped_data("starter_templates.jsonl")):
+        matcher.add(number, item["text"], MatchKind.TEMPLATE, language=item["lang"], family=item["family"])
+    for number, item in enumerate(shipped_data("negative_bank.jsonl")):
+        matcher.add(number, item["text"], MatchKind.NEGATIVE)
+    return matcher
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under every post on the official page, the same reply: the President cares and always thinks about the "
+        "people.",
+        "Researchers counted thousands of comments saying the President cares and always thinks about the people.",
+        "Под каждым постом один и тот же ответ: Президент заботится и всегда думает о народе.",
+        "Жаңалықтардың астында бір тіркес қайталанады: Президент халыққа қамқорлық жасап, әрқашан халықты ойлайды.",
+        "حسابات جديدة كتبت تحت كل خبر أن الرئيس يهتم ويفكر دائمًا في الناس.",
+        "每則新聞底下都有幾十個帳號留言說總統關心人民，始終為人民著想。",
+    ],
+)
+def test_a_retelling_that_says_who_posted_the_line_where_does_not_match_it(text: str) -> None:
+    matcher = starter_matcher()
+    assert matcher.lexical.match(text), "the line is in the message word for word"
+    assert not matcher.match(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Totally agree with the post. The President cares and always thinks about the people.",
+        "Полностью согласен с постом. Президент заботится и всегда думает о народе.",
+        "We condemn the suspension of the accounts that defend the homeland and stand up to the attacks of "
+        "electronic flies from the blockade countries.",
+    ],
+)
+def test_a_copy_still_matches_when_it_names_the_post_or_its_line_names_accounts(text: str) -> None:
+    assert starter_matcher().match(text)

@@ -74,13 +74,13 @@ class SemanticThresholds:
     prints them. Measured on campaigns neither the verifier nor these numbers saw in the README.
     """
 
-    similarity: float = 0.90
+    similarity: float = 0.89
     """Cosine between the message and a template or cluster."""
-    verifier: float = 0.99
+    verifier: float = 0.995
     """The verifier's probability that the message repeats the line rather than talks about it."""
-    suggestion_similarity: float = 0.86
+    suggestion_similarity: float = 0.85
     """The cosine from which a candidate below the automatic band is put to moderators as a suggestion."""
-    suggestion_verifier: float = 0.60
+    suggestion_verifier: float = 0.40
     """The verifier's probability from which such a candidate is suggested."""
 
     def __post_init__(self) -> None:

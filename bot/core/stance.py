@@ -1,73 +1,108 @@
 """Signs that a message talks about a campaign instead of taking part in it.
 
-Two signs, each language-independent in use:
-- a mark of irony: laughing, eye-rolling or clown emoji. Campaign lines praise; a reply that laughs at
-  the same words is mocking them;
-- a word for the machinery: bots, trolls, fake or paid accounts, copy-paste. Campaign accounts do not call
-  themselves bots; critics who retell the line without quotation marks do.
+Each sign is language-independent in use:
+- irony: laughing, eye-rolling or clown emoji. Campaign lines praise; a reply that laughs at the same words
+  is mocking them;
+- machinery: bots, trolls, fake or paid accounts, copy-paste. Campaign accounts do not call themselves bots;
+  critics who retell the line without quotation marks do;
+- accounts, and posting (posted, comments, replies): a campaign line says its message; a news report or a
+  researcher retelling it says who posted it where ("every post had the same reply underneath, that the
+  president cares…");
+- copying: identical, the same wording, one and the same, repeated. The line does not remark that it is a
+  copy; whoever noticed the copies does.
 
-A match stands only when the stored line it matched carries the same sign: the Gulf "defenders" line
-itself accuses the other side's "electronic flies" and trolls.
+A match stands only when the stored line it matched carries the same signs: the Gulf "defenders" line itself
+condemns suspending accounts and accuses the other side's "electronic flies".
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.core.matcher import Match, MatchKind
 from bot.core.normalize import normalize
 
 IRONY_MARKS = frozenset("😂🤣😅😆😹🙄🤡🙃😏🤦")
-_MACHINERY_WORDS = frozenset(
-    normalize(
-        " ".join(
-            (
-                "bot bots fake fakes flies бот боты ботов ботам ботами ботах "
-                "ذباب الذباب ذبابة بوت بوتات البوتات وهمية الوهمية",
-                "مأجور مأجورة مأجورين المأجورة",
-            )
+
+
+@dataclass(frozen=True)
+class _Sign:
+    """Words of a sign in the normalised form (bot.core.normalize), so that one entry covers its scripts and
+    spellings."""
+
+    words: frozenset[str]
+    """Whole words."""
+    stems: tuple[str, ...]
+    """Starts of words."""
+    phrases: tuple[str, ...]
+    """Runs of whole words."""
+    chinese: tuple[str, ...]
+    """Chinese words (normalisation makes each Chinese character a word of its own)."""
+
+    @classmethod
+    def of(cls, words: str = "", stems: str = "", phrases: tuple[str, ...] = (), chinese: str = "") -> _Sign:
+        return cls(
+            frozenset(normalize(words).split()),
+            tuple(normalize(stems).split()),
+            tuple(f" {normalize(p)} " for p in phrases),
+            tuple(normalize(w).replace(" ", "") for w in chinese.split()),
         )
-    ).split()
-)
-_MACHINERY_STEMS = tuple(
-    normalize(
-        " ".join(
-            (
-                "troll nurbot sockpuppet astroturf copypast propagand "
-                "тролл троль нурбот фейк пропаганд проплач копипаст",
-                "нұрбот боттар тролль",
-            )
+
+    def shown_by(self, words: list[str]) -> bool:
+        spaced = f" {' '.join(words)} "
+        joined = "".join(words)
+        return (
+            not self.words.isdisjoint(words)
+            or any(w.startswith(self.stems) for w in words)
+            or any(p in spaced for p in self.phrases)
+            or any(w in joined for w in self.chinese)
         )
-    ).split()
-)
-_MACHINERY_ZH = (
-    "機器人",
-    "机器人",
-    "水軍",
-    "水军",
-    "網軍",
-    "网军",
-    "五毛",
-    "假帳號",
-    "假账号",
-    "殭屍帳號",
-    "僵尸账号",
-    "帶風向",
-    "带风向",
-)
+
+
+_SIGNS = {
+    "machinery": _Sign.of(
+        words="bot bots fake fakes flies бот боты ботов ботам ботами ботах "
+        "ذباب الذباب ذبابة بوت بوتات البوتات وهمية الوهمية مأجور مأجورة مأجورين المأجورة",
+        stems="troll nurbot sockpuppet astroturf copypast propagand тролл троль нурбот фейк пропаганд проплач "
+        "копипаст нұрбот боттар тролль مزيف المزيف",
+        phrases=("sock puppet",),
+        chinese="機器人 水軍 網軍 五毛 假帳號 假账号 殭屍帳號 僵尸账号 帶風向",
+    ),
+    "accounts": _Sign.of(
+        words="حسابات الحسابات الحساب",
+        stems="account profile аккаунт профил парақша",
+        chinese="帳號 账号",
+    ),
+    "posting": _Sign.of(
+        words="posted تعليقات التعليقات",
+        stems="comment repli коммент",
+        chinese="留言 評論 跟帖",
+    ),
+    "copying": _Sign.of(
+        stems="identical lookalike одинаков бірдей қайталан متطابق مكرر المكرر",
+        phrases=(
+            "same wording",
+            "same phrasing",
+            "same text",
+            "same reply",
+            "один и тот же",
+            "одни и те же",
+            "одно и то же",
+            "نفس النص",
+            "نفس العبارة",
+        ),
+        chinese="一樣的 一模一樣 相同的 同一句",
+    ),
+}
 
 
 def signs(text: str) -> frozenset[str]:
-    """Which of "irony" and "machinery" the text shows."""
+    """Which of "irony", "machinery", "accounts", "posting" and "copying" the text shows."""
     found = set()
     if any(char in IRONY_MARKS for char in text):
         found.add("irony")
     words = normalize(text).split()
-    joined = "".join(words)  # Chinese is normalised to one character a word
-    if (
-        not _MACHINERY_WORDS.isdisjoint(words)
-        or any(w.startswith(_MACHINERY_STEMS) for w in words)
-        or any(word in joined for word in _MACHINERY_ZH)
-    ):
-        found.add("machinery")
+    found.update(name for name, sign in _SIGNS.items() if sign.shown_by(words))
     return frozenset(found)
 
 

@@ -27,13 +27,17 @@ from bot.core.templates import readable
 from bot.semantic.campaigns import CampaignMatcher
 from bot.semantic.cues import cues
 from bot.semantic.encoders import Encoder
-from bot.semantic.pairs import Known, Message, pair_features
+from bot.semantic.pairs import Known, Message
 from bot.semantic.reading import text_to_encode
 from bot.semantic.stage import SemanticStage
-from bot.semantic.verifier import Line, Verifier, examples, fit, messages, nearest_pairs
+from bot.semantic.verifier import Line, Verifier, banks, messages, nearest_pairs, trained
 
 SIMILARITIES = (0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94)
-PROBABILITIES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+PROBABILITIES = (
+    *(0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99),
+    *(0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999),
+)
+"""Finer towards 1: the voice feature makes the verifier sure of most pairs either way."""
 AUTOMATIC_PRECISION = 0.995
 """Precision the automatic band must keep where its thresholds are chosen (a margin over the floor of 0.99)."""
 SUGGESTED_PRECISION = 0.8
@@ -83,10 +87,13 @@ def verifier_on(corpus: Corpus, families: Iterable[str], encoder: str) -> Verifi
     """A verifier trained on these families' lines, with only their templates in the bank."""
     families = list(families)
     rows = corpus.line_rows(families)
-    features, labels = examples(
-        [corpus.lines[i] for i in rows], [corpus.read[i] for i in rows], corpus.template_rows(families)
+    return trained(
+        [corpus.lines[i] for i in rows],
+        [corpus.read[i] for i in rows],
+        corpus.template_rows(families),
+        encoder,
+        [corpus.topics[i] for i in rows],
     )
-    return fit(features, labels, encoder)
 
 
 @dataclass(frozen=True)
@@ -117,12 +124,15 @@ def scored(
         kept = [n for n, line in enumerate(lines) if line.positive]
         lines = [dataclasses.replace(lines[n], case="translation") for n in kept]
         read = [read[n] for n in kept]
-    pairs, bank = nearest_pairs(lines, read, corpus.template_rows(bank_families))
-    probabilities = verifier.probability(pair_features(pairs, bank))
-    return [
-        Scored(line, known.family, float(known.vector @ message.vector), float(p), translated)
-        for line, (message, known, _), p in zip(lines, pairs, probabilities, strict=True)
-    ]
+    found = []
+    for numbers, templates in banks(lines, corpus.template_rows(bank_families)):
+        pairs, bank = nearest_pairs([read[n] for n in numbers], templates)
+        probabilities = verifier.probability(verifier.features(pairs, bank))
+        found += [
+            Scored(lines[n], known.family, float(known.vector @ message.vector), float(p), translated)
+            for n, (message, known, _), p in zip(numbers, pairs, probabilities, strict=True)
+        ]
+    return found
 
 
 def _hits(scores: list[Scored], similarity: float, probability: float) -> tuple[int, int, int]:

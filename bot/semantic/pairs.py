@@ -3,14 +3,18 @@
 The first verifier read the two vectors themselves (their product, difference and the message), and learned
 the seven starter campaigns' topics: on campaigns it had never seen it let most translations go, and its
 leave-family-out figures were the lowest of those measured (README, "Campaigns nobody trained on"). These
-features describe how the pair relates, not what it is about:
+features describe how the pair relates, not what it is about (the voice score reads the vectors, but is
+trained as it is used: on campaigns other than the one it scores):
 
 - the cosine, whether both are in the same language, and the two together (a translation scores lower);
 - how the message sits with the candidate's whole family: its cosine with the family's templates in the
   other languages (a reworded line is near all of them; a critic borrowing one line's words is near one);
-- the margin over the nearest template of any other family;
+- the margin of the candidate's family (its nearest template, in any language) over the nearest template of
+  any other family;
 - the stance cues (bot.semantic.cues) the message has beyond the candidate's: negations, questions, "but";
-- the ratio of their lengths.
+- the ratio of their lengths;
+- how the message reads beside the candidate, like a campaign post or like talk about one
+  (bot.semantic.voice: a linear model over the two vectors, trained without the campaign it scores).
 
 A candidate that is a cluster has no family: its family features are its own cosine.
 """
@@ -38,6 +42,7 @@ FEATURES = (
     "more_contrasts",
     "length_ratio",
     "length_difference",
+    "voice",
 )
 
 
@@ -87,9 +92,9 @@ class Message:
     cues: Cues
 
 
-def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank) -> np.ndarray:
+def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank, voices: np.ndarray) -> np.ndarray:
     """One row of FEATURES per (message, candidate, the candidate's place in ``bank`` if it is a template
-    there)."""
+    there); ``voices``: each pair's message's voice score."""
     rows = len(pairs)
     if rows == 0:
         return np.empty((0, len(FEATURES)))
@@ -112,7 +117,8 @@ def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank
     family_min = np.where(has_others, np.where(others, to_bank, np.inf).min(axis=1, initial=np.inf), cosine)
     family_max = np.where(has_others, np.where(others, to_bank, -np.inf).max(axis=1, initial=-np.inf), cosine)
     rivals = np.where(in_family, -np.inf, to_bank).max(axis=1, initial=-np.inf)
-    margin = np.where(np.isfinite(rivals), cosine - rivals, cosine)
+    best_of_family = np.maximum(cosine, np.where(in_family, to_bank, -np.inf).max(axis=1, initial=-np.inf))
+    margin = np.where(np.isfinite(rivals), best_of_family - rivals, cosine)
 
     def cue(name: str) -> tuple[np.ndarray, np.ndarray]:
         """The message's and the candidate's count of this cue."""
@@ -140,5 +146,6 @@ def pair_features(pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank
             np.maximum(contrasts - their_contrasts, 0),
             lengths,
             np.abs(lengths),
+            voices,
         ]
     )

@@ -22,7 +22,7 @@ from bot.core.similarity import SemanticThresholds
 from bot.semantic.cues import cues
 from bot.semantic.encoders import Encoder, load_encoder
 from bot.semantic.index import ApproximateIndex, ExactIndex, VectorIndex
-from bot.semantic.pairs import Bank, Known, Message, pair_features
+from bot.semantic.pairs import Bank, Known, Message
 from bot.semantic.reading import text_to_encode
 from bot.semantic.verifier import Verifier, verifier_for
 
@@ -143,7 +143,7 @@ class SemanticStage:
             language = guess_language(text)
             message = Message(vector, language, cues(text_to_encode(text)))
             agreed = self.verifier.probability(
-                pair_features(
+                self.verifier.features(
                     [
                         (message, self._known[key], places.get(key) if kind is MatchKind.TEMPLATE else None)
                         for kind, key, _ in candidates

@@ -3,10 +3,13 @@
 Cosine similarity alone scores a critic, a sarcastic reply or a question on the same topic as high as a
 paraphrase. The verifier is a logistic regression over what the pair shows beyond its topic
 (bot.semantic.pairs: cosine, agreement with the candidate's whole family across languages, margin over
-other families, stance cues, lengths). It is trained on the lines shipped in bot/data/semantic_train/
-(paraphrases of every starter family in five languages, and same-topic negatives): each line paired with
-its nearest starter template, and each paraphrase also with its family's templates in the other languages,
-so that it learns what a translation looks like. None of those lines is in an evaluation set.
+other families, stance cues, lengths, and how the message reads beside the line, bot.semantic.voice). It is
+trained on the lines shipped in bot/data/semantic_train/ (paraphrases of every starter family in five
+languages, and same-topic negatives): each line paired with its nearest starter template, and each
+paraphrase also with its family's templates in the other languages, so that it learns what a translation
+looks like. None of those lines is in an evaluation set. Each training line's voice score comes from a
+voice model fitted without its family's lines, as a new campaign's messages meet it; the voice model the
+verifier keeps is fitted on all of them.
 
 Weights depend on the encoder. Those for the default encoder ship as bot/data/semantic_verifier.npz
 (``python -m bot.semantic.verifier`` writes them); for any other encoder they are trained at first start
@@ -30,6 +33,7 @@ from bot.semantic.cues import cues
 from bot.semantic.encoders import DEFAULT_ENCODER, Encoder, load_encoder
 from bot.semantic.pairs import FEATURES, Bank, Known, Message, pair_features
 from bot.semantic.reading import text_to_encode
+from bot.semantic.voice import fit_voice, out_of_group, voice
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,13 @@ class Verifier:
     spread: np.ndarray
     weights: np.ndarray
     bias: float
+    voice: np.ndarray
+    """The voice model's weights (bot.semantic.voice)."""
+
+    def features(self, pairs: Sequence[tuple[Message, Known, int | None]], bank: Bank) -> np.ndarray:
+        """Rows of FEATURES for (message, candidate, the candidate's place in ``bank``) pairs."""
+        messages, candidates = _vectors(pairs, (len(self.voice) - 1) // 2)
+        return pair_features(pairs, bank, voice(self.voice, messages, candidates))
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         """How likely each pair's message repeats its candidate's line (0 to 1), from rows of FEATURES."""
@@ -60,21 +71,31 @@ class Verifier:
             spread=self.spread,
             weights=self.weights,
             bias=np.array(self.bias),
+            voice=self.voice,
         )
 
 
 def _read(source) -> Verifier:
     with np.load(source) as data:
-        return Verifier(str(data["encoder"]), data["mean"], data["spread"], data["weights"], float(data["bias"]))
+        if "voice" not in data:  # from a Kuzet before the voice feature: _usable refuses it
+            return Verifier(str(data["encoder"]), data["mean"], data["spread"], data["weights"], 0.0, np.zeros(1))
+        return Verifier(
+            str(data["encoder"]), data["mean"], data["spread"], data["weights"], float(data["bias"]), data["voice"]
+        )
 
 
 def _usable(verifier: Verifier, encoder: Encoder) -> bool:
     """Trained for this encoder, on today's features (a file from an older Kuzet has other ones)."""
-    return verifier.encoder == encoder.name and verifier.weights.shape == (len(FEATURES),)
+    return (
+        verifier.encoder == encoder.name
+        and verifier.weights.shape == (len(FEATURES),)
+        and verifier.voice.shape == (2 * encoder.dim + 1,)
+    )
 
 
-def fit(features: np.ndarray, labels: np.ndarray, encoder: str) -> Verifier:
-    """Newton's method on standardised features, ridge-penalised (deterministic: same data, same weights)."""
+def fit(features: np.ndarray, labels: np.ndarray, encoder: str, voice_weights: np.ndarray) -> Verifier:
+    """Newton's method on standardised features, ridge-penalised (deterministic: same data, same weights);
+    the verifier keeps ``voice_weights`` to score the voice of the messages it meets."""
     mean, spread = features.mean(0), features.std(0) + 1e-6
     z = np.hstack([(features - mean) / spread, np.ones((len(features), 1))])
     penalty = L2 * len(features) * np.eye(z.shape[1])
@@ -87,7 +108,7 @@ def fit(features: np.ndarray, labels: np.ndarray, encoder: str) -> Verifier:
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Verifier(encoder, mean, spread, w[:-1], float(w[-1]))
+    return Verifier(encoder, mean, spread, w[:-1], float(w[-1]), voice_weights)
 
 
 @dataclass(frozen=True)
@@ -123,37 +144,81 @@ def messages(lines: Sequence[Line], vectors: np.ndarray) -> list[Message]:
     ]
 
 
-def nearest_pairs(
-    lines: Sequence[Line], read: Sequence[Message], templates: list[Known]
-) -> tuple[list[tuple[Message, Known, int]], Bank]:
-    """Each line with its nearest template, as the stage would pair them (a translation is not paired with
-    its own family's template in its own language: it is there to be found in another one)."""
+def banks(lines: Sequence[Line], templates: list[Known]) -> list[tuple[list[int], list[Known]]]:
+    """The lines (by number) grouped by the templates the stage holds when they arrive: all of them, but for
+    a translation not its own family's template in its own language (it is there to be found in another)."""
+    groups: dict[tuple[str | None, str] | None, list[int]] = {}
+    for number, line in enumerate(lines):
+        groups.setdefault((line.family, line.language) if line.case == "translation" else None, []).append(number)
+    return [
+        (numbers, [t for t in templates if key is None or (t.family, t.language) != key])
+        for key, numbers in groups.items()
+    ]
+
+
+def nearest_pairs(read: Sequence[Message], templates: list[Known]) -> tuple[list[tuple[Message, Known, int]], Bank]:
+    """Each message with its nearest template, as the stage would pair them."""
     bank = Bank.of(templates, len(read[0].vector) if read else 0)
     scores = np.stack([m.vector for m in read]) @ bank.vectors.T if read else np.empty((0, len(templates)))
-    own_language = {language: bank.languages == language for language in set(bank.languages)}
-    pairs = []
-    for line, message, row in zip(lines, read, scores, strict=True):
-        if line.case == "translation":
-            row = np.where((bank.families == line.family) & own_language.get(line.language, False), -2.0, row)
-        nearest = int(np.argmax(row))
-        pairs.append((message, templates[nearest], nearest))
-    return pairs, bank
+    nearest = np.argmax(scores, axis=1) if len(templates) else []
+    return [(message, templates[int(n)], int(n)) for message, n in zip(read, nearest, strict=True)], bank
 
 
-def examples(lines: Sequence[Line], read: Sequence[Message], templates: list[Known]) -> tuple[np.ndarray, np.ndarray]:
+def examples(
+    lines: Sequence[Line],
+    read: Sequence[Message],
+    templates: list[Known],
+    groups: Sequence[str | None],
+    voices: dict[str | None, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels: each line with its nearest template, and each positive line also with its
-    family's templates in the other languages."""
-    nearest, bank = nearest_pairs(lines, read, templates)
-    pairs, labels = [], []
-    for line, (message, known, place) in zip(lines, nearest, strict=True):
-        pairs.append((message, known, place))
-        labels.append(float(line.positive and known.family == line.family))
-        if line.positive:
-            for i in np.flatnonzero((bank.families == line.family) & (bank.languages != line.language)):
-                if i != place:
-                    pairs.append((message, templates[i], int(i)))
-                    labels.append(1.0)
-    return pair_features(pairs, bank), np.array(labels)
+    family's templates in the other languages; each pair's voice scored with the weights of its line's group
+    (``voices``)."""
+    rows, labels = [], []
+    for numbers, held in banks(lines, templates):
+        nearest, bank = nearest_pairs([read[n] for n in numbers], held)
+        pairs, owners = [], []
+        for number, (message, known, place) in zip(numbers, nearest, strict=True):
+            line = lines[number]
+            pairs.append((message, known, place))
+            labels.append(float(line.positive and known.family == line.family))
+            owners.append(groups[number])
+            if line.positive:
+                for i in np.flatnonzero((bank.families == line.family) & (bank.languages != line.language)):
+                    if i != place:
+                        pairs.append((message, held[i], int(i)))
+                        labels.append(1.0)
+                        owners.append(groups[number])
+        messages, candidates = _vectors(pairs, len(read[0].vector))
+        scores = np.empty(len(pairs))
+        for group in set(owners):
+            mine = np.array([owner == group for owner in owners])
+            scores[mine] = voice(voices[group], messages[mine], candidates[mine])
+        rows.append(pair_features(pairs, bank, scores))
+    return np.vstack(rows), np.array(labels)
+
+
+def _vectors(pairs: Sequence[tuple[Message, Known, int | None]], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    if not pairs:
+        return np.empty((0, dim)), np.empty((0, dim))
+    return np.stack([m.vector for m, _, _ in pairs]), np.stack([k.vector for _, k, _ in pairs])
+
+
+def trained(
+    lines: Sequence[Line], read: Sequence[Message], templates: list[Known], encoder: str, groups: Sequence[str | None]
+) -> Verifier:
+    """A verifier from these lines and templates. Each line's voice feature is scored by a voice model
+    fitted without the lines of its group (the campaign it belongs to or is about), as a new campaign's
+    messages meet it; the verifier keeps a voice model fitted on every line."""
+    order, nearest = [], []
+    for numbers, held in banks(lines, templates):
+        order += numbers
+        nearest += nearest_pairs([read[n] for n in numbers], held)[0]
+    messages, candidates = _vectors(nearest, len(read[0].vector))
+    positive = np.array([lines[n].positive for n in order])
+    by_group = out_of_group(messages, candidates, positive, [groups[n] for n in order])
+    features, labels = examples(lines, read, templates, groups, by_group)
+    return fit(features, labels, encoder, fit_voice(messages, candidates, positive))
 
 
 def shipped_lines() -> list[Line]:
@@ -167,8 +232,8 @@ def train(encoder: Encoder) -> Verifier:
     lines = shipped_lines()
     vectors = encoder.encode([text_to_encode(line.text) for line in lines])
     templates = template_bank(encoder, shipped_data("starter_templates.jsonl"))
-    features, labels = examples(lines, messages(lines, vectors), templates)
-    return fit(features, labels, encoder.name)
+    groups = [line.family or line.topic for line in lines]
+    return trained(lines, messages(lines, vectors), templates, encoder.name, groups)
 
 
 def verifier_for(encoder: Encoder, cache: Path) -> Verifier:
