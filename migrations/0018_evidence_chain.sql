@@ -8,6 +8,7 @@ CREATE TABLE evidence_links (
     digest_id INTEGER NOT NULL UNIQUE REFERENCES digests (id),
     period TEXT NOT NULL,
     previous TEXT NOT NULL,
+    digest_json TEXT NOT NULL,
     digest_sha256 TEXT NOT NULL,
     manifest TEXT NOT NULL,
     link TEXT NOT NULL UNIQUE,

@@ -121,6 +121,9 @@ def test_the_published_files_check_out_with_plain_sha256sum(published: Path, db:
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder / "1", capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "cases/1.json: OK" in check.stdout and "digest.json: OK" in check.stdout
+    published_digest = json.loads((folder / "1" / "digest.json").read_text())
+    assert published_digest["campaigns"][0]["reports"] == "<5"  # 2 reports: the frozen JSON's exact count stays inside
+    assert json.loads(db.value("SELECT data FROM digests"))["campaigns"][0]["reports"] == 2
     link = subprocess.run(["sha256sum", "SHA256SUMS"], cwd=folder / "1", capture_output=True, text=True)
     assert link.stdout.split()[0] == _link(db, 1)["link"]
     assert kuzet(["verify-chain", "--files", str(folder)], published).returncode == 0

@@ -149,7 +149,7 @@ async def test_an_unknown_page_is_a_404_page_in_the_readers_language(
     for path in ("/nowhere?lang=ru", "/campaigns/999?lang=ru", "/digests/2001-W01?lang=ru", "/campaigns/abc?lang=ru"):
         page = await text_of(site, path, status=404)
         assert '<html lang="ru"' in page and translations("ru").gettext("Page not found") in page, path
-    assert "Page not found" in await text_of(site, "/chain/999/manifest.txt", status=404)
+    assert "Page not found" in await text_of(site, "/chain/999/SHA256SUMS", status=404)
 
 
 async def test_bad_page_numbers_ids_and_overlong_searches_get_a_clear_4xx_page_never_a_traceback(

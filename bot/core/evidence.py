@@ -3,7 +3,7 @@
 Each published digest adds a link. A link is a folder of files:
 
 - ``previous``: the previous link (64 hex digits, all zeros for the first) and a newline;
-- ``digest.json``: the digest's frozen JSON, exactly as published;
+- ``digest.json``: the digest as published, its counts below SMALL_COUNT_K written "<K";
 - ``cases/<id>.json``: a record of each verified case this link is the first to cover (its texts and decisions);
 - ``SHA256SUMS``: the SHA-256 of each of those files, in ``sha256sum``'s own format.
 
@@ -19,6 +19,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.core.small_counts import DEFAULT_K, coarse
 
 GENESIS = "0" * 64
 """What the first link names as its previous link."""
@@ -39,6 +41,22 @@ def case_file(case_id: int) -> str:
 def canonical(value: Mapping[str, Any]) -> str:
     """One fixed spelling of a JSON value (sorted keys, no spaces, UTF-8 text), ending in a newline."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def public_digest_json(frozen: str) -> str:
+    """The digest as the chain publishes it: its frozen JSON (which keeps exact counts for rendering) with every
+    count from 1 to K − 1 written "<K", as every other public output writes it, in canonical form."""
+    digest = json.loads(frozen)
+    k = digest.get("small_count_k", DEFAULT_K)
+    for totals in ("totals", "previous"):
+        digest[totals] = {name: coarse(value, k) for name, value in digest[totals].items()}
+    for campaign in digest["campaigns"]:
+        for name in ("reports", "votes", "sharing_photo"):
+            if name in campaign:
+                campaign[name] = coarse(campaign[name], k)
+        campaign["per_day"] = [coarse(value, k) for value in campaign["per_day"]]
+    digest["more_accounts"] = coarse(digest["more_accounts"], k)
+    return canonical(digest)
 
 
 def previous_file(previous: str) -> str:

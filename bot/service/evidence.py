@@ -26,6 +26,7 @@ from bot.core.evidence import (
     ChainLink,
     LinkFiles,
     canonical,
+    public_digest_json,
     record_changes,
     sha256_hex,
 )
@@ -62,11 +63,11 @@ async def extend_chain(tx: Tx, now: int, seal: Seal, small_count_k: int) -> list
                 records[case_id] = (facts.decided_at, canonical(record))
         files = LinkFiles(
             GENESIS if latest is None else latest.link,
-            digest.data,
+            public_digest_json(digest.data),
             {case_id: text for case_id, (_, text) in records.items()},
         )
         seq = await tx.evidence.add_link(
-            digest.digest_id, digest.period, files.previous, sha256_hex(digest.data), files.sums(), files.link(), now
+            digest.digest_id, digest.period, files.previous, files.digest_json, files.sums(), files.link(), now
         )
         for case_id, (decided_at, text) in records.items():
             await tx.evidence.add_record(seq, case_id, decided_at, text, sha256_hex(text))
@@ -130,28 +131,31 @@ async def _live(tx: Tx, recorded: dict[str, Any], seal: Seal) -> dict[str, Any]:
 
 async def verify_chain(store: Store, seal: Seal, expect: str | None = None) -> ChainCheck:
     """Check every link against the database: each link is the SHA-256 of its SHA256SUMS, which lists the
-    previous link, the digest's JSON as stored now and each case's record; and each record's texts, template,
-    picture and audit trail still read the same in the tables. Problems come as precise sentences."""
+    previous link, the digest (its public form, made again from its frozen JSON as stored now) and each case's
+    record; and each record's texts, template, picture and audit trail still read the same in the tables.
+    Problems come as precise sentences."""
     problems: list[str] = []
     cases = 0
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         links = await tx.evidence.links()
         previous = GENESIS
         for stored in links:
             where = f"link #{stored.seq} ({stored.period})"
             records = await tx.evidence.records_of(stored.seq)
             cases += len(records)
-            digest_now = await tx.evidence.digest_data(stored.digest_id)
-            digest_changed = digest_now is None or sha256_hex(digest_now) != stored.digest_sha256
-            if digest_changed:
+            if sha256_hex(stored.digest_json) != stored.digest_sha256:
+                problems.append(f"{where}: its digest.json was changed after it was stored")
+            frozen = await tx.evidence.digest_data(stored.digest_id)
+            now_public = None if frozen is None else public_digest_json(frozen)
+            if now_public != stored.digest_json:
                 problems.append(
                     f"{where}: the digest's JSON changed after it was published: recorded SHA-256 "
-                    f"{stored.digest_sha256}, now {'nothing' if digest_now is None else sha256_hex(digest_now)}"
+                    f"{stored.digest_sha256}, now {'nothing' if now_public is None else sha256_hex(now_public)}"
                 )
             if stored.previous != previous:
                 problems.append(f"{where}: it names {stored.previous} as the previous link, but that is {previous}")
-            rebuilt = LinkFiles(stored.previous, digest_now or "", {r.case_id: r.record for r in records})
-            if not digest_changed and rebuilt.sums() != stored.manifest:
+            rebuilt = LinkFiles(stored.previous, stored.digest_json, {r.case_id: r.record for r in records})
+            if rebuilt.sums() != stored.manifest:
                 problems.append(f"{where}: its SHA256SUMS does not match the files it covers")
             if sha256_hex(stored.manifest) != stored.link:
                 problems.append(f"{where}: the link {stored.link} is not the SHA-256 of its SHA256SUMS")
@@ -186,45 +190,45 @@ async def _chain_link(tx: Tx, stored: StoredLink) -> ChainLink:
 
 async def chain(store: Store) -> list[ChainLink]:
     """Every link, oldest first."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         return [await _chain_link(tx, stored) for stored in await tx.evidence.links()]
 
 
 async def chain_link(store: Store, seq: int) -> ChainLink | None:
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         stored = await tx.evidence.link(seq)
         return None if stored is None else await _chain_link(tx, stored)
 
 
 async def latest_link(store: Store) -> ChainLink | None:
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         stored = await tx.evidence.latest()
         return None if stored is None else await _chain_link(tx, stored)
 
 
 async def link_of_period(store: Store, period: str) -> ChainLink | None:
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         stored = await tx.evidence.of_period(period)
         return None if stored is None else await _chain_link(tx, stored)
 
 
 async def digest_file(store: Store, seq: int) -> str | None:
-    """The link's ``digest.json``: the digest's frozen JSON, exactly as stored."""
-    async with store.transaction() as tx:
+    """The link's ``digest.json``: the digest as published, exactly as stored."""
+    async with store.reading() as tx:
         stored = await tx.evidence.link(seq)
-        return None if stored is None else await tx.evidence.digest_data(stored.digest_id)
+        return None if stored is None else stored.digest_json
 
 
 async def case_record(store: Store, seq: int, case_id: int) -> str | None:
     """The link's ``cases/<case_id>.json``, exactly as recorded."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         record = await tx.evidence.record(seq, case_id)
         return None if record is None else record.record
 
 
 async def case_links(store: Store, case_id: int) -> list[tuple[ChainLink, str]]:
     """The links that recorded the case (one per verification), with its record's SHA-256 in each."""
-    async with store.transaction() as tx:
+    async with store.reading() as tx:
         found = []
         for record in await tx.evidence.records_of_case(case_id):
             stored = await tx.evidence.link(record.seq)

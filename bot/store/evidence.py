@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.accounts import Account
 from bot.core.cases import CaseKind, CaseStatus
 from bot.core.digest import DigestStatus
+from bot.core.evidence import sha256_hex
 from bot.store.cases import account_of
 from bot.store.db import Connection, Row
 
@@ -18,6 +19,8 @@ class StoredLink:
     digest_id: int
     period: str
     previous: str
+    digest_json: str
+    """The link's ``digest.json``: the digest as published (counts below K coarsened), exact text."""
     digest_sha256: str
     manifest: str
     link: str
@@ -65,6 +68,7 @@ def _link(row: Row) -> StoredLink:
         row["digest_id"],
         row["period"],
         row["previous"],
+        row["digest_json"],
         row["digest_sha256"],
         row["manifest"],
         row["link"],
@@ -101,14 +105,14 @@ class Evidence:
         return None if row is None else _link(row)
 
     async def add_link(
-        self, digest_id: int, period: str, previous: str, digest_sha256: str, manifest: str, link: str, now: int
+        self, digest_id: int, period: str, previous: str, digest_json: str, manifest: str, link: str, now: int
     ) -> int:
         """Append a link; its number follows the last one (writers hold the database's one write lock)."""
         seq = int(await self._conn.fetch_value("SELECT COALESCE(MAX(seq), 0) + 1 FROM evidence_links"))
         await self._conn.execute(
-            "INSERT INTO evidence_links (seq, digest_id, period, previous, digest_sha256, manifest, link, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, digest_id, period, previous, digest_sha256, manifest, link, now),
+            "INSERT INTO evidence_links (seq, digest_id, period, previous, digest_json, digest_sha256, manifest, link, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, digest_id, period, previous, digest_json, sha256_hex(digest_json), manifest, link, now),
         )
         return seq
 
@@ -131,7 +135,7 @@ class Evidence:
         return [_record(row) for row in rows]
 
     async def digest_data(self, digest_id: int) -> str | None:
-        """The digest's frozen JSON as it is stored now (what the link's ``digest.json`` must still be)."""
+        """The digest's frozen JSON as it is stored now (the link's ``digest.json`` must still be its public form)."""
         return await self._conn.fetch_value("SELECT data FROM digests WHERE id = ?", (digest_id,))
 
     async def unlinked_digests(self) -> list[UnlinkedDigest]:

@@ -1,7 +1,7 @@
 """The evidence hash chain on the site (the chain itself: bot/service/evidence.py, its files: bot/core/evidence.py).
 
 ``/chain`` lists the links; each link's files are served as the exact stored bytes under ``/chain/<seq>/``:
-``SHA256SUMS`` (also as ``manifest.txt``), ``previous``, ``digest.json`` and ``cases/<id>.json``, so that
+``SHA256SUMS``, ``previous``, ``digest.json`` and ``cases/<id>.json``, so that
 ``sha256sum`` and ``kuzet verify-chain --url`` agree with the site. ``/api/chain`` lists them as JSON.
 """
 
@@ -82,7 +82,6 @@ async def _link(request: web.Request) -> ChainLink | None:
 
 
 @routes.get(r"/chain/{seq:\d+}/" + SUMS)
-@routes.get(r"/chain/{seq:\d+}/manifest.txt")
 async def sums(request: web.Request) -> web.Response:
     link = await _link(request)
     return _exact(None if link is None else link.manifest, TEXT)
