@@ -3,12 +3,24 @@ named on the case card and shown by /network; the recompute keeps its number."""
 
 from __future__ import annotations
 
+import csv
+import json
+import time
+from datetime import UTC
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
 from bot.core.networks import NetworkRules
+from bot.core.periods import week_of
 from bot.sandbox import FakeTelegram
 from bot.service.networks import recompute_networks
 from bot.store import Store
 from tests.databases import Database
 from tests.moderation_helpers import card_of, say, seen, wait_for_card
+from tests.test_digest import _verify
+from tests.test_scan import kuzet
 
 CAMPAIGNS = (
     "The new dam on the river will flood the valley, the ministry hides the engineering report from everyone",
@@ -74,3 +86,42 @@ async def test_a_recompute_keeps_the_number_of_a_network_that_grew_live(
         await store.close()
     assert (done.networks, done.new, done.ended) == (1, 0, 0)
     assert [tuple(row) for row in db.rows("SELECT number, status, accounts FROM networks")] == [(1, "active", 3)]
+
+
+async def test_verified_campaigns_put_the_network_in_the_digest_and_the_export_without_reporters(
+    telegram: FakeTelegram, moderated, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NETWORK_MIN_WEIGHT", "2")  # for the command line, as for the bot
+    async with moderated(NETWORK_MIN_WEIGHT="2") as team:
+        citizen = telegram.user(1)
+        channels = [
+            telegram.channel(-1000000000400 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
+        ]
+        await forward_campaigns(telegram, citizen, channels)
+        for case_id in (1, 2):
+            await _verify(telegram, db, case_id, team.alice, team.bob)
+
+    digest = kuzet(["digest", "--week", week_of(int(time.time()), UTC)], tmp_path)
+    assert digest.returncode == 0, digest.stderr
+    shown = digest.stdout.replace("\u2068", "").replace("\u2069", "")  # bidi isolation around numbers
+    assert "Network #1: campaigns #1 and #2 (fewer than 5 verified in all), posted by fewer than 5 accounts" in shown
+
+    folder = tmp_path / "networks"
+    export = kuzet(["export", "--networks", str(folder)], tmp_path)
+    assert export.returncode == 0, export.stderr
+    with (folder / "nodes.csv").open(encoding="utf-8") as file:
+        nodes = list(csv.DictReader(file))
+    assert sorted(n["account"] for n in nodes) == sorted(f"@{name}" for name in CHANNELS)
+    assert {n["node"] for n in nodes} == {"a1", "a2", "a3"} and {n["network"] for n in nodes} == {"1"}
+    with (folder / "edges.csv").open(encoding="utf-8") as file:
+        edges = list(csv.DictReader(file))
+    assert [(e["weight"], e["clusters"]) for e in edges] == [("2.0", "2")] * 3  # reported together left out
+    graph = ElementTree.parse(folder / "networks.graphml").getroot()
+    namespace = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(graph.findall("g:graph/g:node", namespace)) == 3
+    assert len(graph.findall("g:graph/g:edge", namespace)) == 3
+    assert json.loads((folder / "params.json").read_text(encoding="utf-8"))["rules"]["min_weight"] == 2.0
+    written = "".join(path.read_text(encoding="utf-8") for path in folder.iterdir())
+    pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
+    assert pseudonyms and not any(p in written for p in pseudonyms)
+    assert "reported" not in (folder / "edges.csv").read_text(encoding="utf-8")

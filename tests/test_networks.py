@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from bot.core.digest import Digest, DigestNetwork, Totals, VerifiedAccount
 from bot.core.networks import (
     CoActionGraph,
     CoActionKind,
@@ -104,3 +107,12 @@ def test_a_split_keeps_the_number_for_the_larger_part_and_records_where_the_othe
     by_size = {len(n.accounts): n for n in split.networks}
     assert by_size[6].number == 5
     assert by_size[3].number is None and by_size[3].split_from == 5
+
+
+def test_a_digest_keeps_its_networks_frozen_and_one_frozen_before_networks_loads_without() -> None:
+    network = DigestNetwork(4, (12, 15), 3, 7, (VerifiedAccount("telegram", "@nur_news", "https://t.me/nur_news"),))
+    digest = Digest("2026-W49", 0, 1, Totals(1, 1, 0), Totals(0, 0, 0), networks=(network,))
+    assert Digest.from_json(digest.to_json()) == digest
+    older = json.loads(digest.to_json())
+    del older["networks"]
+    assert Digest.from_json(json.dumps(older)).networks == ()

@@ -93,7 +93,8 @@ async def _act(
     return {pair(account_id, other) for other in found}
 
 
-async def _threshold(tx: Tx, rules: NetworkRules) -> float:
+async def live_threshold(tx: Tx, rules: NetworkRules) -> float:
+    """The weight a link must reach now: the last recompute's percentile, or ``min_weight`` if higher."""
     stored = await tx.meta.get(THRESHOLD_KEY)
     return rules.min_weight if stored is None else max(rules.min_weight, float(stored))
 
@@ -102,7 +103,7 @@ async def _grow(tx: Tx, rules: NetworkRules, touched: Iterable[tuple[int, int]],
     """Add what the touched edges now link to networks: walk the kept edges from their accounts that are in no
     network, through accounts in none; the networks reached merge into the oldest, which takes the accounts
     walked; reaching none, the accounts walked are a new network once there are ``min_accounts`` of them."""
-    threshold = await _threshold(tx, rules)
+    threshold = await live_threshold(tx, rules)
     kept: list[Edge] = []
     for a, b in sorted(touched):
         linked = await tx.networks.edge(a, b)

@@ -174,6 +174,15 @@ class Networks:
         rows = await self._conn.fetch_all("SELECT account_id, participation FROM network_accounts")
         return {row[0]: row[1] for row in rows}
 
+    async def participation_of(self, account_ids: list[int]) -> dict[int, int]:
+        if not account_ids:
+            return {}
+        rows = await self._conn.fetch_all(
+            f"SELECT account_id, participation FROM network_accounts WHERE account_id IN ({placeholders(account_ids)})",
+            account_ids,
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def edges_within(self, number: int) -> list[Edge]:
         """The edges between two accounts of the network."""
         rows = await self._conn.fetch_all(
