@@ -20,6 +20,7 @@ CREATE TABLE network_actions (
     PRIMARY KEY (kind, object_id, account_id)
 );
 
+CREATE INDEX network_actions_recent ON network_actions (kind, object_id, last_at);
 CREATE INDEX network_actions_by_time ON network_actions (last_at);
 
 CREATE TABLE network_accounts (

@@ -27,7 +27,7 @@ def campaign(graph: CoActionGraph, accounts: list[int], text: int, at: int) -> N
 
 
 def test_accounts_posting_one_text_within_the_window_co_act_once_however_often_they_repost() -> None:
-    graph = CoActionGraph(window=HOUR)
+    graph = CoActionGraph(NetworkRules(window=HOUR))
     assert graph.act(1, CLUSTER, 10, 0) == []
     assert graph.act(2, CLUSTER, 10, 600) == [1]
     assert graph.act(2, CLUSTER, 10, 900) == []  # the same episode
@@ -37,14 +37,14 @@ def test_accounts_posting_one_text_within_the_window_co_act_once_however_often_t
 
 
 def test_posts_further_apart_than_the_window_are_no_co_action() -> None:
-    graph = CoActionGraph(window=HOUR)
+    graph = CoActionGraph(NetworkRules(window=HOUR))
     graph.act(1, CLUSTER, 10, 0)
     assert graph.act(2, CLUSTER, 10, 2 * HOUR) == []
     assert graph.edges == {}
 
 
 def test_repeated_campaigns_make_a_network_and_a_one_off_crowd_does_not() -> None:
-    graph = CoActionGraph(window=RULES.window)
+    graph = CoActionGraph(RULES)
     for text in range(3):
         campaign(graph, [1, 2, 3, 4], text, text * 10 * HOUR)
     campaign(graph, [20, 21, 22, 23, 24], 99, 0)  # strangers sharing one popular text once
@@ -52,7 +52,7 @@ def test_repeated_campaigns_make_a_network_and_a_one_off_crowd_does_not() -> Non
 
 
 def test_a_hyperactive_account_does_not_glue_two_networks_together() -> None:
-    graph = CoActionGraph(window=RULES.window)
+    graph = CoActionGraph(RULES)
     for text in range(3):
         campaign(graph, [1, 2, 3, 100], text, text * 10 * HOUR)
         campaign(graph, [4, 5, 6, 100], 50 + text, text * 10 * HOUR + 5 * HOUR)
@@ -75,7 +75,7 @@ def test_minimum_participation_and_weight_percentile_drop_weak_edges() -> None:
 
 
 def test_being_reported_together_alone_never_links_accounts_into_a_network() -> None:
-    graph = CoActionGraph(window=RULES.window)
+    graph = CoActionGraph(RULES)
     for reporter in range(30):  # a brigade reporting three critics together, again and again
         for critic in (1, 2, 3):
             graph.act(critic, CoActionKind.REPORTED, reporter, reporter * HOUR + critic)
@@ -116,3 +116,10 @@ def test_a_digest_keeps_its_networks_frozen_and_one_frozen_before_networks_loads
     older = json.loads(digest.to_json())
     del older["networks"]
     assert Digest.from_json(json.dumps(older)).networks == ()
+
+
+def test_an_account_reposting_a_viral_text_co_acts_only_with_the_latest_accounts() -> None:
+    graph = CoActionGraph(NetworkRules(window=HOUR, max_partners=3))
+    for account in range(1, 11):
+        graph.act(account, CLUSTER, 7, account * 60)
+    assert graph.act(99, CLUSTER, 7, 700) == [8, 9, 10]

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.core.periods import DAY, HOUR
+from bot.core.periods import HOUR
 
 
 class CoActionKind(StrEnum):
@@ -60,6 +60,9 @@ class NetworkRules:
     """Smaller components are not networks."""
     reported_weight: float = 0.5
     """What being reported together adds to an edge (once, however often)."""
+    max_partners: int = 200
+    """An episode co-acts with at most this many accounts, those that acted last: a text thousands repost within
+    the window links each to the few hundred just before it, so one report's cost stays bounded."""
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,17 @@ def starts_episode(last_at: int | None, at: int, window: int) -> bool:
     return last_at is None or at - last_at > window
 
 
-def partners(recent: Iterable[tuple[int, int]], account: int, at: int, window: int) -> list[int]:
+def partners(recent: Iterable[tuple[int, int]], account: int, at: int, rules: NetworkRules) -> list[int]:
     """The other accounts among ``recent`` (account, last action time on the object) that acted within the window
-    before ``at``: those an episode starting at ``at`` co-acts with."""
-    return sorted({other for other, last_at in recent if other != account and 0 <= at - last_at <= window})
+    before ``at``, the latest ``max_partners`` of them: those an episode starting at ``at`` co-acts with."""
+    within = sorted(
+        ((last_at, other) for other, last_at in recent if other != account and 0 <= at - last_at <= rules.window),
+        reverse=True,
+    )
+    return sorted(other for _, other in within[: rules.max_partners])
 
 
-@dataclass
+@dataclass(slots=True)
 class EdgeTally:
     """A mutable edge while the graph is being built."""
 
@@ -146,7 +153,7 @@ class CoActionGraph:
     """The graph held in memory, updated one action at a time (the benchmark's detector; the bot keeps the same
     state in its tables, bot.service.networks). Objects' actions older than the window are pruned as it goes."""
 
-    window: int = DAY
+    rules: NetworkRules = field(default_factory=lambda: NetworkRules())
     edges: dict[tuple[int, int], EdgeTally] = field(default_factory=dict)
     participation: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     _recent: dict[tuple[CoActionKind, int], dict[int, list[int]]] = field(default_factory=dict)
@@ -154,16 +161,17 @@ class CoActionGraph:
 
     def act(self, account: int, kind: CoActionKind, obj: int, at: int) -> list[int]:
         """Record an action; the accounts it newly co-acts with."""
+        window = self.rules.window
         recent = self._recent.setdefault((kind, obj), {})
         if len(recent) > 64:  # prune now and then: a long-lived object must not keep every account forever
-            for other in [o for o, (last, _) in recent.items() if at - last > self.window]:
+            for other in [o for o, (last, _) in recent.items() if at - last > window]:
                 del recent[other]
         state = recent.get(account)
-        if not starts_episode(None if state is None else state[0], at, self.window):
+        if not starts_episode(None if state is None else state[0], at, window):
             assert state is not None
             state[0] = at
             return []
-        found = partners(((o, s[0]) for o, s in recent.items()), account, at, self.window)
+        found = partners(((o, s[0]) for o, s in recent.items()), account, at, self.rules)
         recent[account] = [at, bool(found)]
         for other in found:
             self.edges.setdefault(pair(account, other), EdgeTally()).add(kind, at)

@@ -78,13 +78,13 @@ async def _act(
     tx: Tx, rules: NetworkRules, kind: CoActionKind, object_id: int, account_id: int, now: int
 ) -> set[tuple[int, int]]:
     """One account acting on an object: the pairs it newly co-acts in (none unless it starts an episode)."""
-    recent = await tx.networks.recent_actions(kind, object_id, now - rules.window)
-    own = recent.get(account_id)
-    new_episode = starts_episode(None if own is None else own[0], now, rules.window)
+    last_at = await tx.networks.last_action(kind, object_id, account_id)
+    new_episode = starts_episode(last_at, now, rules.window)
     await tx.networks.act(kind, object_id, account_id, now, new_episode=new_episode)
     if not new_episode:
         return set()
-    found = partners(((other, state[0]) for other, state in recent.items()), account_id, now, rules.window)
+    recent = await tx.networks.recent_actions(kind, object_id, now - rules.window, rules.max_partners + 1)
+    found = partners(((other, state[0]) for other, state in recent.items()), account_id, now, rules)
     if not found:
         return set()
     for other in found:

@@ -80,13 +80,23 @@ class Networks:
 
     # The graph, as reports arrive
 
-    async def recent_actions(self, kind: CoActionKind, object_id: int, since: int) -> dict[int, tuple[int, bool]]:
-        """Accounts that acted on the object at or after ``since``: account → (last action, episode co-acted)."""
+    async def recent_actions(
+        self, kind: CoActionKind, object_id: int, since: int, limit: int
+    ) -> dict[int, tuple[int, bool]]:
+        """The latest ``limit`` accounts that acted on the object at or after ``since``: account → (last action,
+        episode co-acted)."""
         rows = await self._conn.fetch_all(
-            "SELECT account_id, last_at, co FROM network_actions WHERE kind = ? AND object_id = ? AND last_at >= ?",
-            (kind.value, object_id, since),
+            "SELECT account_id, last_at, co FROM network_actions WHERE kind = ? AND object_id = ? AND last_at >= ? "
+            "ORDER BY last_at DESC, account_id LIMIT ?",
+            (kind.value, object_id, since, limit),
         )
         return {row[0]: (row[1], bool(row[2])) for row in rows}
+
+    async def last_action(self, kind: CoActionKind, object_id: int, account_id: int) -> int | None:
+        return await self._conn.fetch_value(
+            "SELECT last_at FROM network_actions WHERE kind = ? AND object_id = ? AND account_id = ?",
+            (kind.value, object_id, account_id),
+        )
 
     async def act(self, kind: CoActionKind, object_id: int, account_id: int, at: int, *, new_episode: bool) -> None:
         """Record the account's action on the object; a new episode starts without co-action."""
