@@ -35,6 +35,7 @@ Everything as JSON in benchmarks/results/networks.json (quality) and networks_co
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import itertools
 import json
@@ -43,6 +44,7 @@ import platform
 import random
 import resource
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -51,9 +53,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.accounts import Account, Platform, Target, Via  # noqa: E402
 from bot.core.flags import FlagRules, coordination  # noqa: E402
 from bot.core.networks import CoActionGraph, CoActionKind, NetworkRules, detect  # noqa: E402
 from bot.core.periods import DAY, HOUR  # noqa: E402
+from bot.core.reports import ReportKind  # noqa: E402
+from bot.core.submission import Submission  # noqa: E402
+from bot.database_url import DatabaseUrl  # noqa: E402
+from bot.service.networks import recompute_networks, record_report  # noqa: E402
+from bot.store import Store  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TUNING_SEEDS = (1, 2, 3)
@@ -314,14 +322,71 @@ def cost(reports: int, accounts: int, seed: int) -> dict[str, object]:
     }
 
 
+async def store_cost(reports: int, seed: int) -> dict[str, object]:
+    """The bot's own update (bot.service.networks.record_report, SQL on a SQLite file) per report: the first
+    ``reports`` text reports of the quality world, each stored as a forward from its account, one transaction
+    each as submit_report does; only record_report is timed."""
+    actions = [a for a in generate(World(), seed)[0] if a.kind is CoActionKind.CLUSTER][:reports]
+    rules = NetworkRules()
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(DatabaseUrl.parse(f"sqlite:///{folder}/bench.db"))
+        try:
+            for index, action in enumerate(actions):
+                account = Account(Platform.TELEGRAM, f"@acc{action.account}", f"acc{action.account}")
+                target = Target(Platform.TELEGRAM, account, str(index), Via.FORWARD)
+                async with store.transaction() as tx:
+                    await tx.reporters.touch(f"r{index % 500}", action.at)
+                    report = await tx.reports.add(
+                        f"r{index % 500}", f"k{index}", Submission(ReportKind.FORWARD, "x", (target,)), action.at
+                    )
+                    start = time.perf_counter()
+                    await record_report(
+                        tx,
+                        rules,
+                        report.id,
+                        reporter=f"r{index % 500}",
+                        cluster_id=action.obj,
+                        image_id=None,
+                        wearers=[],
+                        now=action.at,
+                    )
+                    times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            await recompute_networks(store, rules, actions[-1].at)
+            recompute = time.perf_counter() - start
+            async with store.reading() as tx:
+                edges = len(await tx.networks.all_edges())
+        finally:
+            await store.close()
+    times.sort()
+    return {
+        "reports": len(times),
+        "edges": edges,
+        "record_report_ms": {
+            "mean": round(sum(times) / len(times) * 1000, 3),
+            "p50": round(times[len(times) // 2] * 1000, 3),
+            "p99": round(times[int(len(times) * 0.99)] * 1000, 3),
+            "max": round(times[-1] * 1000, 3),
+        },
+        "recompute_s": round(recompute, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-cost", action="store_true")
     parser.add_argument("--cost-only", action="store_true")
+    parser.add_argument("--store", type=int, default=0, metavar="N", help="time the bot's SQL update on N reports")
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--accounts", type=int, default=100_000)
     args = parser.parse_args()
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()[0]}
+    if args.store:
+        measured = {"machine": machine, **asyncio.run(store_cost(args.store, seed=1))}
+        (RESULTS / "networks_store.json").write_text(json.dumps(measured, indent=1) + "\n")
+        print(json.dumps(measured, indent=1))
+        return
     if not args.cost_only:
         result = {"machine": machine, **quality(World())}
         (RESULTS / "networks.json").write_text(json.dumps(result, indent=1) + "\n")

@@ -143,11 +143,12 @@ async def _grow(tx: Tx, rules: NetworkRules, touched: Iterable[tuple[int, int]],
                 queue.append(other)
     if reached:
         target, *merged = sorted(reached)
+        joining = sorted(walked)
         for number in merged:
-            await tx.networks.add_members(target, await tx.networks.members(number), now)
+            joining += await tx.networks.members(number)
             await tx.networks.end(number, target, now)
-        if walked:
-            await tx.networks.add_members(target, sorted(walked), now)
+        if joining:  # links within a network change nothing here: the recompute sets spans
+            await tx.networks.add_members(target, joining, now)
     elif len(walked) >= rules.min_accounts:
         await tx.networks.create(sorted(walked), first_at, now)
 
@@ -164,16 +165,26 @@ class Recomputed:
 
 async def recompute_networks(store: Store, rules: NetworkRules, now: int) -> Recomputed:
     """Find the networks of the whole graph again and number them stably (a job): the only step that shrinks or
-    splits a network, and the one that sets the weight percentile the live step uses."""
-    async with store.transaction() as tx:
-        await tx.networks.forget_actions_before(now - rules.window)  # episodes that pair with nothing more
+    splits a network, and the one that sets the weight percentile the live step uses.
+
+    The graph is read and its components found outside the write lock (at a million reports that takes
+    minutes); the write then changes only what changed. A network the live step changed meanwhile is left as
+    it is until the next recompute, and so is any network found that shares accounts with it."""
+    async with store.reading() as tx:
         edges = await tx.networks.all_edges()
         participation = await tx.networks.participation()
         protected = await tx.protected.all_ids()
+    found, kept, threshold = await asyncio.to_thread(_find, edges, participation, protected, rules)
+    async with store.transaction() as tx:
+        await tx.networks.forget_actions_before(now - rules.window)  # episodes that pair with nothing more
         previous = await tx.networks.memberships()
-        found, kept, threshold = await asyncio.to_thread(_find, edges, participation, protected, rules)
-        numbering = number_networks(found, previous)
-        await _write(tx, numbering, kept, now)
+        busy = set(await tx.networks.changed_since(now))
+        held = {a for number in busy for a in previous.get(number, ())}
+        numbering = number_networks(
+            [accounts for accounts in found if accounts.isdisjoint(held)],
+            {number: accounts for number, accounts in previous.items() if number not in busy},
+        )
+        await _write(tx, numbering, previous, kept, now)
         await tx.meta.put(THRESHOLD_KEY, repr(threshold))
     return Recomputed(
         len(numbering.networks),
@@ -193,7 +204,7 @@ def _find(
     return components(kept, rules.min_accounts), kept, threshold
 
 
-async def _write(tx: Tx, numbering: Numbering, kept: list[Edge], now: int) -> None:
+async def _write(tx: Tx, numbering: Numbering, previous: dict[int, frozenset[int]], kept: list[Edge], now: int) -> None:
     spans: dict[int, tuple[int, int]] = {}
     for edge in kept:
         for account in (edge.a, edge.b):
@@ -209,7 +220,8 @@ async def _write(tx: Tx, numbering: Numbering, kept: list[Edge], now: int) -> No
             number = await tx.networks.create(accounts, first_at, now, split_from=network.split_from)
         else:
             number = network.number
-            await tx.networks.set_members(number, accounts, now)
+            if previous.get(number) != network.accounts:
+                await tx.networks.set_members(number, accounts, now)
         await tx.networks.set_span(number, first_at, last_at)
     for number in numbering.ended:
         await tx.networks.end(number, None, now)

@@ -276,6 +276,13 @@ class Networks:
             ("ended" if merged_into is None else "merged", merged_into, now, number),
         )
 
+    async def changed_since(self, since: int) -> list[int]:
+        """Active networks whose accounts changed at or after ``since``."""
+        rows = await self._conn.fetch_all(
+            "SELECT number FROM networks WHERE status = 'active' AND updated_at >= ? ORDER BY number", (since,)
+        )
+        return [row[0] for row in rows]
+
     async def set_span(self, number: int, first_at: int, last_at: int) -> None:
         await self._conn.execute(
             "UPDATE networks SET first_at = ?, last_at = ? WHERE number = ?", (first_at, last_at, number)
