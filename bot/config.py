@@ -287,31 +287,30 @@ def _time_of_day(name: str, raw: str) -> dt.time:
         raise ConfigError(name, f"must be a time as HH:MM (24-hour), got {raw!r}") from None
 
 
-def _seconds(name: str, raw: str) -> float:
+def _number(raw: str) -> float:
+    """The number written, or -1 (out of every range) when it is none."""
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
-        value = -1.0
+        return -1.0
+
+
+def _seconds(name: str, raw: str) -> float:
+    value = _number(raw)
     if not 0 <= value <= 3600:
         raise ConfigError(name, f"must be a number of seconds from 0 to 3600, got {raw!r}")
     return value
 
 
 def _percentile(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    value = _number(raw)
     if not 0 <= value < 100:
         raise ConfigError(name, f"must be a percentile from 0 to below 100, got {raw!r}")
     return value
 
 
 def _weight(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    value = _number(raw)
     if not 0 <= value <= 1000:
         raise ConfigError(name, f"must be a number from 0 to 1000, got {raw!r}")
     return value
@@ -325,10 +324,7 @@ def _at_least_two(name: str, raw: str) -> int:
 
 
 def _fraction(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    value = _number(raw)
     if not 0 < value <= 1:
         raise ConfigError(name, f"must be a number above 0 and at most 1, got {raw!r}")
     return value
