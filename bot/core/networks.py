@@ -187,8 +187,10 @@ class CoActionGraph:
         if not edge.avatar:
             edge.add(CoActionKind.AVATAR, at)
 
-    def frozen_edges(self) -> list[Edge]:
-        return [tally.frozen(a, b) for (a, b), tally in self.edges.items()]
+    def frozen_edges(self, min_weight: float = 0.0) -> list[Edge]:
+        """The edges weighing at least ``min_weight``."""
+        edges = (tally.frozen(a, b) for (a, b), tally in self.edges.items())
+        return [edge for edge in edges if edge.weight(self.rules) >= min_weight]
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -171,7 +171,9 @@ async def recompute_networks(store: Store, rules: NetworkRules, now: int) -> Rec
     minutes); the write then changes only what changed. A network the live step changed meanwhile is left as
     it is until the next recompute, and so is any network found that shares accounts with it."""
     async with store.reading() as tx:
-        edges = await tx.networks.all_edges()
+        # with no percentile filter, edges lighter than min_weight cannot count: they stay in the table
+        lightest = rules.min_weight if rules.edge_percentile == 0 else 0.0
+        edges = await tx.networks.all_edges(rules.reported_weight, lightest)
         participation = await tx.networks.participation()
         protected = await tx.protected.all_ids()
     found, kept, threshold = await asyncio.to_thread(_find, edges, participation, protected, rules)

@@ -177,8 +177,15 @@ class Networks:
         )
         return [_linked(row) for row in rows]
 
-    async def all_edges(self) -> list[Edge]:
-        return [_linked(row).edge for row in await self._conn.fetch_all(_EDGE)]
+    async def all_edges(self, reported_weight: float, min_weight: float = 0.0) -> list[Edge]:
+        """Every edge weighing at least ``min_weight`` (most weigh one or two: leaving them in the table saves
+        reading millions of rows)."""
+        rows = await self._conn.fetch_all(
+            _EDGE + "WHERE e.clusters + e.images + e.avatar + e.reported * CAST(? AS DOUBLE PRECISION) "
+            ">= CAST(? AS DOUBLE PRECISION)",
+            (reported_weight, min_weight),
+        )
+        return [_linked(row).edge for row in rows]
 
     async def participation(self) -> dict[int, int]:
         rows = await self._conn.fetch_all("SELECT account_id, participation FROM network_accounts")
