@@ -33,6 +33,7 @@ from bot.handlers.deps import Runtime
 from bot.handlers.errors import on_error, on_unknown_button
 from bot.handlers.keyboards import FORGET, LANGUAGE, MENU, TRAIL
 from bot.handlers.moderation_keyboards import CASE, DRAFT, FOLLOW, QUEUE
+from bot.handlers.networks import recompute_networks_job
 from bot.handlers.retention import RETENTION_EVERY, apply_retention_job
 from bot.i18n import I18n
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
@@ -91,6 +92,7 @@ _REPORTABLE = (
 MODERATOR_HANDLERS = (
     ("queue", moderation.on_queue),
     ("case", moderation.on_case),
+    ("network", moderation.on_network),
     ("verify", moderation.on_verify),
     ("reject", moderation.on_reject),
     ("reopen", moderation.on_reopen),
@@ -230,6 +232,9 @@ async def _open(settings: Settings, application: Application) -> None:
     jobs.run_repeating(leader_only(follow_ups.retry_outcomes), OUTCOME_RETRY_SECONDS, first=OUTCOME_RETRY_SECONDS)
     jobs.run_repeating(leader_only(apply_retention_job), RETENTION_EVERY, first=0, job_kwargs=at_start)
     jobs.run_repeating(leader_only(clear_due_trails), TRAIL_CHECK_SECONDS, first=0, job_kwargs=at_start)
+    jobs.run_repeating(
+        leader_only(recompute_networks_job), 60 * settings.network_recompute_minutes, first=0, job_kwargs=at_start
+    )
 
 
 async def _register_menus(application: Application) -> None:

@@ -27,6 +27,7 @@ from bot.export import write_export
 from bot.i18n import SUPPORTED_LOCALES, I18n, locale_from_telegram
 from bot.image_scan import image_files, is_image_input, scan_images
 from bot.logs import configure_logging
+from bot.network_export import write_networks
 from bot.pseudonyms import Pseudonymizer, load_reporter_key
 from bot.render import as_plain_text
 from bot.render.digest import digest_text
@@ -34,7 +35,7 @@ from bot.resources import data_dir
 from bot.scan import BadTemplates, ScanInputError, read_messages, read_templates, scan, write_csv, write_jsonl
 from bot.service.digest import build_digest
 from bot.service.evidence import verify_chain
-from bot.service.export import verified_cases
+from bot.service.export import export_networks, verified_cases
 from bot.service.installation import check_reporter_key
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
 from bot.store import Store
@@ -92,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the verified cases (never who reported them)")
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--since", help="only cases verified on or after this date, YYYY-MM-DD (in TIMEZONE)")
+    export.add_argument(
+        "--networks",
+        type=Path,
+        metavar="DIR",
+        help="instead, write the account networks with a verified campaign into DIR: GraphML, CSV, parameters",
+    )
     verify = commands.add_parser(
         "verify-chain",
         help="check the evidence chain: against the database, or as published (files or a site); 0 when it holds",
@@ -342,6 +349,8 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if args.networks is not None:
+        return await _export_networks(settings, args.networks)
     since = 0
     if args.since:
         try:
@@ -356,6 +365,22 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         await store.close()
     write_export(cases, args.format, sys.stdout)
     print(f"kuzet: {len(cases)} verified cases exported", file=sys.stderr)
+    return 0
+
+
+async def _export_networks(settings: Settings, folder: Path) -> int:
+    store = await _open_store(settings)
+    try:
+        exported = await export_networks(store, settings.networks)
+    finally:
+        await store.close()
+    for path in write_networks(exported, settings.networks, folder, int(time.time())):
+        print(path)
+    print(
+        f"kuzet: {len(exported.networks)} networks, {len(exported.nodes)} accounts, "
+        f"{len(exported.edges)} links exported",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from dotenv import dotenv_values
 
 from bot.core.cases import Policy
 from bot.core.flags import FlagRules
+from bot.core.networks import NetworkRules
 from bot.core.periods import DAY, HOUR
 from bot.core.reports import ReceiptDetail
 from bot.core.similarity import SemanticThresholds, Thresholds
@@ -73,6 +74,10 @@ class Settings:
     """Two PDQ hashes at most this many bits apart (of 256) are the same picture."""
     log_telegram_payloads: bool = False
     """Let python-telegram-bot log whole updates and requests, texts and names included (unsafe)."""
+    networks: NetworkRules = field(default_factory=NetworkRules)
+    """How account networks are found (bot.core.networks; defaults measured by benchmarks/bench_networks.py)."""
+    network_recompute_minutes: int = 10
+    """How often the whole graph's networks are found again (the only step that shrinks or splits one)."""
     webhook: Webhook | None = None
     """Set by WEBHOOK_URL: Telegram posts updates to the bot's own HTTP server instead of being long-polled."""
 
@@ -184,6 +189,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             licence=env("DATA_LICENCE", _licence, "CC BY 4.0"),
             url=env("WEB_URL", _web_url),
         ),
+        networks=NetworkRules(
+            window=HOUR * env("NETWORK_WINDOW_HOURS", _positive_int, NetworkRules.window // HOUR),
+            min_participation=env("NETWORK_MIN_PARTICIPATION", _positive_int, NetworkRules.min_participation),
+            edge_percentile=env("NETWORK_EDGE_PERCENTILE", _percentile, NetworkRules.edge_percentile),
+            min_weight=env("NETWORK_MIN_WEIGHT", _weight, NetworkRules.min_weight),
+            symmetry=env("NETWORK_SYMMETRY", _fraction, NetworkRules.symmetry),
+            min_accounts=env("NETWORK_MIN_ACCOUNTS", _at_least_two, NetworkRules.min_accounts),
+            reported_weight=env("NETWORK_REPORTED_WEIGHT", _weight, NetworkRules.reported_weight),
+            max_partners=env("NETWORK_MAX_PARTNERS", _positive_int, NetworkRules.max_partners),
+        ),
+        network_recompute_minutes=env("NETWORK_RECOMPUTE_MINUTES", _positive_int, 10),
         webhook=_webhook(
             env("WEBHOOK_URL", _webhook_url),
             env("WEBHOOK_LISTEN", _listen, "0.0.0.0:8080"),
@@ -280,21 +296,44 @@ def _time_of_day(name: str, raw: str) -> dt.time:
         raise ConfigError(name, f"must be a time as HH:MM (24-hour), got {raw!r}") from None
 
 
-def _seconds(name: str, raw: str) -> float:
+def _number(raw: str) -> float:
+    """The number written, or -1 (out of every range) when it is none."""
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
-        value = -1.0
+        return -1.0
+
+
+def _seconds(name: str, raw: str) -> float:
+    value = _number(raw)
     if not 0 <= value <= 3600:
         raise ConfigError(name, f"must be a number of seconds from 0 to 3600, got {raw!r}")
     return value
 
 
+def _percentile(name: str, raw: str) -> float:
+    value = _number(raw)
+    if not 0 <= value < 100:
+        raise ConfigError(name, f"must be a percentile from 0 to below 100, got {raw!r}")
+    return value
+
+
+def _weight(name: str, raw: str) -> float:
+    value = _number(raw)
+    if not 0 <= value <= 1000:
+        raise ConfigError(name, f"must be a number from 0 to 1000, got {raw!r}")
+    return value
+
+
+def _at_least_two(name: str, raw: str) -> int:
+    value = _optional_int(name, raw)
+    if value is None or value < 2:
+        raise ConfigError(name, f"must be a whole number of at least 2, got {raw!r}")
+    return value
+
+
 def _fraction(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    value = _number(raw)
     if not 0 < value <= 1:
         raise ConfigError(name, f"must be a number above 0 and at most 1, got {raw!r}")
     return value

@@ -197,5 +197,11 @@ class BankedImageNotFound(KuzetError):
         self.bank_id = bank_id
 
 
+class NetworkNotFound(KuzetError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"no network {number}")
+        self.number = number
+
+
 class InvalidImageHash(KuzetError):
     """A PDQ hash is written as 64 hexadecimal digits."""

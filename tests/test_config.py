@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
+from bot.core.networks import NetworkRules
 from bot.errors import ConfigError
 
 
@@ -24,6 +25,7 @@ def test_defaults_apply_when_nothing_is_set() -> None:
     assert settings.default_locale == "en"
     assert str(settings.timezone) == "UTC"
     assert settings.reports_per_hour == 30
+    assert settings.networks == NetworkRules()  # the measured defaults (benchmarks/bench_networks.py)
 
 
 def test_the_moderators_language_follows_the_default_language_unless_set() -> None:
@@ -71,6 +73,12 @@ def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path: Path) -> No
         ("SURGE_REPORTS", "0"),
         ("SURGE_WINDOW_MINUTES", "0"),
         ("NEW_REPORTER_DAYS", "0"),
+        ("NETWORK_WINDOW_HOURS", "0"),
+        ("NETWORK_EDGE_PERCENTILE", "100"),
+        ("NETWORK_MIN_WEIGHT", "heavy"),
+        ("NETWORK_SYMMETRY", "0"),
+        ("NETWORK_MIN_ACCOUNTS", "1"),
+        ("NETWORK_MAX_PARTNERS", "0"),
         ("CARD_REFRESH_SECONDS", "4000"),
         ("DIGEST_WEEKDAY", "someday"),
         ("DIGEST_TIME", "25:99"),

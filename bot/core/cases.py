@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.core.accounts import Account, Platform
 from bot.core.flags import Coordination, FlagRules, ReportSurge
 from bot.core.matcher import Resemblance
+from bot.core.networks import CaseNetwork
 from bot.core.suggestions import SuggestedCampaign
 from bot.core.templates import Labels
 
@@ -223,6 +224,8 @@ class CaseView:
     image: CaseImage | None = None
     """An image case's picture."""
     shared_avatars: tuple[SharedAvatar, ...] = field(default=())
+    networks: tuple[CaseNetwork, ...] = ()
+    """The account networks the case's accounts are in (most of them first)."""
     probationary: frozenset[int] = frozenset()
     """The voters who voted on probation: their votes are recorded and shown, but never count toward the quorum."""
 

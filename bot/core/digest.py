@@ -30,6 +30,8 @@ class DeliveryState(StrEnum):
 TOP_CAMPAIGNS = 5
 MAX_ACCOUNTS = 30
 MAX_EXAMPLES = 3
+MAX_NETWORKS = 5
+MAX_NETWORK_ACCOUNTS = 10
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,22 @@ class VerifiedAccount:
 
 
 @dataclass(frozen=True)
+class DigestNetwork:
+    """An account network behind campaigns verified this week, as far as verified cases show it: never its size
+    or any account only reporters linked to it."""
+
+    number: int
+    campaigns: tuple[int, ...]
+    """Its campaign cases verified this week."""
+    verified_campaigns: int
+    """Its campaign cases verified so far."""
+    accounts: int
+    """Its accounts the digest may name (public, not protected) that posted those campaigns."""
+    named: tuple[VerifiedAccount, ...] = ()
+    """The first of them."""
+
+
+@dataclass(frozen=True)
 class Digest:
     period: str
     start: int
@@ -99,6 +117,8 @@ class Digest:
     """The start of each day of the week (for the chart and day labels)."""
     small_count_k: int = DEFAULT_K
     """A count below this is shown as "fewer than K" (digests frozen before it had one: the default)."""
+    networks: tuple[DigestNetwork, ...] = ()
+    """Account networks behind the week's verified campaigns (digests frozen before networks: none)."""
 
     @property
     def is_empty(self) -> bool:
@@ -133,6 +153,16 @@ class Digest:
             raw["more_accounts"],
             tuple(raw["days"]),
             raw.get("small_count_k", DEFAULT_K),
+            tuple(
+                DigestNetwork(
+                    n["number"],
+                    tuple(n["campaigns"]),
+                    n["verified_campaigns"],
+                    n["accounts"],
+                    tuple(VerifiedAccount(**a) for a in n["named"]),
+                )
+                for n in raw.get("networks", ())
+            ),
         )
 
 

@@ -79,6 +79,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             hourly_limit=deps.settings.reports_per_hour,
             answer=answer,
             pictures=pictures,
+            networks=deps.settings.networks,
         )
     except RateLimited as exc:
         await message.reply_html(citizen.rate_limited(t, exc.limit, exc.retry_at, deps.clock()), do_quote=True)

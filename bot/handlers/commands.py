@@ -36,6 +36,7 @@ SHORT_DESCRIPTION = N_("Report fake accounts and copy-paste propaganda; voluntee
 MODERATOR_COMMANDS = (
     ("queue", N_("Open cases, the most reported first")),
     ("case", N_("One case: /case number")),
+    ("network", N_("An account network: /network number")),
     ("verify", N_("Vote to verify a case")),
     ("reject", N_("Reject a case with a reason")),
     ("template", N_("Templates: add, list, disable, enable, label")),

@@ -40,7 +40,7 @@ from bot.handlers.moderator_input import (
 from bot.handlers.requests import Request, button, command, command_taking
 from bot.i18n import Translator
 from bot.images.matcher import ImageKind
-from bot.render import admin, moderation
+from bot.render import admin, moderation, networks
 from bot.render import moderator_replies as replies
 from bot.render.split import split_message
 from bot.service.bank import place_draft, start_draft
@@ -58,6 +58,7 @@ from bot.service.cases import (
     withdraw_vote,
 )
 from bot.service.image_bank import bank_case_image
+from bot.service.networks import view_network
 from bot.service.roles import has_private_chat, note_private_chat
 from bot.service.stats import moderation_stats
 from bot.service.suggestions import answer_suggestion, learn_from_verified
@@ -168,6 +169,13 @@ async def on_case(request: Request, case_id: int) -> None:
     await _lookup_reply(
         request.update, request.context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view))
     )
+
+
+@command_taking(Request.only_number, moderation.HELP_NETWORK)
+async def on_network(request: Request, number: int) -> None:
+    """One account network, in the moderator's private chat if they asked in the group."""
+    view = await view_network(request.store, request.actor, number, request.runtime.settings.networks)
+    await _lookup_reply(request.update, request.context, lambda tr: (networks.network(tr, view), None))
 
 
 @command_taking(Request.only_number, moderation.HELP_VERIFY)

@@ -73,6 +73,7 @@ def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None, si
         lines += [f"• {Platform(a.platform).brand}: {_account(a)}" for a in accounts]
         if digest.more_accounts:
             lines.append(_("…and {count} more.").format(count=count(t, digest.more_accounts, k)[0]))
+    lines += network_lines(t, digest)
     if link is not None:
         lines += ["", chain_line(t, link)]
         if site is not None:
@@ -80,6 +81,39 @@ def digest_text(t: Translator, digest: Digest, link: ChainLink | None = None, si
             lines.append(_("🌐 This digest on the web, to cite and to download: {link}").format(link=page))
     lines += ["", _("To stop receiving the digest: /unsubscribe")]
     return t.lines(lines)
+
+
+def network_lines(t: Translator, digest: Digest) -> list[str]:
+    """Account networks behind the week's verified campaigns: their verified campaigns and the accounts that
+    posted them (never a network's size, nor accounts only reports tie to it)."""
+    if not digest.networks:
+        return []
+    _ = t.gettext
+    k = digest.small_count_k
+    lines = ["", _("<b>🕸 Accounts acting together</b>")]
+    for network in digest.networks:
+        shown, agrees = count(t, network.accounts, k)
+        lines.append(
+            t.ngettext(
+                "Network #{number}: campaigns {campaigns} ({verified} verified in all), posted by {count} account",
+                "Network #{number}: campaigns {campaigns} ({verified} verified in all), posted by {count} accounts",
+                agrees,
+            ).format(
+                number=number(network.number),
+                campaigns=t.list(f"#{number(case_id)}" for case_id in network.campaigns),
+                verified=count(t, network.verified_campaigns, k)[0],
+                count=shown,
+            )
+        )
+        if not is_small(network.accounts, k):
+            lines.append(t.list(_account(a) for a in network.named if a.link))
+    lines.append(
+        _(
+            "Accounts that repeatedly posted the same campaigns together. Only verified campaigns and the accounts "
+            "that posted them are shown."
+        )
+    )
+    return lines
 
 
 def chain_line(t: Translator, link: ChainLink) -> str:

@@ -28,6 +28,7 @@ HELP_QUEUE = N_(
     "/queue <i>language code</i>"
 )
 HELP_CASE = N_("/case <i>number</i>: one case's card")
+HELP_NETWORK = N_("/network <i>number</i>: an account network: its accounts, campaigns, timeline and how sure it is")
 HELP_VERIFY = N_("/verify <i>number</i>: vote to verify a case")
 HELP_REJECT = N_("/reject <i>number</i> <i>reason</i>: close a case as not a campaign")
 HELP_TEMPLATE = N_(
@@ -181,6 +182,25 @@ def shared_avatar_lines(t: Translator, view: CaseView) -> list[str]:
     return lines
 
 
+def network_lines(t: Translator, view: CaseView) -> list[str]:
+    """The account networks the case's accounts are in: evidence for moderators, never a verdict."""
+    return [
+        t.ngettext(
+            "🕸 <b>Part of network #{number}</b>: {count} account, {campaigns}, active since {date}",
+            "🕸 <b>Part of network #{number}</b>: {count} accounts, {campaigns}, active since {date}",
+            network.accounts,
+        ).format(
+            number=number(network.number),
+            count=t.number(network.accounts),
+            campaigns=t.ngettext("{count} campaign", "{count} campaigns", network.campaigns).format(
+                count=t.number(network.campaigns)
+            ),
+            date=t.date(network.first_at),
+        )
+        for network in view.networks
+    ]
+
+
 def suggestion_lines(t: Translator, view: CaseView) -> list[str]:
     """The campaign the case may belong to, for moderators to answer with ✅ Same campaign or ✖ Different; once
     answered, the answer and who gave it."""
@@ -297,6 +317,7 @@ def flag_lines(t: Translator, view: CaseView) -> list[str]:
             ).format(count=t.number(view.coordination.accounts), window=t.duration(view.coordination.window))
         )
     lines += shared_avatar_lines(t, view)
+    lines += network_lines(t, view)
     for prior in view.prior_rejections:
         lines.append(
             _("↩️ {account} was in case #{number}, which moderators rejected").format(
@@ -486,6 +507,7 @@ def moderator_help(t: Translator) -> str:
                 for line in (
                     HELP_QUEUE,
                     HELP_CASE,
+                    HELP_NETWORK,
                     HELP_VERIFY,
                     HELP_REJECT,
                     HELP_TEMPLATE,

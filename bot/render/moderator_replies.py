@@ -20,6 +20,7 @@ from bot.errors import (
     InvalidLabel,
     InvalidTemplate,
     KuzetError,
+    NetworkNotFound,
     NoCaseImage,
     NoCaseText,
     NoEvidence,
@@ -83,6 +84,8 @@ def refusal(t: Translator, error: KuzetError, *, plain: bool = False) -> str:
         )
     if isinstance(error, BankedImageNotFound):
         return _("There is no picture #{number} in the image bank.").format(number=error.bank_id)
+    if isinstance(error, NetworkNotFound):
+        return _("There is no network #{number}.").format(number=error.number)
     if isinstance(error, InvalidImageHash):
         return t.lines([_("A PDQ hash is written as 64 hexadecimal digits."), usage(t, HELP_IMAGE)])
     if isinstance(error, NoCaseText):

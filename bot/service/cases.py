@@ -43,6 +43,7 @@ from bot.errors import (
     UndoExpired,
 )
 from bot.images.matcher import ImageKind
+from bot.service.networks import networks_of_case
 from bot.service.roles import faces, probationers, require
 from bot.store import Store, Tx
 
@@ -166,6 +167,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion, policy),
         image=await _case_image(tx, case),
         shared_avatars=tuple(shared),
+        networks=await networks_of_case(tx, case_id),
         probationary=frozenset(user_id for user_id, probation in votes if probation),
     )
 

@@ -10,9 +10,12 @@ from bot.core.cases import CaseKind, Moderator, Verdict
 from bot.core.digest import (
     MAX_ACCOUNTS,
     MAX_EXAMPLES,
+    MAX_NETWORK_ACCOUNTS,
+    MAX_NETWORKS,
     TOP_CAMPAIGNS,
     Campaign,
     Digest,
+    DigestNetwork,
     DigestStatus,
     VerifiedAccount,
     citable,
@@ -65,6 +68,7 @@ async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules, 
             for ranked, account in await _top_campaigns(tx, start, end)
         ]
         accounts = [account for _, account in await citable_accounts(tx, start, end)]
+        networks = await _networks(tx, start, end)
     return Digest(
         period,
         start,
@@ -76,7 +80,34 @@ async def build_digest(store: Store, period: str, tz: tzinfo, rules: FlagRules, 
         max(len(accounts) - MAX_ACCOUNTS, 0),
         tuple(days),
         small_count_k,
+        tuple(networks),
     )
+
+
+async def _networks(tx: Tx, start: int, end: int) -> list[DigestNetwork]:
+    """The account networks with campaigns verified in the week, seen only through verified cases: their
+    verified campaigns, and their accounts that posted those campaigns and may be named (the digest's rule)."""
+    found = []
+    for number in await tx.networks.touched_by_verified(start, end):
+        campaigns = await tx.networks.verified_campaigns(number, start, end)
+        members = set(await tx.networks.members(number))
+        named: dict[str, VerifiedAccount] = {}
+        for case_id in campaigns:
+            for account_id, account in await citable_accounts(tx, 0, end, case_id):
+                if account_id in members:
+                    named.setdefault(account.link, account)
+        if campaigns and named:
+            found.append(
+                DigestNetwork(
+                    number,
+                    tuple(campaigns),
+                    len(await tx.networks.verified_campaigns(number, 0, end)),
+                    len(named),
+                    tuple(sorted(named.values(), key=lambda a: (a.platform, a.label))[:MAX_NETWORK_ACCOUNTS]),
+                )
+            )
+    found.sort(key=lambda n: (-len(n.campaigns), -n.accounts, n.number))
+    return found[:MAX_NETWORKS]
 
 
 async def _top_campaigns(tx: Tx, start: int, end: int) -> list[tuple[RankedCase, VerifiedAccount | None]]:

@@ -9,13 +9,15 @@ protected it from a report brigade; the others are only counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.accounts import public_link
 from bot.core.cases import CaseKind, Policy
 from bot.core.digest import VerifiedAccount, citable
+from bot.core.networks import Edge, NetworkRules, edge_kept
 from bot.core.small_counts import coarse
 from bot.service.cases import build_view
+from bot.service.networks import live_threshold
 from bot.store import Store, Tx
 
 MAX_TEXTS = 50
@@ -122,3 +124,56 @@ async def verified_cases(store: Store, since: int, policy: Policy, small_count_k
                 )
             )
     return exported
+
+
+@dataclass(frozen=True)
+class ExportedNode:
+    node: str
+    """"a1", "a2"…: a name for this export only, never the account's id."""
+    network: int
+    account: VerifiedAccount | None
+    """Named only when it posted a verified campaign, has a public link and is not protected."""
+
+
+@dataclass(frozen=True)
+class ExportedEdge:
+    source: str
+    target: str
+    network: int
+    edge: Edge
+    """Its counts; being reported together is left out (it is about reporters)."""
+
+
+@dataclass(frozen=True)
+class NetworkExport:
+    networks: tuple[int, ...]
+    nodes: tuple[ExportedNode, ...]
+    edges: tuple[ExportedEdge, ...]
+
+
+END_OF_TIME = 2**62
+
+
+async def export_networks(store: Store, rules: NetworkRules) -> NetworkExport:
+    """The networks with at least one verified campaign, for researchers: their accounts (named as the digest
+    names them, else under a name for this export only) and the links between them that pass the filters."""
+    async with store.reading() as tx:
+        named = dict(await citable_accounts(tx, 0, END_OF_TIME))
+        threshold = await live_threshold(tx, rules)
+        numbers = [
+            n
+            for n in sorted(await tx.networks.memberships())
+            if await tx.networks.verified_campaigns(n, 0, END_OF_TIME)
+        ]
+        nodes: list[ExportedNode] = []
+        edges: list[ExportedEdge] = []
+        for number in numbers:
+            members = await tx.networks.members(number)
+            ids = {account_id: f"a{len(nodes) + index + 1}" for index, account_id in enumerate(sorted(members))}
+            nodes += [ExportedNode(ids[a], number, named.get(a)) for a in sorted(members)]
+            participation = await tx.networks.participation_of(members)
+            for edge in await tx.networks.edges_within(number):
+                a, b = participation.get(edge.a, 0), participation.get(edge.b, 0)
+                if edge_kept(edge, a, b, threshold, rules):
+                    edges.append(ExportedEdge(ids[edge.a], ids[edge.b], number, replace(edge, reported=False)))
+    return NetworkExport(tuple(numbers), tuple(nodes), tuple(edges))

@@ -12,6 +12,7 @@ from bot.core.cases import CaseKind
 from bot.core.clusters import ClusterSummary, Placement, place
 from bot.core.language import guess_language
 from bot.core.matcher import MatchKind
+from bot.core.networks import NetworkRules
 from bot.core.periods import HOUR
 from bot.core.reports import Report
 from bot.core.submission import Submission
@@ -21,6 +22,7 @@ from bot.images.photos import ReportPictures
 from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce, catch_up
 from bot.service.matching import keep_vector, vector_of
+from bot.service.networks import record_report
 from bot.service.pictures import PicturePlacement, place_post_photo, record_avatar
 from bot.service.suggestions import candidates, record_suggestion
 from bot.store import Store, Tx
@@ -28,6 +30,7 @@ from bot.store.outbox import QueuedReceipt
 
 STATUS_PAGE = 10
 NO_PICTURES = ReportPictures()
+DEFAULT_NETWORKS = NetworkRules()
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ async def submit_report(
     hourly_limit: int,
     answer: Callable[[Receipt], QueuedReceipt],
     pictures: ReportPictures = NO_PICTURES,
+    networks: NetworkRules = DEFAULT_NETWORKS,
 ) -> Receipt:
     """Record a report unless it is a repeat or the reporter is over their hourly limit, place it, and
     queue its receipt (``answer`` words it).
@@ -87,7 +91,7 @@ async def submit_report(
     reporter over the limit is refused before any of that work (a read), and again inside the transaction,
     which decides. The post's photo joins a group of near-identical pictures (and the report that group's image
     case when it has no campaign text); the named account's profile photo is linked to other reported accounts
-    wearing it (bot.service.pictures).
+    wearing it (bot.service.pictures). The account graph grows with what the report links (bot.service.networks).
     """
     async with store.reading() as tx:
         if await tx.reports.by_dedupe_key(dedupe_key) is None:  # a repeat is answered as one, limit or not
@@ -138,6 +142,16 @@ async def submit_report(
         cases += tuple(  # their cards now name this report's case beside the shared photo
             CaseTouch(case_id, False)
             for case_id in await tx.cases.naming_accounts(wearers, besides=cases[0].case_id if cases else 0)
+        )
+        await record_report(
+            tx,
+            networks,
+            report.id,
+            reporter=reporter,
+            cluster_id=cluster_id,
+            image_id=None if picture is None else picture.group_id,
+            wearers=wearers,
+            now=now,
         )
         if cluster_id is not None:
             await record_suggestion(tx, suggested, cluster_id, cases[0].case_id, language, now)

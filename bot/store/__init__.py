@@ -24,6 +24,7 @@ from bot.store.follow_ups import FollowUps
 from bot.store.images import ImageBank, Images
 from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
+from bot.store.networks import Networks
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
 from bot.store.public import PublicRecords
@@ -60,6 +61,7 @@ class Tx:
         self.matcher_changes = MatcherChanges(conn)
         self.meta = Meta(conn)
         self.negatives = Negatives(conn)
+        self.networks = Networks(conn)
         self.outbox = ReceiptOutbox(conn)
         self.protected = ProtectedAccounts(conn)
         self.public = PublicRecords(conn)

@@ -55,3 +55,7 @@ class ProtectedAccounts:
             tuple(account_ids),
         )
         return {row["account_id"] for row in rows}
+
+    async def all_ids(self) -> set[int]:
+        rows = await self._conn.fetch_all("SELECT account_id FROM protected_accounts")
+        return {row["account_id"] for row in rows}
