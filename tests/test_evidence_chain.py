@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from bot.app import running
-from bot.core.evidence import GENESIS, LinkFiles, PublishedLink, check_published, sha256_hex
+from bot.core.digest import Campaign, Digest, DigestNetwork, Totals, VerifiedAccount
+from bot.core.evidence import (
+    GENESIS,
+    LinkFiles,
+    PublishedLink,
+    check_published,
+    public_digest_json,
+    sha256_hex,
+)
 from bot.core.periods import WEEK
 from bot.handlers.deps import Runtime
 from bot.sandbox import FakeTelegram
@@ -179,3 +187,20 @@ def test_a_chain_with_a_link_taken_out_or_rewritten_is_refused() -> None:
     problems = check_published([rewritten, second, third])
     assert problems == [f"link #2: previous names {first.link}, but the link before is {rewritten.link}"]
     assert sha256_hex(rewritten.sums) == rewritten.link
+
+
+def test_the_published_digest_writes_every_small_count_as_fewer_than_k_and_names_no_small_network() -> None:
+    few, many = 2, 40
+    campaign = Campaign(7, "label", "text", few, ("en",), ("telegram",), True, (few, 0, many), votes=few)
+    network = DigestNetwork(3, (7,), few, few, (VerifiedAccount("telegram", "@a", "https://t.me/a"),))
+    digest = Digest(
+        "2026-W49", 0, 1, Totals(many, few, 0), Totals(few, few, 0), (campaign,), (), few, (), 5, (network,)
+    )
+    public = json.loads(public_digest_json(digest.to_json()))
+    assert public["totals"] == {"reports": many, "verified_cases": "<5", "new_templates": 0}
+    [shown] = public["campaigns"]
+    assert shown["reports"] == "<5" and shown["votes"] == "<5" and shown["per_day"] == ["<5", 0, many]
+    assert public["more_accounts"] == "<5"
+    assert public["networks"] == [
+        {"number": 3, "campaigns": [7], "verified_campaigns": "<5", "accounts": "<5", "named": []}
+    ]

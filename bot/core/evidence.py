@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.small_counts import DEFAULT_K, coarse
+from bot.core.small_counts import DEFAULT_K, coarse, is_small
 
 GENESIS = "0" * 64
 """What the first link names as its previous link."""
@@ -56,6 +56,11 @@ def public_digest_json(frozen: str) -> str:
                 campaign[name] = coarse(campaign[name], k)
         campaign["per_day"] = [coarse(value, k) for value in campaign["per_day"]]
     digest["more_accounts"] = coarse(digest["more_accounts"], k)
+    for network in digest.get("networks", ()):
+        if is_small(network["accounts"], k):
+            network["named"] = []  # as the digest shows it: a few named accounts would say how few there are
+        network["accounts"] = coarse(network["accounts"], k)
+        network["verified_campaigns"] = coarse(network["verified_campaigns"], k)
     return canonical(digest)
 
 
