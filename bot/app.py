@@ -339,13 +339,18 @@ async def running(
 
 @asynccontextmanager
 async def _public_site(application: Application, settings: Settings) -> AsyncIterator[None]:
-    """With WEB_LISTEN set, the public site is served too, from the bot's own store."""
+    """With WEB_LISTEN set, the public site is served too, from a store of its own (its own SQLite connection,
+    its own PostgreSQL pool): building the site's catalogue of every public campaign takes seconds at 10,000
+    campaigns, and on the bot's one SQLite connection it would hold back every report meanwhile."""
     if settings.web.listen is None:
         yield
         return
-    runtime = Runtime.of_application(application)
-    async with site_served(runtime.store, settings, *settings.web.listen, i18n=runtime.i18n):
-        yield
+    store = await Store.open(settings.database)
+    try:
+        async with site_served(store, settings, *settings.web.listen, i18n=Runtime.of_application(application).i18n):
+            yield
+    finally:
+        await store.close()
 
 
 @asynccontextmanager
