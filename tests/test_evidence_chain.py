@@ -53,6 +53,15 @@ def _change(db: Database, sql: str, params: tuple = ()) -> None:
         conn.execute(sql, params)
 
 
+def _values(value: object) -> list[object]:
+    """Every scalar in a JSON value, however deep."""
+    if isinstance(value, dict):
+        return [v for item in value.values() for v in _values(item)]
+    if isinstance(value, list):
+        return [v for item in value for v in _values(item)]
+    return [value]
+
+
 def _link(db: Database, seq: int) -> dict:
     [row] = db.rows("SELECT * FROM evidence_links WHERE seq = ?", (seq,))
     return {name: row[name] for name in row.keys()}
@@ -68,7 +77,10 @@ def test_publishing_a_digest_links_it_and_its_verified_case_into_the_chain(
     fields = json.loads(record)
     assert fields["text"] == CAMPAIGN and fields["kind"] == "cluster" and fields["votes"] == "<5"
     assert set(fields["decisions"]) == {"entries", "through", "seal"} and fields["decisions"]["entries"] >= 2
-    assert "pseudonym" not in record and "901" not in record  # no reporter, no moderator id
+    pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
+    assert pseudonyms and not any(pseudonym in record for pseudonym in pseudonyms)
+    moderators = {row[0] for row in db.rows("SELECT user_id FROM roles")}
+    assert moderators and not moderators & set(_values(fields))
     assert hashlib.sha256(link["manifest"].encode()).hexdigest() == link["link"]
     text = seen(telegram.sent(51)[1])
     assert f"Evidence chain, link #1: {link['link']}" in text
