@@ -103,12 +103,21 @@ class SQLiteDatabase(Database):
                     yield SQLiteConnection(self._conn)
                     await self._conn.execute("COMMIT")
                 except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
+                    await self._roll_back()
                     raise
             except sqlite3.OperationalError as exc:
                 if _UNAVAILABLE.search(str(exc)):
                     raise StorageUnavailable(str(exc)) from exc
+                raise
+
+    async def _roll_back(self) -> None:
+        """Roll back, unless the transaction has already ended. ``in_transaction`` cannot tell: a task cancelled
+        while awaiting COMMIT leaves the COMMIT running in aiosqlite's thread, and it may end the transaction
+        between that check and the ROLLBACK queued behind it ("cannot rollback - no transaction is active")."""
+        try:
+            await self._conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            if "no transaction is active" not in str(exc):
                 raise
 
 
