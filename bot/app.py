@@ -51,6 +51,7 @@ from bot.telegram.polling import ConfirmingPoller
 from bot.telegram.receipts import ReceiptSender
 from bot.telegram.trail import TRAIL_CHECK_SECONDS, clear_due_trails, record_sent
 from bot.telegram.webhook import WebhookServer
+from bot.web import site_served
 
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
@@ -316,8 +317,11 @@ async def running(
     try:
         await post_init(application)
         await application.start()
-        async with _receiving(
-            application, settings, poll_timeout=poll_timeout, bootstrap_retries=bootstrap_retries, on_fatal=on_fatal
+        async with (
+            _receiving(
+                application, settings, poll_timeout=poll_timeout, bootstrap_retries=bootstrap_retries, on_fatal=on_fatal
+            ),
+            _public_site(application, settings),
         ):
             yield application
     finally:
@@ -326,6 +330,17 @@ async def running(
             await post_stop(application)
         await application.shutdown()
         await post_shutdown(application)
+
+
+@asynccontextmanager
+async def _public_site(application: Application, settings: Settings) -> AsyncIterator[None]:
+    """With WEB_LISTEN set, the public site is served too, from the bot's own store."""
+    if settings.web.listen is None:
+        yield
+        return
+    runtime = Runtime.of_application(application)
+    async with site_served(runtime.store, settings, *settings.web.listen, i18n=runtime.i18n):
+        yield
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from tqdm import tqdm
 from bot import image_scan
 from bot.app import semantic_stage, serve
 from bot.chain_files import ChainUnreadable, read_folder, read_site, write_chain
-from bot.config import Settings, load_settings
+from bot.config import DEFAULT_WEB_LISTEN, Settings, load_settings
 from bot.core.evidence import check_published
 from bot.core.periods import last_complete_week, week_bounds
 from bot.database_url import DatabaseUrl
@@ -38,6 +39,7 @@ from bot.service.installation import check_reporter_key
 from bot.service.matching import all_templates, build_matcher, import_templates, load_starter_pack, records_matcher
 from bot.store import Store
 from bot.store.copy import SchemasDiffer, TargetNotEmpty, copy_database
+from bot.web import site_served
 
 EXIT_CONFIG = 2
 CLI_AUTHOR = "cli"
@@ -51,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--output", type=Path, default=Path("kuzet-demo"), help="folder for the transcript and chart")
     commands.add_parser("run", help="run the bot (long polling, or a webhook with WEBHOOK_URL); needs BOT_TOKEN")
     commands.add_parser("migrate", help="create or update the database schema, then exit")
+    commands.add_parser(
+        "web", help="serve the public site and open data from the database on WEB_LISTEN (default 127.0.0.1:8090)"
+    )
     scan_parser = commands.add_parser(
         "scan", help="match many messages from a file against the templates, or pictures against the image bank"
     )
@@ -129,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             "db": _db_copy,
             "verify-chain": _verify_chain,
             "chain-files": _chain_files,
+            "web": _web,
         }[args.command]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:
@@ -187,6 +193,23 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database)
     await store.close()
     print(f"kuzet: database {settings.database} is up to date", file=sys.stderr)
+    return 0
+
+
+async def _web(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve the site until SIGINT or SIGTERM."""
+    host, port = settings.web.listen or DEFAULT_WEB_LISTEN
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    store = await Store.open(settings.database)
+    try:
+        async with site_served(store, settings, host, port):
+            print(f"kuzet web: serving http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+            await stop.wait()
+    finally:
+        await store.close()
     return 0
 
 

@@ -76,6 +76,9 @@ class Settings:
     webhook: Webhook | None = None
     """Set by WEBHOOK_URL: Telegram posts updates to the bot's own HTTP server instead of being long-polled."""
 
+    web: WebSite = field(default_factory=lambda: WebSite())
+    """The public site (``kuzet web``, or ``kuzet run`` with WEB_LISTEN)."""
+
     data_dir: Path = Path()
     """Where the files of a PostgreSQL deployment are kept (a SQLite deployment keeps them beside its file)."""
 
@@ -174,6 +177,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             suggestion_verifier=env(
                 "SEMANTIC_SUGGESTION_VERIFIER_THRESHOLD", _fraction, SemanticThresholds.suggestion_verifier
             ),
+        ),
+        web=WebSite(
+            listen=env("WEB_LISTEN", _optional_listen),
+            publish=env("WEB_PUBLISH", _web_publish, WEB_PUBLISH_DIGEST),
+            licence=env("DATA_LICENCE", _licence, "CC BY 4.0"),
+            url=env("WEB_URL", _web_url),
         ),
         webhook=_webhook(
             env("WEBHOOK_URL", _webhook_url),
@@ -408,3 +417,57 @@ def _webhook_secret(name: str, raw: str) -> str | None:
     if raw and not _SECRET.fullmatch(raw):  # the value is a secret: never in the message
         raise ConfigError(name, "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
     return raw or None
+
+
+# ---- the public site ----
+
+WEB_PUBLISH_DIGEST = "digest"
+"""A verified case is public once a published digest's evidence link covers it."""
+WEB_PUBLISH_VERIFIED = "verified"
+"""A verified case is public at once."""
+DEFAULT_WEB_LISTEN = ("127.0.0.1", 8090)
+MAX_LICENCE_CHARS = 100
+
+
+@dataclass(frozen=True)
+class WebSite:
+    """The public site's settings."""
+
+    listen: tuple[str, int] | None = None
+    """WEB_LISTEN: where ``kuzet run`` also serves the site (``kuzet web`` defaults to DEFAULT_WEB_LISTEN)."""
+    publish: str = WEB_PUBLISH_DIGEST
+    licence: str = "CC BY 4.0"
+    """DATA_LICENCE: the licence every download and API answer names."""
+    url: str | None = None
+    """WEB_URL: the public base URL, without a trailing slash (Atom ids and absolute links)."""
+
+    @property
+    def in_chain(self) -> bool:
+        return self.publish == WEB_PUBLISH_DIGEST
+
+
+def _optional_listen(name: str, raw: str) -> tuple[str, int] | None:
+    return _listen(name, raw) if raw else None
+
+
+def _web_publish(name: str, raw: str) -> str:
+    if raw not in (WEB_PUBLISH_DIGEST, WEB_PUBLISH_VERIFIED):
+        raise ConfigError(name, f"must be {WEB_PUBLISH_DIGEST} or {WEB_PUBLISH_VERIFIED}, got {raw!r}")
+    return raw
+
+
+def _licence(name: str, raw: str) -> str:
+    if not raw or len(raw) > MAX_LICENCE_CHARS or not raw.isprintable():
+        raise ConfigError(
+            name, f"must be a licence's name on one line, 1 to {MAX_LICENCE_CHARS} characters, got {raw!r}"
+        )
+    return raw
+
+
+def _web_url(name: str, raw: str) -> str | None:
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+        raise ConfigError(name, f"must be the site's http(s) base URL without ?query or #fragment, got {raw!r}")
+    return raw.rstrip("/")

@@ -26,6 +26,7 @@ from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
+from bot.store.public import PublicRecords
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
@@ -61,6 +62,7 @@ class Tx:
         self.negatives = Negatives(conn)
         self.outbox = ReceiptOutbox(conn)
         self.protected = ProtectedAccounts(conn)
+        self.public = PublicRecords(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)

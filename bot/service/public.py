@@ -1,0 +1,361 @@
+"""The public site's read model: published campaigns, their pages, search, and published digests.
+
+What is public: verified text and picture cases, and account cases verified as campaign accounts whose account
+has a public link and is not protected (the digest's rule, bot/service/digest.py), and with ``in_chain`` only
+once a published digest's evidence link covers the case's decision. A case reopened is gone at once.
+
+Every count of people, and every count that could stand for a few of them (reports, accounts, votes, a day's
+reports), leaves this module already coarse (bot.core.small_counts): an ``int``, or the string "<K". Nothing
+about reporters and no moderator leaves it, and no report text: a campaign is shown by its verified text and
+its template family's texts.
+
+The catalogue (every public campaign, with its normalised search text) is built in bulk and kept in memory
+while the database's ``version`` stays the same, checked at most once every CHECK_SECONDS; a campaign's page is
+kept while the campaign's own ``updated_at`` (a report joining it, a decision) and the version stay the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from bot.core.cases import CaseKind
+from bot.core.digest import Digest, VerifiedAccount, citable
+from bot.core.flags import FlagRules, coordination
+from bot.core.normalize import normalize
+from bot.core.periods import week_bounds, week_of
+from bot.core.small_counts import coarse
+from bot.core.templates import Labels, readable, reader_label
+from bot.service.export import ALWAYS, MAX_PICTURES, MAX_POSTS, citable_accounts, citable_posts
+from bot.store import Store
+from bot.store.public import PublicCase, PublishedDigest
+
+PAGE_SIZE = 50
+MAX_QUERY_CHARS = 300
+"""A search line longer than this is refused: a campaign line is shorter, and normalising is linear in it."""
+CHART_DAYS = 92
+"""The per-day chart shows at most this many days, up to the last day seen."""
+TOP_CAMPAIGNS = 5
+CHECK_SECONDS = 1.0
+DETAILS_KEPT = 2000
+
+Count = int | str
+"""A public count: the number, or "<K" below SMALL_COUNT_K."""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A public campaign as lists, search and downloads show it."""
+
+    case_id: int
+    kind: str
+    """``cluster`` (a text), ``image`` (a picture) or ``account`` (an account verified as a campaign account)."""
+    label: str | None
+    """The template family's label for a reader whose language has none."""
+    labels: Mapping[str, str]
+    text: str | None
+    """The verified text (the template's, readable, else the cluster's), or the account's handle; None for a
+    picture."""
+    quotes: Mapping[str, str]
+    """The template family's text in each language it has (language code → readable text)."""
+    account: VerifiedAccount | None
+    reports: Count
+    languages: tuple[str, ...]
+    first_seen_at: int
+    last_seen_at: int
+    verified_at: int
+    template_id: int | None
+    updated_at: int = field(repr=False, compare=False)
+    search_text: str = field(repr=False, compare=False)
+
+    def label_for(self, language: str) -> str | None:
+        return reader_label(self.labels, language) or self.label
+
+    def quote(self, language: str) -> str | None:
+        """The family's text in the reader's language, else the campaign's own text."""
+        return reader_label(self.quotes, language) or self.text
+
+    def matches(self, words: list[str]) -> bool:
+        return all(word in self.search_text for word in words)
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    campaign: Campaign
+    days: tuple[tuple[dt.date, Count], ...]
+    """Reports on each day from the first seen to the last (at most CHART_DAYS, the latest)."""
+    platforms: tuple[str, ...]
+    accounts: tuple[VerifiedAccount, ...]
+    """The accounts shown to have posted it, by @handle or link: never a protected account, a hidden user or an
+    account reporters only mentioned."""
+    accounts_total: Count
+    """Every account the reports name (named here or not)."""
+    posts: tuple[str, ...]
+    votes: Count
+    coordinated: bool
+    template: str | None
+    """The template's text as a person reads it."""
+    pdq: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    campaigns: tuple[Campaign, ...]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    period: str
+    start: int
+    end: int
+    published_at: int
+    digest: Digest
+    frozen: str = field(repr=False)
+    """The digest's JSON exactly as published."""
+
+
+class BadQuery(ValueError):
+    """A search line too long to be a campaign's."""
+
+
+@dataclass
+class _Catalogue:
+    version: tuple[object, ...]
+    campaigns: dict[int, Campaign]
+    """Latest verified first."""
+    digests: list[DigestEntry]
+
+
+class PublicSite:
+    """The read model one web process serves from, cached as described in the module's docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        in_chain: bool,
+        small_count_k: int,
+        tz: tzinfo,
+        rules: FlagRules,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._in_chain = in_chain
+        self._k = small_count_k
+        self._tz = tz
+        self._rules = rules
+        self._clock = clock
+        self._catalogue: _Catalogue | None = None
+        self._checked_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self._pages: dict[int, tuple[tuple[object, ...], CampaignPage]] = {}
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def small_count_k(self) -> int:
+        return self._k
+
+    async def version(self) -> tuple[object, ...]:
+        """The version of what the site shows (for ETags and caches)."""
+        return (await self._current()).version
+
+    async def _current(self) -> _Catalogue:
+        now = time.monotonic()
+        if self._catalogue is not None and now - self._checked_at < CHECK_SECONDS:
+            return self._catalogue
+        async with self._lock:
+            if self._catalogue is not None and time.monotonic() - self._checked_at < CHECK_SECONDS:
+                return self._catalogue
+            async with self._store.reading() as tx:
+                version = await tx.public.version(self._in_chain)
+            if self._catalogue is None or self._catalogue.version != version:
+                self._catalogue = await self._build(version)
+                self._pages.clear()
+            self._checked_at = time.monotonic()
+            return self._catalogue
+
+    async def _build(self, version: tuple[object, ...]) -> _Catalogue:
+        async with self._store.reading() as tx:
+            cases = await tx.public.cases(self._in_chain)
+            languages = await tx.public.languages(self._in_chain)
+            templates = await tx.public.family_templates()
+            labels = await tx.template_labels.all()
+            published = await tx.public.published_digests()
+        quotes: dict[str, dict[str, str]] = {}
+        originals: dict[str, str | None] = {}
+        for template in templates:
+            originals.setdefault(template.family_key, template.language)
+            if template.language is not None:
+                quotes.setdefault(template.family_key, {}).setdefault(template.language, readable(template.text))
+        campaigns = [
+            campaign
+            for case in reversed(cases)
+            if (
+                campaign := self._campaign(
+                    case,
+                    Labels(labels.get(case.family_key or "", {}), originals.get(case.family_key or "")),
+                    quotes.get(case.family_key or "", {}),
+                    languages.get(case.case_id, ()),
+                )
+            )
+            is not None
+        ]
+        return _Catalogue(version, {c.case_id: c for c in campaigns}, [_digest_entry(record) for record in published])
+
+    def _campaign(
+        self, case: PublicCase, labels: Labels, quotes: Mapping[str, str], languages: tuple[str, ...]
+    ) -> Campaign | None:
+        account = None
+        if case.kind is CaseKind.ACCOUNT:
+            if case.account is None or case.protected or (account := citable(case.account)) is None:
+                return None
+            text: str | None = account.label
+        elif case.template_text is not None:
+            text = readable(case.template_text)
+        else:
+            text = case.representative
+        searched = [text or "", *quotes.values(), *labels.by_language.values()]
+        if account is not None:
+            searched.append(account.link)
+        return Campaign(
+            case.case_id,
+            case.kind.value,
+            labels.fallback,
+            dict(labels.by_language),
+            text,
+            dict(quotes),
+            account,
+            coarse(case.reports, self._k),
+            languages,
+            case.first_seen_at,
+            case.last_seen_at,
+            case.decided_at,
+            case.template_id,
+            case.updated_at,
+            "\n".join(normalize(line) for line in searched if line),
+        )
+
+    # ---- lists and search ----
+
+    async def search(self, query: str, page: int, language: str | None = None) -> SearchResult:
+        """Public campaigns whose texts or labels hold every word of ``query`` once normalised as the matcher
+        normalises (so look-alike letters, case, Traditional or Simplified Chinese and Cyrillic or Latin Kazakh
+        all meet), seen in ``language`` if given; latest verified first, PAGE_SIZE a page."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise BadQuery(f"a search is at most {MAX_QUERY_CHARS} characters")
+        words = normalize(query).split() if query.strip() else []
+        catalogue = await self._current()
+        found = [
+            c
+            for c in catalogue.campaigns.values()
+            if (not words or c.matches(words)) and (language is None or _in_language(c, language))
+        ]
+        pages = max(1, -(-len(found) // PAGE_SIZE))
+        chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return SearchResult(tuple(chosen), len(found), page, pages)
+
+    async def all_campaigns(self) -> list[Campaign]:
+        return list((await self._current()).campaigns.values())
+
+    async def top_this_week(self) -> list[tuple[Campaign, Count]]:
+        """This week's public campaigns with the most reports in the week, with that count."""
+        catalogue = await self._current()
+        start, end = week_bounds(week_of(int(self._clock()), self._tz), self._tz)
+        async with self._store.reading() as tx:
+            ranking = await tx.digest_facts.ranking(start, end)
+        return [
+            (catalogue.campaigns[r.case_id], coarse(r.reports, self._k))
+            for r in ranking
+            if r.case_id in catalogue.campaigns
+        ][:TOP_CAMPAIGNS]
+
+    # ---- one campaign ----
+
+    async def campaign(self, case_id: int) -> CampaignPage | None:
+        catalogue = await self._current()
+        campaign = catalogue.campaigns.get(case_id)
+        if campaign is None:
+            return None
+        key = (catalogue.version, campaign.updated_at)
+        kept = self._pages.get(case_id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        page = await self._page(campaign)
+        if len(self._pages) >= DETAILS_KEPT:
+            self._pages.pop(next(iter(self._pages)))
+        self._pages[case_id] = (key, page)
+        return page
+
+    async def _page(self, campaign: Campaign) -> CampaignPage:
+        case_id = campaign.case_id
+        async with self._store.reading() as tx:
+            times = await tx.public.report_times(case_id)
+            totals = await tx.cases.totals(case_id)
+            named = await citable_accounts(tx, *ALWAYS, case_id)
+            accounts_total = await tx.cases.count_accounts(case_id)
+            posts = await citable_posts(tx, case_id, MAX_POSTS)
+            votes = len(await tx.cases.verify_votes(case_id))
+            coordinated = (
+                campaign.kind == CaseKind.CLUSTER.value
+                and coordination(await tx.cases.source_posts(case_id), self._rules) is not None
+            )
+            template = None if campaign.template_id is None else await tx.templates.get(campaign.template_id)
+            pdq = await tx.images.hashes_of_case(case_id, MAX_PICTURES)
+        return CampaignPage(
+            campaign,
+            self._days(times),
+            tuple(p.value for p in totals.platforms),
+            tuple(account for _, account in named),
+            coarse(accounts_total, self._k),
+            posts,
+            coarse(votes, self._k),
+            coordinated,
+            None if template is None else readable(template.text),
+            tuple(pdq),
+        )
+
+    def _days(self, times: list[int]) -> tuple[tuple[dt.date, Count], ...]:
+        """Reports a day in the installation's time zone, each count coarse: a day with a few reports shows as
+        "fewer than K" and a chart draws it so, whatever the few were."""
+        if not times:
+            return ()
+        per_day = Counter(dt.datetime.fromtimestamp(at, self._tz).date() for at in times)
+        last = max(per_day)
+        first = max(min(per_day), last - dt.timedelta(days=CHART_DAYS - 1))
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        return tuple((day, coarse(per_day.get(day, 0), self._k)) for day in days)
+
+    # ---- digests ----
+
+    async def digests(self) -> list[DigestEntry]:
+        """Published digests, the latest week first."""
+        return list((await self._current()).digests)
+
+    async def digest(self, period: str) -> DigestEntry | None:
+        return next((d for d in (await self._current()).digests if d.period == period), None)
+
+    async def is_public(self, case_id: int) -> bool:
+        return case_id in (await self._current()).campaigns
+
+
+def _digest_entry(record: PublishedDigest) -> DigestEntry:
+    return DigestEntry(
+        record.period, record.start, record.end, record.published_at, Digest.from_json(record.data), record.data
+    )
+
+
+def _in_language(campaign: Campaign, language: str) -> bool:
+    """Seen in reports in the language, or the template family has a text in it ("zh_Hant" is "zh")."""
+    code = language.split("_")[0]
+    return code in campaign.languages or code in campaign.quotes

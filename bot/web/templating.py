@@ -1,0 +1,79 @@
+"""Jinja2 pages in each language: one environment per language, with its gettext and its number and date formats.
+
+Autoescaping is on for HTML and XML: every text from the database is escaped where it is written, and
+translations are plain text (no markup in catalog strings), escaped like the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from bot.core.accounts import Platform
+from bot.core.small_counts import coarse
+from bot.i18n import I18n, Translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class Pages:
+    """Renders a template in a reader's language."""
+
+    def __init__(self, i18n: I18n, tz: tzinfo) -> None:
+        self._tz = tz
+        self._environments = {t.code: self._environment(t) for t in i18n.all()}
+        self._translators = {t.code: t for t in i18n.all()}
+
+    def translator(self, code: str) -> Translator:
+        return self._translators[code]
+
+    def render(self, code: str, name: str, context: dict[str, Any]) -> str:
+        return self._environments[code].get_template(name).render(context)
+
+    def _environment(self, t: Translator) -> Environment:
+        environment = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html", "xml", "svg"]),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        environment.install_gettext_callables(t.gettext, t.ngettext, newstyle=False)  # type: ignore[attr-defined]
+        environment.filters.update(
+            count=lambda value: _count(t, value),
+            coarse=lambda value, k: _count(t, coarse(value, k)),
+            number=t.number,
+            date=lambda timestamp: self._date(t, timestamp),
+            day=lambda day: format_date(day, format="medium", locale=t.locale),
+            short_day=lambda day: format_date(day, format="d MMM", locale=t.locale),
+            language=t.language_name,
+            languages=lambda codes: t.language_list(codes),
+            platform=_platform,
+            platforms=lambda codes: t.list(_platform(code) for code in codes),
+            join_list=lambda items: t.list(items),
+        )
+        return environment
+
+    def _date(self, t: Translator, timestamp: int) -> str:
+        """A day only (never a time: a time can point at who reported when)."""
+        return format_date(dt.datetime.fromtimestamp(timestamp, self._tz).date(), format="medium", locale=t.locale)
+
+
+def _count(t: Translator, value: int | str) -> str:
+    """A public count: the number, or "fewer than K" for the string "<K"."""
+    if isinstance(value, str):
+        return t.gettext("fewer than {count}").format(count=t.number(int(value.removeprefix("<"))))
+    return t.number(value)
+
+
+def _platform(code: str) -> str:
+    try:
+        return Platform(code).brand
+    except ValueError:
+        return code

@@ -1,0 +1,124 @@
+"""A database the real bot filled, and the public site served from it (tests/test_web_*.py, the browser tests).
+
+``fill_campaigns`` drives the bot through the sandbox: campaigns in English, Russian, Kazakh, Arabic and
+Chinese verified by two moderators, one left open and one rejected, an account case, a report that carries
+the reporter's own words, and a published digest. ``site_client`` serves ``build_web_app`` on that database with
+aiohttp's test server; ``published_site`` does both; ``served_site`` listens on a real port (for a browser).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import running
+from bot.config import Settings
+from bot.sandbox import FakeTelegram
+from bot.store import Store
+from bot.web import build_web_app, site_served
+from tests.databases import Database
+from tests.moderation_helpers import card_of, press, say, wait_for_card
+from tests.test_digest import CAMPAIGN, _verified_campaign, _verify, next_week
+
+OWN_WORDS = "via Zhanibek"
+"""What a citizen typed around a campaign's text: it is theirs, so no page shows it."""
+RUSSIAN = "Наш Президент обеспечивает необходимую стабильность и спокойствие."
+KAZAKH = "Президент халыққа қамқорлық жасап, әрқашан халықты ойлайды."
+ARABIC = "نستنكر إيقاف الحسابات المدافعة عن الوطن والتي تتصدى لهجمات الذباب الإلكتروني من دول الحصار."
+CHINESE = "只要有足夠的專業資格，在這個國家總能找到體面的薪水和良好的生活條件。"
+UNVERIFIED = "Foreign agents spread lies about our elections, do not believe the opposition channels"
+REJECTED = "The weather in Almaty is lovely this week, let us all go to the mountains together"
+FAKE_ACCOUNT = "fake_patriot_kz"
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Case numbers of what ``fill_campaigns`` made, by language (en, ru, kk, ar, zh) and the others."""
+
+    verified: dict[str, int]
+    unverified: int
+    rejected: int
+    account: int
+
+
+async def fill_campaigns(telegram: FakeTelegram, db: Database, settings: Settings, *, publish: bool = True) -> Filled:
+    """Run the bot on ``settings`` and make the cases of ``Filled``; with ``publish``, /publish this week's digest
+    (the bot's clock moved a week ahead)."""
+
+    def latest() -> int:
+        return int(db.value("SELECT MAX(id) FROM cases"))
+
+    async with running(settings) as application:
+        admin, alice = await _verified_campaign(
+            telegram, db, typed=f" {OWN_WORDS} https://x.com/{FAKE_ACCOUNT}/status/9"
+        )
+        verified = {"en": 1}
+        for number, (language, text) in enumerate((("ru", RUSSIAN), ("kk", KAZAKH), ("ar", ARABIC), ("zh", CHINESE))):
+            await say(telegram, telegram.user(20 + number), text)
+            await say(telegram, telegram.user(30 + number), text)
+            verified[language] = latest()
+            await _verify(telegram, db, verified[language], admin, alice)
+        await say(telegram, telegram.user(40), UNVERIFIED)
+        unverified = latest()
+        await say(telegram, telegram.user(41), REJECTED)
+        rejected = latest()
+        card = await wait_for_card(telegram, db, rejected)
+        await press(telegram, alice, card, f"case:x:{rejected}")
+        await press(telegram, alice, card_of(telegram, db, rejected), f"case:r:{rejected}:genuine")
+        await say(telegram, telegram.user(42), f"https://x.com/{FAKE_ACCOUNT}")
+        account = latest()
+        await _verify(telegram, db, account, admin, alice)
+        with db.connect() as conn:  # what the account case's verdict button sets (see tests/test_digest.py)
+            conn.execute("UPDATE cases SET verdict = 'campaign_account' WHERE id = ?", (account,))
+        if publish:
+            next_week(application)
+            await say(telegram, admin, "/publish")
+            await telegram.wait_until_idle()
+    assert db.value("SELECT COUNT(*) FROM cases") == 8, "the own words joined the English campaign"
+    assert db.value("SELECT status FROM cases WHERE id = ?", (rejected,)) == "rejected"
+    assert db.value("SELECT status FROM cases WHERE id = ?", (unverified,)) == "open"
+    return Filled(verified, unverified, rejected, account)
+
+
+@asynccontextmanager
+async def site_client(settings: Settings) -> AsyncIterator[TestClient]:
+    """The public site on ``settings``' database, through aiohttp's test server."""
+    store = await Store.open(settings.database)
+    try:
+        async with TestClient(TestServer(build_web_app(store, settings))) as client:
+            yield client
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def published_site(telegram: FakeTelegram, db: Database, settings: Settings) -> AsyncIterator[TestClient]:
+    """``fill_campaigns``, then the site served from what the bot stored."""
+    await fill_campaigns(telegram, db, settings)
+    async with site_client(settings) as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def served_site(settings: Settings) -> AsyncIterator[str]:
+    """The public site listening on a free port of 127.0.0.1; yields its base URL (for a browser)."""
+    store = await Store.open(settings.database)
+    port = free_port()
+    try:
+        async with site_served(store, settings, "127.0.0.1", port):
+            yield f"http://127.0.0.1:{port}"
+    finally:
+        await store.close()
+
+
+__all__ = ["CAMPAIGN", "Filled", "fill_campaigns", "published_site", "served_site", "site_client"]
