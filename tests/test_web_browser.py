@@ -94,8 +94,9 @@ def look_alike(line: str, letters: dict[str, str]) -> str:
     return "".join(letters.get(ch, ch) for ch in line)
 
 
-CYRILLIC_FOR_LATIN = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "y": "у", "x": "х", "K": "К", "T": "Т"}
-LATIN_FOR_CYRILLIC = {v: k for k, v in CYRILLIC_FOR_LATIN.items()} | {"Н": "H", "П": "P"}
+CYRILLIC_FOR_LATIN = {"a": "а", "e": "е", "o": "о"}
+"""Cyrillic letters that look like Latin ones, swapped into a Latin line as a copy-paster would."""
+LATIN_FOR_CYRILLIC = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "Н": "H"}
 
 
 async def test_pages_load_in_every_language_with_its_lang_and_dir(site: Site, page: Page) -> None:
@@ -150,8 +151,8 @@ async def test_arabic_page_reads_right_to_left_with_latin_handles_isolated(site:
 @pytest.mark.parametrize(
     ("line", "letters", "campaign"),
     [
-        (CAMPAIGN[16:60], CYRILLIC_FOR_LATIN, "en"),
-        (RUSSIAN[:40], LATIN_FOR_CYRILLIC, "ru"),
+        (" ".join(CAMPAIGN.split()[4:13]), CYRILLIC_FOR_LATIN, "en"),
+        (" ".join(RUSSIAN.split()[:5]), LATIN_FOR_CYRILLIC, "ru"),
     ],
     ids=["latin-line-with-cyrillic-letters", "cyrillic-line-with-latin-letters"],
 )
@@ -234,47 +235,47 @@ async def test_openapi_document_is_valid_and_every_api_response_matches_it(site:
     async with httpx.AsyncClient(base_url=site.url) as client:
         document = (await client.get("/api/openapi.json")).json()
         validate_openapi(document)
-        assert {_template(path) for path in document["paths"]} >= await _api_routes(site), (
-            "an API route is undocumented"
-        )
-        values = {
-            "id": site.filled.verified["en"],
-            "case_id": site.filled.verified["en"],
-            "week": site.week,
-            "period": site.week,
-            "seq": 1,
-        }
-        registry = Registry().with_resource("urn:kuzet:openapi", Resource(document, DRAFT202012))
+        documented = {_template(path) for path in document["paths"]}
+        assert documented >= await _api_routes(site), "an API route is missing from the document"
+        registry = Registry().with_resource(OPENAPI, Resource(document, DRAFT202012))
         checked = 0
         for path, operations in document["paths"].items():
-            url = re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
-            queries = [""] + (
-                ["?q=" + look_alike(RUSSIAN[:40], LATIN_FOR_CYRILLIC), "?lang=ru&page=1"]
-                if path == "/api/campaigns"
-                else []
-            )
-            for query in queries:
-                response = await client.get(url + query)
-                assert response.status_code == 200, f"{url}{query}: {response.status_code}"
-                pointer = "/".join(
-                    [
-                        "#/paths",
-                        path.replace("~", "~0").replace("/", "~1"),
-                        "get/responses/200/content",
-                        "application~1json/schema",
-                    ]
-                )
-                validator = Draft202012Validator(
-                    {"$ref": f"urn:kuzet:openapi{pointer}"}, registry=registry, format_checker=FormatChecker()
-                )
-                errors = [
-                    f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                    for e in validator.iter_errors(response.json())
-                ]
-                assert not errors, f"{url}{query} does not match its schema: {errors[:5]}"
-                checked += 1
             assert operations.keys() == {"get"}, "the API only reads"
+            schema = operations["get"]["responses"]["200"].get("content", {}).get("application/json", {})
+            for url in _examples(site, path):
+                response = await client.get(url)
+                assert response.status_code == 200, f"{url}: {response.status_code}"
+                data = response.json()
+                if "schema" not in schema:
+                    assert path == "/api/openapi.json", f"{path} has no schema for its answer"
+                    continue
+                errors = [
+                    f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+                    for error in _validator(registry, path).iter_errors(data)
+                ]
+                assert not errors, f"{url} does not match its schema: {errors[:5]}"
+                checked += 1
         assert checked >= 6
+
+
+OPENAPI = "urn:kuzet:openapi"
+SEARCHED = look_alike(" ".join(RUSSIAN.split()[:5]), LATIN_FOR_CYRILLIC)
+
+
+def _examples(site: Site, path: str) -> list[str]:
+    """URLs that answer 200 for a documented path: its parameters filled with what the bot published."""
+    values = {"id": site.filled.verified["en"], "week": site.week, "seq": 1}
+    url = re.sub(r"{(\w+)}", lambda name: str(values[name.group(1)]), path)
+    if path == "/api/campaigns":
+        return [url, f"{url}?q={SEARCHED}", f"{url}?lang=ru&page=1"]
+    return [url]
+
+
+def _validator(registry: Registry, path: str) -> Draft202012Validator:
+    """Checks an answer against the document's schema for ``path``'s 200 (its $refs resolved in the document)."""
+    escaped = path.replace("~", "~0").replace("/", "~1")
+    pointer = f"#/paths/{escaped}/get/responses/200/content/application~1json/schema"
+    return Draft202012Validator({"$ref": OPENAPI + pointer}, registry=registry, format_checker=FormatChecker())
 
 
 async def _api_routes(site: Site) -> set[str]:
@@ -377,4 +378,4 @@ async def test_screenshots_of_every_language_fit_a_phone_and_a_desktop(site: Sit
                         overflowing.append(f"{shot.name}: {width}px wide")
         finally:
             await context.close()
-    assert overflowing == [], "a page scrolls sideways"
+    assert not overflowing, "pages scroll sideways on a phone: " + "; ".join(overflowing)
