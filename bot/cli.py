@@ -132,9 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             "digest": _digest,
             "export": _export,
             "db": _db_copy,
+            "web": _web,
             "verify-chain": _verify_chain,
             "chain-files": _chain_files,
-            "web": _web,
         }[args.command]
         return asyncio.run(command(settings, args))
     except ConfigError as exc:

@@ -8,20 +8,23 @@ aiohttp's test server; ``published_site`` does both; ``served_site`` listens on 
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import running
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.sandbox import FakeTelegram
 from bot.store import Store
 from bot.web import build_web_app, site_served
-from tests.databases import Database
-from tests.moderation_helpers import card_of, press, say, wait_for_card
+from bot.web.app import MAX_REQUEST_LINE
+from tests.databases import Database, another_database, remember
+from tests.helpers import free_port
+from tests.moderation_helpers import MODERATION_SETTINGS, card_of, press, say, wait_for_card
 from tests.test_digest import CAMPAIGN, _verified_campaign, _verify, next_week
 
 OWN_WORDS = "via Zhanibek"
@@ -84,12 +87,43 @@ async def fill_campaigns(telegram: FakeTelegram, db: Database, settings: Setting
     return Filled(verified, unverified, rejected, account)
 
 
+def settings_for(url: str, folder: Path, telegram: FakeTelegram | None = None, **overrides: str) -> Settings:
+    """The settings of the tests' bot (moderation on, semantic matching off) on ``url``; keywords override."""
+    env = {"DATABASE_URL": url, "DATA_DIR": str(folder), "SEMANTIC_ENCODER": "off", **MODERATION_SETTINGS}
+    if telegram is not None:
+        env |= {"BOT_TOKEN": telegram.token, "BOT_API_URL": telegram.base_url}
+    return load_settings(env | overrides, env_file=None)
+
+
+@contextmanager
+def filled_database(
+    folder: Path, then: Callable[[FakeTelegram, Database, Settings], Awaitable[None]] | None = None, **overrides: str
+) -> Iterator[tuple[str, Filled]]:
+    """A database the bot filled with ``fill_campaigns`` (then ``then``, with the same fake Telegram), made once
+    in an event loop of its own, for a module's tests to share: yields its URL and what was made. (A SQLite file
+    in ``folder``, or a throwaway PostgreSQL database.)"""
+    with another_database(folder, "kuzet.db") as url:
+        remember(folder, url)
+
+        async def fill() -> Filled:
+            async with FakeTelegram() as telegram:
+                settings = settings_for(url, folder, telegram, **overrides)
+                filled = await fill_campaigns(telegram, Database(settings.database), settings)
+                if then is not None:
+                    await then(telegram, Database(settings.database), settings)
+            return filled
+
+        yield url, asyncio.run(fill())
+
+
 @asynccontextmanager
 async def site_client(settings: Settings) -> AsyncIterator[TestClient]:
     """The public site on ``settings``' database, through aiohttp's test server."""
     store = await Store.open(settings.database)
     try:
-        async with TestClient(TestServer(build_web_app(store, settings))) as client:
+        server = TestServer(build_web_app(store, settings))
+        await server.start_server(max_line_size=MAX_REQUEST_LINE)  # as site_served does
+        async with TestClient(server) as client:
             yield client
     finally:
         await store.close()
@@ -101,12 +135,6 @@ async def published_site(telegram: FakeTelegram, db: Database, settings: Setting
     await fill_campaigns(telegram, db, settings)
     async with site_client(settings) as client:
         yield client
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager
@@ -121,4 +149,47 @@ async def served_site(settings: Settings) -> AsyncIterator[str]:
         await store.close()
 
 
-__all__ = ["CAMPAIGN", "Filled", "fill_campaigns", "published_site", "served_site", "site_client"]
+__all__ = [
+    "CAMPAIGN",
+    "Filled",
+    "fill_campaigns",
+    "filled_database",
+    "published_site",
+    "served_site",
+    "settings_for",
+    "site_client",
+]
+
+
+HTML_PATHS = ("/", "/campaigns", "/digests", "/chain", "/about", "/campaigns?q=president")
+LANGUAGE_TAGS = ("en", "ru", "kk", "ar", "zh-Hant")
+
+
+async def everything(client: TestClient) -> dict[str, str]:
+    """Every page in every language, every campaign and digest (page and API), the feed and the downloads:
+    path → body, to search for what must never be published."""
+    listed = await (await client.get("/api/campaigns")).json()
+    digests = await (await client.get("/api/digests")).json()
+    campaigns = [f"/campaigns/{c['id']}" for c in listed["campaigns"]]
+    weeks = [f"/digests/{d['period']}" for d in digests["digests"]]
+    paths = [
+        f"{path}{'&' if '?' in path else '?'}lang={tag}"
+        for path in (*HTML_PATHS, *campaigns, *weeks)
+        for tag in LANGUAGE_TAGS
+    ]
+    paths += [f"/api{path}" for path in (*campaigns, *weeks)]
+    paths += [
+        "/api/campaigns",
+        "/api/digests",
+        "/api/chain",
+        "/feed.atom",
+        "/data/campaigns.csv",
+        "/data/campaigns.json",
+        "/api/openapi.json",
+    ]
+    bodies = {}
+    for path in paths:
+        response = await client.get(path)
+        assert response.status == 200, path
+        bodies[path] = await response.text()
+    return bodies

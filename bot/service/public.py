@@ -21,7 +21,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 
 from bot.core.cases import CaseKind
@@ -118,6 +118,7 @@ class DigestEntry:
     end: int
     published_at: int
     digest: Digest
+    """As the site shows it: accounts moderators protected since it was published are left out."""
     frozen: str = field(repr=False)
     """The digest's JSON exactly as published."""
 
@@ -192,6 +193,7 @@ class PublicSite:
             templates = await tx.public.family_templates()
             labels = await tx.template_labels.all()
             published = await tx.public.published_digests()
+            protected = {named for a in await tx.public.protected_accounts() if (named := citable(a)) is not None}
         quotes: dict[str, dict[str, str]] = {}
         originals: dict[str, str | None] = {}
         for template in templates:
@@ -211,7 +213,9 @@ class PublicSite:
             )
             is not None
         ]
-        return _Catalogue(version, {c.case_id: c for c in campaigns}, [_digest_entry(record) for record in published])
+        return _Catalogue(
+            version, {c.case_id: c for c in campaigns}, [_digest_entry(record, protected) for record in published]
+        )
 
     def _campaign(
         self, case: PublicCase, labels: Labels, quotes: Mapping[str, str], languages: tuple[str, ...]
@@ -349,10 +353,25 @@ class PublicSite:
         return case_id in (await self._current()).campaigns
 
 
-def _digest_entry(record: PublishedDigest) -> DigestEntry:
-    return DigestEntry(
-        record.period, record.start, record.end, record.published_at, Digest.from_json(record.data), record.data
+def _digest_entry(record: PublishedDigest, protected: set[VerifiedAccount]) -> DigestEntry:
+    """The published digest as the site shows it: without the accounts moderators protected since it was
+    published, their account campaigns or their posts."""
+    digest = Digest.from_json(record.data)
+    links, labels = {a.link for a in protected}, {a.label for a in protected}
+    digest = replace(
+        digest,
+        accounts=tuple(a for a in digest.accounts if a.link not in links),
+        campaigns=tuple(
+            replace(c, examples=tuple(link for link in c.examples if not _posted_by(link, links)))
+            for c in digest.campaigns
+            if c.text not in labels
+        ),
     )
+    return DigestEntry(record.period, record.start, record.end, record.published_at, digest, record.data)
+
+
+def _posted_by(post: str, accounts: set[str]) -> bool:
+    return any(post.startswith(link.rstrip("/") + "/") for link in accounts)
 
 
 def _in_language(campaign: Campaign, language: str) -> bool:

@@ -146,6 +146,13 @@ class PublicRecords:
         )
         return [FamilyTemplate(row["family_key"], row["language"], row["text"]) for row in rows]
 
+    async def protected_accounts(self) -> list[Account]:
+        rows = await self._conn.fetch_all(
+            "SELECT a.platform, a.identity, a.handle, a.external_id, a.display_name FROM protected_accounts p "
+            "JOIN accounts a ON a.id = p.account_id"
+        )
+        return [account_of(row) for row in rows]
+
     async def report_times(self, case_id: int) -> list[int]:
         rows = await self._conn.fetch_all(
             "SELECT r.created_at FROM reports r JOIN case_reports cr ON cr.report_id = r.id WHERE cr.case_id = ?",
