@@ -294,6 +294,23 @@ def _template(path: str) -> str:
     return re.sub(r"{[^}]*}", "{}", path)
 
 
+async def test_chart_draws_a_day_of_few_reports_hatched_with_its_dates_inside(site: Site, page: Page) -> None:
+    for tag in ("en", "ar"):
+        await visit(page, f"{site.url}/campaigns/{site.filled.verified['en']}?lang={tag}")
+        few = page.locator("figure.chart rect.bar.few")
+        assert await few.count() >= 1, "each day of the campaign had fewer than K reports"
+        fills = await few.evaluate_all("bars => bars.map(bar => getComputedStyle(bar).fill)")
+        assert all(fill.startswith("url(") for fill in fills), f"{tag}: a few-reports bar is drawn solid: {fills}"
+        outside = await page.locator("figure.chart svg").evaluate(
+            """svg => {
+                const box = svg.getBoundingClientRect();
+                return [...svg.querySelectorAll("text")].map(text => text.getBoundingClientRect())
+                    .filter(r => r.left < box.left - 1 || r.right > box.right + 1).length;
+            }"""
+        )
+        assert outside == 0, f"{tag}: a date under the chart is cut off at its edge"
+
+
 async def test_site_works_without_javascript(site: Site, browser: Browser) -> None:
     plain = await browser.new_context(java_script_enabled=False, viewport=PHONE)
     try:
