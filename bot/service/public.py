@@ -9,9 +9,11 @@ reports), leaves this module already coarse (bot.core.small_counts): an ``int``,
 about reporters and no moderator leaves it, and no report text: a campaign is shown by its verified text and
 its template family's texts.
 
-The catalogue (every public campaign, with its normalised search text) is built in bulk and kept in memory
-while the database's ``version`` stays the same, checked at most once every CHECK_SECONDS; a campaign's page is
-kept while the campaign's own ``updated_at`` (a report joining it, a decision) and the version stay the same.
+Everything the site shows (every public campaign with its page and its normalised search text, the published
+digests, this week's top campaigns) is built in a few bulk queries and kept in memory while the database's
+``version`` stays the same. The version is read at most once every CHECK_SECONDS; when it changed, the catalogue
+is built again, but never sooner than REBUILD_FACTOR times the last build's duration after it (a busy bot whose
+verified campaigns keep getting reports does not keep the site rebuilding): the site is then a few seconds late.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
+from typing import TypeVar
 
+from bot.core.accounts import Account, public_link
 from bot.core.cases import CaseKind
 from bot.core.digest import Digest, VerifiedAccount, citable
 from bot.core.flags import FlagRules, coordination
@@ -31,9 +35,10 @@ from bot.core.normalize import normalize
 from bot.core.periods import week_bounds, week_of
 from bot.core.small_counts import coarse
 from bot.core.templates import Labels, readable, reader_label
-from bot.service.export import ALWAYS, MAX_PICTURES, MAX_POSTS, citable_accounts, citable_posts
+from bot.service.export import MAX_PICTURES, MAX_POSTS
 from bot.store import Store
-from bot.store.public import PublicCase, PublishedDigest
+from bot.store.cases import PostTarget
+from bot.store.public import EvidenceMark, PublicCase, PublishedDigest
 
 PAGE_SIZE = 50
 MAX_QUERY_CHARS = 300
@@ -42,8 +47,10 @@ CHART_DAYS = 92
 """The per-day chart shows at most this many days, up to the last day seen."""
 TOP_CAMPAIGNS = 5
 CHECK_SECONDS = 1.0
-DETAILS_KEPT = 2000
+REBUILD_FACTOR = 5
+SEARCHES_KEPT = 1000
 
+_T = TypeVar("_T")
 Count = int | str
 """A public count: the number, or "<K" below SMALL_COUNT_K."""
 
@@ -80,7 +87,7 @@ class Campaign:
         """The family's text in the reader's language, else the campaign's own text."""
         return reader_label(self.quotes, language) or self.text
 
-    def matches(self, words: list[str]) -> bool:
+    def matches(self, words: Iterable[str]) -> bool:
         return all(word in self.search_text for word in words)
 
 
@@ -101,6 +108,8 @@ class CampaignPage:
     template: str | None
     """The template's text as a person reads it."""
     pdq: tuple[str, ...]
+    evidence: tuple[EvidenceMark, ...] = ()
+    """The chain links that recorded it (one per verification), oldest first."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,12 @@ class _Catalogue:
     version: tuple[object, ...]
     campaigns: dict[int, Campaign]
     """Latest verified first."""
+    pages: dict[int, CampaignPage]
     digests: list[DigestEntry]
+    week: str
+    top: list[tuple[Campaign, Count]]
+    """The week's top campaigns, with their reports in the week."""
+    searches: dict[tuple[tuple[str, ...], str | None], list[Campaign]] = field(default_factory=dict)
 
 
 class PublicSite:
@@ -155,9 +169,9 @@ class PublicSite:
         self._rules = rules
         self._clock = clock
         self._catalogue: _Catalogue | None = None
-        self._checked_at = float("-inf")
+        self._checked_at = self._built_at = float("-inf")
+        self._build_seconds = 0.0
         self._lock = asyncio.Lock()
-        self._pages: dict[int, tuple[tuple[object, ...], CampaignPage]] = {}
 
     @property
     def store(self) -> Store:
@@ -168,57 +182,91 @@ class PublicSite:
         return self._k
 
     async def version(self) -> tuple[object, ...]:
-        """The version of what the site shows (for ETags and caches)."""
+        """The version of what the site shows now (a key for caches)."""
         return (await self._current()).version
 
     async def _current(self) -> _Catalogue:
-        now = time.monotonic()
-        if self._catalogue is not None and now - self._checked_at < CHECK_SECONDS:
+        if self._catalogue is not None and time.monotonic() - self._checked_at < CHECK_SECONDS:
             return self._catalogue
         async with self._lock:
-            if self._catalogue is not None and time.monotonic() - self._checked_at < CHECK_SECONDS:
+            now = time.monotonic()
+            if self._catalogue is not None and now - self._checked_at < CHECK_SECONDS:
+                return self._catalogue
+            if self._catalogue is not None and now - self._built_at < REBUILD_FACTOR * self._build_seconds:
                 return self._catalogue
             async with self._store.reading() as tx:
-                version = await tx.public.version(self._in_chain)
+                version = await tx.public.version()
             if self._catalogue is None or self._catalogue.version != version:
                 self._catalogue = await self._build(version)
-                self._pages.clear()
+                self._build_seconds = time.monotonic() - now
+                self._built_at = time.monotonic()
             self._checked_at = time.monotonic()
             return self._catalogue
 
     async def _build(self, version: tuple[object, ...]) -> _Catalogue:
+        chain = self._in_chain
+        week = week_of(int(self._clock()), self._tz)
         async with self._store.reading() as tx:
-            cases = await tx.public.cases(self._in_chain)
-            languages = await tx.public.languages(self._in_chain)
+            cases = await tx.public.cases(chain)
+            languages = await tx.public.languages(chain)
             templates = await tx.public.family_templates()
             labels = await tx.template_labels.all()
             published = await tx.public.published_digests()
-            protected = {named for a in await tx.public.protected_accounts() if (named := citable(a)) is not None}
+            protected = await tx.public.protected_accounts()
+            facts = _Facts(
+                await tx.public.report_times(chain),
+                await tx.public.platforms(chain),
+                await tx.public.verify_votes(chain),
+                await tx.public.accounts_named(chain),
+                _by_case(
+                    (case_id, (account_id, account))
+                    for case_id, account_id, account in await tx.public.campaign_accounts(chain)
+                ),
+                _by_case(await tx.public.posts(chain)),
+                await tx.public.source_posts(chain),
+                await tx.public.picture_hashes(chain),
+                _by_case(await tx.public.evidence(chain)),
+            )
+            ranking = await tx.digest_facts.ranking(*week_bounds(week, self._tz))
         quotes: dict[str, dict[str, str]] = {}
         originals: dict[str, str | None] = {}
         for template in templates:
             originals.setdefault(template.family_key, template.language)
             if template.language is not None:
                 quotes.setdefault(template.family_key, {}).setdefault(template.language, readable(template.text))
-        campaigns = [
-            campaign
-            for case in reversed(cases)
-            if (
-                campaign := self._campaign(
-                    case,
-                    Labels(labels.get(case.family_key or "", {}), originals.get(case.family_key or "")),
-                    quotes.get(case.family_key or "", {}),
-                    languages.get(case.case_id, ()),
-                )
+        normalized: dict[str, str] = {}
+        campaigns: dict[int, Campaign] = {}
+        pages: dict[int, CampaignPage] = {}
+        for case in reversed(cases):
+            key = case.family_key or ""
+            campaign = self._campaign(
+                case,
+                Labels(labels.get(key, {}), originals.get(key)),
+                quotes.get(key, {}),
+                languages.get(case.case_id, ()),
+                normalized,
             )
-            is not None
-        ]
+            if campaign is not None:
+                campaigns[campaign.case_id] = campaign
+                pages[campaign.case_id] = self._page(campaign, case.template_text, facts, set(protected))
+        shown = {named for account in protected.values() if (named := citable(account)) is not None}
+        top = [(campaigns[r.case_id], coarse(r.reports, self._k)) for r in ranking if r.case_id in campaigns]
         return _Catalogue(
-            version, {c.case_id: c for c in campaigns}, [_digest_entry(record, protected) for record in published]
+            version,
+            campaigns,
+            pages,
+            [_digest_entry(record, shown) for record in published],
+            week,
+            top[:TOP_CAMPAIGNS],
         )
 
     def _campaign(
-        self, case: PublicCase, labels: Labels, quotes: Mapping[str, str], languages: tuple[str, ...]
+        self,
+        case: PublicCase,
+        labels: Labels,
+        quotes: Mapping[str, str],
+        languages: tuple[str, ...],
+        normalized: dict[str, str],
     ) -> Campaign | None:
         account = None
         if case.kind is CaseKind.ACCOUNT:
@@ -232,6 +280,9 @@ class PublicSite:
         searched = [text or "", *quotes.values(), *labels.by_language.values()]
         if account is not None:
             searched.append(account.link)
+        for line in searched:
+            if line not in normalized:
+                normalized[line] = normalize(line)
         return Campaign(
             case.case_id,
             case.kind.value,
@@ -247,86 +298,36 @@ class PublicSite:
             case.decided_at,
             case.template_id,
             case.updated_at,
-            "\n".join(normalize(line) for line in searched if line),
+            "\n".join(normalized[line] for line in searched if line),
         )
 
-    # ---- lists and search ----
-
-    async def search(self, query: str, page: int, language: str | None = None) -> SearchResult:
-        """Public campaigns whose texts or labels hold every word of ``query`` once normalised as the matcher
-        normalises (so look-alike letters, case, Traditional or Simplified Chinese and Cyrillic or Latin Kazakh
-        all meet), seen in ``language`` if given; latest verified first, PAGE_SIZE a page."""
-        if len(query) > MAX_QUERY_CHARS:
-            raise BadQuery(f"a search is at most {MAX_QUERY_CHARS} characters")
-        words = normalize(query).split() if query.strip() else []
-        catalogue = await self._current()
-        found = [
-            c
-            for c in catalogue.campaigns.values()
-            if (not words or c.matches(words)) and (language is None or _in_language(c, language))
-        ]
-        pages = max(1, -(-len(found) // PAGE_SIZE))
-        chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        return SearchResult(tuple(chosen), len(found), page, pages)
-
-    async def all_campaigns(self) -> list[Campaign]:
-        return list((await self._current()).campaigns.values())
-
-    async def top_this_week(self) -> list[tuple[Campaign, Count]]:
-        """This week's public campaigns with the most reports in the week, with that count."""
-        catalogue = await self._current()
-        start, end = week_bounds(week_of(int(self._clock()), self._tz), self._tz)
-        async with self._store.reading() as tx:
-            ranking = await tx.digest_facts.ranking(start, end)
-        return [
-            (catalogue.campaigns[r.case_id], coarse(r.reports, self._k))
-            for r in ranking
-            if r.case_id in catalogue.campaigns
-        ][:TOP_CAMPAIGNS]
-
-    # ---- one campaign ----
-
-    async def campaign(self, case_id: int) -> CampaignPage | None:
-        catalogue = await self._current()
-        campaign = catalogue.campaigns.get(case_id)
-        if campaign is None:
-            return None
-        key = (catalogue.version, campaign.updated_at)
-        kept = self._pages.get(case_id)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        page = await self._page(campaign)
-        if len(self._pages) >= DETAILS_KEPT:
-            self._pages.pop(next(iter(self._pages)))
-        self._pages[case_id] = (key, page)
-        return page
-
-    async def _page(self, campaign: Campaign) -> CampaignPage:
+    def _page(self, campaign: Campaign, template: str | None, facts: _Facts, protected: set[int]) -> CampaignPage:
+        """The campaign's page: the accounts and posts named as the digest and the export name them
+        (bot.service.export: citable_accounts, citable_posts), for every campaign at once."""
         case_id = campaign.case_id
-        async with self._store.reading() as tx:
-            times = await tx.public.report_times(case_id)
-            totals = await tx.cases.totals(case_id)
-            named = await citable_accounts(tx, *ALWAYS, case_id)
-            accounts_total = await tx.cases.count_accounts(case_id)
-            posts = await citable_posts(tx, case_id, MAX_POSTS)
-            votes = len(await tx.cases.verify_votes(case_id))
-            coordinated = (
-                campaign.kind == CaseKind.CLUSTER.value
-                and coordination(await tx.cases.source_posts(case_id), self._rules) is not None
-            )
-            template = None if campaign.template_id is None else await tx.templates.get(campaign.template_id)
-            pdq = await tx.images.hashes_of_case(case_id, MAX_PICTURES)
+        accounts = [
+            named
+            for account_id, account in facts.campaign_accounts.get(case_id, [])
+            if account_id not in protected and (named := citable(account)) is not None
+        ]
+        posts: list[str] = []
+        for post in facts.posts.get(case_id, []):
+            link = None if post.account_id in protected else public_link(post.platform, post.account, post.post_id)
+            if link is not None and link not in posts:
+                posts.append(link)
+        source_posts = facts.source_posts.get(case_id, [])
         return CampaignPage(
             campaign,
-            self._days(times),
-            tuple(p.value for p in totals.platforms),
-            tuple(account for _, account in named),
-            coarse(accounts_total, self._k),
-            posts,
-            coarse(votes, self._k),
-            coordinated,
-            None if template is None else readable(template.text),
-            tuple(pdq),
+            self._days(facts.report_times.get(case_id, [])),
+            facts.platforms.get(case_id, ()),
+            tuple(accounts),
+            coarse(facts.accounts_named.get(case_id, 0), self._k),
+            tuple(posts[:MAX_POSTS]),
+            coarse(facts.votes.get(case_id, 0), self._k),
+            bool(source_posts) and coordination(source_posts, self._rules) is not None,
+            None if template is None else readable(template),
+            facts.pdq.get(case_id, ())[:MAX_PICTURES],
+            tuple(facts.evidence.get(case_id, ())),
         )
 
     def _days(self, times: list[int]) -> tuple[tuple[dt.date, Count], ...]:
@@ -340,6 +341,42 @@ class PublicSite:
         days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         return tuple((day, coarse(per_day.get(day, 0), self._k)) for day in days)
 
+    # ---- lists and search ----
+
+    async def search(self, query: str, page: int, language: str | None = None) -> SearchResult:
+        """Public campaigns whose texts or labels hold every word of ``query`` once normalised as the matcher
+        normalises (so look-alike letters, case, Traditional or Simplified Chinese and Cyrillic or Latin Kazakh
+        all meet), seen in ``language`` if given; latest verified first, PAGE_SIZE a page."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise BadQuery(f"a search is at most {MAX_QUERY_CHARS} characters")
+        words = tuple(normalize(query).split()) if query.strip() else ()
+        catalogue = await self._current()
+        key = (words, language)
+        found = catalogue.searches.get(key)
+        if found is None:
+            found = [
+                c
+                for c in catalogue.campaigns.values()
+                if (not words or c.matches(words)) and (language is None or _in_language(c, language))
+            ]
+            if len(catalogue.searches) >= SEARCHES_KEPT:
+                catalogue.searches.pop(next(iter(catalogue.searches)))
+            catalogue.searches[key] = found
+        pages = max(1, -(-len(found) // PAGE_SIZE))
+        chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return SearchResult(tuple(chosen), len(found), page, pages)
+
+    async def all_campaigns(self) -> list[Campaign]:
+        return list((await self._current()).campaigns.values())
+
+    async def top_this_week(self) -> list[tuple[Campaign, Count]]:
+        """This week's public campaigns with the most reports in the week, with that count."""
+        catalogue = await self._current()
+        return catalogue.top if catalogue.week == week_of(int(self._clock()), self._tz) else []
+
+    async def campaign(self, case_id: int) -> CampaignPage | None:
+        return (await self._current()).pages.get(case_id)
+
     # ---- digests ----
 
     async def digests(self) -> list[DigestEntry]:
@@ -351,6 +388,28 @@ class PublicSite:
 
     async def is_public(self, case_id: int) -> bool:
         return case_id in (await self._current()).campaigns
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the campaigns' pages are made of, read in bulk (bot.store.public)."""
+
+    report_times: dict[int, list[int]]
+    platforms: dict[int, tuple[str, ...]]
+    votes: dict[int, int]
+    accounts_named: dict[int, int]
+    campaign_accounts: dict[int, list[tuple[int, Account]]]
+    posts: dict[int, list[PostTarget]]
+    source_posts: dict[int, list[tuple[int, int]]]
+    pdq: dict[int, tuple[str, ...]]
+    evidence: dict[int, list[EvidenceMark]]
+
+
+def _by_case(rows: Iterable[tuple[int, _T]]) -> dict[int, list[_T]]:
+    found: dict[int, list[_T]] = {}
+    for case_id, item in rows:
+        found.setdefault(case_id, []).append(item)
+    return found
 
 
 def _digest_entry(record: PublishedDigest, protected: set[VerifiedAccount]) -> DigestEntry:

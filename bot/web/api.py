@@ -10,7 +10,6 @@ from aiohttp import web
 from bot.i18n import locale_from_telegram
 from bot.web import params, records
 from bot.web.context import json_response, of
-from bot.web.evidence import links_of_case
 from bot.web.openapi import document
 
 routes = web.RouteTableDef()
@@ -51,17 +50,6 @@ async def campaign(request: web.Request) -> web.Response:
     if shown is None:
         raise web.HTTPNotFound()
     record = records.campaign_page(shown, base_url(request), of(request).settings.timezone)
-    base = base_url(request)
-    record["evidence"] = [
-        {
-            "link": link.seq,
-            "period": link.period,
-            "link_sha256": link.link,
-            "record_sha256": sha,
-            "record_url": f"{base}/chain/{link.seq}/cases/{shown.campaign.case_id}.json",
-        }
-        for link, sha in await links_of_case(request, shown.campaign.case_id)
-    ]
     return answer(request, {"campaign": record})
 
 

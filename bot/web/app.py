@@ -17,6 +17,7 @@ from bot.resources import data_dir
 from bot.service.public import PublicSite
 from bot.store import Store
 from bot.web import api, downloads, evidence, feed, pages
+from bot.web.cache import AnswerCache
 from bot.web.context import WEB, Web, of
 from bot.web.headers import add_headers, etags_and_errors
 from bot.web.templating import Pages
@@ -40,7 +41,7 @@ def build_web_app(store: Store, settings: Settings, i18n: I18n | None = None) ->
         tz=settings.timezone,
         rules=settings.policy.rules,
     )
-    app = web.Application(middlewares=[etags_and_errors])
+    app = web.Application(middlewares=[etags_and_errors, AnswerCache().middleware])
     app[WEB] = Web(site, Pages(i18n, settings.timezone), settings)
     for table in (pages.routes, api.routes, evidence.routes, feed.routes, downloads.routes):
         app.router.add_routes(table)

@@ -29,10 +29,6 @@ async def link_of_period(request: web.Request, period: str) -> ChainLink | None:
     return await evidence.link_of_period(of(request).site.store, period)
 
 
-async def links_of_case(request: web.Request, case_id: int) -> list[tuple[ChainLink, str]]:
-    return await evidence.case_links(of(request).site.store, case_id)
-
-
 @routes.get("/chain")
 async def chain_page(request: web.Request) -> web.Response:
     links = await evidence.chain(of(request).site.store)

@@ -8,7 +8,7 @@ from bot.service.public import PAGE_SIZE
 from bot.web import params
 from bot.web.chart import chart
 from bot.web.context import of, page, reader
-from bot.web.evidence import latest_link, link_of_period, links_of_case
+from bot.web.evidence import latest_link, link_of_period
 
 routes = web.RouteTableDef()
 
@@ -47,7 +47,6 @@ async def campaign(request: web.Request) -> web.Response:
         c=shown.campaign,
         shown=shown,
         chart=chart(shown.days, site.small_count_k),
-        evidence=await links_of_case(request, shown.campaign.case_id),
     )
 
 

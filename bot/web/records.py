@@ -55,6 +55,16 @@ def campaign_page(page: CampaignPage, base: str, tz: tzinfo) -> dict[str, Any]:
         "coordinated": page.coordinated,
         "template": page.template,
         "pdq": list(page.pdq),
+        "evidence": [
+            {
+                "link": mark.seq,
+                "period": mark.period,
+                "link_sha256": mark.link,
+                "record_sha256": mark.record_sha256,
+                "record_url": f"{base}/chain/{mark.seq}/cases/{page.campaign.case_id}.json",
+            }
+            for mark in page.evidence
+        ],
     }
 
 
