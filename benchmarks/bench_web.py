@@ -71,6 +71,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 LANGUAGES = ("en", "ru", "kk", "ar", "zh")
 PAGE_LANGUAGES = ("en", "ru", "kk", "ar", "zh-Hant")
 WEEKS = 4
+SEARCHES = 5000
 BATCH = 200
 """Campaigns stored per transaction."""
 SMALL_COUNT_K = 5
@@ -241,13 +242,21 @@ def memory_mb(pid: int) -> dict[str, float]:
 
 
 def targets(filled: Filled, rng: random.Random) -> dict[str, list[str]]:
-    """Request paths per measured target."""
-    words = rng.sample(filled.words, min(300, len(filled.words)))
-    searched = [w.translate(LOOK_ALIKES) if i % 3 == 0 else w for i, w in enumerate(words)]
+    """Request paths per measured target, drawn uniformly by wrk: every campaign page in every language (50,000
+    addresses at 10,000 campaigns, so the site's answer cache rarely holds the one asked for), the same 200
+    pages over and over (what that cache gives), up to 5,000 different searches (one or two words of the
+    campaigns' texts, a third typed with look-alike letters), and every campaign from the API."""
+    pages = [f"/campaigns/{c}?lang={language}" for c in filled.case_ids for language in PAGE_LANGUAGES]
+    rng.shuffle(pages)
+    words = filled.words
+    lines = [*words, *(f"{rng.choice(words)} {rng.choice(words)}" for _ in words)]
+    lines = rng.sample(lines, min(SEARCHES, len(lines)))
+    searched = [line.translate(LOOK_ALIKES) if n % 3 == 0 else line for n, line in enumerate(lines)]
     return {
-        "campaign": [f"/campaigns/{c}?lang={rng.choice(PAGE_LANGUAGES)}" for c in rng.choices(filled.case_ids, k=2000)],
-        "search": [f"/campaigns?q={quote(w)}" for w in searched],
-        "api": [f"/api/campaigns/{c}" for c in rng.choices(filled.case_ids, k=2000)],
+        "campaign": pages,
+        "campaign_same_200": pages[:200],
+        "search": [f"/campaigns?q={quote(line)}" for line in searched],
+        "api": [f"/api/campaigns/{c}" for c in filled.case_ids],
     }
 
 
