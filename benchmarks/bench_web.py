@@ -4,7 +4,7 @@
 apt-get install wrk                       # the load generator (else --load python, slower: it shares the cores)
 python benchmarks/bench_web.py            # both engines, 10,000 campaigns: ~4 min on 2 cores
 python benchmarks/bench_web.py --engines sqlite --campaigns 2000 --seconds 5
-python benchmarks/bench_web.py --profile  # also where a campaign page's time goes (pyinstrument, in process)
+python benchmarks/bench_web.py --profile  # also where pages' and searches' time goes (pyinstrument)
 ```
 
 Each engine gets a fresh database (a SQLite file in a temporary folder, or a throwaway PostgreSQL database on
@@ -72,6 +72,9 @@ LANGUAGES = ("en", "ru", "kk", "ar", "zh")
 PAGE_LANGUAGES = ("en", "ru", "kk", "ar", "zh-Hant")
 WEEKS = 4
 SEARCHES = 5000
+PROFILED_PAGES = 500
+STARTUP_SECONDS = 600
+PROFILED_SEARCHES = 100
 BATCH = 200
 """Campaigns stored per transaction."""
 SMALL_COUNT_K = 5
@@ -202,8 +205,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def kuzet_web(url: DatabaseUrl, folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``kuzet web`` on a free port of 127.0.0.1, as its own process."""
+def kuzet_web(url: DatabaseUrl, folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """``kuzet web`` on a free port of 127.0.0.1, as its own process; yields its address, the process, and how
+    long it took to answer /healthz with 200 (which builds the site's catalogue)."""
     port = free_port()
     env = {
         **os.environ,
@@ -215,18 +219,19 @@ def kuzet_web(url: DatabaseUrl, folder: Path) -> Iterator[tuple[str, subprocess.
     }
     server = subprocess.Popen([sys.executable, "-m", "bot.cli", "web"], env=env, cwd=folder)
     base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     try:
-        deadline = time.monotonic() + 60
+        deadline = started + STARTUP_SECONDS
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=STARTUP_SECONDS).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"kuzet web did not start (exit status {server.poll()})")
             time.sleep(0.2)
-        yield base, server
+        yield base, server, time.monotonic() - started
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -312,9 +317,9 @@ async def run_python(base: str, paths: list[str], clients: int, seconds: int) ->
     }
 
 
-async def profile(url: DatabaseUrl, filled: Filled, folder: Path, requests: int = 500) -> str:
-    """Where one process spends a campaign page's time: ``requests`` pages in a row through aiohttp's test
-    client, under pyinstrument."""
+async def profile(url: DatabaseUrl, folder: Path, paths: list[str]) -> str:
+    """Where one process spends its time answering ``paths`` one after another (through aiohttp's test client,
+    after one request that builds the site's catalogue), under pyinstrument."""
     from aiohttp.test_utils import TestClient, TestServer
     from pyinstrument import Profiler
 
@@ -325,16 +330,16 @@ async def profile(url: DatabaseUrl, filled: Filled, folder: Path, requests: int 
         {"DATABASE_URL": url.dsn, "DATA_DIR": str(folder), "SMALL_COUNT_K": str(SMALL_COUNT_K)}, env_file=None
     )
     store = await Store.open(settings.database)
-    rng = random.Random(2)
     try:
         async with TestClient(TestServer(build_web_app(store, settings))) as client:
-            await client.get(f"/campaigns/{filled.case_ids[0]}")  # the first request builds the catalogue
+            await client.get("/healthz")
+            await client.get("/campaigns")
             profiler = Profiler(async_mode="disabled")
             with profiler:
-                for case_id in rng.sample(filled.case_ids, requests):
-                    response = await client.get(f"/campaigns/{case_id}?lang={rng.choice(PAGE_LANGUAGES)}")
+                for path in paths:
+                    response = await client.get(path)
                     await response.read()
-                    assert response.status == 200
+                    assert response.status == 200, path
     finally:
         await store.close()
     return str(profiler.output_text(unicode=True, color=False, show_all=False))
@@ -362,10 +367,12 @@ async def bench_engine(databases: Databases, engine: str, args: argparse.Namespa
                 "load": args.load,
                 "targets": {},
             }
-            with kuzet_web(url, folder) as (base, server):
+            chosen = targets(filled, rng)
+            with kuzet_web(url, folder) as (base, server, cold_start):
+                result["cold_start_seconds"] = round(cold_start, 1)
+                print(f"  cold start (until /healthz answers 200): {cold_start:.1f} s", flush=True)
                 await asyncio.to_thread(httpx.get, f"{base}/campaigns/{filled.case_ids[0]}", timeout=60)
                 result["memory_after_first_page_mb"] = memory_mb(server.pid)["rss"]
-                chosen = targets(filled, rng)
                 runs = [(name, paths, args.clients) for name, paths in chosen.items()]
                 runs.append(("campaign_one_client", chosen["campaign"], 1))
                 for name, paths, clients in runs:
@@ -377,8 +384,12 @@ async def bench_engine(databases: Databases, engine: str, args: argparse.Namespa
                     print(f"  {name}: {_line(figures)}", flush=True)
                 result["memory_mb"] = memory_mb(server.pid)
             if args.profile:
-                result["profile"] = await profile(url, filled, folder)
-                print(result["profile"])
+                result["profile"] = {
+                    name: await profile(url, folder, chosen[name][:count])
+                    for name, count in (("campaign", PROFILED_PAGES), ("search", PROFILED_SEARCHES))
+                }
+                for name, text in result["profile"].items():
+                    print(f"{engine}, {name}:\n{text}")
     result["load_average_before_and_after"] = [load_before, os.getloadavg()]
     return result
 
@@ -418,7 +429,7 @@ def main() -> int:
     parser.add_argument("--load", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--postgres-server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--target-ms", type=float, default=50.0)
-    parser.add_argument("--profile", action="store_true", help="profile 500 campaign pages with pyinstrument")
+    parser.add_argument("--profile", action="store_true", help="profile campaign pages and searches (pyinstrument)")
     parser.add_argument("--output-dir", default=str(RESULTS))
     parser.add_argument("--seed", type=int, default=22)
     return asyncio.run(run(parser.parse_args()))
