@@ -59,7 +59,6 @@ class Site:
     week: str
     """The published digest's period, e.g. 2026-W49."""
     settings: Settings
-    db: Database
 
 
 @asynccontextmanager
@@ -81,4 +80,4 @@ async def filled_site(folder: Path) -> AsyncIterator[Site]:
         filled = await fill_campaigns(telegram, db, settings)
         week = db.value("SELECT period FROM digests WHERE status = 'published'")
         async with served_site(settings) as url:
-            yield Site(url, filled, week, settings, db)
+            yield Site(url, filled, week, settings)

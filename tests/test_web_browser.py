@@ -79,6 +79,10 @@ async def visit(page: Page, url: str) -> None:
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
 
 
+def in_language(path: str, tag: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={tag}"
+
+
 async def root_lang_dir(page: Page) -> tuple[str, str]:
     lang, direction = await page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
     return lang, direction
@@ -109,8 +113,7 @@ async def test_pages_load_in_every_language_with_its_lang_and_dir(site: Site, pa
             "/campaigns?q=Kazakhstan",
         ]
         for path in paths:
-            joiner = "&" if "?" in path else "?"
-            await visit(page, f"{site.url}{path}{joiner}lang={tag}")
+            await visit(page, site.url + in_language(path, tag))
             assert await root_lang_dir(page) == (tag, "rtl" if code == "ar" else "ltr"), path
         await visit(page, f"{site.url}/?lang={tag}")
         headings.add(await page.locator("h1").inner_text())
@@ -355,8 +358,7 @@ async def test_csp_blocks_inline_script_and_our_pages_break_no_rule(site: Site, 
     ]
     for tag in ("en", "ar"):
         for path in paths:
-            joiner = "&" if "?" in path else "?"
-            await visit(page, f"{site.url}{path}{joiner}lang={tag}")
+            await visit(page, site.url + in_language(path, tag))
     assert complaints == [], "our own pages should raise no console error (CSP or other)"
     missing = await page.goto(f"{site.url}/campaigns/99999?lang=ar")
     assert missing is not None and missing.status == 404
