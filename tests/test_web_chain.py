@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,23 +13,11 @@ from aiohttp.test_utils import TestClient
 
 from tests.databases import Database
 from tests.test_scan import kuzet
-from tests.web_helpers import Filled, filled_database, served_site, settings_for, site_client
+from tests.web_helpers import Filled, served_site, settings_for, shared_database, site_on_shared
 
 pytestmark = pytest.mark.xdist_group("web_chain")
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Filled, Path]]:
-    folder = tmp_path_factory.mktemp("web_chain")
-    with filled_database(folder) as (url, made):
-        yield url, made, folder
-
-
-@pytest.fixture
-async def site(filled: tuple[str, Filled, Path]) -> AsyncIterator[TestClient]:
-    url, _, folder = filled
-    async with site_client(settings_for(url, folder)) as client:
-        yield client
+filled = shared_database("web_chain")
+site = site_on_shared()
 
 
 @pytest.fixture

@@ -8,16 +8,17 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.web.downloads import CSV_COLUMNS
-from tests.web_helpers import Filled, filled_database, settings_for, site_client
+from tests.web_helpers import Filled, shared_database, site_on_shared
 
 pytestmark = pytest.mark.xdist_group("web_open_data")
+filled = shared_database("web_open_data")
+site = site_on_shared(WEB_PUBLISH="verified", WEB_URL="https://kuzet.example.org/", DATA_LICENCE="CC BY-SA 4.0")
 ATOM = "{http://www.w3.org/2005/Atom}"
 EVERY_KIND = (
     "/",
@@ -33,23 +34,6 @@ EVERY_KIND = (
     "/nowhere",
     "/campaigns?page=-1",
 )
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Filled, Path]]:
-    folder = tmp_path_factory.mktemp("web_open_data")
-    with filled_database(folder) as (url, made):
-        yield url, made, folder
-
-
-@pytest.fixture
-async def site(filled: tuple[str, Filled, Path]) -> AsyncIterator[TestClient]:
-    url, _, folder = filled
-    settings = settings_for(
-        url, folder, WEB_PUBLISH="verified", WEB_URL="https://kuzet.example.org/", DATA_LICENCE="CC BY-SA 4.0"
-    )
-    async with site_client(settings) as client:
-        yield client
 
 
 async def test_every_response_carries_the_security_headers_and_no_cookie(site: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,27 +17,14 @@ from tests.web_helpers import (
     FAKE_ACCOUNT,
     LANGUAGE_TAGS,
     Filled,
-    filled_database,
-    settings_for,
-    site_client,
+    shared_database,
+    site_on_shared,
 )
 
 pytestmark = pytest.mark.xdist_group("web_pages")
+filled = shared_database("web_pages")
+site = site_on_shared(WEB_PUBLISH="verified")
 PAGES = ("/", "/campaigns", "/campaigns/1", "/digests", "/chain", "/about")
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Filled, Path]]:
-    folder = tmp_path_factory.mktemp("web_pages")
-    with filled_database(folder) as (url, made):
-        yield url, made, folder
-
-
-@pytest.fixture
-async def site(filled: tuple[str, Filled, Path]) -> AsyncIterator[TestClient]:
-    url, _, folder = filled
-    async with site_client(settings_for(url, folder, WEB_PUBLISH="verified")) as client:
-        yield client
 
 
 @pytest.fixture

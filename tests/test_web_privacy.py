@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,10 @@ from tests.web_helpers import (
     UNVERIFIED,
     Filled,
     everything,
-    filled_database,
     settings_for,
+    shared_database,
     site_client,
+    site_on_shared,
 )
 
 pytestmark = pytest.mark.xdist_group("web_privacy")
@@ -53,18 +53,8 @@ async def _after_the_digest(telegram: FakeTelegram, db: Database, settings: Sett
         await store.close()
 
 
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Filled, Path]]:
-    folder = tmp_path_factory.mktemp("web_privacy")
-    with filled_database(folder, then=_after_the_digest) as (url, made):
-        yield url, made, folder
-
-
-@pytest.fixture
-async def site(filled: tuple[str, Filled, Path]) -> AsyncIterator[TestClient]:
-    url, _, folder = filled
-    async with site_client(settings_for(url, folder, WEB_PUBLISH="verified")) as client:
-        yield client
+filled = shared_database("web_privacy", then=_after_the_digest)
+site = site_on_shared(WEB_PUBLISH="verified")
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import running
@@ -116,6 +118,37 @@ def filled_database(
         yield url, asyncio.run(fill())
 
 
+Shared = tuple[str, Filled, Path]
+"""A module's filled database: its URL, what was made, its folder."""
+
+
+def shared_database(
+    name: str, then: Callable[[FakeTelegram, Database, Settings], Awaitable[None]] | None = None
+) -> Any:
+    """A module-scoped fixture ``filled``: ``filled_database`` once for the module's tests (give the module
+    ``pytest.mark.xdist_group`` so that one worker makes it)."""
+
+    @pytest.fixture(scope="module")
+    def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+        folder = tmp_path_factory.mktemp(name)
+        with filled_database(folder, then) as (url, made):
+            yield url, made, folder
+
+    return filled
+
+
+def site_on_shared(**overrides: str) -> Any:
+    """A fixture ``site``: the site on the module's ``filled`` database with these settings."""
+
+    @pytest.fixture
+    async def site(filled: Shared) -> AsyncIterator[TestClient]:
+        url, _, folder = filled
+        async with site_client(settings_for(url, folder, **overrides)) as client:
+            yield client
+
+    return site
+
+
 @asynccontextmanager
 async def site_client(settings: Settings) -> AsyncIterator[TestClient]:
     """The public site on ``settings``' database, through aiohttp's test server."""
@@ -157,6 +190,8 @@ __all__ = [
     "published_site",
     "served_site",
     "settings_for",
+    "shared_database",
+    "site_on_shared",
     "site_client",
 ]
 

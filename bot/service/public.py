@@ -21,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
+from itertools import accumulate
 from typing import TypeVar
 
 from bot.core.accounts import Account, public_link
@@ -147,6 +149,28 @@ class _Catalogue:
     top: list[tuple[Campaign, Count]]
     """The week's top campaigns, with their reports in the week."""
     searches: dict[tuple[tuple[str, ...], str | None], list[Campaign]] = field(default_factory=dict)
+    corpus: str = ""
+    """Every campaign's search text, in order, joined by NUL: one ``str.find`` scans them all."""
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        texts = [c.search_text for c in self.campaigns.values()]
+        self.corpus = "\0".join(texts)
+        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0)) if texts else []
+
+    def holding(self, words: tuple[str, ...]) -> list[Campaign]:
+        """The campaigns whose search text holds every word, in order: the longest word is looked for in the
+        corpus, and only the campaigns it is found in are checked for the others."""
+        campaigns = list(self.campaigns.values())
+        longest = max(words, key=len)
+        found: list[Campaign] = []
+        at = self.corpus.find(longest)
+        while at >= 0:
+            index = bisect_right(self.starts, at) - 1
+            if campaigns[index].matches(words):
+                found.append(campaigns[index])
+            at = self.corpus.find(longest, self.starts[index + 1]) if index + 1 < len(self.starts) else -1
+        return found
 
 
 class PublicSite:
@@ -354,11 +378,8 @@ class PublicSite:
         key = (words, language)
         found = catalogue.searches.get(key)
         if found is None:
-            found = [
-                c
-                for c in catalogue.campaigns.values()
-                if (not words or c.matches(words)) and (language is None or _in_language(c, language))
-            ]
+            holding = catalogue.holding(words) if words else list(catalogue.campaigns.values())
+            found = [c for c in holding if language is None or _in_language(c, language)]
             if len(catalogue.searches) >= SEARCHES_KEPT:
                 catalogue.searches.pop(next(iter(catalogue.searches)))
             catalogue.searches[key] = found

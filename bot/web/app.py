@@ -80,7 +80,8 @@ async def site_served(
     await runner.setup()
     try:
         try:
-            await web.TCPSite(runner, host, port).start()
+            # Several `kuzet web` processes may listen on one address: the kernel shares the connections out.
+            await web.TCPSite(runner, host, port, reuse_port=True).start()
         except OSError as exc:
             raise ConfigError("WEB_LISTEN", f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         log.info("public site listening on %s:%d", host, port)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ class Pages:
             coarse=lambda value, k: _count(t, coarse(value, k)),
             number=t.number,
             date=lambda timestamp: self._date(t, timestamp),
-            day=lambda day: format_date(day, format="medium", locale=t.locale),
-            short_day=lambda day: format_date(day, format="d MMM", locale=t.locale),
+            day=lambda day: _day(t.code, day, "medium"),
+            short_day=lambda day: _day(t.code, day, "d MMM"),
             language=t.language_name,
             languages=lambda codes: t.language_list(codes),
             platform=_platform,
@@ -62,7 +63,13 @@ class Pages:
 
     def _date(self, t: Translator, timestamp: int) -> str:
         """A day only (never a time: a time can point at who reported when)."""
-        return format_date(dt.datetime.fromtimestamp(timestamp, self._tz).date(), format="medium", locale=t.locale)
+        return _day(t.code, dt.datetime.fromtimestamp(timestamp, self._tz).date(), "medium")
+
+
+@lru_cache(maxsize=20_000)
+def _day(code: str, day: dt.date, form: str) -> str:
+    """A day as the language writes it (babel is slow, and pages show the same days again and again)."""
+    return format_date(day, format=form, locale=code)
 
 
 def _count(t: Translator, value: int | str) -> str:
