@@ -1,7 +1,7 @@
 """Debian's Chromium driven by Playwright, and the public site it reads (tests/test_web_browser.py).
 
-The site is filled once per module through the real bot (``tests/web_helpers.py:fill_campaigns``: a minute of
-the sandbox's flood limits) and served on a real port of 127.0.0.1. Playwright's own browser builds are never
+The site is filled once per module through the real bot (``tests/web_helpers.py:shared_database``: a minute
+of the sandbox's flood limits) and served on a real port of 127.0.0.1. Playwright's own browser builds are never
 downloaded: it launches ``/usr/bin/chromium``. Without it the tests skip, unless ``KUZET_REQUIRE_BROWSER=1``
 (set by ``.ci/run``, which installs it), where its absence fails them.
 """
@@ -17,11 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from bot.config import Settings, load_settings
-from bot.sandbox import FakeTelegram
+from bot.config import Settings
 from tests.databases import Database
-from tests.moderation_helpers import MODERATION_SETTINGS
-from tests.web_helpers import Filled, fill_campaigns, served_site
+from tests.web_helpers import Filled, Shared, served_site, settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRED = "KUZET_REQUIRE_BROWSER"
@@ -62,22 +60,10 @@ class Site:
 
 
 @asynccontextmanager
-async def filled_site(folder: Path) -> AsyncIterator[Site]:
-    """The bot fills a SQLite file in ``folder`` (campaigns in five languages, a published digest), and the site
-    serves it; like ``tests/conftest.py:make_settings`` with moderation on, outside any one test."""
-    async with FakeTelegram() as telegram:
-        env = {
-            **MODERATION_SETTINGS,
-            "BOT_TOKEN": telegram.token,
-            "BOT_API_URL": telegram.base_url,
-            "DATABASE_URL": f"sqlite:///{folder / 'kuzet.db'}",
-            "DATA_DIR": str(folder),
-            "SEMANTIC_ENCODER": "off",
-            "WEB_PUBLISH": "digest",
-        }
-        settings = load_settings(env, env_file=None)
-        db = Database(settings.database)
-        filled = await fill_campaigns(telegram, db, settings)
-        week = db.value("SELECT period FROM digests WHERE status = 'published'")
-        async with served_site(settings) as url:
-            yield Site(url, filled, week, settings)
+async def site_of(filled: Shared) -> AsyncIterator[Site]:
+    """The public site on a module's filled database (``tests/web_helpers.py:shared_database``), on a real port."""
+    url, made, folder = filled
+    settings = settings_for(url, folder)
+    week = Database(settings.database).value("SELECT period FROM digests WHERE status = 'published'")
+    async with served_site(settings) as base:
+        yield Site(base, made, week, settings)

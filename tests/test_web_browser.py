@@ -27,9 +27,9 @@ from referencing.jsonschema import DRAFT202012
 from bot.i18n import SUPPORTED_LOCALES
 from bot.store import Store
 from bot.web import build_web_app
-from tests.browser import SCREENSHOTS, Site, chromium, filled_site
+from tests.browser import SCREENSHOTS, Site, chromium, site_of
 from tests.databases import on_postgresql
-from tests.web_helpers import CAMPAIGN, RUSSIAN
+from tests.web_helpers import CAMPAIGN, RUSSIAN, Shared, shared_database
 
 pytestmark = [
     pytest.mark.skipif(on_postgresql(), reason="the browser reads the same pages on either engine: SQLite pass only"),
@@ -45,9 +45,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
+filled = shared_database("browser")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
-    async with filled_site(tmp_path_factory.mktemp("site")) as served:
+async def site(filled: Shared) -> AsyncIterator[Site]:
+    async with site_of(filled) as served:
         yield served
 
 
