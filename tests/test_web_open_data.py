@@ -106,7 +106,7 @@ async def test_every_api_answer_names_the_licence_and_pages_through_the_campaign
     listed = await (await site.get("/api/campaigns")).json()
     assert listed["licence"] == "CC BY-SA 4.0" and listed["page"] == 1 and listed["pages"] == 1
     ids = [c["id"] for c in listed["campaigns"]]
-    assert sorted(ids) == sorted([*made.verified.values(), made.account])
+    assert sorted(ids) == sorted([*made.verified.values(), made.account, made.picture])
     assert listed["campaigns"][0]["url"] == f"https://kuzet.example.org/campaigns/{ids[0]}"
     russian = await (await site.get("/api/campaigns?lang=ru")).json()
     assert made.verified["ru"] in [c["id"] for c in russian["campaigns"]]
@@ -126,7 +126,7 @@ async def test_the_downloads_parse_and_carry_the_licence(site: TestClient, fille
     rows = list(csv.DictReader(io.StringIO(await response.text())))
     assert tuple(rows[0]) == CSV_COLUMNS and {row["licence"] for row in rows} == {"CC BY-SA 4.0"}
     by_id = {int(row["id"]): row for row in rows}
-    assert sorted(by_id) == sorted([*made.verified.values(), made.account])
+    assert sorted(by_id) == sorted([*made.verified.values(), made.account, made.picture])
     assert by_id[made.verified["ru"]]["label_zh"] == "努爾網軍 2017：我們的總統帶來必要的穩定與和平"
     assert by_id[made.account]["account_link"] == "https://x.com/fake_patriot_kz"
     assert by_id[1]["reports"] == "<5" and re.fullmatch(r"\d{4}-\d\d-\d\d", by_id[1]["first_seen"])

@@ -186,3 +186,15 @@ async def test_the_digest_page_and_the_home_page_show_the_published_week(site: T
     home = main_of(await text_of(site, "/"))
     assert f'href="/digests/{digest["period"]}"' in home
     assert home.count('<li><a href="/campaigns/') == 5  # this week's top five
+
+
+async def test_a_picture_campaign_says_its_picture_is_not_shown_and_gives_only_its_pdq_hash(
+    site: TestClient, made: Filled
+) -> None:
+    page = main_of(await text_of(site, f"/campaigns/{made.picture}"))
+    assert "The picture is not shown here, because a citizen sent it" in page and "<img" not in page
+    hashes = (await (await site.get(f"/api/campaigns/{made.picture}")).json())["campaign"]["pdq"]
+    assert hashes  # one a photo: the two citizens' copies differ in a few bits
+    for pdq in hashes:
+        assert re.fullmatch("[0-9a-f]{64}", pdq) and f'<code class="hash" dir="ltr">{pdq}</code>' in page
+    assert f"Picture campaign #{made.picture}" in page

@@ -1,9 +1,10 @@
 """A database the real bot filled, and the public site served from it (tests/test_web_*.py, the browser tests).
 
 ``fill_campaigns`` drives the bot through the sandbox: campaigns in English, Russian, Kazakh, Arabic and
-Chinese verified by two moderators, one left open and one rejected, an account case, a report that carries
-the reporter's own words, and a published digest. ``site_client`` serves ``build_web_app`` on that database with
-aiohttp's test server; ``published_site`` does both; ``served_site`` listens on a real port (for a browser).
+Chinese verified by two moderators, one left open and one rejected, an account case, a picture campaign, a
+report that carries the reporter's own words, and a published digest. ``site_client`` serves ``build_web_app``
+on that database with aiohttp's test server; ``published_site`` does both; ``served_site`` listens on a real
+port (for a browser). ``shared_database`` and ``site_on_shared`` make one filled database a module's fixture.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import running
 from bot.config import Settings, load_settings
 from bot.sandbox import FakeTelegram
+from bot.sandbox import picture as sandbox_picture
 from bot.store import Store
 from bot.web import build_web_app, site_served
 from bot.web.app import MAX_REQUEST_LINE
@@ -28,6 +30,7 @@ from tests.databases import Database, another_database, remember
 from tests.helpers import free_port
 from tests.moderation_helpers import MODERATION_SETTINGS, card_of, press, say, wait_for_card
 from tests.test_digest import CAMPAIGN, _verified_campaign, _verify, next_week
+from tests.test_photo_reports import answer_to, recompressed
 
 OWN_WORDS = "via Zhanibek"
 """What a citizen typed around a campaign's text: it is theirs, so no page shows it."""
@@ -42,12 +45,14 @@ FAKE_ACCOUNT = "fake_patriot_kz"
 
 @dataclass(frozen=True)
 class Filled:
-    """Case numbers of what ``fill_campaigns`` made, by language (en, ru, kk, ar, zh) and the others."""
+    """Case numbers of what ``fill_campaigns`` made: text campaigns by language (en, ru, kk, ar, zh), an open
+    case, a rejected one, a campaign account and a picture campaign."""
 
     verified: dict[str, int]
     unverified: int
     rejected: int
     account: int
+    picture: int
 
 
 async def fill_campaigns(telegram: FakeTelegram, db: Database, settings: Settings, *, publish: bool = True) -> Filled:
@@ -79,14 +84,23 @@ async def fill_campaigns(telegram: FakeTelegram, db: Database, settings: Setting
         await _verify(telegram, db, account, admin, alice)
         with db.connect() as conn:  # what the account case's verdict button sets (see tests/test_digest.py)
             conn.execute("UPDATE cases SET verdict = 'campaign_account' WHERE id = ?", (account,))
+        poster = sandbox_picture(31, 1200, 900)
+        for n in (1, 2):
+            citizen = telegram.user(60 + n)
+            await answer_to(
+                telegram, citizen, lambda c=citizen, n=n: telegram.send_photo(c, recompressed(poster, scale=n / 2))
+            )
+        picture = latest()
+        await _verify(telegram, db, picture, admin, alice)
         if publish:
             next_week(application)
             await say(telegram, admin, "/publish")
             await telegram.wait_until_idle()
-    assert db.value("SELECT COUNT(*) FROM cases") == 8, "the own words joined the English campaign"
+    assert db.value("SELECT COUNT(*) FROM cases") == 9, "the own words joined the English campaign"
+    assert db.value("SELECT kind FROM cases WHERE id = ?", (picture,)) == "image"
     assert db.value("SELECT status FROM cases WHERE id = ?", (rejected,)) == "rejected"
     assert db.value("SELECT status FROM cases WHERE id = ?", (unverified,)) == "open"
-    return Filled(verified, unverified, rejected, account)
+    return Filled(verified, unverified, rejected, account, picture)
 
 
 def settings_for(url: str, folder: Path, telegram: FakeTelegram | None = None, **overrides: str) -> Settings:
