@@ -12,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.core.evidence import public_digest_json
+from bot.i18n import isolate
 from tests.databases import Database
 from tests.test_scan import kuzet
 from tests.web_helpers import Filled, served_site, settings_for, shared_database, site_on_shared
@@ -63,7 +64,7 @@ async def test_the_chain_page_home_digest_and_campaign_pages_show_the_link(
     assert "Chain link #1:" in await (await site.get(f"/digests/{period}")).text()
     page = await (await site.get(f"/campaigns/{made.verified['kk']}")).text()
     record = db.value("SELECT sha256 FROM evidence_cases WHERE case_id = ?", (made.verified["kk"],))
-    assert f"Recorded in chain link #1 ({period})." in page and record in page
+    assert f"Recorded in chain link #1 ({isolate(period)})." in page and record in page
     api = await (await site.get(f"/api/campaigns/{made.verified['kk']}")).json()
     assert api["campaign"]["evidence"][0]["record_sha256"] == record
     listed = await (await site.get("/api/chain")).json()

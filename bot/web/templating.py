@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from bot.core.accounts import Platform
 from bot.core.small_counts import coarse
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n, Translator, isolate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -58,6 +58,7 @@ class Pages:
             platform=_platform,
             platforms=lambda codes: t.list(_platform(code) for code in codes),
             join_list=lambda items: t.list(items),
+            isolated=isolate,
         )
         return environment
 
