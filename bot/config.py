@@ -252,18 +252,19 @@ def _optional_int(name: str, raw: str) -> int | None:
         raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
 
 
-def _count(name: str, raw: str) -> int:
+def _whole_at_least(minimum: int, name: str, raw: str) -> int:
     value = _optional_int(name, raw)
-    if value is None or value < 0:
-        raise ConfigError(name, f"must be a whole number of at least 0, got {raw!r}")
+    if value is None or value < minimum:
+        raise ConfigError(name, f"must be a whole number of at least {minimum}, got {raw!r}")
     return value
+
+
+def _count(name: str, raw: str) -> int:
+    return _whole_at_least(0, name, raw)
 
 
 def _positive_int(name: str, raw: str) -> int:
-    value = _optional_int(name, raw)
-    if value is None or value < 1:
-        raise ConfigError(name, f"must be a whole number of at least 1, got {raw!r}")
-    return value
+    return _whole_at_least(1, name, raw)
 
 
 def _trail_minutes(name: str, raw: str) -> int:
@@ -326,10 +327,7 @@ def _weight(name: str, raw: str) -> float:
 
 
 def _at_least_two(name: str, raw: str) -> int:
-    value = _optional_int(name, raw)
-    if value is None or value < 2:
-        raise ConfigError(name, f"must be a whole number of at least 2, got {raw!r}")
-    return value
+    return _whole_at_least(2, name, raw)
 
 
 def _fraction(name: str, raw: str) -> float:
