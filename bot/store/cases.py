@@ -52,6 +52,16 @@ def account_of(row: Row) -> Account:
     return Account(Platform(row["platform"]), row["identity"], row["handle"], row["external_id"], row["display_name"])
 
 
+def post_of(row: Row) -> PostTarget:
+    """A forwarded or linked post from a row of ``post_platform``, ``post_id``, ``account_id`` and the account."""
+    return PostTarget(
+        Platform(row["post_platform"]),
+        row["post_id"],
+        row["account_id"],
+        None if row["account_id"] is None else account_of(row),
+    )
+
+
 _IN_CASE = "JOIN case_reports cr ON cr.report_id = r.id WHERE cr.case_id = ?"
 
 
@@ -449,12 +459,4 @@ class CaseArchive:
             "AND t.via IN ('forward', 'link') ORDER BY r.created_at, r.id, t.position",
             (case_id,),
         )
-        return [
-            PostTarget(
-                Platform(row["post_platform"]),
-                row["post_id"],
-                row["account_id"],
-                None if row["account_id"] is None else account_of(row),
-            )
-            for row in rows
-        ]
+        return [post_of(row) for row in rows]

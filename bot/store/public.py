@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.accounts import Account, Platform
+from bot.core.accounts import Account
 from bot.core.cases import CaseKind, CaseStatus, Verdict
-from bot.store.cases import PostTarget, account_of
+from bot.store.cases import PostTarget, account_of, post_of
 from bot.store.db import Connection, Row
 
 _CANDIDATE = (
@@ -222,18 +222,7 @@ class PublicRecords:
             f"WHERE {_public(in_chain)} AND t.post_id IS NOT NULL AND t.via IN ('forward', 'link') "
             "ORDER BY cr.case_id, r.created_at, r.id, t.position"
         )
-        return [
-            (
-                row["case_id"],
-                PostTarget(
-                    Platform(row["post_platform"]),
-                    row["post_id"],
-                    row["account_id"],
-                    None if row["account_id"] is None else account_of(row),
-                ),
-            )
-            for row in rows
-        ]
+        return [(row["case_id"], post_of(row)) for row in rows]
 
     async def source_posts(self, in_chain: bool) -> dict[int, list[tuple[int, int]]]:
         """(time, source account) of each forwarded or linked post of each public text case (for its flag)."""
