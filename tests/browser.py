@@ -1,9 +1,10 @@
 """Debian's Chromium driven by Playwright, and the public site it reads (tests/test_web_browser.py).
 
-The site is filled once per module through the real bot (``tests/web_helpers.py:shared_database``: a minute
-of the sandbox's flood limits) and served on a real port of 127.0.0.1. Playwright's own browser builds are never
-downloaded: it launches ``/usr/bin/chromium``. Without it the tests skip, unless ``KUZET_REQUIRE_BROWSER=1``
-(set by ``.ci/run``, which installs it), where its absence fails them.
+The site is the session's one database filled through the real bot (``tests/web_helpers.py:session_shared``: a
+minute of the sandbox's flood limits, shared with the other modules that read the site) and served on a real
+port of 127.0.0.1. Playwright's own browser builds are never downloaded: it launches ``/usr/bin/chromium``.
+Without it the tests skip, unless ``KUZET_REQUIRE_BROWSER=1`` (set by ``.ci/run``, which installs it), where its
+absence fails them.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Site:
 
 @asynccontextmanager
 async def site_of(filled: Shared) -> AsyncIterator[Site]:
-    """The public site on a module's filled database (``tests/web_helpers.py:shared_database``), on a real port."""
+    """The public site on a filled database (``tests/web_helpers.py``), on a real port."""
     url, made, folder = filled
     settings = settings_for(url, folder)
     week = Database(settings.database).value("SELECT period FROM digests WHERE status = 'published'")

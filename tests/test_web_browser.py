@@ -29,11 +29,11 @@ from bot.store import Store
 from bot.web import build_web_app
 from tests.browser import SCREENSHOTS, Site, chromium, site_of
 from tests.databases import on_postgresql
-from tests.web_helpers import CAMPAIGN, RUSSIAN, Shared, shared_database
+from tests.web_helpers import CAMPAIGN, RUSSIAN, Shared, session_shared
 
 pytestmark = [
     pytest.mark.skipif(on_postgresql(), reason="the browser reads the same pages on either engine: SQLite pass only"),
-    pytest.mark.xdist_group("browser"),  # one worker fills the site once for the module
+    pytest.mark.xdist_group("public_site"),  # the worker that fills the site once for every module reading it
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
@@ -45,7 +45,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
-filled = shared_database("browser")
+filled = session_shared()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -152,10 +152,10 @@ def shared_database(
 
 
 def session_shared() -> Any:
-    """A fixture ``filled``: the session's one filled database (conftest's ``public_site_database``), for modules
-    that only read it. Group them under ``xdist_group("public_site")`` so that one worker fills it once."""
+    """A module-scoped fixture ``filled``: the session's one filled database (conftest's ``public_site_database``),
+    for modules that only read it. Group them under ``xdist_group("public_site")`` so that one worker fills it once."""
 
-    @pytest.fixture
+    @pytest.fixture(scope="module")
     def filled(public_site_database: Shared) -> Shared:
         return public_site_database
 
