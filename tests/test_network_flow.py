@@ -6,21 +6,25 @@ from __future__ import annotations
 import csv
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from bot.app import running
+from bot.config import Settings
 from bot.core.networks import NetworkRules
 from bot.core.periods import week_of
 from bot.sandbox import FakeTelegram
 from bot.service.networks import recompute_networks
 from bot.store import Store
 from tests.databases import Database
-from tests.moderation_helpers import card_of, say, seen, wait_for_card
-from tests.test_digest import _verify
+from tests.moderation_helpers import card_of, form_team, say, seen, wait_for_card
+from tests.test_digest import _verify, next_week
 from tests.test_scan import kuzet
+from tests.web_helpers import site_client
 
 CAMPAIGNS = (
     "The new dam on the river will flood the valley, the ministry hides the engineering report from everyone",
@@ -125,3 +129,33 @@ async def test_verified_campaigns_put_the_network_in_the_digest_and_the_export_w
     pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
     assert pseudonyms and not any(p in written for p in pseudonyms)
     assert "reported" not in (folder / "edges.csv").read_text(encoding="utf-8")
+
+
+async def test_the_published_digests_page_and_api_show_the_network_as_coarsely_as_the_message(
+    telegram: FakeTelegram, moderation_settings: Callable[..., Settings], db: Database
+) -> None:
+    settings = moderation_settings(NETWORK_MIN_WEIGHT="2")
+    async with running(settings) as application:
+        team = await form_team(telegram)
+        citizen = telegram.user(1)
+        channels = [
+            telegram.channel(-1000000000500 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
+        ]
+        await forward_campaigns(telegram, citizen, channels)
+        for case_id in (1, 2):
+            await _verify(telegram, db, case_id, team.alice, team.bob)
+        next_week(application)
+        await say(telegram, team.admin, "/publish")
+        await telegram.wait_until_idle()
+    week = db.value("SELECT period FROM digests WHERE status = 'published'")
+
+    async with site_client(settings) as site:
+        page = (await (await site.get(f"/digests/{week}?lang=en")).text()).replace("\u2068", "").replace("\u2069", "")
+        api = (await (await site.get(f"/api/digests/{week}")).json())["digest"]
+    assert "Accounts acting together" in page
+    assert "Network #1: campaigns #1 and #2 (fewer than 5 verified in all), posted by fewer than 5 accounts" in page
+    assert api["networks"] == [
+        {"number": 1, "campaigns": [1, 2], "verified_campaigns": "<5", "accounts": "<5", "named": []}
+    ]
+    section = page.split("Accounts acting together", 1)[1]
+    assert not any(name in section for name in CHANNELS)  # three accounts are fewer than 5: the network names none

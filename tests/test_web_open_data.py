@@ -8,11 +8,15 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.core.digest import Digest, DigestNetwork, Totals, VerifiedAccount
+from bot.service.public import DigestEntry
+from bot.web import records
 from bot.web.downloads import CSV_COLUMNS
 from tests.web_helpers import Filled, session_shared, site_on_shared
 
@@ -135,3 +139,29 @@ async def test_the_downloads_parse_and_carry_the_licence(site: TestClient, fille
     assert sorted(c["id"] for c in data["campaigns"]) == sorted(by_id)
     [russian] = [c for c in data["campaigns"] if c["id"] == made.verified["ru"]]
     assert sorted(russian["texts"]) == ["ar", "en", "kk", "ru", "zh"] and russian["reports"] == "<5"
+
+
+def test_the_digest_api_names_a_networks_accounts_only_from_k_accounts_on() -> None:
+    named = tuple(VerifiedAccount("telegram", f"@channel{n}", f"https://t.me/channel{n}") for n in range(6))
+    week = Digest(
+        "2026-W49",
+        0,
+        7 * 86400,
+        Totals(10, 2, 0),
+        Totals(0, 0, 0),
+        networks=(
+            DigestNetwork(1, (1, 2), 7, 6, named),
+            DigestNetwork(2, (3,), 1, 4, named[:4]),
+        ),
+    )
+    shown = records.digest(DigestEntry("2026-W49", 0, 7 * 86400, 0, week, ""), "https://k.example", UTC, set())
+    assert shown["networks"] == [
+        {
+            "number": 1,
+            "campaigns": [1, 2],
+            "verified_campaigns": 7,
+            "accounts": 6,
+            "named": [records.account(a) for a in named],
+        },
+        {"number": 2, "campaigns": [3], "verified_campaigns": "<5", "accounts": "<5", "named": []},
+    ]

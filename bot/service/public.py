@@ -435,12 +435,13 @@ def _by_case(rows: Iterable[tuple[int, _T]]) -> dict[int, list[_T]]:
 
 def _digest_entry(record: PublishedDigest, protected: set[VerifiedAccount]) -> DigestEntry:
     """The published digest as the site shows it: without the accounts moderators protected since it was
-    published, their account campaigns or their posts."""
+    published, their account campaigns, their posts, or their places in a network."""
     digest = Digest.from_json(record.data)
     links, labels = {a.link for a in protected}, {a.label for a in protected}
     digest = replace(
         digest,
         accounts=tuple(a for a in digest.accounts if a.link not in links),
+        networks=tuple(replace(n, named=tuple(a for a in n.named if a.link not in links)) for n in digest.networks),
         campaigns=tuple(
             replace(c, examples=tuple(link for link in c.examples if not _posted_by(link, links)))
             for c in digest.campaigns

@@ -10,7 +10,7 @@ from datetime import tzinfo
 from typing import Any
 
 from bot.core.digest import VerifiedAccount
-from bot.core.small_counts import coarse
+from bot.core.small_counts import coarse, is_small
 from bot.service.public import Campaign, CampaignPage, DigestEntry
 
 SCHEMA = "kuzet-campaigns/1"
@@ -99,4 +99,14 @@ def digest(entry: DigestEntry, base: str, tz: tzinfo, public: set[int]) -> dict[
         ],
         "accounts": [account(a) for a in d.accounts if a.link],
         "more_accounts": d.more_accounts,
+        "networks": [
+            {
+                "number": n.number,
+                "campaigns": list(n.campaigns),
+                "verified_campaigns": coarse(n.verified_campaigns, k),
+                "accounts": coarse(n.accounts, k),
+                "named": [] if is_small(n.accounts, k) else [account(a) for a in n.named if a.link],
+            }
+            for n in d.networks
+        ],
     }

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from bot.core.accounts import Platform
-from bot.core.small_counts import coarse
+from bot.core.small_counts import coarse, is_small
 from bot.i18n import I18n, Translator, isolate
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,6 +49,7 @@ class Pages:
         environment.filters.update(
             count=lambda value: _count(t, value),
             coarse=lambda value, k: _count(t, coarse(value, k)),
+            agreeing=lambda value, k: k if is_small(value, k) else value,
             number=t.number,
             date=lambda timestamp: self._date(t, timestamp),
             day=lambda day: _day(t.code, day, "medium"),
@@ -58,6 +59,7 @@ class Pages:
             platform=_platform,
             platforms=lambda codes: t.list(_platform(code) for code in codes),
             join_list=lambda items: t.list(items),
+            campaign_numbers=lambda case_ids: t.list(f"#{t.number(case_id)}" for case_id in case_ids),
             isolated=isolate,
         )
         return environment
