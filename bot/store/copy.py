@@ -114,6 +114,10 @@ async def copy_database(source: Database, target: Database, progress: Callable[[
                 )
                 after, done = rows[-1]["_rowid"], done + len(rows)
                 progress(table, done)
+    async with target.transaction() as write:
+        # Statistics now, not whenever autovacuum comes by: before them the planner takes the freshly filled
+        # tables for empty, and the public site's catalogue query ran as a nested loop (79 s at 10,000 cases).
+        await write.execute("ANALYZE")
     return await _compare(source, target, tables)
 
 
