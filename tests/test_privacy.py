@@ -99,6 +99,12 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
         on_sqlite = db.url.engine == "sqlite"
         assert not on_sqlite or any(key.encode() in files_of(db) for key in rejected_keys)
 
+        with db.connect() as conn:  # updates the bot gave up on, one from long ago and one from the same day
+            conn.execute(
+                "INSERT INTO skipped_updates (update_id, kind, error, skipped_at) VALUES (1, 'message', 'old', ?), "
+                "(2, 'message', 'recent', ?)",
+                (int(time.time()), int(time.time()) + 31 * DAY),
+            )
         Runtime.of_application(application).clock = lambda: int(time.time()) + 31 * DAY
         await say(telegram, telegram.user(310, language_code="en"), texts["active"] + "!!")  # the case lives on
         application.job_queue.run_once(apply_retention_job, 0)
@@ -121,6 +127,7 @@ async def test_retention_purges_rejected_and_quiet_reports_and_unlinks_verified_
     assert db.value("SELECT COUNT(*) FROM follow_ups") == 0
     assert db.value("SELECT COUNT(*) FROM case_reports") == 5  # the cases keep their counts
     assert [r[0] for r in db.rows("SELECT id FROM reports WHERE rate_key IS NOT NULL")] == [5]  # within the hour
+    assert [r[0] for r in db.rows("SELECT error FROM skipped_updates")] == ["recent"]
     assert "30 days after it was sent" in seen(privacy)
 
 

@@ -35,3 +35,7 @@ class SkippedUpdates:
     async def handled(self, update_id: int) -> None:
         """The update was handled: its tries no longer matter."""
         await self._conn.execute("DELETE FROM update_attempts WHERE update_id = ?", (update_id,))
+
+    async def forget_before(self, cutoff: int) -> None:
+        """Drop the notes of updates skipped before ``cutoff``: they only explain a gap while it is recent."""
+        await self._conn.execute("DELETE FROM skipped_updates WHERE skipped_at < ?", (cutoff,))
