@@ -10,6 +10,7 @@ Shared by tests/test_semantic_eval.py and benchmarks/eval_semantic.py.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from bot.core.similarity import SemanticThresholds
 from bot.resources import shipped_data
 from bot.semantic.encoders import Encoder
 from bot.semantic.evaluation import Corpus, Figures, Fold, corpus, folds, measure_fold, pooled, thresholds_on
-from bot.semantic.verifier import Line, Verifier, shipped_lines
+from bot.semantic.verifier import Line, Verifier, shipped_lines, training_templates
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("en", "ru", "kk", "ar", "zh")
@@ -60,12 +61,18 @@ def held_out_families() -> list[str]:
     return sorted({t["family"] for t in held_out_templates()})
 
 
+def training_only_families() -> list[str]:
+    """The campaigns of bot/data/semantic_train_campaigns/, written for training."""
+    return sorted({t["family"] for t in training_templates()} - set(starter_families()))
+
+
 def whole_corpus(encoder: Encoder) -> Corpus:
     """Every family's templates and lines, encoded."""
     return corpus(
         encoder,
-        shipped_data("starter_templates.jsonl") + held_out_templates(),
+        training_templates() + held_out_templates(),
         shipped_lines() + starter_eval_lines() + held_out_lines(),
+        training_only_families(),
     )
 
 
@@ -82,12 +89,11 @@ def shipped_on(
     encoder: Encoder, whole: Corpus, verifier: Verifier, families: list[str], keep: Callable[[Line], bool]
 ) -> list[Figures]:
     """The shipped verifier and default thresholds on these families' lines that ``keep`` keeps."""
-    kept = Corpus(
-        whole.templates,
-        whole.template_texts,
-        [line for line in whole.lines if keep(line)],
-        [m for line, m in zip(whole.lines, whole.read, strict=True) if keep(line)],
-        [t for line, t in zip(whole.lines, whole.topics, strict=True) if keep(line)],
+    kept = dataclasses.replace(
+        whole,
+        lines=[line for line in whole.lines if keep(line)],
+        read=[m for line, m in zip(whole.lines, whole.read, strict=True) if keep(line)],
+        topics=[t for line, t in zip(whole.lines, whole.topics, strict=True) if keep(line)],
     )
     return [measure_fold(kept, Fold(f, verifier, SemanticThresholds()), encoder, negative_bank()) for f in families]
 
@@ -102,16 +108,17 @@ def shipped_corpus(encoder: Encoder, whole: Corpus | None = None) -> Corpus:
     """The starter templates and the shipped training lines: what the shipped verifier and defaults learn
     from (taken from ``whole``, which holds them first, when it is given)."""
     if whole is None:
-        return corpus(encoder, shipped_data("starter_templates.jsonl"), shipped_lines())
-    starter = set(starter_families())
+        return corpus(encoder, training_templates(), shipped_lines(), training_only_families())
+    trained_on = set(starter_families()) | whole.training_only
     count = len(shipped_lines())
-    kept = [n for n, t in enumerate(whole.templates) if t.family in starter]
+    kept = [n for n, t in enumerate(whole.templates) if t.family in trained_on]
     return Corpus(
         [whole.templates[n] for n in kept],
         [whole.template_texts[n] for n in kept],
         whole.lines[:count],
         whole.read[:count],
         [line.family or line.topic or "" for line in whole.lines[:count]],
+        whole.training_only,
     )
 
 

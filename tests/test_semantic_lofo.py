@@ -110,7 +110,9 @@ def test_the_shipped_verifier_and_default_thresholds_are_what_the_procedure_lear
     """``python -m bot.semantic.verifier`` and ``benchmarks/eval_semantic.py --choose`` would give what ships."""
     encoder, whole = encoded()
     starter = semantic_sets.shipped_corpus(encoder, whole)
-    learned = trained(starter.lines, starter.read, starter.templates, encoder.name, starter.topics)
+    learned = trained(
+        starter.lines, starter.read, starter.templates, encoder.name, starter.topics, starter.training_only
+    )
     shipped = verifier_for(encoder, Path("/nonexistent") / SHIPPED)
     for name in ("mean", "spread", "weights", "bias", "voice"):
         np.testing.assert_allclose(getattr(learned, name), getattr(shipped, name), rtol=1e-6, atol=1e-9, err_msg=name)
