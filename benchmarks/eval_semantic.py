@@ -21,7 +21,8 @@ Two more modes measure the verifier and thresholds as the bot uses them (bot/sem
 
 --lofo takes every family of the public evaluation set in turn (the 7 starter families with their lines in
 bot/data/semantic_train/ and tests/data/semantic_eval/, and the 8 of tests/data/held_out_families/), trains
-a verifier on the others, chooses thresholds on them, and runs the left-out family's lines through the whole
+a verifier on the others (and the campaigns written for training, bot/data/semantic_train_campaigns/, never
+measured), chooses thresholds on them, and runs the left-out family's lines through the whole
 matcher (lexical stage, negative bank, stance signs, semantic stage). It prints each family's paraphrase and
 translation recall and precision, the mean and the worst family, the pooled figures, and how many more
 lines the suggestion band puts to moderators (right and wrong). Beside them: the shipped verifier and

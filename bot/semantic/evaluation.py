@@ -55,10 +55,14 @@ class Corpus:
     read: list[Message]
     topics: list[str]
     """Per line: its family, or for a negative, the family of its nearest template."""
+    training_only: frozenset[str] = frozenset()
+    """Families written for training: every verifier learns from them; none is measured, left out, or in the
+    bank of the matcher that is measured."""
 
     @property
     def families(self) -> list[str]:
-        return sorted({t.family for t in self.templates if t.family is not None})
+        """The families that are measured."""
+        return sorted({t.family for t in self.templates if t.family is not None} - self.training_only)
 
     def template_rows(self, families: Iterable[str]) -> list[Known]:
         wanted = set(families)
@@ -69,7 +73,9 @@ class Corpus:
         return [i for i, topic in enumerate(self.topics) if topic in wanted]
 
 
-def corpus(encoder: Encoder, templates: Sequence[dict], lines: Sequence[Line]) -> Corpus:
+def corpus(
+    encoder: Encoder, templates: Sequence[dict], lines: Sequence[Line], training_only: Iterable[str] = ()
+) -> Corpus:
     """Encode templates (JSON lines: text, lang, family) and lines as the stage reads them."""
     readings = [text_to_encode(readable(t["text"])) for t in templates]
     template_vectors = encoder.encode(readings)
@@ -80,7 +86,9 @@ def corpus(encoder: Encoder, templates: Sequence[dict], lines: Sequence[Line]) -
     vectors = encoder.encode([text_to_encode(line.text) for line in lines])
     nearest = np.argmax(vectors @ template_vectors.T, axis=1)
     topics = [line.family or line.topic or str(known[int(n)].family) for line, n in zip(lines, nearest, strict=True)]
-    return Corpus(known, [t["text"] for t in templates], list(lines), messages(lines, vectors), topics)
+    return Corpus(
+        known, [t["text"] for t in templates], list(lines), messages(lines, vectors), topics, frozenset(training_only)
+    )
 
 
 def verifier_on(corpus: Corpus, families: Iterable[str], encoder: str) -> Verifier:
@@ -93,6 +101,7 @@ def verifier_on(corpus: Corpus, families: Iterable[str], encoder: str) -> Verifi
         corpus.template_rows(families),
         encoder,
         [corpus.topics[i] for i in rows],
+        corpus.training_only,
     )
 
 
@@ -135,27 +144,28 @@ def scored(
     return found
 
 
-def _hits(scores: list[Scored], similarity: float, probability: float) -> tuple[int, int, int]:
-    """Right matches, wrong ones, and the right ones among lines scored as they are."""
-    accepted = [s for s in scores if s.cosine >= similarity and s.probability >= probability]
-    right = sum(s.right for s in accepted)
-    return right, len(accepted) - right, sum(s.right and not s.translated for s in accepted)
-
-
 def choose_thresholds(scores: list[Scored]) -> SemanticThresholds:
     """The automatic band with the most right matches at AUTOMATIC_PRECISION (the strictest cut on a tie),
     then the suggestion floor below it with the most at SUGGESTED_PRECISION for both bands together.
     Precision counts every wrong match but only the right matches of lines scored as they are, so that
     scoring positives twice does not buy wrong matches."""
+    cosines = np.array([s.cosine for s in scores])
+    probabilities = np.array([s.probability for s in scores])
+    right = np.array([s.right for s in scores], dtype=bool)
+    as_they_are = right & ~np.array([s.translated for s in scores], dtype=bool)
 
-    def best(precision: float, similarities: Iterable[float], probabilities: Iterable[float]) -> tuple[float, float]:
+    def best(precision: float, similarities: Iterable[float], cuts: Iterable[float]) -> tuple[float, float]:
         found = (max(SIMILARITIES), max(PROBABILITIES))
         most = -1
         for similarity in sorted(similarities, reverse=True):
-            for probability in sorted(probabilities, reverse=True):
-                right, wrong, as_they_are = _hits(scores, similarity, probability)
-                if right > most and as_they_are >= precision * (as_they_are + wrong):
-                    found, most = (similarity, probability), right
+            close = cosines >= similarity
+            for probability in sorted(cuts, reverse=True):
+                accepted = close & (probabilities >= probability)
+                hits = int(np.count_nonzero(right & accepted))
+                wrong = int(np.count_nonzero(accepted)) - hits
+                counted = int(np.count_nonzero(as_they_are & accepted))
+                if hits > most and counted >= precision * (counted + wrong):
+                    found, most = (similarity, probability), hits
         return found
 
     similarity, probability = best(AUTOMATIC_PRECISION, SIMILARITIES, PROBABILITIES)
@@ -168,12 +178,12 @@ def choose_thresholds(scores: list[Scored]) -> SemanticThresholds:
 
 
 def out_of_family(corpus: Corpus, families: Sequence[str], encoder: str) -> dict[str, tuple[Verifier, list[Scored]]]:
-    """Per family: a verifier trained on the other families, and its scores of this family's lines against
-    every family's templates (each positive line scored twice, as it is and as if it were a translation:
-    training sets have few real ones)."""
+    """Per family: a verifier trained on the other families and the training-only ones, and its scores of
+    this family's lines against these families' templates (each positive line scored twice, as it is and as
+    if it were a translation: training sets have few real ones)."""
     found = {}
     for held in families:
-        verifier = verifier_on(corpus, [f for f in families if f != held], encoder)
+        verifier = verifier_on(corpus, [f for f in families if f != held] + sorted(corpus.training_only), encoder)
         rows = corpus.line_rows([held])
         found[held] = (
             verifier,
@@ -255,8 +265,9 @@ def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequen
             family=known.family,
         )
 
-    for number in range(len(corpus.templates)):
-        know(number)
+    for number, known in enumerate(corpus.templates):
+        if known.family not in corpus.training_only:
+            know(number)
     for number, text in enumerate(negatives):
         matcher.add(number, text, MatchKind.NEGATIVE)
     rows = corpus.line_rows([fold.family])
