@@ -131,6 +131,11 @@ def test_the_shipped_verifier_and_default_thresholds_are_what_the_procedure_lear
         starter.lines, starter.read, starter.templates, encoder.name, starter.topics, starter.training_only
     )
     shipped = verifier_for(encoder, Path("/nonexistent") / SHIPPED)
+    # Within 1 % of each array's largest value: the encoder's sums come out a little different on another CPU (its
+    # vectors, and so the weights, differ by up to 0.3 % of that between two machines of ours), while a change to
+    # the training lines or the procedure moves them by 3 to 16 % (the four written campaigns did).
     for name in ("mean", "spread", "weights", "bias", "voice"):
-        np.testing.assert_allclose(getattr(learned, name), getattr(shipped, name), rtol=1e-6, atol=1e-9, err_msg=name)
+        expected = getattr(shipped, name)
+        tolerance = 0.01 * float(np.abs(expected).max())
+        np.testing.assert_allclose(getattr(learned, name), expected, rtol=0, atol=tolerance, err_msg=name)
     assert semantic_sets.default_thresholds(encoder, whole) == SemanticThresholds()
