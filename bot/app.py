@@ -53,6 +53,7 @@ from bot.telegram.receipts import ReceiptSender
 from bot.telegram.trail import TRAIL_CHECK_SECONDS, clear_due_trails, record_sent
 from bot.telegram.webhook import WebhookServer
 from bot.web import site_served
+from bot.web.miniapp.context import Moderation
 
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
@@ -346,8 +347,17 @@ async def _public_site(application: Application, settings: Settings) -> AsyncIte
         yield
         return
     store = await Store.open(settings.database)
+    runtime = Runtime.of_application(application)
+    # The Mini App's actions run on the bot's own store and matcher, followed by the buttons' own after_change.
+    desk = Moderation(
+        runtime.store,
+        runtime.matcher,
+        lambda: runtime.clock(),  # a test may set the bot's clock later
+        partial(moderation.after_change, application),
+        partial(runtime.cards.refresh, application),
+    )
     try:
-        async with site_served(store, settings, *settings.web.listen, i18n=Runtime.of_application(application).i18n):
+        async with site_served(store, settings, *settings.web.listen, i18n=runtime.i18n, moderation=desk):
             yield
     finally:
         await store.close()

@@ -24,6 +24,7 @@ from bot.store.follow_ups import FollowUps
 from bot.store.images import ImageBank, Images
 from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
+from bot.store.miniapp_sessions import MiniAppSessions
 from bot.store.networks import Networks
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
@@ -60,6 +61,7 @@ class Tx:
         self.image_bank = ImageBank(conn)
         self.matcher_changes = MatcherChanges(conn)
         self.meta = Meta(conn)
+        self.miniapp_sessions = MiniAppSessions(conn)
         self.negatives = Negatives(conn)
         self.networks = Networks(conn)
         self.outbox = ReceiptOutbox(conn)
