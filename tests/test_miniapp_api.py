@@ -12,7 +12,7 @@ import pytest
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
 from tests.miniapp_helpers import APP_URL, AppClient, app_served
-from tests.moderation_helpers import Team, card_of, say, seen, wait_for_card
+from tests.moderation_helpers import CARD_WAIT_SECONDS, Team, card_of, say, seen, wait_for_card
 from tests.test_suggestions import SUGGESTION_BAND, TRANSLATED, WAVE
 
 pytestmark = pytest.mark.xdist_group("miniapp")
@@ -37,6 +37,13 @@ async def _case_of(telegram: FakeTelegram, db: Database, text: str, *citizens: i
     case_id = int(db.value("SELECT MAX(id) FROM cases"))
     await wait_for_card(telegram, db, case_id)
     return case_id
+
+
+async def _card_shows(telegram: FakeTelegram, db: Database, case_id: int, text: str) -> None:
+    """Wait until the group's card of the case shows ``text`` (the card sender edits in the group's window)."""
+    await telegram.wait_until(
+        lambda: text in seen(card_of(telegram, db, case_id)), timeout=CARD_WAIT_SECONDS, what=f"{text} on #{case_id}"
+    )
 
 
 async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow(
@@ -77,8 +84,7 @@ async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow
     assert voted["votes"] == voted["votes"] | {"count": 1, "mine": True} and voted["actions"][0] == "withdraw"
     decided = (await app.post(bob, f"/app/api/cases/{campaign}/verify")).json()
     assert decided["case"]["state"] == "verified" and decided["actions"] == []
-    await telegram.wait_until_idle()
-    assert "✅ verified" in seen(card_of(telegram, db, campaign))
+    await _card_shows(telegram, db, campaign, "✅ verified")
     audit = db.rows("SELECT actor_id, action FROM audit_log WHERE case_id = ? ORDER BY id", (campaign,))
     assert [tuple(row) for row in audit] == [
         (team.alice["id"], "vote.verify"),
@@ -95,8 +101,7 @@ async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow
         "by": {"alias": db.value("SELECT alias FROM moderator_aliases WHERE user_id = ?", (team.alice["id"],))},
         "reason": {"code": "genuine", "text": None},
     }
-    await telegram.wait_until_idle()
-    assert "rejected" in seen(card_of(telegram, db, genuine))
+    await _card_shows(telegram, db, genuine, "rejected")
     written = await app.post(bob, f"/app/api/cases/{russian}/reject", {"reason": "other"})
     assert (written.status_code, written.json()) == (400, {"error": "bad_text"}), "another reason must be written"
 
@@ -145,9 +150,8 @@ async def test_a_suggestion_is_answered_from_the_app_and_both_cards_follow(
         body = {"suggestion_id": page["suggestion"]["id"], "same": True}
         answered = (await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)).json()
         assert answered["case"]["state"] == "joined"
-        await telegram.wait_until_idle()
-        assert "🔗 joined another case" in seen(card_of(telegram, db, suggested))
-        assert "Reports: 2" in seen(card_of(telegram, db, campaign))
+        await _card_shows(telegram, db, suggested, "🔗 joined another case")
+        await _card_shows(telegram, db, campaign, "Reports: 2")
         again = await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)
         assert again.status_code == 409
 
