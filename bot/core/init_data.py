@@ -87,3 +87,13 @@ def validate_init_data(raw: str, bot_token: str, now: int, max_age: int) -> Init
         start_param=fields.get("start_param") or None,
         hash=given,
     )
+
+
+def claimed_language(raw: str) -> str | None:
+    """The ``language_code`` the data claims, unchecked: only to word a refusal in the person's language."""
+    try:
+        user = json.loads(dict(parse_qsl(raw[:MAX_LENGTH])).get("user", ""))
+    except ValueError:
+        return None
+    language = user.get("language_code") if isinstance(user, dict) else None
+    return language if isinstance(language, str) else None

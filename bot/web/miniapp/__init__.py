@@ -77,7 +77,7 @@ async def _api_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except ApiError as exc:
-        return refusal(exc.status, exc.code)
+        return refusal(exc.status, exc.code, exc.more)
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith(PREFIX + "/api/"):
             raise

@@ -11,12 +11,13 @@ NO_STORE = "no-store"
 
 
 class ApiError(Exception):
-    """Answered as ``{"error": code}`` with ``status``."""
+    """Answered as ``{"error": code}`` (and ``more``) with ``status``."""
 
-    def __init__(self, status: int, code: str) -> None:
+    def __init__(self, status: int, code: str, more: dict[str, Any] | None = None) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
+        self.more = more or {}
 
 
 def answer(data: Any, status: int = 200) -> web.Response:
@@ -26,5 +27,5 @@ def answer(data: Any, status: int = 200) -> web.Response:
     )
 
 
-def refusal(status: int, code: str) -> web.Response:
-    return answer({"error": code}, status)
+def refusal(status: int, code: str, more: dict[str, Any] | None = None) -> web.Response:
+    return answer({"error": code, **(more or {})}, status)

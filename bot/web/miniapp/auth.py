@@ -12,11 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.core.init_data import InitDataRefused, validate_init_data
+from bot.core.init_data import InitDataRefused, claimed_language, validate_init_data
 from bot.i18n import locale_from_telegram
 from bot.service.app_sessions import LiveSession, SessionRefused, open_session, session_of
 from bot.web.miniapp.answers import ApiError, answer
-from bot.web.miniapp.context import context
+from bot.web.miniapp.context import MiniAppContext, context
 from bot.web.miniapp.records import person
 from bot.web.miniapp.strings import app_strings
 
@@ -43,16 +43,18 @@ async def json_body(request: web.Request) -> dict[str, Any]:
 
 
 async def start_session(request: web.Request) -> web.Response:
+    """A session for a moderator's initData. A refusal carries the string table too, in the person's language, so
+    the page can say why."""
     body = await json_body(request)
     raw = body.get("init_data")
+    raw = raw if isinstance(raw, str) else ""
     shared = context(request)
     at = shared.now()
     try:
-        init = validate_init_data(
-            raw if isinstance(raw, str) else "", shared.bot_token, at, shared.settings.miniapp.max_age
-        )
+        init = validate_init_data(raw, shared.bot_token, at, shared.settings.miniapp.max_age)
     except InitDataRefused as exc:
-        raise ApiError(401, exc.reason.value) from None
+        locale = locale_from_telegram(claimed_language(raw)) or shared.settings.moderator_locale
+        raise ApiError(401, exc.reason.value, _language(shared, locale)) from None
     chosen = await shared.moderation.chosen_locale(init.user_id)
     locale = chosen or locale_from_telegram(init.language_code) or shared.settings.moderator_locale
     try:
@@ -60,19 +62,21 @@ async def start_session(request: web.Request) -> web.Response:
             shared.store, init, locale, shared.settings.policy, at, shared.settings.miniapp.max_age
         )
     except SessionRefused as exc:
-        raise ApiError(403, exc.reason.value) from None
-    t = shared.i18n.get(locale)
+        raise ApiError(403, exc.reason.value, _language(shared, locale)) from None
     return answer(
         {
             "token": opened.token,
             "expires_in": shared.settings.miniapp.max_age,
-            "locale": locale,
-            "dir": "rtl" if t.rtl else "ltr",
-            "strings": app_strings(t),
+            **_language(shared, locale),
             "me": {"role": opened.role.value, **(person(opened.shown_as) or {})},
             "start": init.start_param,
         }
     )
+
+
+def _language(shared: MiniAppContext, locale: str) -> dict[str, Any]:
+    t = shared.i18n.get(locale)
+    return {"locale": locale, "dir": "rtl" if t.rtl else "ltr", "strings": app_strings(t)}
 
 
 async def moderator(request: web.Request) -> LiveSession:
