@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from bot.config import Settings
 from bot.core.init_data import InitDataRefused, Refusal, validate_init_data
 from bot.sandbox import FakeTelegram
+from bot.service.retention import apply_retention
+from bot.store import Store
 from tests.databases import Database
 from tests.miniapp_helpers import APP_ORIGIN, AppClient, app_served, init_data_of
 from tests.moderation_helpers import Team, press, say, seen
@@ -117,8 +121,9 @@ async def test_a_session_can_only_be_asked_for_with_json_from_the_apps_own_origi
 
 
 async def test_without_a_live_session_the_api_answers_401(
-    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database, moderation_settings: Callable[..., Settings]
 ) -> None:
+    settings = moderation_settings()
     team, app = served
     token = await app.login(team.alice)
     assert (await app.get(token, "/app/api/queue")).status_code == 200
@@ -128,6 +133,12 @@ async def test_without_a_live_session_the_api_answers_401(
         conn.execute("UPDATE miniapp_sessions SET expires_at = used_at")
     ended = await app.get(token, "/app/api/queue")
     assert (ended.status_code, ended.json()) == (401, {"error": "no_session"})
+    store = await Store.open(settings.database)
+    try:
+        await apply_retention(store, int(time.time()), settings.retention_days)
+    finally:
+        await store.close()
+    assert db.value("SELECT COUNT(*) FROM miniapp_sessions") == 0, "retention deletes ended sessions"
 
 
 async def test_a_removed_moderator_is_refused_at_once_and_changes_nothing(
