@@ -42,6 +42,7 @@ from bot.semantic.stage import SemanticStage, open_stage
 from bot.service.installation import check_reporter_key
 from bot.service.matcher_sync import MatcherFollower
 from bot.service.matching import build_matcher, load_starter_pack
+from bot.service.reporters import chosen_language
 from bot.service.roles import sync_admins
 from bot.store import Store
 from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
@@ -53,6 +54,7 @@ from bot.telegram.receipts import ReceiptSender
 from bot.telegram.trail import TRAIL_CHECK_SECONDS, clear_due_trails, record_sent
 from bot.telegram.webhook import WebhookServer
 from bot.web import site_served
+from bot.web.miniapp.context import Moderation
 
 BOOTSTRAP_RETRIES = 5
 """Start-up tries to reach the Bot API (about 15 s in all) before giving up."""
@@ -346,8 +348,18 @@ async def _public_site(application: Application, settings: Settings) -> AsyncIte
         yield
         return
     store = await Store.open(settings.database)
+    runtime = Runtime.of_application(application)
+    # The Mini App's actions run on the bot's own store and matcher, followed by the buttons' own after_change.
+    desk = Moderation(
+        runtime.store,
+        runtime.matcher,
+        lambda: runtime.clock(),  # a test may set the bot's clock later
+        partial(moderation.after_change, application),
+        partial(runtime.cards.refresh, application),
+        lambda user_id: chosen_language(runtime.store, runtime.pseudonyms.reporter(user_id)),
+    )
     try:
-        async with site_served(store, settings, *settings.web.listen, i18n=Runtime.of_application(application).i18n):
+        async with site_served(store, settings, *settings.web.listen, i18n=runtime.i18n, moderation=desk):
             yield
     finally:
         await store.close()

@@ -83,6 +83,8 @@ class Settings:
 
     web: WebSite = field(default_factory=lambda: WebSite())
     """The public site (``kuzet web``, or ``kuzet run`` with WEB_LISTEN)."""
+    miniapp: MiniApp = field(default_factory=lambda: MiniApp())
+    """The moderators' Mini App, served under /app/ beside the site when MINIAPP_URL is set."""
 
     data_dir: Path = Path()
     """Where the files of a PostgreSQL deployment are kept (a SQLite deployment keeps them beside its file)."""
@@ -188,6 +190,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             publish=env("WEB_PUBLISH", _web_publish, WEB_PUBLISH_DIGEST),
             licence=env("DATA_LICENCE", _licence, "CC BY 4.0"),
             url=env("WEB_URL", _web_url),
+        ),
+        miniapp=MiniApp(
+            url=env("MINIAPP_URL", _miniapp_url),
+            link=env("MINIAPP_LINK", _miniapp_link),
+            max_age=env("MINIAPP_MAX_AGE", _positive_int, MiniApp.max_age),
         ),
         networks=NetworkRules(
             window=HOUR * env("NETWORK_WINDOW_HOURS", _positive_int, NetworkRules.window // HOUR),
@@ -508,3 +515,47 @@ def _web_url(name: str, raw: str) -> str | None:
     if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
         raise ConfigError(name, f"must be the site's http(s) base URL without ?query or #fragment, got {raw!r}")
     return raw.rstrip("/")
+
+
+# ---- the moderators' Mini App ----
+
+
+@dataclass(frozen=True)
+class MiniApp:
+    """The Mini App's settings: it is served (under /app/) when ``url`` is set and the bot token is known."""
+
+    url: str | None = None
+    """MINIAPP_URL: the app's https address, e.g. https://kuzet.example.org/app/ (the web_app buttons open it)."""
+    link: str | None = None
+    """MINIAPP_LINK: the app's Direct Link from @BotFather's /newapp (https://t.me/<bot>/<name>), for the group."""
+    max_age: int = 3600
+    """MINIAPP_MAX_AGE: seconds; older initData is refused, and a session idle this long ends."""
+
+    @property
+    def origin(self) -> str | None:
+        """The scheme and host the app's pages are served from: what a browser sends as ``Origin``."""
+        if self.url is None:
+            return None
+        parsed = urlparse(self.url)
+        return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def _miniapp_url(name: str, raw: str) -> str | None:
+    """Telegram opens Mini Apps only over https."""
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme != "https" or not parsed.hostname or parsed.fragment:
+        raise ConfigError(
+            name, f"must be the app's https:// address (e.g. https://kuzet.example.org/app/), got {raw!r}"
+        )
+    return raw
+
+
+def _miniapp_link(name: str, raw: str) -> str | None:
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme != "https" or parsed.hostname != "t.me" or parsed.path.count("/") != 2:
+        raise ConfigError(name, f"must be the Direct Link @BotFather gave, https://t.me/<bot>/<app>, got {raw!r}")
+    return raw

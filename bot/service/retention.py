@@ -20,7 +20,7 @@ class Expired:
 async def apply_retention(store: Store, now: int, days: int) -> Expired:
     """Cut what is older than ``days``: a case counts as undecided-and-quiet when open with no report since; and
     the rate keys of reports past the hourly limit's hour; matcher changes every process has long applied; notes
-    of skipped updates.
+    of skipped updates; the Mini App's ended sessions.
     The WAL is emptied afterwards (see forget_reporter)."""
     cutoff = now - days * DAY
     async with store.transaction() as tx:
@@ -31,5 +31,6 @@ async def apply_retention(store: Store, now: int, days: int) -> Expired:
         await tx.skipped.forget_before(cutoff)
         await tx.reports.drop_rate_keys(now - HOUR)
         await tx.matcher_changes.forget_before(now - CHANGES_KEPT_SECONDS)
+        await tx.miniapp_sessions.delete_expired(now)
     await store.db.erase_freed()
     return Expired(purged, unlinked)

@@ -24,10 +24,12 @@ from bot.store.follow_ups import FollowUps
 from bot.store.images import ImageBank, Images
 from bot.store.matcher_changes import MatcherChanges
 from bot.store.meta import Meta
+from bot.store.miniapp_sessions import MiniAppSessions
 from bot.store.networks import Networks
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
 from bot.store.public import PublicRecords
+from bot.store.queue import CaseReads, QueueReads
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
@@ -60,11 +62,14 @@ class Tx:
         self.image_bank = ImageBank(conn)
         self.matcher_changes = MatcherChanges(conn)
         self.meta = Meta(conn)
+        self.miniapp_sessions = MiniAppSessions(conn)
         self.negatives = Negatives(conn)
         self.networks = Networks(conn)
         self.outbox = ReceiptOutbox(conn)
         self.protected = ProtectedAccounts(conn)
         self.public = PublicRecords(conn)
+        self.queue = QueueReads(conn)
+        self.case_reads = CaseReads(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)

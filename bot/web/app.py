@@ -20,6 +20,8 @@ from bot.web import api, downloads, evidence, feed, pages
 from bot.web.cache import AnswerCache
 from bot.web.context import WEB, Web, of
 from bot.web.headers import add_headers, etags_and_errors
+from bot.web.miniapp import PREFIX, miniapp
+from bot.web.miniapp.context import Moderation
 from bot.web.templating import Pages
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,11 @@ MAX_REQUEST_LINE = 1 << 17
 site's own 400 page rather than aiohttp's terse refusal."""
 
 
-def build_web_app(store: Store, settings: Settings, i18n: I18n | None = None) -> web.Application:
-    """The site and the API, reading ``store`` (opened and closed by the caller)."""
+def build_web_app(
+    store: Store, settings: Settings, i18n: I18n | None = None, *, moderation: Moderation | None = None
+) -> web.Application:
+    """The site and the API, reading ``store`` (opened and closed by the caller); and where the bot runs
+    (``moderation``, lent by ``kuzet run``) with MINIAPP_URL set, the moderators' Mini App under /app/."""
     i18n = i18n or I18n(data_dir("locales"), settings.default_locale, settings.timezone)
     site = PublicSite(
         store,
@@ -55,6 +60,8 @@ def build_web_app(store: Store, settings: Settings, i18n: I18n | None = None) ->
     app.router.add_get("/static/site.css", css)
     app.router.add_get(HEALTH_PATH, _health)
     app.on_response_prepare.append(add_headers)
+    if settings.miniapp.url is not None and settings.bot_token and moderation is not None:
+        app.add_subapp(PREFIX, miniapp(settings, settings.bot_token, i18n, moderation))
     return app
 
 
@@ -70,12 +77,21 @@ async def _health(request: web.Request) -> web.Response:
 
 @asynccontextmanager
 async def site_served(
-    store: Store, settings: Settings, host: str, port: int, *, i18n: I18n | None = None
+    store: Store,
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    i18n: I18n | None = None,
+    moderation: Moderation | None = None,
 ) -> AsyncIterator[web.AppRunner]:
     """The site listening on host:port until the block ends."""
     # No access log: it would hold readers' addresses.
     runner = web.AppRunner(
-        build_web_app(store, settings, i18n), access_log=None, handle_signals=False, max_line_size=MAX_REQUEST_LINE
+        build_web_app(store, settings, i18n, moderation=moderation),
+        access_log=None,
+        handle_signals=False,
+        max_line_size=MAX_REQUEST_LINE,
     )
     await runner.setup()
     try:
