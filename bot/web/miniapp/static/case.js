@@ -1,0 +1,314 @@
+// A case page: its text, reports and how each matched, accounts, flags with evidence, votes, history, and every
+// action the server says this moderator may take now (reject with a reason, the template editor with its live
+// preview, suggestion answers, reopen for admins).
+
+import * as api from "./api.js";
+import { h, has, languageName, number, personName, replace, t, timeElement, tx, userText } from "./dom.js";
+import { confirm, haptic } from "./telegram.js";
+
+export const REASONS = ["genuine", "mass_reporting", "not_enough", "other"];
+const PREVIEW_DELAY_MS = 250;
+
+/** What the open case page can be asked to do by the keyboard (see app.js). */
+export const casePage = {
+  id: null,
+  me: null,
+  verify: null,
+  reject: null,
+  reason: null,
+  cancel: null,
+  rejecting: false,
+};
+
+function section(title, ...children) {
+  return h("section", { class: "block" }, h("h2", {}, t(title)), children);
+}
+
+function flagBlock(flags) {
+  if (!flags.length) return null;
+  return section(
+    "case.flags",
+    h(
+      "ul",
+      { class: "flags" },
+      flags.map((flag) =>
+        h(
+          "li",
+          {},
+          h("span", { class: `badge flag-${flag.code}` }, t(`flag.${flag.code}`)),
+          evidenceList(flag.evidence || {})
+        )
+      )
+    )
+  );
+}
+
+function evidenceValue(value) {
+  if (typeof value === "number") return number(value);
+  if (Array.isArray(value)) return value.map(evidenceValue).join(", ");
+  if (value && typeof value === "object") return Object.values(value).map(evidenceValue).join(", ");
+  return String(value ?? "");
+}
+
+function evidenceList(evidence) {
+  const entries = Object.entries(evidence);
+  if (!entries.length) return null;
+  return h(
+    "dl",
+    { class: "evidence" },
+    entries.map(([key, value]) => [
+      h("dt", {}, has(`evidence.${key}`) ? t(`evidence.${key}`) : key),
+      h("dd", {}, key.endsWith("_at") && typeof value === "number" ? timeElement(value, false) : userText(evidenceValue(value))),
+    ])
+  );
+}
+
+function reportList(reports) {
+  return section(
+    "case.reports",
+    h(
+      "ol",
+      { class: "reports" },
+      reports.map((report) =>
+        h(
+          "li",
+          { dataset: { ordinal: report.id } },
+          h(
+            "span",
+            { class: "report-head" },
+            h("strong", {}, `#${number(report.id)}`),
+            h("span", { class: `badge match-${report.match}` }, t(`match.${report.match}`)),
+            report.language ? h("span", {}, languageName(report.language)) : null,
+            h("span", { class: "age" }, timeElement(report.at))
+          ),
+          userText(report.excerpt, "p")
+        )
+      )
+    )
+  );
+}
+
+function accountText(account) {
+  if (typeof account === "string") return account;
+  return [account.platform, account.label ?? account.handle ?? account.name].filter(Boolean).join(" ");
+}
+
+function accountList(accounts) {
+  if (!accounts.length) return null;
+  return section(
+    "case.accounts",
+    h(
+      "ul",
+      { class: "accounts" },
+      accounts.map((account) =>
+        h(
+          "li",
+          {},
+          userText(accountText(account)),
+          account.reports ? h("span", { class: "facts" }, " ", t("row.reports", { count: number(account.reports) })) : null
+        )
+      )
+    )
+  );
+}
+
+function historyList(history) {
+  return section(
+    "case.history",
+    history.length === 0
+      ? h("p", { class: "facts" }, t("history.none"))
+      : h(
+          "ol",
+          { class: "history" },
+          history.map((entry) =>
+            h(
+              "li",
+              {},
+              timeElement(entry.at, false),
+              " ",
+              h("span", {}, has(`action.${entry.action}`) ? t(`action.${entry.action}`) : entry.action),
+              entry.by ? [" · ", userText(personName(entry.by))] : null,
+              entry.reason ? h("span", { class: "facts" }, " · ", userText(has(`reason.${entry.reason}`) ? t(`reason.${entry.reason}`) : entry.reason)) : null
+            )
+          )
+        )
+  );
+}
+
+function votesBlock(votes) {
+  return section(
+    "case.votes",
+    h(
+      "p",
+      { class: "votes" },
+      t("row.votes", { count: number(votes.count), needed: number(votes.needed) }),
+      votes.mine ? h("span", { class: "badge mine" }, t("votes.mine")) : null
+    )
+  );
+}
+
+/** Draws case ``id`` into ``root``; ``onGone`` is called when it cannot be shown (404). */
+export async function showCase(root, id, { onBack }) {
+  replace(root, h("p", { class: "status loading" }, t("status.loading")));
+  let data = await api.getCase(id);
+  const notice = h("p", { class: "notice", role: "status", hidden: true });
+
+  function tell(code, kind = "done") {
+    notice.textContent = t(code);
+    notice.className = `notice ${kind}`;
+    notice.hidden = false;
+  }
+
+  async function run(action, body = {}) {
+    try {
+      data = await api.act(id, action, body);
+      haptic("success");
+      draw();
+      tell("done");
+    } catch (error) {
+      if (!(error instanceof api.Failed)) throw error;
+      haptic("error");
+      if (error.status === 409) {
+        data = await api.getCase(id);
+        draw();
+      }
+      tell(has(`error.${error.code}`) ? `error.${error.code}` : "error.action", "failed");
+    }
+  }
+
+  async function reject(reason) {
+    const sure = await confirm(t("confirm.reject", { number: id, reason: t(`reason.${reason}`) }));
+    if (sure) await run("reject", { reason });
+  }
+
+  async function reopen() {
+    if (await confirm(t("confirm.reopen", { number: id }))) await run("reopen");
+  }
+
+  const reasons = h("div", { class: "reasons", hidden: true, role: "group", "aria-label": t("reject.title") });
+  function toggleReasons(show = reasons.hidden) {
+    reasons.hidden = !show;
+    casePage.rejecting = show;
+    if (show) reasons.querySelector("button")?.focus();
+  }
+
+  function actionBar(actions) {
+    const may = (code) => actions.includes(code);
+    const button = (code, handler, kind = "") =>
+      may(code) ? h("button", { type: "button", class: `action ${kind}`.trim(), dataset: { action: code }, onclick: handler }, t(`do.${code}`)) : null;
+    replace(
+      reasons,
+      h("p", {}, t("reject.title")),
+      REASONS.map((reason, index) =>
+        h("button", { type: "button", class: "reason", dataset: { reason }, onclick: () => reject(reason) }, h("kbd", {}, number(index + 1)), " ", t(`reason.${reason}`))
+      ),
+      h("button", { type: "button", class: "link", onclick: () => toggleReasons(false) }, t("do.cancel"))
+    );
+    const claimed = data.case.claimed_by != null && personName(data.case.claimed_by) === casePage.me;
+    return h(
+      "div",
+      { class: "actions" },
+      button("verify", () => run("verify"), "primary"),
+      button("reject", () => toggleReasons(), "danger"),
+      button("protect", () => run("protect")),
+      button("withdraw", () => run("withdraw")),
+      button("undo", () => run("undo")),
+      may("claim") ? h("button", { type: "button", class: "action", dataset: { action: "claim" }, onclick: () => run("claim") }, t(claimed ? "do.release" : "do.claim")) : null,
+      button("reopen", reopen),
+      h("button", { type: "button", class: "action link back", onclick: onBack }, t("do.back"))
+    );
+  }
+
+  function suggestionBlock(suggestion, actions) {
+    if (!suggestion) return null;
+    const template = suggestion.template || {};
+    const answer = (same) => run("suggestion", { suggestion_id: suggestion.id, same });
+    return section(
+      "case.suggestion",
+      h("p", {}, tx("suggestion.question", { number: template.id ?? "" }), " ", userText(template.label || "")),
+      suggestion.excerpt || suggestion.text ? userText(suggestion.excerpt || suggestion.text, "blockquote") : null,
+      actions.includes("suggestion")
+        ? h(
+            "div",
+            { class: "actions" },
+            h("button", { type: "button", class: "action primary", dataset: { action: "same" }, onclick: () => answer(true) }, t("do.same")),
+            h("button", { type: "button", class: "action", dataset: { action: "different" }, onclick: () => answer(false) }, t("do.different"))
+          )
+        : null
+    );
+  }
+
+  function templateEditor(text, reportCount) {
+    const area = h("textarea", { name: "template", rows: 4, dir: "auto", "aria-label": t("template.label") });
+    area.value = text || "";
+    const outcome = h("p", { class: "preview", role: "status" });
+    let timer = null;
+    let asked = 0;
+    async function preview() {
+      const mine = ++asked;
+      const answer = await api.act(id, "template_preview", { text: area.value });
+      if (mine !== asked) return; // a later keystroke's preview is on its way
+      const matching = new Set(answer.matches);
+      for (const item of root.querySelectorAll("ol.reports > li")) {
+        item.classList.toggle("matched", matching.has(Number(item.dataset.ordinal)));
+      }
+      const lines = [t("template.matches", { count: number(matching.size), total: number(reportCount) })];
+      for (const problem of answer.problems) lines.push(has(`problem.${problem}`) ? t(`problem.${problem}`) : t("problem.other"));
+      outcome.textContent = lines.join(" · ");
+      outcome.classList.toggle("failed", answer.problems.length > 0);
+    }
+    area.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(preview, PREVIEW_DELAY_MS);
+    });
+    const save = h("button", { type: "button", class: "action primary", dataset: { action: "template" }, onclick: () => run("template", { text: area.value }) }, t("do.template"));
+    queueMicrotask(preview);
+    return section("case.template", h("p", { class: "facts" }, t("template.help")), area, outcome, h("div", { class: "actions" }, save));
+  }
+
+  function draw() {
+    const row = data.case;
+    casePage.id = id;
+    casePage.verify = data.actions.includes("verify") ? () => run("verify") : null;
+    casePage.reject = data.actions.includes("reject") ? () => toggleReasons(true) : null;
+    casePage.reason = (index) => (casePage.rejecting && REASONS[index] ? reject(REASONS[index]) : null);
+    casePage.cancel = () => toggleReasons(false);
+    casePage.rejecting = false;
+    const head = h(
+      "header",
+      { class: "case-head" },
+      h("h1", {}, t("case.number", { number: row.id })),
+      h(
+        "p",
+        { class: "facts" },
+        [t(`kind.${row.kind}`), t(`state.${row.state}`), languageName(row.language), row.platform].filter(Boolean).join(" · ")
+      ),
+      h(
+        "p",
+        { class: "facts" },
+        tx("case.opened", { time: timeElement(row.opened_at, false) }),
+        " · ",
+        tx("case.last_report", { time: timeElement(row.last_report_at) })
+      ),
+      row.template ? h("p", { class: "facts" }, t("row.template", { number: row.template.id }), " ", userText(row.template.label || "")) : null,
+      row.claimed_by ? h("p", { class: "facts" }, tx("row.claimed_by", { name: personName(row.claimed_by) })) : null
+    );
+    const main = h(
+      "div",
+      { class: "case-main" },
+      row.text ? section("case.text", userText(row.text, "blockquote")) : null,
+      suggestionBlock(data.suggestion, data.actions),
+      data.actions.includes("template") ? templateEditor(row.text, data.reports.length) : null,
+      reportList(data.reports),
+      accountList(data.accounts)
+    );
+    const side = h("div", { class: "case-side" }, flagBlock(data.flags), votesBlock(data.votes), historyList(data.history));
+    replace(
+      root,
+      h("article", { class: "case" }, head, h("div", { class: "toolbar" }, actionBar(data.actions), reasons, notice), main, side)
+    );
+  }
+
+  draw();
+  root.querySelector(".case-head h1")?.focus?.();
+}
