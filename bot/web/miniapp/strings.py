@@ -7,9 +7,10 @@ in the group and in the app.
 
 from __future__ import annotations
 
-from bot.core.cases import RejectReason
+from bot.core.accounts import Platform
+from bot.core.cases import CaseStatus, RejectReason
 from bot.i18n import N_, Translator
-from bot.render.admin import ACTION_NAMES, ROLE_NAMES
+from bot.render.admin import ACTION_NAMES, ROLE_NAMES, STATUS_NAMES
 from bot.render.moderation import REASON_NAMES
 
 STRINGS: dict[str, str] = {
@@ -31,9 +32,29 @@ STRINGS: dict[str, str] = {
     "facet.template": N_("Template"),
     "facet.age": N_("Waiting since"),
     "facet.sort": N_("Order"),
+    "state.claimed": N_("taken on"),
     "flag.coordinated": N_("Coordinated"),
     "flag.surge": N_("Possible report campaign"),
     "flag.suggestion": N_("Suggestion waiting"),
+    "flag.protected": N_("Protected from a report brigade"),
+    "flag.rejected_before": N_("Rejected before"),
+    "flag.shared_avatar": N_("Shares a profile photo"),
+    "flag.network": N_("Account network"),
+    "flag.evidence": N_("Evidence in another case"),
+    "evidence.account": N_("Account"),
+    "evidence.accounts": N_("Accounts"),
+    "evidence.reports": N_("Reports"),
+    "evidence.new_reporters": N_("New reporters"),
+    "evidence.co_reporters": N_("Reporters who often report together"),
+    "evidence.window": N_("Within"),
+    "evidence.start_at": N_("From"),
+    "evidence.end_at": N_("Until"),
+    "evidence.since": N_("Since"),
+    "evidence.reports_since": N_("Reports since then"),
+    "evidence.case": N_("Case"),
+    "evidence.cases": N_("Cases"),
+    "evidence.others": N_("Other accounts"),
+    "evidence.number": N_("Network"),
     "age.day": N_("The last 24 hours"),
     "age.week": N_("The last 7 days"),
     "age.older": N_("Longer than a week"),
@@ -89,7 +110,9 @@ STRINGS: dict[str, str] = {
     "reject.title": N_("Why is it not a campaign?"),
     "confirm.reject": N_("Reject case #{number}: {reason}?"),
     "confirm.reopen": N_("Reopen case #{number}?"),
-    "suggestion.question": N_("Is this the campaign of template #{number}?"),
+    "suggestion.question": N_("Is this the same campaign as case #{number}?"),
+    "suggestion.same": N_("Answered: the same campaign"),
+    "suggestion.different": N_("Answered: a different campaign"),
     "template.label": N_("Template text"),
     "template.help": N_("Edit the text; the reports it would match are highlighted below."),
     "template.matches": N_("It would match {count} of {total} reports"),
@@ -106,7 +129,8 @@ STRINGS: dict[str, str] = {
     "refused.no_telegram": N_("Open the queue from the bot in Telegram."),
     "language.unknown": N_("language unknown"),
 }
-"""Codes the client shows (static/*.js) → messages; reasons, audit actions and roles are added from their maps."""
+"""Codes the client shows (static/*.js) → messages; reasons, audit actions, roles and case states are added from
+the maps the cards and the audit log use."""
 
 
 def app_strings(t: Translator) -> dict[str, str]:
@@ -115,4 +139,6 @@ def app_strings(t: Translator) -> dict[str, str]:
     table |= {f"reason.{code}": REASON_NAMES[code] for code in RejectReason}
     table |= {f"action.{action}": name for action, name in ACTION_NAMES.items()}
     table |= {f"role.{role}": name for role, name in ROLE_NAMES.items()}
-    return {code: t.gettext(message) for code, message in table.items()}
+    table |= {f"state.{status}": STATUS_NAMES[status] for status in CaseStatus}
+    words = {code: t.gettext(message) for code, message in table.items()}
+    return words | {f"platform.{platform}": platform.brand for platform in Platform}  # brands are not translated

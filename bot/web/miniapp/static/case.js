@@ -3,7 +3,20 @@
 // preview, suggestion answers, reopen for admins).
 
 import * as api from "./api.js";
-import { h, has, languageName, number, personName, replace, t, timeElement, tx, userText } from "./dom.js";
+import {
+  duration,
+  h,
+  has,
+  languageName,
+  number,
+  personName,
+  platformName,
+  replace,
+  t,
+  timeElement,
+  tx,
+  userText,
+} from "./dom.js";
 import { confirm, haptic } from "./telegram.js";
 
 export const REASONS = ["genuine", "mass_reporting", "not_enough", "other"];
@@ -43,22 +56,30 @@ function flagBlock(flags) {
   );
 }
 
-function evidenceValue(value) {
+const TIMES = new Set(["since", "start_at", "end_at"]);
+
+function evidenceValue(key, value) {
+  if (TIMES.has(key) && typeof value === "number") return timeElement(value, false);
+  if (key === "window" && typeof value === "number") return duration(value);
+  if (key === "case" && typeof value === "number") return caseLink(value);
+  if (key === "cases" && Array.isArray(value)) return value.flatMap((id, at) => (at ? [", ", caseLink(id)] : [caseLink(id)]));
   if (typeof value === "number") return number(value);
-  if (Array.isArray(value)) return value.map(evidenceValue).join(", ");
-  if (value && typeof value === "object") return Object.values(value).map(evidenceValue).join(", ");
-  return String(value ?? "");
+  return userText(Array.isArray(value) ? value.join(", ") : String(value ?? ""));
+}
+
+function caseLink(id) {
+  return h("a", { href: `#case-${id}` }, t("case.number", { number: id }));
 }
 
 function evidenceList(evidence) {
-  const entries = Object.entries(evidence);
+  const entries = Object.entries(evidence).filter(([, value]) => value !== null && value !== undefined);
   if (!entries.length) return null;
   return h(
     "dl",
     { class: "evidence" },
     entries.map(([key, value]) => [
       h("dt", {}, has(`evidence.${key}`) ? t(`evidence.${key}`) : key),
-      h("dd", {}, key.endsWith("_at") && typeof value === "number" ? timeElement(value, false) : userText(evidenceValue(value))),
+      h("dd", {}, evidenceValue(key, value)),
     ])
   );
 }
@@ -88,9 +109,10 @@ function reportList(reports) {
   );
 }
 
-function accountText(account) {
-  if (typeof account === "string") return account;
-  return [account.platform, account.label ?? account.handle ?? account.name].filter(Boolean).join(" ");
+function accountName(account) {
+  const label = userText(account.label);
+  const safe = typeof account.link === "string" && account.link.startsWith("https://");
+  return [platformName(account.platform), " ", safe ? h("a", { href: account.link, target: "_blank", rel: "noopener noreferrer" }, label) : label];
 }
 
 function accountList(accounts) {
@@ -104,7 +126,7 @@ function accountList(accounts) {
         h(
           "li",
           {},
-          userText(accountText(account)),
+          accountName(account),
           account.reports ? h("span", { class: "facts" }, " ", t("row.reports", { count: number(account.reports) })) : null
         )
       )
@@ -128,11 +150,17 @@ function historyList(history) {
               " ",
               h("span", {}, has(`action.${entry.action}`) ? t(`action.${entry.action}`) : entry.action),
               entry.by ? [" · ", userText(personName(entry.by))] : null,
-              entry.reason ? h("span", { class: "facts" }, " · ", userText(has(`reason.${entry.reason}`) ? t(`reason.${entry.reason}`) : entry.reason)) : null
+              entry.reason ? h("span", { class: "facts" }, " · ", reasonText(entry.reason)) : null
             )
           )
         )
   );
+}
+
+/** A reject's reason: the moderator's own words if they wrote some, else the reason code's name. */
+function reasonText(reason) {
+  if (reason.text) return userText(reason.text);
+  return has(`reason.${reason.code}`) ? t(`reason.${reason.code}`) : reason.code;
 }
 
 function votesBlock(votes) {
@@ -143,7 +171,8 @@ function votesBlock(votes) {
       { class: "votes" },
       t("row.votes", { count: number(votes.count), needed: number(votes.needed) }),
       votes.mine ? h("span", { class: "badge mine" }, t("votes.mine")) : null
-    )
+    ),
+    votes.by?.length ? h("p", { class: "facts" }, votes.by.map((voter, at) => [at ? ", " : "", userText(personName(voter))])) : null
   );
 }
 
@@ -221,13 +250,14 @@ export async function showCase(root, id, { onBack }) {
 
   function suggestionBlock(suggestion, actions) {
     if (!suggestion) return null;
-    const template = suggestion.template || {};
     const answer = (same) => run("suggestion", { suggestion_id: suggestion.id, same });
     return section(
       "case.suggestion",
-      h("p", {}, tx("suggestion.question", { number: template.id ?? "" }), " ", userText(template.label || "")),
-      suggestion.excerpt || suggestion.text ? userText(suggestion.excerpt || suggestion.text, "blockquote") : null,
-      actions.includes("suggestion")
+      h("p", {}, tx("suggestion.question", { number: suggestion.case }), " ", suggestion.label ? userText(suggestion.label) : null),
+      suggestion.text ? userText(suggestion.text, "blockquote") : null,
+      suggestion.resemblance ? h("p", { class: "facts" }, t(`match.${suggestion.resemblance}`)) : null,
+      suggestion.answer ? h("p", { class: "facts" }, t(`suggestion.${suggestion.answer}`)) : null,
+      actions.includes("suggestion") && !suggestion.answer
         ? h(
             "div",
             { class: "actions" },
@@ -281,7 +311,12 @@ export async function showCase(root, id, { onBack }) {
       h(
         "p",
         { class: "facts" },
-        [t(`kind.${row.kind}`), t(`state.${row.state}`), languageName(row.language), row.platform].filter(Boolean).join(" · ")
+        [
+          t(`kind.${row.kind}`),
+          t(`state.${row.state}`),
+          ...(row.languages || [row.language]).filter(Boolean).map(languageName),
+          ...(row.platforms || [row.platform]).filter(Boolean).map(platformName),
+        ].join(" · ")
       ),
       h(
         "p",

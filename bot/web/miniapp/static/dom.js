@@ -118,6 +118,17 @@ export function ago(seconds) {
   return format.format(0, "minute");
 }
 
+/** A span of seconds in its largest whole unit: "10 minutes", "2 hours". */
+export function duration(seconds) {
+  const [unit, size] = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]].find(([, s]) => seconds % s === 0);
+  return new Intl.NumberFormat(tag, { style: "unit", unit, unitDisplay: "long" }).format(seconds / size);
+}
+
+/** A platform's brand (the same in every language) for its code. */
+export function platformName(code) {
+  return has(`platform.${code}`) ? t(`platform.${code}`) : code || "";
+}
+
 /** A date and time for Unix seconds, in the moderator's locale. */
 export function when(seconds) {
   return new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" }).format(new Date(seconds * 1000));

@@ -1,7 +1,7 @@
 // The queue: filters with their counts, sort, search, the list of cases, and "load more".
 
 import * as api from "./api.js";
-import { h, languageName, number, personName, replace, t, timeElement, tx, userText } from "./dom.js";
+import { h, languageName, number, personName, platformName, replace, t, timeElement, tx, userText } from "./dom.js";
 
 const FACETS = ["state", "flag", "language", "platform", "template", "age"];
 const SORTS = ["reported", "newest", "oldest"];
@@ -19,7 +19,7 @@ export const queueState = {
 
 function facetLabel(facet, value, templates) {
   if (facet === "language") return languageName(value);
-  if (facet === "platform") return value; // a platform's brand is the same in every language
+  if (facet === "platform") return platformName(value);
   if (facet === "template") return templates[value] ? `#${value} ${templates[value]}` : `#${value}`;
   return t(`${facet}.${value}`);
 }
@@ -63,7 +63,7 @@ function caseRow(row, index, openCase) {
   if (row.suggestion && !row.flags.includes("suggestion")) flags.push(badge("flag.suggestion", "flag-suggestion"));
   const facts = [
     languageName(row.language),
-    row.platform,
+    row.platform ? platformName(row.platform) : null,
     t("row.reports", { count: number(row.reports) }),
     row.accounts ? t("row.accounts", { count: number(row.accounts) }) : null,
     t("row.votes", { count: number(row.votes), needed: number(row.votes_needed) }),
