@@ -3,16 +3,19 @@ then a session whose user's role is read on every request. Every refusal changes
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from bot.core.init_data import InitDataRefused, Refusal, validate_init_data
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
 from tests.miniapp_helpers import APP_ORIGIN, AppClient, app_served, init_data_of
-from tests.moderation_helpers import Team
+from tests.moderation_helpers import Team, say, seen
 
 pytestmark = pytest.mark.xdist_group("miniapp")
 
@@ -105,3 +108,72 @@ async def test_a_session_can_only_be_asked_for_with_json_from_the_apps_own_origi
     assert (foreign.status_code, foreign.json()) == (403, {"error": "origin"})
     assert db.dump() == before
     assert (await app.session(init_data, Origin=APP_ORIGIN)).status_code == 200
+
+
+async def test_without_a_live_session_the_api_answers_401(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, app = served
+    token = await app.login(team.alice)
+    assert (await app.get(token, "/app/api/queue")).status_code == 200
+    assert (await app.http.get("/app/api/queue")).json() == {"error": "no_session"}
+    assert (await app.get("made-up", "/app/api/queue")).status_code == 401
+    with db.connect() as conn:  # the session idled past MINIAPP_MAX_AGE
+        conn.execute("UPDATE miniapp_sessions SET expires_at = used_at")
+    ended = await app.get(token, "/app/api/queue")
+    assert (ended.status_code, ended.json()) == (401, {"error": "no_session"})
+
+
+async def test_a_removed_moderator_is_refused_at_once_and_changes_nothing(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, app = served
+    await say(telegram, telegram.user(11), "Only the ruling party protects our families from chaos and foreign agents")
+    token = await app.login(team.bob)
+    assert (await app.get(token, "/app/api/cases/1")).status_code == 200
+    assert str(team.bob["id"]) in seen(await say(telegram, team.admin, f"/mod remove {team.bob['id']}"))
+    await telegram.wait_until_idle()
+    before = db.dump()
+    for answer in (await app.get(token, "/app/api/queue"), await app.post(token, "/app/api/cases/1/verify")):
+        assert (answer.status_code, answer.json()) == (403, {"error": "not_moderator"})
+    assert db.dump() == before
+
+
+async def test_a_cross_site_action_is_refused_unread(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, app = served
+    await say(telegram, telegram.user(11), "Only the ruling party protects our families from chaos and foreign agents")
+    token = await app.login(team.alice)
+    await telegram.wait_until_idle()
+    before = db.dump()
+    bearer = {"Authorization": f"Bearer {token}"}
+    foreign = await app.http.post(
+        "/app/api/cases/1/verify", json={}, headers=bearer | {"Origin": "https://evil.example"}
+    )
+    assert (foreign.status_code, foreign.json()) == (403, {"error": "origin"})
+    form = await app.http.post(
+        "/app/api/cases/1/verify", content=b"{}", headers=bearer | {"Content-Type": "text/plain"}
+    )
+    assert (form.status_code, form.json()) == (415, {"error": "json_required"})
+    assert (await app.http.get("/app/api/cases/1/verify", headers=bearer)).json() == {"error": "not_found"}
+    assert db.dump() == before
+
+
+def test_init_data_is_checked_as_telegram_documents_it_signature_field_included() -> None:
+    token, now = "123456:AAH-test_token", 1_760_000_000
+    user = '{"id":901,"first_name":"Alice","language_code":"kk"}'
+    fields = {"auth_date": str(now - 5), "query_id": "AAE", "signature": "c2lnbmVk", "user": user}
+    check = "\n".join(f"{name}={fields[name]}" for name in sorted(fields))  # every field but hash, sorted
+    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    signed = fields | {"hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()}
+    init = validate_init_data(urlencode(signed), token, now, 3600)
+    assert (init.user_id, init.language_code, init.start_param) == (901, "kk", None)
+    without_signature = {name: value for name, value in signed.items() if name != "signature"}
+    for altered in (without_signature, signed | {"user": user.replace("901", "900")}, signed | {"auth_date": str(now)}):
+        with pytest.raises(InitDataRefused) as refused:
+            validate_init_data(urlencode(altered), token, now, 3600)
+        assert refused.value.reason is Refusal.INVALID
+    twice = urlencode(signed) + "&user=" + user.replace("901", "900")
+    with pytest.raises(InitDataRefused):
+        validate_init_data(twice, token, now, 3600)

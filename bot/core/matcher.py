@@ -194,3 +194,11 @@ def _own_words(text: str) -> str:
         if len(commentary.split()) >= COMMENTARY_TOKENS:
             return commentary
     return normalize(text)
+
+
+def template_reach(template: str, texts: Iterable[str | None], thresholds: Thresholds | None = None) -> list[int]:
+    """The positions of the texts that ``template`` alone would match (the lexical stage, as the bot's matcher
+    would): what a template being written would catch among a case's reports."""
+    alone = Matcher(thresholds)
+    alone.add("draft", template, MatchKind.TEMPLATE)
+    return [position for position, text in enumerate(texts) if text and alone.match(text, limit=1)]

@@ -18,7 +18,7 @@ from bot.semantic.campaigns import CampaignMatcher
 from bot.service.matcher_sync import announce
 from bot.service.matching import keep_vector, vector_of
 from bot.service.roles import require
-from bot.store import Store
+from bot.store import Store, Tx
 from bot.store.drafts import TemplateDraft
 
 MAX_DRAFT_CHARS = 1000
@@ -215,21 +215,41 @@ async def correct_draft(
         if draft is None or draft.saved_template_id is not None:
             return None
         await require(tx, actor)
-        text, cut = draft_text(without_invisible(text).strip())
-        text = checked_text(text)
-        await tx.drafts.set_text(draft.id, text)
-        await tx.audit.record(
-            actor.user_id,
-            AuditAction.TEMPLATE_DRAFT_EDIT,
-            now,
-            case_id=draft.case_id,
-            subject=f"draft:{draft.id}",
-            before={"text": draft.text},
-            after={"text": text},
-        )
-        corrected = await tx.drafts.get(draft.id)
-        assert corrected is not None  # found above, in this transaction
-        return corrected, cut
+        return await _revise(tx, actor, draft, text, now)
+
+
+async def _revise(tx: Tx, actor: Moderator, draft: TemplateDraft, text: str, now: int) -> tuple[TemplateDraft, bool]:
+    """The draft with a moderator's text (cut to MAX_DRAFT_CHARS, and whether it was), audited."""
+    text, cut = draft_text(without_invisible(text).strip())
+    text = checked_text(text)
+    await tx.drafts.set_text(draft.id, text)
+    await tx.audit.record(
+        actor.user_id,
+        AuditAction.TEMPLATE_DRAFT_EDIT,
+        now,
+        case_id=draft.case_id,
+        subject=f"draft:{draft.id}",
+        before={"text": draft.text},
+        after={"text": text},
+    )
+    corrected = await tx.drafts.get(draft.id)
+    assert corrected is not None  # found by the caller, in this transaction
+    return corrected, cut
+
+
+async def template_from_case(
+    store: Store, matcher: CampaignMatcher, actor: Moderator, case_id: int, text: str, now: int
+) -> Template:
+    """A template written for a case in one go (the Mini App's editor): the draft the card's 📌 button starts,
+    revised to ``text`` and saved, each step audited as on the card. The text is checked before anything is
+    written. ``chat_id`` of the draft is the moderator's own (no message shows it)."""
+    checked_text(draft_text(without_invisible(text).strip())[0])
+    draft, _ = await start_draft(store, actor, case_id, actor.user_id, now)
+    if draft.text != text.strip():
+        async with store.transaction() as tx:
+            await require(tx, actor)
+            await _revise(tx, actor, draft, text, now)
+    return (await save_draft(store, matcher, actor, draft.id, now))[1]
 
 
 async def save_draft(

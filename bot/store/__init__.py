@@ -29,6 +29,7 @@ from bot.store.networks import Networks
 from bot.store.outbox import ReceiptOutbox
 from bot.store.protected import ProtectedAccounts
 from bot.store.public import PublicRecords
+from bot.store.queue import CaseReads, QueueReads
 from bot.store.reporters import Reporters
 from bot.store.reports import Reports
 from bot.store.roles import Roles
@@ -67,6 +68,8 @@ class Tx:
         self.outbox = ReceiptOutbox(conn)
         self.protected = ProtectedAccounts(conn)
         self.public = PublicRecords(conn)
+        self.queue = QueueReads(conn)
+        self.case_reads = CaseReads(conn)
         self.reporters = Reporters(conn)
         self.reports = Reports(conn)
         self.roles = Roles(conn)

@@ -37,8 +37,8 @@ class AnswerCache:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.method not in ("GET", "HEAD") or request.path == HEALTH_PATH:
-            return await handler(request)
+        if request.method not in ("GET", "HEAD") or request.path == HEALTH_PATH or "Authorization" in request.headers:
+            return await handler(request)  # an answer to one person (the Mini App's) is never kept for another
         version = await of(request).site.version()
         own = reader(request)
         key = (request.scheme, request.host, request.path_qs, own.code, str(own.explicit))

@@ -15,10 +15,12 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.i18n import I18n
+from bot.service.queue import QueueModel
 from bot.web.headers import Handler
-from bot.web.miniapp import auth
+from bot.web.miniapp import auth, cases, queue
 from bot.web.miniapp.answers import ApiError, refusal
 from bot.web.miniapp.context import MINIAPP, MiniAppContext, Moderation
+from bot.web.miniapp.queue import QUEUE
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,11 @@ def miniapp(settings: Settings, bot_token: str, i18n: I18n, moderation: Moderati
     """The app as an aiohttp application to mount at PREFIX (``build_web_app`` does when MINIAPP_URL is set)."""
     app = web.Application(middlewares=[_api_errors])
     app[MINIAPP] = MiniAppContext(settings, bot_token, i18n, moderation)
+    app[QUEUE] = QueueModel(moderation.store, settings.policy)
     app.router.add_post("/api/session", auth.start_session)
+    app.router.add_get("/api/queue", queue.queue)
+    app.router.add_get("/api/cases/{case_id}", cases.show)
+    app.router.add_post("/api/cases/{case_id}/{action}", cases.act)
     app.router.add_route("*", "/api/{rest:.*}", _unknown)
     files = {path.name: path.read_bytes() for path in sorted(STATIC.glob("*")) if path.is_file()}
 

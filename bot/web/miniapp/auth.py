@@ -68,7 +68,7 @@ async def start_session(request: web.Request) -> web.Response:
             "locale": locale,
             "dir": "rtl" if t.rtl else "ltr",
             "strings": app_strings(t),
-            "me": {"role": opened.role.value, **person(opened.shown_as)},
+            "me": {"role": opened.role.value, **(person(opened.shown_as) or {})},
             "start": init.start_param,
         }
     )

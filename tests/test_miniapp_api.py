@@ -1,0 +1,149 @@
+"""A moderator works the queue from the Mini App: the real bot (Application, sandbox Bot API, real database) serves
+the app; every action goes through the card buttons' use cases and audit log, and the group's card follows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+import pytest
+
+from bot.sandbox import FakeTelegram
+from tests.databases import Database
+from tests.miniapp_helpers import AppClient, app_served
+from tests.moderation_helpers import Team, card_of, say, seen, wait_for_card
+from tests.test_suggestions import SUGGESTION_BAND, TRANSLATED, WAVE
+
+pytestmark = pytest.mark.xdist_group("miniapp")
+
+CAMPAIGN = "Vote for stability: only the ruling party protects our families from chaos and foreign influence"
+GENUINE = "The new bridge over the Ili river opens next Monday, the city council said in its weekly bulletin"
+TEMPLATED = "Our glorious leader built ten thousand new schools this year and the opposition stayed silent"
+RUSSIAN = "Наш Президент обеспечивает необходимую стабильность и спокойствие в нашей стране каждый день"
+
+
+@pytest.fixture
+async def served(
+    moderated: Callable[..., AbstractAsyncContextManager[Team]], telegram: FakeTelegram
+) -> AsyncIterator[tuple[Team, AppClient]]:
+    async with app_served(moderated, telegram)() as both:
+        yield both
+
+
+async def _case_of(telegram: FakeTelegram, db: Database, text: str, *citizens: int) -> int:
+    for citizen in citizens:
+        await say(telegram, telegram.user(citizen), text)
+    case_id = int(db.value("SELECT MAX(id) FROM cases"))
+    await wait_for_card(telegram, db, case_id)
+    return case_id
+
+
+async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, app = served
+    campaign = await _case_of(telegram, db, CAMPAIGN, 11, 12, 13)
+    genuine = await _case_of(telegram, db, GENUINE, 14)
+    templated = await _case_of(telegram, db, TEMPLATED, 15, 16)
+    russian = await _case_of(telegram, db, RUSSIAN, 17)
+    alice, bob = await app.login(team.alice), await app.login(team.bob)
+
+    page = (await app.get(alice, "/app/api/queue")).json()
+    assert [row["id"] for row in page["cases"]] == [campaign, templated, genuine, russian], "most reported first"
+    assert page["total"] == 4 and page["next"] is None
+    assert page["counts"]["language"] == {"en": 3, "ru": 1} and page["counts"]["state"]["unclaimed"] == 4
+    first = page["cases"][0]
+    assert (first["excerpt"], first["reports"], first["votes"], first["votes_needed"]) == (CAMPAIGN, 3, 0, 2)
+    assert not any(key in json.dumps(page) for key in ("reporter", "pseudonym", "chat_id"))
+
+    russian_only = (await app.get(alice, "/app/api/queue", language="ru")).json()
+    assert [row["id"] for row in russian_only["cases"]] == [russian]
+    assert russian_only["counts"]["language"] == {"en": 3, "ru": 1}, "a facet counts with the other filters only"
+    assert russian_only["counts"]["age"] == {"day": 1}
+    found = (await app.get(alice, "/app/api/queue", q="ВRIDGE ovеr")).json()  # Cyrillic В and е, upper case
+    assert [row["id"] for row in found["cases"]] == [genuine]
+    newest = (await app.get(alice, "/app/api/queue", sort="newest")).json()
+    assert [row["id"] for row in newest["cases"]] == [russian, templated, genuine, campaign]
+    assert (await app.get(alice, "/app/api/queue", sort="sideways")).json() == {"error": "bad_sort"}
+
+    shown = (await app.get(alice, f"/app/api/cases/{campaign}")).json()
+    assert [report["id"] for report in shown["reports"]] == [1, 2, 3]
+    assert [report["match"] for report in shown["reports"]] == ["new", "exact", "exact"]
+    assert shown["actions"][:3] == ["verify", "reject", "claim"] and shown["votes"]["mine"] is False
+    assert not any(key in json.dumps(shown) for key in ("reporter", "pseudonym", "chat_id", "11", "12"))
+
+    voted = (await app.post(alice, f"/app/api/cases/{campaign}/verify")).json()
+    assert voted["votes"] == voted["votes"] | {"count": 1, "mine": True} and voted["actions"][0] == "withdraw"
+    decided = (await app.post(bob, f"/app/api/cases/{campaign}/verify")).json()
+    assert decided["case"]["state"] == "verified" and decided["actions"] == []
+    await telegram.wait_until_idle()
+    assert "✅ verified" in seen(card_of(telegram, db, campaign))
+    audit = db.rows("SELECT actor_id, action FROM audit_log WHERE case_id = ? ORDER BY id", (campaign,))
+    assert [tuple(row) for row in audit] == [
+        (team.alice["id"], "vote.verify"),
+        (team.bob["id"], "vote.verify"),
+        (team.bob["id"], "case.verify"),
+    ]
+    assert campaign not in [row["id"] for row in (await app.get(alice, "/app/api/queue")).json()["cases"]]
+
+    rejected = (await app.post(alice, f"/app/api/cases/{genuine}/reject", {"reason": "genuine"})).json()
+    assert rejected["case"]["state"] == "rejected" and rejected["actions"] == ["undo"]
+    assert rejected["history"][-1] | {"at": 0} == {
+        "action": "case.reject",
+        "at": 0,
+        "by": {"alias": db.value("SELECT alias FROM moderator_aliases WHERE user_id = ?", (team.alice["id"],))},
+        "reason": {"code": "genuine", "text": None},
+    }
+    await telegram.wait_until_idle()
+    assert "rejected" in seen(card_of(telegram, db, genuine))
+    written = await app.post(bob, f"/app/api/cases/{russian}/reject", {"reason": "other"})
+    assert (written.status_code, written.json()) == (400, {"error": "bad_text"}), "another reason must be written"
+
+    before = db.dump()
+    refused = await app.post(alice, f"/app/api/cases/{genuine}/reopen")
+    assert (refused.status_code, refused.json()) == (403, {"error": "not_allowed"})
+    assert db.dump() == before
+    admin = await app.login(team.admin)
+    assert "reopen" in (await app.get(admin, f"/app/api/cases/{genuine}")).json()["actions"]
+    reopened = (await app.post(admin, f"/app/api/cases/{genuine}/reopen")).json()
+    assert reopened["case"]["state"] == "open"
+
+    preview = await app.post(alice, f"/app/api/cases/{templated}/template_preview", {"text": TEMPLATED[:60]})
+    assert preview.json() == {"matches": [1, 2], "problems": []}
+    unrelated = "Completely different words about football matches and summer holidays in the mountains"
+    assert (await app.post(alice, f"/app/api/cases/{templated}/template_preview", {"text": unrelated})).json() == {
+        "matches": [],
+        "problems": [],
+    }
+    vague = (await app.post(alice, f"/app/api/cases/{templated}/template_preview", {"text": "the {*}"})).json()
+    assert vague["matches"] == [] and vague["problems"]
+    made = (await app.post(alice, f"/app/api/cases/{templated}/template", {"text": TEMPLATED})).json()
+    template_id = db.value("SELECT MAX(id) FROM templates")
+    assert made["case"]["template"]["id"] == template_id
+    assert db.value("SELECT text FROM templates WHERE id = ?", (template_id,)) == TEMPLATED
+    assert db.value("SELECT COUNT(*) FROM audit_log WHERE action = 'template.add' AND case_id = ?", (templated,)) == 1
+
+
+async def test_a_suggestion_is_answered_from_the_app_and_both_cards_follow(
+    moderated: Callable[..., AbstractAsyncContextManager[Team]], telegram: FakeTelegram, db: Database
+) -> None:
+    async with app_served(moderated, telegram)(**SUGGESTION_BAND) as (team, app):
+        assert "added" in seen(await say(telegram, team.alice, f"/template add {WAVE}", chat=team.group))
+        campaign = await _case_of(telegram, db, WAVE, 1)
+        await say(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+        suggested = int(db.value("SELECT MAX(id) FROM cases"))
+        await wait_for_card(telegram, db, suggested)
+        bob = await app.login(team.bob)
+        flagged = (await app.get(bob, "/app/api/queue", flag="suggestion")).json()
+        assert [row["id"] for row in flagged["cases"]] == [suggested] and flagged["cases"][0]["suggestion"]
+        page = (await app.get(bob, f"/app/api/cases/{suggested}")).json()
+        assert "suggestion" in page["actions"] and page["suggestion"]["text"] == WAVE
+        body = {"suggestion_id": page["suggestion"]["id"], "same": True}
+        answered = (await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)).json()
+        assert answered["case"]["state"] == "joined"
+        await telegram.wait_until_idle()
+        assert "🔗 joined another case" in seen(card_of(telegram, db, suggested))
+        assert "Reports: 2" in seen(card_of(telegram, db, campaign))
+        again = await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)
+        assert again.status_code == 409
