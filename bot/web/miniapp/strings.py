@@ -33,6 +33,8 @@ STRINGS: dict[str, str] = {
     "facet.age": N_("Waiting since"),
     "facet.sort": N_("Order"),
     "state.claimed": N_("taken on"),
+    "state.unclaimed": N_("nobody has taken it on"),
+    "state.one_vote": N_("one vote short"),
     "flag.coordinated": N_("Coordinated"),
     "flag.surge": N_("Possible report campaign"),
     "flag.suggestion": N_("Suggestion waiting"),
@@ -108,6 +110,7 @@ STRINGS: dict[str, str] = {
     "do.close": N_("Close"),
     "done": N_("Done."),
     "reject.title": N_("Why is it not a campaign?"),
+    "reject.own": N_("The reason in your own words"),
     "confirm.reject": N_("Reject case #{number}: {reason}?"),
     "confirm.reopen": N_("Reopen case #{number}?"),
     "suggestion.question": N_("Is this the same campaign as case #{number}?"),
@@ -117,8 +120,16 @@ STRINGS: dict[str, str] = {
     "template.help": N_("Edit the text; the reports it would match are highlighted below."),
     "template.matches": N_("It would match {count} of {total} reports"),
     "problem.other": N_("This text cannot be a template."),
+    "problem.too_short": N_("The text is too short to be a template."),
+    "problem.invalid_template": N_("The template's gaps are written wrongly."),
+    "problem.too_vague": N_("The text says too little besides its gaps: it would match unrelated messages."),
     "error.action": N_("That is not possible now: the case has changed. It is shown as it stands."),
     "error.load": N_("The queue could not be loaded."),
+    "error.not_allowed": N_("You may not do that."),
+    "error.closed": N_("This case is already decided."),
+    "error.claimed_by_other": N_("Another moderator has taken this case on."),
+    "error.undo_expired": N_("The time to undo it has passed."),
+    "error.suggestion_answered": N_("Someone has already answered this suggestion."),
     "error.not_found": N_("There is no such case."),
     "refused.title": N_("The queue cannot open"),
     "refused.not_moderator": N_("Only Kuzet's moderators can open the queue."),
@@ -128,9 +139,21 @@ STRINGS: dict[str, str] = {
     "refused.ended": N_("Your session has ended. Close the app and open it again from the bot."),
     "refused.no_telegram": N_("Open the queue from the bot in Telegram."),
     "language.unknown": N_("language unknown"),
+    "ago.now": N_("just now"),
+    "ago.minutes": N_("{count} min ago"),
+    "ago.hours": N_("{count} h ago"),
+    "ago.days": N_("{count} d ago"),
+    "span.seconds": N_("{count} s"),
+    "span.minutes": N_("{count} min"),
+    "span.hours": N_("{count} h"),
+    "span.days": N_("{count} d"),
 }
 """Codes the client shows (static/*.js) → messages; reasons, audit actions, roles and case states are added from
 the maps the cards and the audit log use."""
+
+
+CASE_LANGUAGES = ("en", "ru", "kk", "ar", "zh")
+"""The languages bot.core.language tells cases apart by, named by the server: the browser's Intl lacks some."""
 
 
 def app_strings(t: Translator) -> dict[str, str]:
@@ -141,4 +164,5 @@ def app_strings(t: Translator) -> dict[str, str]:
     table |= {f"role.{role}": name for role, name in ROLE_NAMES.items()}
     table |= {f"state.{status}": STATUS_NAMES[status] for status in CaseStatus}
     words = {code: t.gettext(message) for code, message in table.items()}
+    words |= {f"language.{code}": t.language_name(code) for code in CASE_LANGUAGES}
     return words | {f"platform.{platform}": platform.brand for platform in Platform}  # brands are not translated

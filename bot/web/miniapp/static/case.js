@@ -20,6 +20,8 @@ import {
 import { confirm, haptic } from "./telegram.js";
 
 export const REASONS = ["genuine", "mass_reporting", "not_enough", "other"];
+/** "Other reason" asks for the moderator's own words, as /reject does. */
+const OWN_WORDS = "other";
 const PREVIEW_DELAY_MS = 250;
 
 /** What the open case page can be asked to do by the keyboard (see app.js). */
@@ -201,14 +203,32 @@ export async function showCase(root, id, { onBack }) {
         data = await api.getCase(id);
         draw();
       }
-      tell(has(`error.${error.code}`) ? `error.${error.code}` : "error.action", "failed");
+      tell(["error", "problem"].map((kind) => `${kind}.${error.code}`).find(has) ?? "error.action", "failed");
     }
   }
 
   async function reject(reason) {
-    const sure = await confirm(t("confirm.reject", { number: id, reason: t(`reason.${reason}`) }));
-    if (sure) await run("reject", { reason });
+    if (reason === OWN_WORDS && !ownWords.value.trim()) {
+      ownWordsForm.hidden = false;
+      ownWords.focus();
+      return;
+    }
+    const written = reason === OWN_WORDS ? ownWords.value.trim() : "";
+    const sure = await confirm(t("confirm.reject", { number: id, reason: written || t(`reason.${reason}`) }));
+    if (sure) await run("reject", written ? { reason, text: written } : { reason });
   }
+
+  const ownWords = h("textarea", { name: "reason", rows: 2, dir: "auto", maxlength: 500, "aria-label": t("reject.own") });
+  const ownWordsForm = h(
+    "form",
+    { class: "own-words", hidden: true },
+    h("label", {}, t("reject.own"), ownWords),
+    h("button", { type: "submit", class: "action danger" }, t("do.reject"))
+  );
+  ownWordsForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    reject(OWN_WORDS);
+  });
 
   async function reopen() {
     if (await confirm(t("confirm.reopen", { number: id }))) await run("reopen");
@@ -231,6 +251,7 @@ export async function showCase(root, id, { onBack }) {
       REASONS.map((reason, index) =>
         h("button", { type: "button", class: "reason", dataset: { reason }, onclick: () => reject(reason) }, h("kbd", {}, number(index + 1)), " ", t(`reason.${reason}`))
       ),
+      ownWordsForm,
       h("button", { type: "button", class: "link", onclick: () => toggleReasons(false) }, t("do.cancel"))
     );
     const claimed = data.case.claimed_by != null && personName(data.case.claimed_by) === casePage.me;
@@ -276,7 +297,13 @@ export async function showCase(root, id, { onBack }) {
     let asked = 0;
     async function preview() {
       const mine = ++asked;
-      const answer = await api.act(id, "template_preview", { text: area.value });
+      let answer;
+      try {
+        answer = await api.act(id, "template_preview", { text: area.value });
+      } catch (error) {
+        if (!(error instanceof api.Failed)) throw error;
+        answer = { matches: [], problems: [error.code] };
+      }
       if (mine !== asked) return; // a later keystroke's preview is on its way
       const matching = new Set(answer.matches);
       for (const item of root.querySelectorAll("ol.reports > li")) {
@@ -340,7 +367,7 @@ export async function showCase(root, id, { onBack }) {
     const side = h("div", { class: "case-side" }, flagBlock(data.flags), votesBlock(data.votes), historyList(data.history));
     replace(
       root,
-      h("article", { class: "case" }, head, h("div", { class: "toolbar" }, actionBar(data.actions), reasons, notice), main, side)
+      h("article", { class: "case", dataset: { id: row.id } }, head, h("div", { class: "toolbar" }, actionBar(data.actions), reasons, notice), main, side)
     );
   }
 

@@ -89,9 +89,11 @@ export function number(value) {
   return new Intl.NumberFormat(tag).format(value);
 }
 
-/** A language's own name in the moderator's language ("ru" → "Russian"); the code if Intl has none. */
+/** A language named in the moderator's language ("ru" → "Russian"): the server's name (Chromium's Intl lacks
+ * some of our languages, Kazakh among them), else Intl's, else the code. */
 export function languageName(code) {
   if (!code) return t("language.unknown");
+  if (has(`language.${code}`)) return t(`language.${code}`);
   try {
     return new Intl.DisplayNames([tag], { type: "language" }).of(code) || code;
   } catch {
@@ -100,28 +102,24 @@ export function languageName(code) {
 }
 
 const UNITS = [
-  ["year", 31536000],
-  ["month", 2592000],
-  ["week", 604800],
-  ["day", 86400],
-  ["hour", 3600],
-  ["minute", 60],
+  ["days", 86400],
+  ["hours", 3600],
+  ["minutes", 60],
 ];
 
-/** "3 hours ago" for Unix seconds. */
+/** "3 h ago" for Unix seconds: short units from the string table, so no language needs plural forms here. */
 export function ago(seconds) {
-  const delta = seconds - Date.now() / 1000;
-  const format = new Intl.RelativeTimeFormat(tag, { numeric: "auto" });
+  const passed = Math.max(0, Date.now() / 1000 - seconds);
   for (const [unit, size] of UNITS) {
-    if (Math.abs(delta) >= size) return format.format(Math.round(delta / size), unit);
+    if (passed >= size) return t(`ago.${unit}`, { count: number(Math.floor(passed / size)) });
   }
-  return format.format(0, "minute");
+  return t("ago.now");
 }
 
-/** A span of seconds in its largest whole unit: "10 minutes", "2 hours". */
+/** A span of seconds in its largest whole unit: "10 min", "2 h". */
 export function duration(seconds) {
-  const [unit, size] = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]].find(([, s]) => seconds % s === 0);
-  return new Intl.NumberFormat(tag, { style: "unit", unit, unitDisplay: "long" }).format(seconds / size);
+  const [unit, size] = UNITS.find(([, size]) => seconds % size === 0) ?? ["seconds", 1];
+  return t(`span.${unit}`, { count: number(seconds / size) });
 }
 
 /** A platform's brand (the same in every language) for its code. */
@@ -129,9 +127,10 @@ export function platformName(code) {
   return has(`platform.${code}`) ? t(`platform.${code}`) : code || "";
 }
 
-/** A date and time for Unix seconds, in the moderator's locale. */
+/** A date and time for Unix seconds, all in digits (the one form every locale's Intl data has). */
 export function when(seconds) {
-  return new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" }).format(new Date(seconds * 1000));
+  const style = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+  return new Intl.DateTimeFormat(tag, style).format(new Date(seconds * 1000));
 }
 
 export function timeElement(seconds, relative = true) {

@@ -94,7 +94,8 @@ function caseRow(row, index, openCase) {
   return h("li", {}, button);
 }
 
-/** Draws the queue screen into ``root``; ``openCase(id)`` opens a case. Reloads when asked to (``fresh``). */
+/** Draws the queue screen into ``root``, loaded anew (cases change while a moderator reads one); ``openCase(id)``
+ * opens a case. Coming back from a case (``fresh`` false) keeps the filters and the selected row. */
 export async function showQueue(root, openCase, { fresh = true } = {}) {
   const list = h("ol", { class: "cases" });
   const footer = h("div", { class: "list-foot" });
@@ -116,7 +117,8 @@ export async function showQueue(root, openCase, { fresh = true } = {}) {
     queueState.filters.q = search.value.trim();
     reload();
   });
-  replace(root, h("section", { class: "queue" }, form, filters, summary, list, footer));
+  const screen = h("section", { class: "queue", "aria-busy": "true" }, form, filters, summary, list, footer);
+  replace(root, screen);
 
   function change(facet, value) {
     queueState.filters[facet] = value;
@@ -137,15 +139,17 @@ export async function showQueue(root, openCase, { fresh = true } = {}) {
 
   async function load(cursor) {
     replace(footer, h("p", { class: "status loading" }, t("status.loading")));
+    screen.setAttribute("aria-busy", "true");
     const page = await api.queue({ ...queueState.filters, cursor });
+    screen.setAttribute("aria-busy", "false");
     queueState.cases = cursor ? queueState.cases.concat(page.cases) : page.cases;
     queueState.counts = page.counts;
     queueState.total = page.total;
     queueState.next = page.next;
   }
 
-  async function reload() {
-    queueState.selected = -1;
+  async function reload({ keep = false } = {}) {
+    if (!keep) queueState.selected = -1;
     await load(null);
     drawFilters();
     drawList();
@@ -156,11 +160,7 @@ export async function showQueue(root, openCase, { fresh = true } = {}) {
     drawList();
   }
 
-  if (fresh || queueState.cases.length === 0) await reload();
-  else {
-    drawFilters();
-    drawList();
-  }
+  await reload({ keep: !fresh });
   const selected = list.querySelector("[aria-current=true]");
   selected?.scrollIntoView({ block: "nearest" });
   selected?.focus();
