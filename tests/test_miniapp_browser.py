@@ -324,6 +324,55 @@ async def test_template_editor_previews_which_reports_the_text_would_match(
     assert served.db.value("SELECT COUNT(*) FROM templates") == templates, "a preview makes no template"
 
 
+async def test_a_reject_is_undone_by_its_moderator_and_an_admin_reopens_a_decided_case(
+    browser: Browser, served: Served, contexts: list[Opened]
+) -> None:
+    chinese = served.cases["zh"]
+    status = "SELECT status FROM cases WHERE id = ?"
+
+    async def reject_and_then(user: dict, action: str) -> None:
+        app = await open_app(browser, served, launch(served, user), hash=f"#case-{chinese}")
+        contexts.append(app)
+        page = app.page
+        await page.click("button[data-action=reject]")
+        await page.click("button.reason[data-reason=not_enough]")
+        await page.wait_for_selector(f"button[data-action={action}]")
+        assert served.db.value(status, (chinese,)) == "rejected"
+        await page.click(f"button[data-action={action}]")
+        await page.wait_for_selector("button[data-action=verify]")
+        assert served.db.value(status, (chinese,)) == "open"
+
+    await reject_and_then(served.team.carol, "undo")
+    await reject_and_then(served.team.admin, "reopen")
+    actions = "SELECT action FROM audit_log WHERE case_id = ? ORDER BY id"
+    assert [row[0] for row in served.db.rows(actions, (chinese,))][-4:] == [
+        "case.reject",
+        "case.undo_reject",
+        "case.reject",
+        "case.reopen",
+    ]
+
+
+async def test_a_reload_keeps_the_session_and_an_ended_one_asks_to_reopen_the_app(
+    browser: Browser, served: Served, contexts: list[Opened]
+) -> None:
+    app = await open_app(browser, served, launch(served, served.team.bob))
+    contexts.append(app)
+    page = app.page
+    await queue_ids(page)
+    await page.reload()  # the same initData again: posting it would be a replay, the kept token is used instead
+    order = await queue_ids(page)
+    bob = served.team.bob["id"]
+    assert served.db.value("SELECT COUNT(*) FROM miniapp_sessions WHERE user_id = ?", (bob,)) == 1
+    with served.db.connect() as conn:
+        conn.execute("UPDATE miniapp_sessions SET expires_at = 0 WHERE user_id = ?", (bob,))
+    await page.click(f".case-row[data-id='{order[0]}']")
+    await page.wait_for_selector("[data-refused=ended]")
+    assert await page.locator("article.case").count() == 0
+    await page.reload()
+    await page.wait_for_selector("[data-refused=replayed]")
+
+
 async def test_telegram_dark_theme_colours_the_app(browser: Browser, served: Served, contexts: list[Opened]) -> None:
     app = await open_app(browser, served, launch(served, served.team.carol), scheme="dark")
     contexts.append(app)
