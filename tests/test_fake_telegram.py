@@ -464,6 +464,45 @@ async def test_valid_inline_buttons_are_kept(fake, http):
     assert sent.button("Д") == "ж" * 32
 
 
+async def test_web_app_buttons_open_only_https_and_only_in_private_chats(fake, http):
+    greeted(fake)
+    fake.add_group(-1001, "Moderators")
+    app = {"text": "🗂 Queue", "web_app": {"url": "https://kuzet.example.org/app/"}}
+    assert (await call(http, "sendMessage", chat_id=101, text="x", reply_markup={"inline_keyboard": [[app]]}))["ok"]
+    in_group = await call(http, "sendMessage", chat_id=-1001, text="x", reply_markup={"inline_keyboard": [[app]]})
+    assert in_group["description"] == "Bad Request: BUTTON_TYPE_INVALID"
+    plain = {"text": "🗂", "web_app": {"url": "http://kuzet.example.org/app/"}}
+    refused = await call(http, "sendMessage", chat_id=101, text="x", reply_markup={"inline_keyboard": [[plain]]})
+    assert refused["description"] == "Bad Request: BUTTON_URL_INVALID"
+    posted = await call(http, "sendMessage", chat_id=-1001, text="x")
+    edit = {
+        "chat_id": -1001,
+        "message_id": posted["result"]["message_id"],
+        "reply_markup": {"inline_keyboard": [[app]]},
+    }
+    assert (await call(http, "editMessageReplyMarkup", **edit))["description"] == "Bad Request: BUTTON_TYPE_INVALID"
+
+
+async def test_a_menu_button_is_set_only_for_a_private_chat_with_the_bot(fake, http):
+    greeted(fake)
+    fake.add_group(-1001, "Moderators")
+    fake.user(102)  # never wrote to the bot
+    button = {"type": "web_app", "text": "🗂 Queue", "web_app": {"url": "https://kuzet.example.org/app/"}}
+    assert (await call(http, "getChatMenuButton", chat_id=101))["result"] == {"type": "commands"}
+    assert (await call(http, "setChatMenuButton", chat_id=101, menu_button=button))["ok"]
+    assert (await call(http, "getChatMenuButton", chat_id=101))["result"] == button
+    assert fake.menu_button(101) == button
+    for chat_id in (-1001, 102):
+        refused = await call(http, "setChatMenuButton", chat_id=chat_id, menu_button=button)
+        assert refused["description"] == "Bad Request: chat not found"
+    insecure = button | {"web_app": {"url": "http://kuzet.example.org/app/"}}
+    assert (await call(http, "setChatMenuButton", chat_id=101, menu_button=insecure))["description"] == (
+        "Bad Request: BUTTON_URL_INVALID"
+    )
+    assert (await call(http, "setChatMenuButton", chat_id=101, menu_button={"type": "default"}))["ok"]
+    assert fake.menu_button(101) is None
+
+
 # ---- 8. callback queries ----
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
-from tests.miniapp_helpers import AppClient, app_served
+from tests.miniapp_helpers import APP_URL, AppClient, app_served
 from tests.moderation_helpers import Team, card_of, say, seen, wait_for_card
 from tests.test_suggestions import SUGGESTION_BAND, TRANSLATED, WAVE
 
@@ -147,3 +147,27 @@ async def test_a_suggestion_is_answered_from_the_app_and_both_cards_follow(
         assert "Reports: 2" in seen(card_of(telegram, db, campaign))
         again = await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)
         assert again.status_code == 409
+
+
+async def test_queue_opens_the_app_from_a_private_chat_and_from_the_group_and_moderators_get_a_menu_button(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, _ = served
+    private = await say(telegram, team.alice, "/queue")
+    assert private.inline_markup is not None
+    assert {"text": "🗂 Queue", "web_app": {"url": APP_URL}} in private.inline_markup["inline_keyboard"][0]
+    assert telegram.menu_button(team.alice["id"]) == {
+        "type": "web_app",
+        "text": "🗂 Queue",
+        "web_app": {"url": APP_URL},
+    }, "a moderator who opens the private chat gets the menu button"
+    in_group = await say(telegram, team.carol, "/queue", chat=team.group)  # Carol never wrote privately
+    assert in_group.inline_markup is not None
+    assert {"text": "🗂 Queue", "url": "https://t.me/kuzet_test_bot?startapp=queue"} in in_group.inline_markup[
+        "inline_keyboard"
+    ][0]
+    citizen = telegram.user(55)
+    await say(telegram, citizen, "/start")
+    assert telegram.menu_button(55) is None
+    assert str(team.alice["id"]) in seen(await say(telegram, team.admin, f"/mod remove {team.alice['id']}"))
+    assert telegram.menu_button(team.alice["id"]) is None, "a removed moderator loses it"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 from telegram.error import BadRequest, Forbidden
 
 from bot.i18n import COMMAND_LANGUAGE_CODES, N_, I18n, Translator
@@ -30,6 +30,8 @@ DESCRIPTION = N_(
     "stored with your reports."
 )
 """What an empty chat with the bot shows (Telegram allows 512 characters)."""
+APP_MENU = N_("🗂 Queue")
+"""The menu button of a moderator's private chat, and the button that opens the Mini App."""
 SHORT_DESCRIPTION = N_("Report fake accounts and copy-paste propaganda; volunteer moderators check every report.")
 """The bot's profile line and the text shared with its link (Telegram allows 120 characters)."""
 
@@ -92,3 +94,13 @@ async def register_moderator_menu(bot: Bot, chat_id: int | None, t: Translator) 
         await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
     except (BadRequest, Forbidden) as exc:
         log.warning("cannot set the moderators' command menu: %s", exc.message)
+
+
+async def set_app_menu(bot: Bot, chat_id: int, t: Translator | None, url: str | None) -> None:
+    """A moderator's private chat: its menu button opens the Mini App at ``url`` (labelled in ``t``'s language), or,
+    without a url, is the default again. A chat Telegram refuses (they never wrote, or blocked the bot) is logged."""
+    button = MenuButtonDefault() if url is None or t is None else MenuButtonWebApp(t.gettext(APP_MENU), WebAppInfo(url))
+    try:
+        await bot.set_chat_menu_button(chat_id, button)
+    except (BadRequest, Forbidden) as exc:
+        log.info("a moderator's menu button was not changed: %s", exc.message)

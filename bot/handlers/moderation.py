@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
@@ -17,12 +17,14 @@ from telegram.ext import Application, ContextTypes
 from bot.core.cases import CaseStatus, CaseView, Moderator, Policy, RejectReason
 from bot.core.suggestions import SuggestionAnswer
 from bot.errors import CaseClosed
+from bot.handlers.commands import set_app_menu
 from bot.handlers.deps import Runtime
 from bot.handlers.follow_ups import deliver_outcomes
 from bot.handlers.moderation_keyboards import (
     SUGGESTION_ANSWERS,
     CaseAction,
     CasePress,
+    app_button,
     case_keyboard,
     draft_keyboard,
     parse_case_press,
@@ -59,7 +61,7 @@ from bot.service.cases import (
 )
 from bot.service.image_bank import bank_case_image
 from bot.service.networks import view_network
-from bot.service.roles import has_private_chat, note_private_chat
+from bot.service.roles import has_private_chat, note_private_chat, role_of
 from bot.service.stats import moderation_stats
 from bot.service.suggestions import answer_suggestion, learn_from_verified
 from bot.store import Store
@@ -91,8 +93,15 @@ async def _undo_window_closed(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command in private chat: if its sender moderates, lookups they ask for in the group can come here."""
-    await note_private_chat(Runtime.of(context).store, update.effective_user.id, True)
+    """A command in private chat: if its sender moderates, lookups they ask for in the group can come here, and
+    (with the Mini App) the chat's menu button opens the queue: set when the private chat opens, and again on
+    /start and /queue (so moderators from before the Mini App get it too)."""
+    deps, user = Runtime.of(context), update.effective_user
+    opened = await note_private_chat(deps.store, user.id, True)
+    command = (update.effective_message.text or "").split(maxsplit=1)[0].split("@")[0]
+    url = deps.settings.miniapp.url
+    if url and (opened or command in ("/start", "/queue")) and await role_of(deps.store, user.id) is not None:
+        await set_app_menu(context.bot, user.id, await deps.translator(user), url)
 
 
 async def _send_privately(
@@ -118,12 +127,14 @@ async def _send_privately(
 async def _lookup_reply(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    render: Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]],
+    render: Callable[[Translator, bool], tuple[str, InlineKeyboardMarkup | None]],
 ) -> bool:
-    """Answer a lookup in the moderator's private chat, else in the chat where they asked."""
-    if await _send_privately(update, context, lambda tr: [render(tr)]):
+    """Answer a lookup in the moderator's private chat, else in the chat where they asked (``render`` is told
+    whether that chat is private)."""
+    if await _send_privately(update, context, lambda tr: [render(tr, True)]):
         return True
-    text, markup = render(await chat_translator(update, context))
+    private = update.effective_chat.type == ChatType.PRIVATE
+    text, markup = render(await chat_translator(update, context), private)
     if update.callback_query is not None:
         await pressed_message(update.callback_query).reply_html(text, reply_markup=markup)
     else:
@@ -136,12 +147,20 @@ def _queue_filter(request: Request) -> QueueFilter | str | None:
     return queue_filter(args[0]) if len(args) == 1 else (QueueFilter.ALL if not args else None)
 
 
+def _app_button(context: ContextTypes.DEFAULT_TYPE, t: Translator, private: bool) -> InlineKeyboardButton | None:
+    return app_button(t, Runtime.of(context).settings.miniapp, context.bot.username, private=private)
+
+
 @command_taking(_queue_filter, moderation.HELP_QUEUE)
 async def on_queue(request: Request, filter: QueueFilter | str) -> None:
-    """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons."""
+    """Open cases, most reporters first, optionally filtered (🚨, vote, a language), with buttons; and 🗂 Queue,
+    which opens the Mini App."""
     page = await open_queue(request.store, request.actor, request.policy, 1, request.now(), filter)
+    context = request.context
     await _lookup_reply(
-        request.update, request.context, lambda tr: (moderation.queue(tr, page), queue_keyboard(tr, page))
+        request.update,
+        context,
+        lambda tr, private: (moderation.queue(tr, page), queue_keyboard(tr, page, _app_button(context, tr, private))),
     )
 
 
@@ -157,9 +176,9 @@ async def on_queue_page(request: Request, press: tuple[int, QueueFilter | str]) 
         page = await open_queue(request.store, request.actor, request.policy, press[0], request.now(), press[1])
         await query.answer()
         t = await request.chat_translator()
-        await unless_unchanged(
-            pressed_message(query).edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page))
-        )
+        message = pressed_message(query)
+        app = _app_button(request.context, t, message.chat.type == ChatType.PRIVATE)
+        await unless_unchanged(message.edit_text(moderation.queue(t, page), reply_markup=queue_keyboard(t, page, app)))
 
 
 @command_taking(Request.only_number, moderation.HELP_CASE)
@@ -167,7 +186,7 @@ async def on_case(request: Request, case_id: int) -> None:
     """One case's card, in the moderator's private chat if they asked in the group."""
     view = await view_case(request.store, request.actor, case_id, request.policy, request.now())
     await _lookup_reply(
-        request.update, request.context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view))
+        request.update, request.context, lambda tr, _: (moderation.card(tr, view), case_keyboard(tr, view))
     )
 
 
@@ -175,7 +194,7 @@ async def on_case(request: Request, case_id: int) -> None:
 async def on_network(request: Request, number: int) -> None:
     """One account network, in the moderator's private chat if they asked in the group."""
     view = await view_network(request.store, request.actor, number, request.runtime.settings.networks)
-    await _lookup_reply(request.update, request.context, lambda tr: (networks.network(tr, view), None))
+    await _lookup_reply(request.update, request.context, lambda tr, _: (networks.network(tr, view), None))
 
 
 @command_taking(Request.only_number, moderation.HELP_VERIFY)
@@ -258,7 +277,7 @@ async def on_case_button(request: Request, press: CasePress) -> None:
         elif press.action is CaseAction.SHOW:
             view = await view_case(deps.store, actor, case_id, policy, now)
             await query.answer()
-            await _lookup_reply(update, context, lambda tr: (moderation.card(tr, view), case_keyboard(tr, view)))
+            await _lookup_reply(update, context, lambda tr, _: (moderation.card(tr, view), case_keyboard(tr, view)))
         elif press.action in IMAGE_BANKS:
             banked = await bank_case_image(deps.store, deps.matcher, actor, case_id, IMAGE_BANKS[press.action], now)
             await query.answer(replies.image_banked(toast_t, banked, plain=True))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
+from bot.config import MiniApp
 from bot.core.cases import CaseKind, CaseView, RejectReason
+from bot.handlers.commands import APP_MENU
 from bot.handlers.keyboards import data
 from bot.i18n import Translator, locale_from_telegram
 from bot.render.moderation import QUEUE_FILTER_NAMES, REASON_NAMES
@@ -204,8 +206,26 @@ def queue_filter(word: str) -> QueueFilter | str | None:
     return code if code is not None and len(word) <= 7 else None
 
 
-def queue_keyboard(t: Translator, page: QueuePage) -> InlineKeyboardMarkup:
-    rows = []
+APP_QUEUE = "queue"
+"""The Mini App's start parameter that opens the queue."""
+
+
+def app_button(
+    t: Translator, miniapp: MiniApp, bot_username: str, *, private: bool, start: str = APP_QUEUE
+) -> InlineKeyboardButton | None:
+    """🗂 Queue: opens the Mini App (when MINIAPP_URL is set). Telegram takes a web_app button only in a private
+    chat; a group gets a link that opens the app in Telegram (MINIAPP_LINK, else the bot's main Mini App)."""
+    if miniapp.url is None:
+        return None
+    label = t.gettext(APP_MENU)
+    if private:
+        return InlineKeyboardButton(label, web_app=WebAppInfo(miniapp.url))
+    link = miniapp.link or f"https://t.me/{bot_username}"
+    return InlineKeyboardButton(label, url=f"{link}?startapp={start}")
+
+
+def queue_keyboard(t: Translator, page: QueuePage, app: InlineKeyboardButton | None = None) -> InlineKeyboardMarkup:
+    rows = [[app]] if app is not None else []
     if page.views:
         rows.append([case_button(f"#{view.case.id}", CaseAction.SHOW, view.case.id) for view in page.views])
     navigation = []

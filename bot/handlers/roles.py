@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.handlers.commands import set_app_menu
 from bot.handlers.moderator_input import chat_translator, user_id_arg
 from bot.handlers.requests import Request, command, command_taking
 from bot.render import admin, moderation
@@ -29,9 +30,13 @@ async def on_mod(request: Request) -> None:
         user_id, name = target
         added, shown = await add_moderator(store, actor, user_id, name or None, policy, request.now())
         await message.reply_html(replies.moderator_added(t, shown, added, policy.probation_votes))
+        if added and (url := request.runtime.settings.miniapp.url) is not None:
+            await set_app_menu(request.context.bot, user_id, request.runtime.moderators_translator, url)
     elif action == "remove" and target is not None:
         removed, shown = await remove_moderator(store, actor, target[0], policy, request.now())
         await message.reply_html(replies.moderator_removed(t, shown, removed))
+        if removed and request.runtime.settings.miniapp.url is not None:
+            await set_app_menu(request.context.bot, target[0], None, None)
     else:
         await request.reply_usage(moderation.HELP_MOD)
 

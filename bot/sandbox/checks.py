@@ -54,6 +54,7 @@ _JSON_PARAMS = frozenset(
         "reply_parameters",
         "link_preview_options",
         "message_ids",
+        "menu_button",
     }
 )
 _BUTTON_ACTIONS = (
@@ -185,8 +186,9 @@ def check_caption(content: Formatted) -> None:
         raise bad("message caption is too long")
 
 
-def reply_markup(params: dict[str, Any], *, inline_only: bool) -> dict | None:
-    """The reply_markup parameter, validated; an empty inline keyboard counts as none."""
+def reply_markup(params: dict[str, Any], *, inline_only: bool, private: bool) -> dict | None:
+    """The reply_markup parameter, validated for a private chat or another; an empty inline keyboard counts as
+    none."""
     markup = params.get("reply_markup")
     if markup is None:
         return None
@@ -200,7 +202,7 @@ def reply_markup(params: dict[str, Any], *, inline_only: bool) -> dict | None:
         if len(buttons) > 100:
             raise bad("REPLY_MARKUP_TOO_LONG")
         for button in buttons:
-            _check_button(button)
+            _check_button(button, private)
         return markup if buttons else None
     if inline_only:
         raise bad("inline keyboard expected")
@@ -209,7 +211,7 @@ def reply_markup(params: dict[str, Any], *, inline_only: bool) -> dict | None:
     return markup
 
 
-def _check_button(button: Any) -> None:
+def _check_button(button: Any, private: bool) -> None:
     prefix = "can't parse inline keyboard button: "
     if not isinstance(button, dict):
         raise bad(prefix + "InlineKeyboardButton must be an Object")
@@ -227,6 +229,21 @@ def _check_button(button: Any) -> None:
         raise bad("BUTTON_DATA_INVALID")
     if "url" in actions:
         _check_button_url(str(button["url"]))
+    if "web_app" in actions:
+        if not private:  # Telegram opens Mini Apps from inline buttons only in private chats
+            raise bad("BUTTON_TYPE_INVALID")
+        web_app_url(button["web_app"])
+
+
+def web_app_url(web_app: Any) -> str:
+    """A WebAppInfo's url: Telegram opens only https addresses."""
+    if not isinstance(web_app, dict) or not isinstance(web_app.get("url"), str):
+        raise bad('can\'t parse inline keyboard button: Field "url" must be of type String')
+    url = web_app["url"]
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() != "https" or not re.split(r"[/?#]", rest, maxsplit=1)[0]:
+        raise bad("BUTTON_URL_INVALID")
+    return url
 
 
 def _check_button_url(url: str) -> None:

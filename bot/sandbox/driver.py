@@ -382,6 +382,10 @@ class FakeTelegram:
         """Bot messages not deleted, oldest first, in one chat or in all."""
         return [m for m in self._state.sent if not m.deleted and chat_id in (None, m.chat_id)]
 
+    def menu_button(self, chat_id: int) -> dict | None:
+        """The menu button the bot set for this private chat, if it set one."""
+        return self._state.menu_buttons.get(chat_id)
+
     def in_chat(self, chat_id: int) -> list[int]:
         """Ids of the messages of both sides still in the chat (not deleted), in order."""
         users = [message_id for chat, message_id in self._state.user_messages if chat == chat_id]

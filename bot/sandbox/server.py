@@ -98,6 +98,8 @@ class BotApi:
             "setmydescription": self._set_my_description,
             "setmyshortdescription": self._set_my_short_description,
             "getchat": self._get_chat,
+            "setchatmenubutton": self._set_chat_menu_button,
+            "getchatmenubutton": self._get_chat_menu_button,
             "getfile": self._get_file,
             "getuserprofilephotos": self._get_user_profile_photos,
         }
@@ -294,7 +296,7 @@ class BotApi:
         chat = self._send_target(params)
         content = checks.formatted(params, "text", "entities")
         checks.check_text(content)
-        markup = checks.reply_markup(params, inline_only=False)
+        markup = checks.reply_markup(params, inline_only=False, private=chat["type"] == "private")
         reply_to = self._reply_to(chat["id"], params)
         self._spend(chat["id"])
         return self.state.message_json(self.state.store(chat, "sendMessage", content, markup, reply_to))
@@ -310,7 +312,7 @@ class BotApi:
         media, data = self._media(kind, params.get(kind))
         caption = checks.formatted(params, "caption", "caption_entities")
         checks.check_caption(caption)
-        markup = checks.reply_markup(params, inline_only=False)
+        markup = checks.reply_markup(params, inline_only=False, private=chat["type"] == "private")
         reply_to = self._reply_to(chat["id"], params)
         self._spend(chat["id"])
         sent = self.state.store(chat, _SEND_METHODS[kind], caption, markup, reply_to, media=media, file_bytes=data)
@@ -328,7 +330,7 @@ class BotApi:
             raise bad("there is no text in the message to edit")
         content = checks.formatted(params, "text", "entities")
         checks.check_text(content)
-        return self._edit(sent, content, checks.reply_markup(params, inline_only=True))
+        return self._edit(sent, content, checks.reply_markup(params, inline_only=True, private=sent.chat_id > 0))
 
     async def _edit_message_caption(self, params: dict[str, Any]) -> dict:
         sent = self._editable(params)
@@ -336,12 +338,12 @@ class BotApi:
             raise bad("there is no caption in the message to edit")
         content = checks.formatted(params, "caption", "caption_entities")
         checks.check_caption(content)
-        return self._edit(sent, content, checks.reply_markup(params, inline_only=True))
+        return self._edit(sent, content, checks.reply_markup(params, inline_only=True, private=sent.chat_id > 0))
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict:
         sent = self._editable(params)
         content = Formatted(sent.text, sent.plain, sent.entities, sent.parse_mode)
-        return self._edit(sent, content, checks.reply_markup(params, inline_only=True))
+        return self._edit(sent, content, checks.reply_markup(params, inline_only=True, private=sent.chat_id > 0))
 
     def _edit(self, sent: SentMessage, content: Formatted, markup: dict | None) -> dict:
         if (content.plain, content.entities, markup) == (sent.plain, sent.entities, sent.inline_markup):
@@ -425,6 +427,43 @@ class BotApi:
 
     async def _set_my_short_description(self, params: dict[str, Any]) -> bool:
         return checks.set_description(self.state.short_descriptions, params, "short_description", 120)
+
+    async def _set_chat_menu_button(self, params: dict[str, Any]) -> bool:
+        """A private chat's menu button, or (without chat_id) the default of every private chat."""
+        chat_id = self._menu_chat(params)
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+            raise bad("can't parse menu button JSON object")
+        if button["type"] == "web_app":
+            if not isinstance(button.get("text"), str) or not button["text"].strip():
+                raise bad("can't parse menu button JSON object")
+            button = {
+                "type": "web_app",
+                "text": button["text"],
+                "web_app": {"url": checks.web_app_url(button.get("web_app"))},
+            }
+        else:
+            button = {"type": button["type"]}
+        if button["type"] == "default":
+            self.state.menu_buttons.pop(chat_id, None)
+        else:
+            self.state.menu_buttons[chat_id] = button
+        return True
+
+    async def _get_chat_menu_button(self, params: dict[str, Any]) -> dict:
+        chat_id = self._menu_chat(params)
+        found = self.state.menu_buttons.get(chat_id) or self.state.menu_buttons.get(None)
+        return found or {"type": "commands"}
+
+    def _menu_chat(self, params: dict[str, Any]) -> int | None:
+        """The chat of a menu-button call: none, or the private chat of a user who wrote to the bot."""
+        if params.get("chat_id") in (None, ""):
+            return None
+        chat_id = self._chat_id(params)
+        chat = self.state.chats.get(chat_id)
+        if chat is None or chat["type"] != "private":
+            raise bad("chat not found")
+        return chat_id
 
     async def _get_chat(self, params: dict[str, Any]) -> dict:
         chat_id = self._chat_id(params)

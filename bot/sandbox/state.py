@@ -129,6 +129,8 @@ class State:
         self.profiles = Profiles()
         self.open_queries: set[str] = set()
         self.commands: dict[tuple[str, str], list[dict]] = {}
+        self.menu_buttons: dict[int | None, dict] = {}
+        """Each private chat's menu button (None: the default of every private chat), if one was set."""
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.clock_offset = 0.0

@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.core.cases import CaseKind, Moderator, Policy, shown_as, votes_needed
 from bot.core.flags import coordination, report_surge, surge_burst
 from bot.core.normalize import normalize
@@ -126,28 +129,41 @@ class QueueModel:
         self._rows: dict[int, QueueRow] = {}
         self._version: QueueVersion | None = None
         self._labels: dict[int, Labels] = {}
+        self._index: _Index | None = None
         self._lock = asyncio.Lock()
 
     async def page(self, query: QueueQuery, now: int) -> QueuePage:
-        rows = await self._current()
+        index = await self._current()
         words = _words(query.q)
         claim_seconds = self._policy.claim_seconds
-        tests = _tests(query, now, claim_seconds, words)
-        chosen = [row for row in rows if all(test(row) for test in tests.values())]
-        chosen.sort(key=_SORTS[query.sort])
+        facets = index.facets(now, claim_seconds)
+        nothing = np.zeros(len(index.rows), dtype=bool)
+        masks = {facet: facets[facet].get(value, nothing) for facet, value in _wanted(query).items()}
+        if words:
+            masks["q"] = index.holding(words)
+        everything = np.ones(len(index.rows), dtype=bool)
+        kept = np.logical_and.reduce([everything, *masks.values()])
+        order = index.orders[query.sort]
+        chosen = order[kept[order]]
         end = query.offset + PAGE_SIZE
-        shown = chosen[query.offset : end]
+        shown = [index.rows[i] for i in chosen[query.offset : end]]
+        counts = {}
+        for facet in FACETS:
+            others = np.logical_and.reduce([everything, *(mask for name, mask in masks.items() if name != facet)])
+            counts[facet] = {
+                value: n for value, mask in facets[facet].items() if (n := int(np.count_nonzero(others & mask)))
+            }
         claiming = [row.claimed_by for row in shown if row.claimed_by is not None and row.claimed(now, claim_seconds)]
         return QueuePage(
             shown,
-            _counts(rows, tests, now, claim_seconds),
+            counts,
             len(chosen),
             end if end < len(chosen) else None,
             {row.template_id: self._labels[row.template_id] for row in shown if row.template_id in self._labels},
             await shown_faces(self._store, claiming, self._policy),
         )
 
-    async def _current(self) -> list[QueueRow]:
+    async def _current(self) -> _Index:
         async with self._lock:
             async with self._store.reading() as tx:
                 version = await tx.queue.version()
@@ -157,7 +173,10 @@ class QueueModel:
                         changed = None
                     await self._read(tx, changed)
                     self._version = version
-            return list(self._rows.values())
+                    self._index = None
+            if self._index is None:
+                self._index = _Index(list(self._rows.values()))
+            return self._index
 
     async def _read(self, tx: Tx, changed: set[int] | None) -> None:
         """Read the rows of the changed cases again (all of them when ``changed`` is None)."""
@@ -238,71 +257,91 @@ def _words(q: str) -> tuple[str, ...]:
     return tuple(normalize(q).split()) if q.strip() else ()
 
 
-def _age(row: QueueRow, now: int) -> Age:
-    waited = now - row.opened_at
-    return Age.DAY if waited < DAY else Age.WEEK if waited < 7 * DAY else Age.OLDER
-
-
-Test = Callable[[QueueRow], bool]
-
-
-def _tests(query: QueueQuery, now: int, claim_seconds: int, words: tuple[str, ...]) -> dict[str, Test]:
-    """One test per facet the query filters on (and the search, which is no facet)."""
-    tests: dict[str, Test] = {}
-    if query.state is not State.OPEN:
-        tests["state"] = lambda row: query.state in _states(row, now, claim_seconds)
-    if query.flag is not None:
-        tests["flag"] = lambda row: query.flag in row.flags
-    if query.language is not None:
-        tests["language"] = lambda row: query.language in row.languages
-    if query.platform is not None:
-        tests["platform"] = lambda row: query.platform in row.platforms
-    if query.template is not None:
-        tests["template"] = lambda row: row.template_id == query.template
-    if query.age is not None:
-        tests["age"] = lambda row: _age(row, now) is query.age
-    if words:
-        tests["q"] = lambda row: all(word in row.search for word in words)
-    return tests
-
-
-def _states(row: QueueRow, now: int, claim_seconds: int) -> tuple[State, ...]:
-    states = [State.OPEN, State.CLAIMED if row.claimed(now, claim_seconds) else State.UNCLAIMED]
-    if row.votes_needed - row.votes == 1:
-        states.append(State.ONE_VOTE)
-    return tuple(states)
-
-
-def _values(facet: str, row: QueueRow, now: int, claim_seconds: int) -> Iterable[str]:
-    """The values a row counts under in a facet."""
-    if facet == "state":
-        return _states(row, now, claim_seconds)
-    if facet == "flag":
-        return row.flags
-    if facet == "language":
-        return row.languages
-    if facet == "platform":
-        return row.platforms
-    if facet == "template":
-        return () if row.template_id is None else (str(row.template_id),)
-    return (_age(row, now),)
-
-
-def _counts(rows: list[QueueRow], tests: dict[str, Test], now: int, claim_seconds: int) -> dict[str, dict[str, int]]:
-    """For each facet, how many rows have each value among those the *other* filters keep."""
-    counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
-    for row in rows:
-        failed = [name for name, test in tests.items() if not test(row)]
-        if len(failed) > 1:
-            continue
-        for facet in FACETS:
-            if not failed or failed == [facet]:
-                counts[facet].update(str(value) for value in _values(facet, row, now, claim_seconds))
-    return {facet: dict(counter) for facet, counter in counts.items()}
-
-
 _SORTS: dict[Sort, Callable[[QueueRow], tuple[int, ...]]] = {
     Sort.REPORTED: lambda row: (-row.reports, row.opened_at, row.id),
     Sort.NEWEST: lambda row: (-row.last_report_at, -row.id),
     Sort.OLDEST: lambda row: (row.opened_at, row.id),
 }
+
+Mask = npt.NDArray[np.bool_]
+
+
+class _Index:
+    """The rows as columns: a mask per value of each facet that does not change with the clock, the columns the
+    others (state, age) are worked out from at each request, the rows in each sort's order, and searches already
+    made. Built again whenever a row changed; then a page is a few vector operations over all open cases."""
+
+    def __init__(self, rows: list[QueueRow]) -> None:
+        self.rows = rows
+        self.orders = {sort: _order(rows, key) for sort, key in _SORTS.items()}
+        self._opened = np.array([row.opened_at for row in rows], dtype=np.int64)
+        self._claimed_at = np.array(
+            [row.claimed_at if row.claimed_by is not None and row.claimed_at is not None else -(2**62) for row in rows],
+            dtype=np.int64,
+        )
+        self._one_vote = np.array([row.votes_needed - row.votes == 1 for row in rows], dtype=bool)
+        self._static: dict[str, dict[str, Mask]] = {
+            "flag": self._masks([flag.value for flag in row.flags] for row in rows),
+            "language": self._masks(row.languages for row in rows),
+            "platform": self._masks(row.platforms for row in rows),
+            "template": self._masks(() if row.template_id is None else (str(row.template_id),) for row in rows),
+        }
+        self._searches: dict[tuple[str, ...], Mask] = {}
+
+    def _masks(self, values: Iterable[Iterable[str]]) -> dict[str, Mask]:
+        found: dict[str, Mask] = {}
+        for i, held in enumerate(values):
+            for value in held:
+                if value not in found:
+                    found[value] = np.zeros(len(self.rows), dtype=bool)
+                found[value][i] = True
+        return found
+
+    def facets(self, now: int, claim_seconds: int) -> dict[str, dict[str, Mask]]:
+        """Each facet's value masks at ``now``."""
+        claimed = now - self._claimed_at < claim_seconds
+        waited = now - self._opened
+        return {
+            "state": {
+                State.OPEN: np.ones(len(self.rows), dtype=bool),
+                State.UNCLAIMED: ~claimed,
+                State.CLAIMED: claimed,
+                State.ONE_VOTE: self._one_vote,
+            },
+            "age": {
+                Age.DAY: waited < DAY,
+                Age.WEEK: (waited >= DAY) & (waited < 7 * DAY),
+                Age.OLDER: waited >= 7 * DAY,
+            },
+            **self._static,
+        }
+
+    def holding(self, words: tuple[str, ...]) -> Mask:
+        """The rows whose normalised text holds every word."""
+        found = self._searches.get(words)
+        if found is None:
+            found = np.array([all(word in row.search for word in words) for row in self.rows], dtype=bool)
+            if len(self._searches) >= SEARCHES_KEPT:
+                self._searches.pop(next(iter(self._searches)))
+            self._searches[words] = found
+        return found
+
+
+SEARCHES_KEPT = 1000
+
+
+def _order(rows: list[QueueRow], key: Callable[[QueueRow], tuple[int, ...]]) -> npt.NDArray[np.intp]:
+    return np.array(sorted(range(len(rows)), key=lambda i: key(rows[i])), dtype=np.intp)
+
+
+def _wanted(query: QueueQuery) -> dict[str, str]:
+    """The facets the query filters on, with the value asked for (``open`` is every case: no filter)."""
+    wanted = {
+        "state": None if query.state is State.OPEN else query.state.value,
+        "flag": None if query.flag is None else query.flag.value,
+        "language": query.language,
+        "platform": query.platform,
+        "template": None if query.template is None else str(query.template),
+        "age": None if query.age is None else query.age.value,
+    }
+    return {facet: value for facet, value in wanted.items() if value is not None}

@@ -71,10 +71,11 @@ async def role_of(store: Store, user_id: int) -> Role | None:
         return await tx.roles.of(user_id)
 
 
-async def note_private_chat(store: Store, user_id: int, reachable: bool) -> None:
-    """Remember whether a moderator can be answered privately (nothing happens for anyone without a role)."""
+async def note_private_chat(store: Store, user_id: int, reachable: bool) -> bool:
+    """Remember whether a moderator can be answered privately (nothing happens for anyone without a role); True
+    when that changed."""
     async with store.transaction() as tx:
-        await tx.roles.set_private_chat(user_id, reachable)
+        return await tx.roles.set_private_chat(user_id, reachable)
 
 
 async def has_private_chat(store: Store, user_id: int) -> bool:

@@ -30,9 +30,10 @@ class Roles:
             "UPDATE roles SET name = ? WHERE user_id = ? AND (name IS NULL OR name <> ?)", (name, user_id, name)
         )
 
-    async def set_private_chat(self, user_id: int, reachable: bool) -> None:
-        """Whether the bot can write to this person privately (they wrote to it; or a send was refused)."""
-        await self._conn.execute(
+    async def set_private_chat(self, user_id: int, reachable: bool) -> bool:
+        """Whether the bot can write to this person privately (they wrote to it; or a send was refused); True when
+        that changed."""
+        return 0 < await self._conn.execute(
             "UPDATE roles SET private_chat = ? WHERE user_id = ? AND private_chat <> ?",
             (int(reachable), user_id, int(reachable)),
         )
