@@ -98,13 +98,14 @@ async def browser() -> AsyncIterator[Browser]:
         yield launched
 
 
-def launch(served: Served, user: dict, *, language: str = "en", token: str | None = None, **changes: str) -> str:
-    """initData as Telegram hands it to the app when ``user`` opens it now (a fresh query_id each time, so two
-    launches never look like a replay)."""
+def launch(
+    served: Served, user: dict, *, language: str = "en", token: str | None = None, start: str | None = None
+) -> str:
+    """initData as Telegram hands it to the app when ``user`` opens it now, from a link with ``startapp=start``
+    if given (a fresh query_id each time, so two launches never look like a replay)."""
     person = {"id": user["id"], "first_name": user.get("first_name", ""), "language_code": language}
-    return signed_init_data(
-        token or served.telegram.token, person, int(time.time()), query_id=secrets.token_hex(8), **changes
-    )
+    token = token or served.telegram.token
+    return signed_init_data(token, person, int(time.time()), start, query_id=secrets.token_hex(8))
 
 
 class Opened:
@@ -231,6 +232,7 @@ async def test_citizens_init_data_is_refused_and_shows_no_case(
     await app.page.wait_for_selector("[data-refused=not_moderator]")
     assert await app.page.locator("ol.cases, article.case").count() == 0
     assert UNVERIFIED not in await app.page.content()
+    await shot(app.page, "refused")
 
 
 async def test_tampered_init_data_is_refused(browser: Browser, served: Served, contexts: list[Opened]) -> None:
@@ -306,14 +308,14 @@ async def test_keyboard_walks_the_queue_votes_rejects_with_a_reason_and_goes_bac
     assert await page.locator("article.case").count() == 0, "a key typed in the search box is no shortcut"
 
 
-async def test_template_editor_previews_which_reports_the_text_would_match(
+async def test_a_case_link_opens_its_page_whose_template_editor_previews_the_matching_reports(
     browser: Browser, served: Served, contexts: list[Opened]
 ) -> None:
     english = served.cases["en"]
-    app = await open_app(browser, served, launch(served, served.team.alice), hash=f"#case-{english}")
+    app = await open_app(browser, served, launch(served, served.team.alice, start=f"case-{english}"))
     contexts.append(app)
     page = app.page
-    await page.wait_for_selector("article.case textarea[name=template]")
+    await page.wait_for_selector(f"article.case[data-id='{english}'] textarea[name=template]")
     templates = served.db.value("SELECT COUNT(*) FROM templates")
     reports = await page.locator("ol.reports > li").count()
     assert reports == 5
