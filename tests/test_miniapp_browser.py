@@ -375,12 +375,22 @@ async def test_a_reload_keeps_the_session_and_an_ended_one_asks_to_reopen_the_ap
     await page.wait_for_selector("[data-refused=replayed]")
 
 
-async def test_telegram_dark_theme_colours_the_app(browser: Browser, served: Served, contexts: list[Opened]) -> None:
+async def test_telegram_dark_theme_colours_the_app_and_a_theme_change_follows(
+    browser: Browser, served: Served, contexts: list[Opened]
+) -> None:
     app = await open_app(browser, served, launch(served, served.team.carol), scheme="dark")
     contexts.append(app)
     await queue_ids(app.page)
     assert await app.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
     assert await app.page.evaluate("getComputedStyle(document.body).color") == "rgb(245, 245, 245)"
+    await app.page.evaluate(
+        """light => {
+            Object.assign(window.Telegram.WebApp, {colorScheme: "light", themeParams: light});
+            window.Telegram.WebApp.emit("themeChanged");
+        }""",
+        LIGHT,
+    )
+    assert await app.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
 
 
 @pytest.mark.parametrize("locale", list(LANGUAGE_CODES))

@@ -62,6 +62,11 @@ function failed(error) {
 }
 
 let drawn = null;
+let searchNext = false;
+
+function focusSearch() {
+  document.getElementById("search")?.focus();
+}
 
 async function render() {
   const route = routeOf(location.hash);
@@ -72,6 +77,8 @@ async function render() {
       casePage.id = null;
       telegram.backButton(null);
       await showQueue(root, openCase, { fresh: previous === null });
+      if (searchNext) focusSearch();
+      searchNext = false;
     } else {
       telegram.backButton(back);
       await showCase(root, route.case, { onBack: back });
@@ -109,7 +116,11 @@ function onKey(event) {
     n: () => step(1),
     j: () => step(1),
     k: () => step(-1),
-    "/": () => (casePage.id === null ? document.getElementById("search")?.focus() : back()),
+    "/": () => {
+      if (casePage.id === null) return focusSearch();
+      searchNext = true;
+      back();
+    },
   };
   if (key in handlers) {
     event.preventDefault();

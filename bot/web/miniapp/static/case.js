@@ -19,7 +19,7 @@ import {
 } from "./dom.js";
 import { confirm, haptic } from "./telegram.js";
 
-export const REASONS = ["genuine", "mass_reporting", "not_enough", "other"];
+const REASONS = ["genuine", "mass_reporting", "not_enough", "other"];
 /** "Other reason" asks for the moderator's own words, as /reject does. */
 const OWN_WORDS = "other";
 const PREVIEW_DELAY_MS = 250;
@@ -178,7 +178,7 @@ function votesBlock(votes) {
   );
 }
 
-/** Draws case ``id`` into ``root``; ``onGone`` is called when it cannot be shown (404). */
+/** Draws case ``id`` into ``root`` and runs its actions; ``onBack`` returns to the queue. */
 export async function showCase(root, id, { onBack }) {
   replace(root, h("p", { class: "status loading" }, t("status.loading")));
   let data = await api.getCase(id);
