@@ -30,7 +30,7 @@ from tests.browser import SCREENSHOTS, chromium
 from tests.databases import Database, another_database, on_postgresql
 from tests.helpers import free_port
 from tests.moderation_helpers import Team, card_of, form_team, press, say, wait_for_card
-from tests.web_helpers import ARABIC, KAZAKH, RUSSIAN, UNVERIFIED, settings_for
+from tests.web_helpers import ARABIC, FAKE_ACCOUNT, KAZAKH, RUSSIAN, UNVERIFIED, settings_for
 
 pytestmark = [
     pytest.mark.skipif(on_postgresql(), reason="the browser reads the same API on either engine: SQLite pass only"),
@@ -89,6 +89,9 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
                         await say(telegram, telegram.user(100 + 10 * number + reporter), text)
                     cases[language] = int(db.value("SELECT MAX(id) FROM cases"))
                     await wait_for_card(telegram, db, cases[language])
+                await say(telegram, telegram.user(150), f"https://x.com/{FAKE_ACCOUNT}")
+                cases["account"] = int(db.value("SELECT MAX(id) FROM cases"))
+                await wait_for_card(telegram, db, cases["account"])
                 yield Served(telegram, team, db, f"http://127.0.0.1:{port}", cases)
 
 
@@ -353,6 +356,22 @@ async def test_a_reject_is_undone_by_its_moderator_and_an_admin_reopens_a_decide
         "case.reject",
         "case.reopen",
     ]
+
+
+async def test_protect_closes_an_account_case_as_a_report_brigade(
+    browser: Browser, served: Served, contexts: list[Opened]
+) -> None:
+    account = served.cases["account"]
+    app = await open_app(browser, served, launch(served, served.team.alice), hash=f"#case-{account}")
+    contexts.append(app)
+    page = app.page
+    link = page.locator("ul.accounts a")
+    assert await link.get_attribute("href") == f"https://x.com/{FAKE_ACCOUNT}"
+    await page.click("button[data-action=protect]")
+    await page.wait_for_selector("button[data-action=protect]", state="detached")
+    decided = "SELECT status, reason_code FROM cases WHERE id = ?"
+    assert tuple(served.db.rows(decided, (account,))[0]) == ("rejected", "brigade")
+    await page.wait_for_selector("ol.history li:has-text('rejected a case')")
 
 
 async def test_a_reload_keeps_the_session_and_an_ended_one_asks_to_reopen_the_app(
