@@ -137,6 +137,14 @@ function chrome(session) {
   return [h("header", { class: "bar" }, h("strong", {}, t("app.title")), h("span", { class: "me" }, me)), help];
 }
 
+/** The page in the language of an answer that carries a string table (a session's, or a refusal's if the
+ * server words it). */
+function speak(answer) {
+  useLocale(answer.strings, answer.locale);
+  document.documentElement.lang = (answer.locale || "en").replace("_", "-");
+  document.documentElement.dir = answer.dir === "rtl" ? "rtl" : "ltr";
+}
+
 async function boot() {
   telegram.start();
   let session;
@@ -144,12 +152,10 @@ async function boot() {
     session = await api.open(telegram.initData());
   } catch (error) {
     const answer = error instanceof api.Refused ? error.answer : {};
-    if (answer.strings) useLocale(answer.strings, answer.locale);
+    if (answer.strings) speak(answer);
     return failed(error);
   }
-  useLocale(session.strings, session.locale);
-  document.documentElement.lang = session.locale.replace("_", "-");
-  document.documentElement.dir = session.dir;
+  speak(session);
   document.title = t("app.title");
   casePage.me = personName(session.me);
   const [bar, help] = chrome(session);
