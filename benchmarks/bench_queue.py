@@ -42,14 +42,12 @@ from unittest.mock import AsyncMock
 import httpx
 from aiohttp import web
 from bench_cards import Databases  # run as a script: benchmarks/ is on the path
-from bench_web import LOOK_ALIKES, analyze, free_port, generated_line, lines_by_language
+from bench_web import LOOK_ALIKES, Post, analyze, forwarded, free_port, generated_line, lines_by_language
 
 from bot.config import load_settings
-from bot.core.accounts import Account, Platform, Target, Via
+from bot.core.accounts import Account, Platform
 from bot.core.audit import AuditAction
 from bot.core.cases import CaseKind, Moderator, Role
-from bot.core.reports import ReportKind
-from bot.core.submission import Submission
 from bot.i18n import I18n
 from bot.resources import data_dir
 from bot.sandbox.init_data import signed_init_data
@@ -117,20 +115,8 @@ async def open_case(
     for r in range(size):
         at = opened + (rng.randint(0, 1800) if burst else rng.randint(0, max(now - opened, 1)))
         reporter = f"bench-reporter-{rng.randint(0, 30_000)}"
-        account = accounts[r % len(accounts)]
-        target = Target(account.platform, account, str(1000 + n * 40 + r), Via.FORWARD)
-        await tx.reporters.touch(reporter, at)
-        report = await tx.reports.add(reporter, f"bench-{n}-{r}", Submission(ReportKind.FORWARD, text, (target,)), at)
-        await tx.reports.place(
-            report.id,
-            matched="template" if template_id else ("new" if r == 0 else "cluster"),
-            cluster_id=cluster_id,
-            template_id=template_id,
-            score=1.0,
-            language=language,
-            resemblance=None,
-        )
-        await tx.cases.attach(case_id, report.id, at)
+        post = Post(text, language, accounts[r % len(accounts)], template_id, cluster_id, case_id)
+        await forwarded(tx, post, (n, r), reporter, at)
     if n % 3 == 0:
         voter = MODERATORS[1 + n % 3]
         await tx.cases.put_vote(case_id, voter.user_id, now - 60)
@@ -192,7 +178,8 @@ async def bench_engine(databases: Databases, engine: str, args: argparse.Namespa
             )
             matcher = await build_matcher(store, settings.thresholds)
             card_refreshes = AsyncMock()  # no Telegram here: the cards are bench_cards.py's
-            desk = Moderation(store, matcher, lambda: int(time.time()), card_refreshes, card_refreshes)
+            no_choice = AsyncMock(return_value=None)
+            desk = Moderation(store, matcher, lambda: int(time.time()), card_refreshes, card_refreshes, no_choice)
             i18n = I18n(data_dir("locales"), "en", settings.timezone)
             runner = web.AppRunner(build_web_app(store, settings, i18n, moderation=desk), access_log=None)
             await runner.setup()
@@ -231,7 +218,7 @@ async def measure(
         for mix, params in queries(rng, words, templates, args.requests):
             took, _ = await page(params)
             by_mix.setdefault(mix, []).append(took)
-        case_id = body["cases"][0]["id"]
+        case_id = next(row["id"] for row in body["cases"] if row["votes"] == 0)  # Alice has not voted on it
         verified = await http.post(
             f"/app/api/cases/{case_id}/verify", json={}, headers=headers | {"Origin": "https://kuzet.example.org"}
         )

@@ -174,20 +174,8 @@ async def campaign(tx: Tx, rng: random.Random, n: int, text: str, language: str,
         at = opened + rng.randint(0, 3 * 86400)
         last = max(last, at)
         reporter = f"bench-reporter-{rng.randint(0, 20_000)}"
-        account = accounts[r % len(accounts)]
-        target = Target(account.platform, account, str(1000 + n * 20 + r), Via.FORWARD)
-        await tx.reporters.touch(reporter, at)
-        report = await tx.reports.add(reporter, f"bench-{n}-{r}", Submission(ReportKind.FORWARD, text, (target,)), at)
-        await tx.reports.place(
-            report.id,
-            matched="template" if template_id else ("new" if r == 0 else "cluster"),
-            cluster_id=cluster_id,
-            template_id=template_id,
-            score=1.0,
-            language=language,
-            resemblance=None,
-        )
-        await tx.cases.attach(case_id, report.id, at)
+        post = Post(text, language, accounts[r % len(accounts)], template_id, cluster_id, case_id)
+        await forwarded(tx, post, (n, r), reporter, at)
     decided = last + 3600
     for moderator in (ADMIN, SECOND):
         await tx.cases.put_vote(case_id, moderator.user_id, decided)
@@ -197,6 +185,38 @@ async def campaign(tx: Tx, rng: random.Random, n: int, text: str, language: str,
         SECOND.user_id, AuditAction.CASE_VERIFY, decided, case_id=case_id, after={"status": "verified"}
     )
     return case_id
+
+
+@dataclass(frozen=True)
+class Post:
+    """A campaign's post as reports forward it: its text, the account it came from, and where it is placed."""
+
+    text: str
+    language: str
+    account: Account
+    template_id: int | None
+    cluster_id: int
+    case_id: int
+
+
+async def forwarded(tx: Tx, post: Post, number: tuple[int, int], reporter: str, at: int) -> None:
+    """The ``number`` = (campaign, report)'s report forwarding ``post``, matched and attached to its case as the
+    bot would."""
+    n, r = number
+    key, first = f"bench-{n}-{r}", r == 0
+    target = Target(post.account.platform, post.account, str(1000 + n * 1000 + r), Via.FORWARD)
+    await tx.reporters.touch(reporter, at)
+    report = await tx.reports.add(reporter, key, Submission(ReportKind.FORWARD, post.text, (target,)), at)
+    await tx.reports.place(
+        report.id,
+        matched="template" if post.template_id else ("new" if first else "cluster"),
+        cluster_id=post.cluster_id,
+        template_id=post.template_id,
+        score=1.0,
+        language=post.language,
+        resemblance=None,
+    )
+    await tx.cases.attach(post.case_id, report.id, at)
 
 
 async def analyze(url: DatabaseUrl) -> None:

@@ -42,6 +42,7 @@ from bot.semantic.stage import SemanticStage, open_stage
 from bot.service.installation import check_reporter_key
 from bot.service.matcher_sync import MatcherFollower
 from bot.service.matching import build_matcher, load_starter_pack
+from bot.service.reporters import chosen_language
 from bot.service.roles import sync_admins
 from bot.store import Store
 from bot.telegram.broadcast import RESUME_EVERY, Broadcaster, resume_broadcasts
@@ -355,6 +356,7 @@ async def _public_site(application: Application, settings: Settings) -> AsyncIte
         lambda: runtime.clock(),  # a test may set the bot's clock later
         partial(moderation.after_change, application),
         partial(runtime.cards.refresh, application),
+        lambda user_id: chosen_language(runtime.store, runtime.pseudonyms.reporter(user_id)),
     )
     try:
         async with site_served(store, settings, *settings.web.listen, i18n=runtime.i18n, moderation=desk):

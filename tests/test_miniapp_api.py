@@ -121,6 +121,9 @@ async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow
     made = (await app.post(alice, f"/app/api/cases/{templated}/template", {"text": TEMPLATED})).json()
     template_id = db.value("SELECT MAX(id) FROM templates")
     assert made["case"]["template"]["id"] == template_id
+    by_template = (await app.get(alice, "/app/api/queue", template=str(template_id))).json()
+    assert [row["id"] for row in by_template["cases"]] == [templated]
+    assert by_template["counts"]["template"][str(template_id)] == 1 and str(template_id) in by_template["templates"]
     assert db.value("SELECT text FROM templates WHERE id = ?", (template_id,)) == TEMPLATED
     assert db.value("SELECT COUNT(*) FROM audit_log WHERE action = 'template.add' AND case_id = ?", (templated,)) == 1
 

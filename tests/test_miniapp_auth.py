@@ -15,7 +15,7 @@ from bot.core.init_data import InitDataRefused, Refusal, validate_init_data
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
 from tests.miniapp_helpers import APP_ORIGIN, AppClient, app_served, init_data_of
-from tests.moderation_helpers import Team, say, seen
+from tests.moderation_helpers import Team, press, say, seen
 
 pytestmark = pytest.mark.xdist_group("miniapp")
 
@@ -58,6 +58,10 @@ async def test_a_moderator_opens_a_session_in_their_language(
     assert session["token"] not in db.dump(), "the database keeps the token's hash, never the token"
     admin = (await app.session(init_data_of(telegram, team.admin, language_code="de"))).json()
     assert admin["me"]["role"] == "admin" and admin["locale"] == "en", "an unknown language: the moderators' one"
+    picker = await say(telegram, team.bob, "/language")
+    await press(telegram, team.bob, picker, "lang:kk")
+    chosen = (await app.session(init_data_of(telegram, team.bob, language_code="ru"))).json()
+    assert chosen["locale"] == "kk", "the language chosen in the bot wins over Telegram's"
 
 
 async def test_forged_altered_expired_and_malformed_init_data_get_401_and_change_nothing(

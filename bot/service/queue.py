@@ -112,7 +112,7 @@ class QueuePage:
     total: int
     next_offset: int | None
     labels: dict[int, Labels]
-    """The labels of each template a row names."""
+    """The labels of each template a row or the template facet names."""
     claimers: dict[int, Moderator]
     """How each moderator with a live claim on a row is shown."""
 
@@ -159,7 +159,11 @@ class QueueModel:
             counts,
             len(chosen),
             end if end < len(chosen) else None,
-            {row.template_id: self._labels[row.template_id] for row in shown if row.template_id in self._labels},
+            {
+                template_id: self._labels[template_id]
+                for template_id in {row.template_id for row in shown} | {int(t) for t in counts["template"]}
+                if template_id in self._labels
+            },
             await shown_faces(self._store, claiming, self._policy),
         )
 

@@ -53,7 +53,8 @@ async def start_session(request: web.Request) -> web.Response:
         )
     except InitDataRefused as exc:
         raise ApiError(401, exc.reason.value) from None
-    locale = locale_from_telegram(init.language_code) or shared.settings.moderator_locale
+    chosen = await shared.moderation.chosen_locale(init.user_id)
+    locale = chosen or locale_from_telegram(init.language_code) or shared.settings.moderator_locale
     try:
         opened = await open_session(
             shared.store, init, locale, shared.settings.policy, at, shared.settings.miniapp.max_age

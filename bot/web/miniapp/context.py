@@ -26,6 +26,8 @@ class Moderation:
     after_change: Callable[[CaseView], Awaitable[None]]
     refresh_card: Callable[[int], Awaitable[None]]
     """Another case's card (the one a suggestion's reports joined)."""
+    chosen_locale: Callable[[int], Awaitable[str | None]]
+    """The language a user chose in the bot (/language), if they chose one."""
 
 
 @dataclass(frozen=True)

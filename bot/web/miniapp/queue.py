@@ -71,6 +71,9 @@ async def queue(request: web.Request) -> web.Response:
         {
             "cases": [row(case) for case in page.rows],
             "counts": page.counts,
+            "templates": {
+                str(template_id): labels.for_reader(session.locale) for template_id, labels in page.labels.items()
+            },
             "total": page.total,
             "next": None if page.next_offset is None else str(page.next_offset),
         }
