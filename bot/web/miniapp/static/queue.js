@@ -12,6 +12,7 @@ export const queueState = {
   filters: { state: DEFAULT_STATE, sort: SORTS[0] },
   cases: [],
   counts: {},
+  templates: {},
   total: 0,
   next: null,
   selected: -1,
@@ -24,10 +25,10 @@ function facetLabel(facet, value, templates) {
   return t(`${facet}.${value}`);
 }
 
-/** The labels of the templates the loaded cases carry, for the template filter's options. */
+/** The labels of the templates the counts and rows mention, for the template filter's options. */
 function templateLabels() {
-  const labels = {};
-  for (const row of queueState.cases) if (row.template) labels[row.template.id] = row.template.label || "";
+  const labels = { ...queueState.templates };
+  for (const row of queueState.cases) if (row.template) labels[row.template.id] ??= row.template.label;
   return labels;
 }
 
@@ -144,6 +145,7 @@ export async function showQueue(root, openCase, { fresh = true } = {}) {
     screen.setAttribute("aria-busy", "false");
     queueState.cases = cursor ? queueState.cases.concat(page.cases) : page.cases;
     queueState.counts = page.counts;
+    queueState.templates = page.templates || {};
     queueState.total = page.total;
     queueState.next = page.next;
   }
