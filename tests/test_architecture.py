@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 from telegram.ext import CommandHandler
@@ -87,3 +89,20 @@ def test_every_command_is_in_the_menu_in_help_and_in_the_readme() -> None:
         assert f"/{command}" in moderator_help(t), command
     for command in handled:
         assert f"`/{command}" in readme, command
+
+
+def test_the_wheel_carries_every_package_and_the_files_it_reads() -> None:
+    """``pip install .`` (the Dockerfile, CI) installs only what pyproject.toml lists: a package or a file of
+    templates, scripts or data missing there would work from a checkout and fail once installed."""
+    setup = tomllib.loads((BOT.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {p.parent for p in BOT.rglob("__init__.py")}
+    assert {".".join(p.relative_to(BOT.parent).parts) for p in packages} <= set(setup["packages"])
+    unlisted = []
+    for path in BOT.rglob("*"):
+        if not path.is_file() or path.suffix in (".py", ".pyc"):
+            continue
+        package = next(folder for folder in path.parents if folder in packages)
+        patterns = setup["package-data"].get(".".join(package.relative_to(BOT.parent).parts), [])
+        if not any(fnmatch(path.relative_to(package).as_posix(), pattern) for pattern in patterns):
+            unlisted.append(path.relative_to(BOT.parent).as_posix())
+    assert unlisted == []
