@@ -78,12 +78,23 @@ async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow
     assert [report["id"] for report in shown["reports"]] == [1, 2, 3]
     assert [report["match"] for report in shown["reports"]] == ["new", "exact", "exact"]
     assert shown["actions"][:3] == ["verify", "reject", "claim"] and shown["votes"]["mine"] is False
-    assert not any(key in json.dumps(shown) for key in ("reporter", "pseudonym", "chat_id", "11", "12"))
+    dumped = json.dumps(shown)
+    pseudonyms = [row[0] for row in db.rows("SELECT pseudonym FROM reporters")]
+    assert pseudonyms and not any(p in dumped for p in pseudonyms)
+    assert not any(key in dumped for key in ("reporter", "pseudonym", "chat_id", "user_id"))
+
+    def alias(user: dict) -> dict:
+        return {"alias": db.value("SELECT alias FROM moderator_aliases WHERE user_id = ?", (user["id"],))}
 
     voted = (await app.post(alice, f"/app/api/cases/{campaign}/verify")).json()
     assert voted["votes"] == voted["votes"] | {"count": 1, "mine": True} and voted["actions"][0] == "withdraw"
+    assert voted["votes"]["by"] == [alias(team.alice)], "her own vote, shown to her"
+    blind = (await app.get(bob, f"/app/api/cases/{campaign}")).json()
+    assert blind["votes"] | {"mine": None} == {"count": 1, "needed": 2, "mine": None, "by": []}, "never whose"
+    assert [entry["by"] for entry in blind["history"] if entry["action"] == "vote.verify"] == [None]
     decided = (await app.post(bob, f"/app/api/cases/{campaign}/verify")).json()
     assert decided["case"]["state"] == "verified" and decided["actions"] == []
+    assert decided["votes"]["by"] == [alias(team.alice), alias(team.bob)], "once decided, as on the card"
     await _card_shows(telegram, db, campaign, "✅ verified")
     audit = db.rows("SELECT actor_id, action FROM audit_log WHERE case_id = ? ORDER BY id", (campaign,))
     assert [tuple(row) for row in audit] == [
@@ -98,7 +109,7 @@ async def test_a_moderator_filters_searches_and_works_cases_and_the_cards_follow
     assert rejected["history"][-1] | {"at": 0} == {
         "action": "case.reject",
         "at": 0,
-        "by": {"alias": db.value("SELECT alias FROM moderator_aliases WHERE user_id = ?", (team.alice["id"],))},
+        "by": alias(team.alice),
         "reason": {"code": "genuine", "text": None},
     }
     await _card_shows(telegram, db, genuine, "rejected")

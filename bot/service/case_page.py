@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.audit import AuditAction
 from bot.core.cases import CaseKind, CaseStatus, CaseView, Moderator, Policy, Role
 from bot.core.matcher import template_reach
 from bot.core.reports import ReportKind
@@ -21,6 +22,8 @@ from bot.store.queue import CaseReport
 MAX_REPORTS = 500
 """A case page lists at most this many reports (the oldest); the totals count them all."""
 MAX_HISTORY = 200
+BLIND_ACTIONS = frozenset({AuditAction.VOTE_VERIFY.value, AuditAction.VOTE_WITHDRAW.value})
+"""History entries that name a voter only once the case is decided (or to the voter)."""
 
 
 class Action(StrEnum):
@@ -63,6 +66,8 @@ class CasePage:
     history: list[HistoryEntry]
     voted: bool
     """The asking moderator voted to verify."""
+    voters: list[Moderator]
+    """Who voted to verify, as far as the asking moderator may see: while the case is open, only themselves."""
     actions: tuple[Action, ...]
 
 
@@ -85,20 +90,23 @@ async def case_page(store: Store, actor: Moderator, case_id: int, policy: Policy
         entries = await tx.case_reads.history(case_id, MAX_HISTORY)
         shown = await faces(tx, [actor_id for _, actor_id, _, _ in entries if actor_id is not None], policy)
     voted = any(voter.user_id == actor.user_id for voter in view.verify_votes)
+    blind = view.case.is_open  # blind voting, as on the card: while open, whose votes it has is nobody's to see
     history = []
     for at, actor_id, action, after in entries:
         details = json.loads(after) if after else None
         details = details if isinstance(details, dict) else {}
+        hidden = blind and action in BLIND_ACTIONS and actor_id != actor.user_id
         history.append(
             HistoryEntry(
                 action,
                 at,
-                None if actor_id is None else shown.get(actor_id),
+                None if actor_id is None or hidden else shown.get(actor_id),
                 details.get("reason_code"),
                 details.get("reason"),
             )
         )
-    return CasePage(view, reports, history, voted, _actions(view, role, voted))
+    voters = [v for v in view.verify_votes if not blind or v.user_id == actor.user_id]
+    return CasePage(view, reports, history, voted, voters, _actions(view, role, voted))
 
 
 def _actions(view: CaseView, role: Role, voted: bool) -> tuple[Action, ...]:

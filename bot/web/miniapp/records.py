@@ -154,7 +154,7 @@ def case_page(page: CasePage, locale: str, now: int, claim_seconds: int) -> dict
             "count": view.counting_votes,
             "needed": view.votes_needed,
             "mine": page.voted,
-            "by": [person(voter) for voter in view.verify_votes],
+            "by": [person(voter) for voter in page.voters],
         },
         "suggestion": None
         if suggested is None
