@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +24,10 @@ from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 from playwright.async_api import Error as PlaywrightError
 
 from bot.app import running
+from bot.i18n import Translator
 from bot.sandbox import FakeTelegram
 from bot.sandbox.init_data import signed_init_data
+from bot.web.miniapp.strings import app_strings
 from tests.browser import SCREENSHOTS, chromium
 from tests.databases import Database, another_database, on_postgresql
 from tests.helpers import free_port
@@ -227,12 +229,14 @@ async def test_moderator_filters_opens_and_verifies_a_case_and_its_card_in_the_g
 
 
 async def test_citizens_init_data_is_refused_and_shows_no_case(
-    browser: Browser, served: Served, contexts: list[Opened]
+    browser: Browser, served: Served, contexts: list[Opened], translations: Callable[[str], Translator]
 ) -> None:
     citizen = served.telegram.user(100)  # reported the English campaign
     app = await open_app(browser, served, launch(served, citizen), hash=f"#case-{served.cases['en']}")
     contexts.append(app)
     await app.page.wait_for_selector("[data-refused=not_moderator]")
+    said = app_strings(translations("en"))["refused.not_moderator"]
+    assert await app.page.locator("[data-refused] p").inner_text() == said, "the refusal says why"
     assert await app.page.locator("ol.cases, article.case").count() == 0
     assert UNVERIFIED not in await app.page.content()
     await shot(app.page, "refused")

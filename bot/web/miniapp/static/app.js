@@ -28,8 +28,8 @@ function back() {
   go("#queue");
 }
 
-/** A screen the app cannot go past: refused, session ended, no Telegram. A refused launch has no string table
- * unless the server sent one with the refusal; then it shows a sign and the close button alone. */
+/** A screen the app cannot go past: refused, session ended, no Telegram. The server words a refusal with the
+ * string table it sends along; without one (no answer at all) the screen is a sign and the close button alone. */
 function stop(code) {
   const known = ["not_moderator", "expired", "replayed", "invalid", "ended", "no_telegram"];
   const reason = known.includes(code) ? code : "invalid";
