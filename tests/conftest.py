@@ -32,12 +32,14 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """The test's own database: a SQLite file, or a throwaway PostgreSQL database (tests/databases.py)."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's own database: a SQLite file, or a throwaway PostgreSQL database (tests/databases.py), already
+    migrated unless the test is marked ``empty_database``."""
     if not on_postgresql():
         yield url_of(tmp_path)
         return
-    with throwaway_database() as url:
+    migrated = request.node.get_closest_marker("empty_database") is None
+    with throwaway_database(migrated=migrated) as url:
         remember(tmp_path, url)
         yield url
 

@@ -29,6 +29,7 @@ async def _tables(db: Database) -> set[str]:
         return {r[0] for r in await tx.fetch_all(sql)}
 
 
+@pytest.mark.empty_database
 async def test_migrations_apply_in_order_and_a_second_run_applies_nothing(database_url: str) -> None:
     db = await open_database(DatabaseUrl.parse(database_url))
     assert await db.migrate(data_dir("migrations")) == sorted(p.name for p in data_dir("migrations").glob("*.sql"))
@@ -37,6 +38,7 @@ async def test_migrations_apply_in_order_and_a_second_run_applies_nothing(databa
     await db.close()
 
 
+@pytest.mark.empty_database
 async def test_a_failing_migration_is_rolled_back_whole(tmp_path: Path, database_url: str) -> None:
     migrations = tmp_path / "migrations"
     migrations.mkdir()

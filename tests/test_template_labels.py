@@ -125,6 +125,7 @@ async def test_template_label_answers_bad_input_and_changes_nothing(telegram: Fa
     assert seen(await say(telegram, alice, f"/template label {template_id} ru {'в' * 120}")).startswith("🏷")
 
 
+@pytest.mark.empty_database
 async def test_labels_given_before_they_had_languages_are_kept_and_starter_families_get_all_five(
     tmp_path: Path, database_url: str
 ) -> None:
