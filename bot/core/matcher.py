@@ -30,7 +30,7 @@ from itertools import chain
 from bot.core.lsh import MinHashIndex
 from bot.core.normalize import normalize
 from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes
-from bot.core.similarity import Thresholds, keeps_its_words, required, similarity
+from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
 CLUSTER_CANDIDATES = 128
@@ -172,8 +172,6 @@ class Matcher:
                 contained = message if kind is MatchKind.TEMPLATE else None
                 score = similarity(stored, self._tokens[index], message, tokens, contained, limits)
                 if score < required(self._tokens[index], tokens, thresholds[kind], limits):
-                    continue
-                if kind is MatchKind.TEMPLATE and not keeps_its_words(stored, message, limits):
                     continue
                 key = (kind, self._ids[index])
                 if key not in best or best[key].score < score:

@@ -15,11 +15,13 @@ Both sides are normalised (bot.core.normalize). The score is 0 to 1:
 
 Short texts (fewer than ``short_tokens`` words on either side) must agree
 almost exactly (``short_threshold``). A short template (at most ``whole_words``
-words besides function words) must keep every one of them: it says one thing
-about one subject, and a message that keeps its wording around another word
-("My grandmother cares and always thinks about the people", "This new mattress
-provides the necessary stability and peace") scores high and says something
-else.
+words besides function words) is contained in a longer message only when each
+of those words is there: it says one thing about one subject, and chatter
+around its wording with another subject ("My grandmother cares and always
+thinks about the people in her building", "This new mattress provides the
+necessary stability and peace. Best sleep in years") says something else. A
+message of the template's length may still swap a word (the whole-text score
+and containment both allow a synonym there).
 """
 
 from __future__ import annotations
@@ -67,7 +69,11 @@ def similarity(
 ) -> float:
     """The score of ``stored`` against ``message``; ``contained_in`` is the message text to look inside, if any."""
     score = fuzz.token_sort_ratio(stored, message) / 100
-    if contained_in is not None and limits.min_contained_tokens <= stored_tokens <= message_tokens:
+    if (
+        contained_in is not None
+        and limits.min_contained_tokens <= stored_tokens <= message_tokens
+        and (stored_tokens == message_tokens or _keeps_its_words(stored, contained_in, limits))
+    ):
         score = max(score, fuzz.token_set_ratio(stored, contained_in) / 100)
     return score
 
@@ -79,9 +85,9 @@ def required(stored_tokens: int, message_tokens: int, threshold: float, limits: 
     return threshold
 
 
-def keeps_its_words(stored: str, message: str, limits: Thresholds) -> bool:
-    """Whether a template may match the message: a short one only when the message has each of its words
-    besides function words, in some form."""
+def _keeps_its_words(stored: str, message: str, limits: Thresholds) -> bool:
+    """Whether the message has each word of a short template besides function words, in some form (always
+    true of a longer template)."""
     content = [word for word in stored.split() if word not in FUNCTION_WORDS]
     if len(content) > limits.whole_words:
         return True
