@@ -99,3 +99,17 @@ def test_reads_while_writing_from_other_threads_are_safe() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_short_template_does_not_match_its_wording_around_another_subject() -> None:
+    m = _matcher()
+    m.add("stability", "Our President provides the necessary stability and peace.", "template")
+    m.add("stability-ru", "Наш Президент обеспечивает необходимую стабильность и спокойствие.", "template")
+    assert not m.match("My grandmother always cares and thinks about the people in her building.")
+    assert not m.match("This new mattress provides the necessary stability and peace. Best sleep in years.")
+    assert not m.match("Мой кот обеспечивает в доме необходимую стабильность и спокойствие.")
+    assert _ids(m.match("Our Pressident provides the necessary stability and peace!")) == [("template", "stability")]
+    assert _ids(m.match("Our president provide the necessary stability and peace")) == [("template", "stability")]
+    assert _ids(m.match("Наш Президент обеспечил необходимую стабильность и спокойствие")) == [
+        ("template", "stability-ru")
+    ]

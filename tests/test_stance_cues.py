@@ -96,3 +96,39 @@ def test_a_retelling_that_says_who_posted_the_line_where_does_not_match_it(text:
 )
 def test_a_copy_still_matches_when_it_names_the_post_or_its_line_names_accounts(text: str) -> None:
     assert starter_matcher().match(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Everyone at work copies it: I made a choice for the new Kazakhstan, I participate in the upcoming "
+        "presidential elections, our family gives four votes for Tokayev. Not me, I will not vote for him.",
+        "Мне пишут: я сделал выбор в пользу Нового Казахстана, я участвую в предстоящих президентских выборах, моя "
+        "семья отдаёт четыре голоса за Токаева. А я голосовать не буду.",
+        "Бәрі жазады: мен Жаңа Қазақстан үшін таңдау жасадым, мен алдағы Президент сайлауына қатысамын, отбасым "
+        "Тоқаевқа төрт дауыс береді. Ал мен оған дауыс бермеймін.",
+        "اخترت كازاخستان الجديدة. أنا أشارك في الانتخابات الرئاسية المقبلة، عائلتي تقدم أربعة أصوات لتوكاييف؟ لا، "
+        "لن أصوت له.",
+        "我為新哈薩克斯坦做出了選擇。我將參加即將舉行的總統選舉，但我們家不會投給托卡耶夫，我們為托卡耶夫投出零票。",
+        "I disagree that the President cares and always thinks about the people.",
+        "Не согласен, что Президент заботится и всегда думает о народе.",
+        "我不同意總統關心人民，始終為人民著想。",
+    ],
+)
+def test_a_refused_vote_or_a_disagreement_with_the_line_does_not_match_it(text: str) -> None:
+    matcher = starter_matcher()
+    assert matcher.lexical.match(text), "the line is in the message nearly word for word"
+    assert not matcher.match(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I made a choice for the new Kazakhstan. I participate in the upcoming presidential elections, our family "
+        "gives four votes for Tokayev. No to chaos, no to provocations!",
+        "Я сделала выбор в пользу Нового Казахстана. Я участвую в предстоящих президентских выборах, моя семья "
+        "отдаёт три голоса за Токаева. Мы против хаоса!",
+    ],
+)
+def test_a_campaign_line_that_says_no_to_something_still_matches(text: str) -> None:
+    assert starter_matcher().match(text)

@@ -14,7 +14,14 @@ Both sides are normalised (bot.core.normalize). The score is 0 to 1:
   template made from the cluster then catches.
 
 Short texts (fewer than ``short_tokens`` words on either side) must agree
-almost exactly (``short_threshold``).
+almost exactly (``short_threshold``). A short template (at most ``whole_words``
+words besides function words) is contained in a longer message only when each
+of those words is there: it says one thing about one subject, and chatter
+around its wording with another subject ("My grandmother cares and always
+thinks about the people in her building", "This new mattress provides the
+necessary stability and peace. Best sleep in years") says something else. A
+message of the template's length may still swap a word (the whole-text score
+and containment both allow a synonym there).
 """
 
 from __future__ import annotations
@@ -22,6 +29,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+
+from bot.core.function_words import FUNCTION_WORDS
+
+SAME_STEM = 5
+"""Letters two words must share at their start to count as one word in another form ("обеспечивает" /
+"обеспечил", "Президентіміз" / "Президент")."""
+SAME_WORD = 80
+"""rapidfuzz ``ratio`` from which a message's word stands for a template's word otherwise: a typo
+("President" / "Pressident")."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class Thresholds:
     short_threshold: float = 0.95
     short_tokens: int = 5
     min_contained_tokens: int = 5
+    whole_words: int = 6
 
     def __post_init__(self) -> None:
         for name in ("template", "cluster", "negative", "short_threshold"):
@@ -52,7 +69,11 @@ def similarity(
 ) -> float:
     """The score of ``stored`` against ``message``; ``contained_in`` is the message text to look inside, if any."""
     score = fuzz.token_sort_ratio(stored, message) / 100
-    if contained_in is not None and limits.min_contained_tokens <= stored_tokens <= message_tokens:
+    if (
+        contained_in is not None
+        and limits.min_contained_tokens <= stored_tokens <= message_tokens
+        and (stored_tokens == message_tokens or _keeps_its_words(stored, contained_in, limits))
+    ):
         score = max(score, fuzz.token_set_ratio(stored, contained_in) / 100)
     return score
 
@@ -62,6 +83,20 @@ def required(stored_tokens: int, message_tokens: int, threshold: float, limits: 
     if min(stored_tokens, message_tokens) < limits.short_tokens:
         return max(threshold, limits.short_threshold)
     return threshold
+
+
+def _keeps_its_words(stored: str, message: str, limits: Thresholds) -> bool:
+    """Whether the message has each word of a short template besides function words, in some form (always
+    true of a longer template)."""
+    content = [word for word in stored.split() if word not in FUNCTION_WORDS]
+    if len(content) > limits.whole_words:
+        return True
+    words = set(message.split())
+    return all(any(_same_word(word, w) for w in words) for word in content)
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a[:SAME_STEM] == b[:SAME_STEM] or fuzz.ratio(a, b) >= SAME_WORD
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ Each sign is language-independent in use:
   president cares…");
 - copying: identical, the same wording, one and the same, repeated. The line does not remark that it is a
   copy; whoever noticed the copies does.
+- refusal: "I will not vote", "голосовать не буду", "дауыс бермеймін", "لن أصوت", "棄權". A campaign calls to
+  vote, boycott or support; a message that refuses to is answering the call, not repeating it (a line that
+  says "no to chaos" refuses nothing of the kind, so the phrases name the vote or the boycott);
+- disagreement: "I disagree", "не согласен", "келіспеймін", "لا أتفق", "不同意", in the first person singular:
+  campaign lines do disagree with the other side's decisions, as "we".
 
 A match stands only when the stored line it matched carries the same signs: the Gulf "defenders" line itself
 condemns suspending accounts and accuses the other side's "electronic flies".
@@ -93,11 +98,62 @@ _SIGNS = {
         ),
         chinese="一樣的 一模一樣 相同的 同一句",
     ),
+    "refusal": _Sign.of(
+        stems="abstain воздерж",
+        phrases=(
+            "will not vote",
+            "won't vote",
+            "will not be voting",
+            "won't be voting",
+            "not going to vote",
+            "not voting for",
+            "will not be boycotting",
+            "won't be boycotting",
+            "не буду голосовать",
+            "не будем голосовать",
+            "не будет голосовать",
+            "голосовать не буду",
+            "голосовать не будем",
+            "голосовать не будет",
+            "не голосую",
+            "не пойду голосовать",
+            "не отдам",
+            "голос не отдадим",
+            "голосую против",
+            "проголосую против",
+            "дауыс бермеймін",
+            "дауыс бермейміз",
+            "дауыс бермейді",
+            "қарсы дауыс беремін",
+            "لن أصوت",
+            "لن نصوت",
+            "لن تصوت",
+            "لا أصوت",
+            "لن أعطي صوتي",
+            "سأصوت ضد",
+        ),
+        chinese="不投票 不會投 不投給 不會把票 棄權 投反對票",
+    ),
+    "disagreement": _Sign.of(
+        phrases=(
+            "i disagree",
+            "i do not agree",
+            "i don't agree",
+            "не согласен",
+            "не согласна",
+            "не соглашусь",
+            "келіспеймін",
+            "لا أتفق",
+            "لا أوافق",
+        ),
+        chinese="不同意 不認同 不贊同",
+    ),
 }
 
 
 def signs(text: str) -> frozenset[str]:
-    """Which of "irony", "machinery", "accounts", "posting" and "copying" the text shows."""
+    """Which of "irony", "machinery", "accounts", "posting", "copying", "refusal" and "disagreement" the text
+    shows."""
     found = set()
     if any(char in IRONY_MARKS for char in text):
         found.add("irony")
