@@ -39,20 +39,23 @@ REFUSED = "a lone surrogate \ud800 is no text the encoder can take"
 class CountingEncoder:
     """The shipped encoder, counting the texts it is asked for (the stage's own calls, not a stand-in)."""
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, call_seconds: float = 0.0) -> None:
         self.encoder = encoder
         self.name, self.dim = encoder.name, encoder.dim
         self.texts = 0
+        self.call_seconds = call_seconds
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(self.call_seconds)  # in the encoder's thread, as a long message's encoding would take
         self.texts += len(texts)
         return self.encoder.encode(texts)
 
 
-def fresh_stage() -> SemanticStage:
-    """A stage on the shipped encoder and verifier that has encoded nothing yet."""
+def fresh_stage(call_seconds: float = 0.0) -> SemanticStage:
+    """A stage on the shipped encoder and verifier that has encoded nothing yet (each call taking at least
+    ``call_seconds``)."""
     shared = stage()
-    return SemanticStage(CountingEncoder(shared.encoder), shared.verifier)
+    return SemanticStage(CountingEncoder(shared.encoder, call_seconds), shared.verifier)
 
 
 def alone(texts: list[str]) -> np.ndarray:
@@ -112,7 +115,10 @@ def test_a_text_read_again_or_twice_in_one_call_is_encoded_once_with_the_same_ve
 async def test_reports_submitted_at_once_are_encoded_in_fewer_calls_than_reports(database_url: str) -> None:
     store = await Store.open(DatabaseUrl.parse(database_url))
     try:
-        matcher = await build_matcher(store, Thresholds(), fresh_stage())
+        # Each encoder call takes half a second, as on a busy machine: while the first report is encoded the
+        # others arrive. Without that, on a loaded CI machine each report's own database read could space them
+        # out one call apart.
+        matcher = await build_matcher(store, Thresholds(), fresh_stage(call_seconds=0.5))
         assert matcher.batcher is not None
 
         async def report(number: int, text: str) -> Receipt:
