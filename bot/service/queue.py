@@ -18,11 +18,12 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.cases import CaseKind, Moderator, Policy, shown_as, votes_needed
+from bot.core.cases import CaseKind, Moderator, Policy, votes_needed
 from bot.core.flags import coordination, report_surge, surge_burst
 from bot.core.normalize import normalize
 from bot.core.periods import DAY
 from bot.core.templates import Labels, labels_by_family
+from bot.service.roles import shown_faces
 from bot.store import Store, Tx
 from bot.store.queue import QueueFacts, QueueVersion
 
@@ -243,16 +244,6 @@ async def _surging_accounts(tx: Tx, accounts: set[int], policy: Policy) -> set[i
         if report_surge(burst, earlier, policy.rules) is not None:
             surging.add(account_id)
     return surging
-
-
-async def shown_faces(store: Store, user_ids: list[int], policy: Policy) -> dict[int, Moderator]:
-    """How these moderators are shown to others, read without writing (bot.service.roles.faces gives an alias to
-    anyone without one; everyone who claimed or voted has one already)."""
-    if not user_ids:
-        return {}
-    async with store.reading() as tx:
-        rows = await tx.aliases.of(user_ids)
-    return {user_id: shown_as(user_id, row.name, row.alias, row.shows_name, policy) for user_id, row in rows.items()}
 
 
 def _words(q: str) -> tuple[str, ...]:

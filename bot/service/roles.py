@@ -9,6 +9,7 @@ from bot.core.audit import AuditAction
 from bot.core.cases import Moderator, Policy, Role, shown_as
 from bot.errors import NotAllowed, RoleFromConfig
 from bot.store import Store, Tx
+from bot.store.aliases import AliasRow
 from bot.store.audit import AuditEntry
 
 MAX_AUDIT_ENTRIES = 50
@@ -39,6 +40,19 @@ async def faces(tx: Tx, user_ids: Iterable[int], policy: Policy) -> dict[int, Mo
         for user_id in missing:
             await tx.aliases.ensure(user_id)
         rows = await tx.aliases.of(wanted)
+    return _shown(rows, policy)
+
+
+async def shown_faces(store: Store, user_ids: list[int], policy: Policy) -> dict[int, Moderator]:
+    """How these moderators are shown to others, read without writing (``faces`` gives an alias to anyone without
+    one; everyone who claimed or voted has one already)."""
+    if not user_ids:
+        return {}
+    async with store.reading() as tx:
+        return _shown(await tx.aliases.of(user_ids), policy)
+
+
+def _shown(rows: dict[int, AliasRow], policy: Policy) -> dict[int, Moderator]:
     return {user_id: shown_as(user_id, row.name, row.alias, row.shows_name, policy) for user_id, row in rows.items()}
 
 
