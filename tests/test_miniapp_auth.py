@@ -57,6 +57,10 @@ async def test_a_moderator_opens_a_session_in_their_language(
         "frame-ancestors https://web.telegram.org https://*.web.telegram.org"
         in answer.headers["Content-Security-Policy"]
     )
+    bare = await app.http.get("/app?tgWebAppStartParam=case-7")
+    assert (bare.status_code, bare.headers["Location"]) == (308, "/app/?tgWebAppStartParam=case-7"), (
+        "MINIAPP_URL without its final slash still opens the app, with Telegram's start parameter"
+    )
     site = await app.http.get("/about")
     assert "frame-ancestors 'none'" in site.headers["Content-Security-Policy"], "the public site keeps its own policy"
     assert session["token"] not in db.dump(), "the database keeps the token's hash, never the token"
@@ -173,7 +177,10 @@ async def test_a_cross_site_action_is_refused_unread(
         "/app/api/cases/1/verify", content=b"{}", headers=bearer | {"Content-Type": "text/plain"}
     )
     assert (form.status_code, form.json()) == (415, {"error": "json_required"})
-    assert (await app.http.get("/app/api/cases/1/verify", headers=bearer)).json() == {"error": "not_found"}
+    read = await app.http.get("/app/api/cases/1/verify", headers=bearer)
+    assert (read.status_code, read.json(), read.headers["Allow"]) == (405, {"error": "not_allowed"}, "POST")
+    unknown = await app.http.get("/app/api/cases/1/verify/again", headers=bearer)
+    assert (unknown.status_code, unknown.json()) == (404, {"error": "not_found"})
     assert db.dump() == before
 
 

@@ -20,7 +20,7 @@ from bot.web import api, downloads, evidence, feed, pages
 from bot.web.cache import AnswerCache
 from bot.web.context import WEB, Web, of
 from bot.web.headers import add_headers, etags_and_errors
-from bot.web.miniapp import PREFIX, miniapp
+from bot.web.miniapp import PREFIX, miniapp, to_shell
 from bot.web.miniapp.context import Moderation
 from bot.web.templating import Pages
 
@@ -61,6 +61,7 @@ def build_web_app(
     app.router.add_get(HEALTH_PATH, _health)
     app.on_response_prepare.append(add_headers)
     if settings.miniapp.url is not None and settings.bot_token and moderation is not None:
+        app.router.add_get(PREFIX, to_shell)
         app.add_subapp(PREFIX, miniapp(settings, settings.bot_token, i18n, moderation))
     return app
 

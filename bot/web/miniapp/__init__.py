@@ -43,7 +43,6 @@ def miniapp(settings: Settings, bot_token: str, i18n: I18n, moderation: Moderati
     app.router.add_get("/api/queue", queue.queue)
     app.router.add_get("/api/cases/{case_id}", cases.show)
     app.router.add_post("/api/cases/{case_id}/{action}", cases.act)
-    app.router.add_route("*", "/api/{rest:.*}", _unknown)
     files = {path.name: path.read_bytes() for path in sorted(STATIC.glob("*")) if path.is_file()}
 
     async def shell(request: web.Request) -> web.Response:
@@ -58,6 +57,12 @@ def miniapp(settings: Settings, bot_token: str, i18n: I18n, moderation: Moderati
     return app
 
 
+async def to_shell(request: web.Request) -> web.Response:
+    """``/app`` without its slash (an easy MINIAPP_URL to set) to the app, keeping what Telegram put in the
+    query; the fragment, which carries initData, stays with the browser across the redirect."""
+    raise web.HTTPPermanentRedirect(request.rel_url.with_path(PREFIX + "/").with_query(request.rel_url.query))
+
+
 def _file(files: dict[str, bytes], name: str, cache: str) -> web.Response:
     body = files.get(name)
     if body is None:
@@ -65,10 +70,6 @@ def _file(files: dict[str, bytes], name: str, cache: str) -> web.Response:
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     charset = "utf-8" if kind.startswith("text/") or kind.endswith(("javascript", "json")) else None
     return web.Response(body=body, content_type=kind, charset=charset, headers={"Cache-Control": cache})
-
-
-async def _unknown(request: web.Request) -> web.Response:
-    return refusal(404, "not_found")
 
 
 @web.middleware
@@ -81,7 +82,10 @@ async def _api_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith(PREFIX + "/api/"):
             raise
-        return refusal(exc.status, "not_allowed" if exc.status == 405 else "error")
+        answer = refusal(exc.status, {404: "not_found", 405: "not_allowed"}.get(exc.status, "error"))
+        if "Allow" in exc.headers:
+            answer.headers["Allow"] = exc.headers["Allow"]
+        return answer
     except Exception:
         if not request.path.startswith(PREFIX + "/api/"):
             raise
