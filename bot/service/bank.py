@@ -147,8 +147,9 @@ async def set_template_enabled(
             template_id,
             template.text,
             MatchKind.TEMPLATE,
-            vector=await vector_of(matcher, readable(template.text)),
+            vector=await vector_of(matcher, readable(template.text)) if template.matched_semantically else None,
             language=template.language,
+            family=template.family,
         )
     else:
         matcher.remove(template_id, MatchKind.TEMPLATE)

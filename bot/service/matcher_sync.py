@@ -47,15 +47,15 @@ async def catch_up(tx: Tx, matcher: CampaignMatcher) -> int:
                 applied += 1
             continue
         kind = MatchKind(change.kind)
+        template = await tx.templates.get(change.item_id) if kind is MatchKind.TEMPLATE and change.text else None
         vector = None
-        if change.text is not None and encoder is not None:
+        if change.text is not None and encoder is not None and (template is None or template.matched_semantically):
             vector = await tx.embeddings.get(change.kind, change.item_id, encoder)
         if change.id <= matcher.synced_to:  # applied meanwhile by the other caller (reports vs. background)
             continue
         if change.text is None:
             matcher.remove(change.item_id, kind)
         else:
-            template = await tx.templates.get(change.item_id) if kind is MatchKind.TEMPLATE else None
             family = None if template is None else template.family
             matcher.add(change.item_id, change.text, kind, vector=vector, language=change.language, family=family)
         matcher.synced_to = change.id

@@ -130,7 +130,10 @@ async def build_matcher(
     matcher.synced_to = synced_to
     if semantic is not None:
         for kind, items in (
-            (MatchKind.TEMPLATE, [(t.id, readable(t.text), t.language, t.family) for t in templates]),
+            (
+                MatchKind.TEMPLATE,
+                [(t.id, readable(t.text), t.language, t.family) for t in templates if t.matched_semantically],
+            ),
             (MatchKind.CLUSTER, [(i, text, guess_language(text), None) for i, text in clusters]),
         ):
             vectors = await _vectors(store, semantic, kind, [(key, text) for key, text, _, _ in items])

@@ -34,7 +34,6 @@ from bot.semantic.campaigns import CampaignMatcher
 from bot.service.bank import MAX_DRAFT_CHARS
 from bot.service.cases import build_view
 from bot.service.matcher_sync import announce, catch_up
-from bot.service.matching import keep_vector, vector_of
 from bot.service.roles import require
 from bot.store import Store, Tx
 
@@ -131,22 +130,16 @@ async def answer_suggestion(
             after=target
             | ({"status": CaseStatus.JOINED.value, "joined_case": joined_case_id} if joined_case_id else {}),
         )
-        learned, vector = None, None
+        learned = None
         if template_id is not None:
-            if matcher.semantic is not None:  # the cluster's vector: its text was encoded when it came
-                vector = await tx.embeddings.get(
-                    MatchKind.CLUSTER.value, suggestion.cluster_id, matcher.semantic.encoder.name
-                )
             text = await tx.cases.text(case_id)
-            learned = await _learn(
-                tx, matcher, template_id, text, suggestion.language, case_id, actor.user_id, now, vector
-            )
+            learned = await _learn(tx, matcher, template_id, text, suggestion.language, case_id, actor.user_id, now)
         view = await build_view(tx, case_id, policy, now)
         merged = await tx.clusters.template_of(suggestion.cluster_id) is not None or joined_case_id is not None
     if merged:
         matcher.remove(suggestion.cluster_id, MatchKind.CLUSTER)
     if learned is not None:
-        _know(matcher, learned, vector)
+        _know(matcher, learned)
     return SuggestionResult(view, answer, joined_case_id, learned)
 
 
@@ -202,23 +195,21 @@ async def learn_from_verified(store: Store, matcher: CampaignMatcher, case_id: i
     text = Submission(report.kind, report.text, report.targets).campaign_text
     if text is None:
         return None
-    vector = await vector_of(matcher, text)
     async with store.transaction() as tx:
         case = await tx.cases.get(case_id)
         if case is None or case.status is not CaseStatus.VERIFIED or case.decided_by is None:
             return None
         await catch_up(tx, matcher)
-        learned = await _learn(tx, matcher, template_id, text, language, case_id, case.decided_by, now, vector)
+        learned = await _learn(tx, matcher, template_id, text, language, case_id, case.decided_by, now)
     if learned is not None:
-        _know(matcher, learned, vector)
+        _know(matcher, learned)
     return learned
 
 
-def _know(matcher: CampaignMatcher, learned: Template, vector: np.ndarray | None) -> None:
-    """This process's matcher knows a learned variant at once (others catch up from the announcement)."""
-    matcher.add(
-        learned.id, learned.text, MatchKind.TEMPLATE, vector=vector, language=learned.language, family=learned.family
-    )
+def _know(matcher: CampaignMatcher, learned: Template) -> None:
+    """This process's matcher knows a learned variant at once (others catch up from the announcement); the
+    lexical stage only (``Template.matched_semantically``)."""
+    matcher.add(learned.id, learned.text, MatchKind.TEMPLATE, language=learned.language, family=learned.family)
 
 
 async def _learn(
@@ -230,7 +221,6 @@ async def _learn(
     case_id: int,
     actor_id: int,
     now: int,
-    vector: np.ndarray | None,
 ) -> Template | None:
     """Add the case's text to the template's family as a variant in its own language (audit-logged, announced);
     None when the guard rails say no. The caller adds it to its matcher once committed."""
@@ -262,7 +252,6 @@ async def _learn(
         now=now,
         learned_from_case=case_id,
     )
-    await keep_vector(tx, matcher, MatchKind.TEMPLATE, learned.id, vector)
     await announce(tx, MatchKind.TEMPLATE, learned.id, now, text=text, language=language)
     await tx.audit.record(
         actor_id,
