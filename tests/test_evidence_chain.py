@@ -16,17 +16,19 @@ from bot.app import running
 from bot.core.digest import Campaign, Digest, DigestNetwork, Totals, VerifiedAccount
 from bot.core.evidence import (
     GENESIS,
+    RECORD_FORMAT,
     LinkFiles,
     PublishedLink,
     check_published,
     public_digest_json,
+    recorded_text,
     sha256_hex,
 )
 from bot.core.periods import WEEK
 from bot.handlers.deps import Runtime
 from bot.sandbox import FakeTelegram
 from tests.databases import Database
-from tests.moderation_helpers import say, seen
+from tests.moderation_helpers import GROUP, say, seen
 from tests.test_digest import CAMPAIGN, _subscribe, _verified_campaign, _verify, next_week
 from tests.test_scan import kuzet
 
@@ -177,6 +179,36 @@ async def test_the_next_digest_links_to_the_last_and_records_only_cases_verified
 
 
 _CASE_OF_TEXT = "SELECT c.id FROM cases c JOIN clusters cl ON cl.id = c.cluster_id WHERE cl.representative = ?"
+
+
+async def test_a_case_a_template_covers_is_recorded_with_the_templates_words_not_its_first_reporters(
+    telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path
+) -> None:
+    own_words = "Dana Seitova from building 7 here, this came to our chat today"
+    async with running(moderation_settings()) as application:
+        admin, alice = await _verified_campaign(telegram, db)
+        group = telegram.add_group(GROUP, "Kuzet moderators")
+        assert "added" in seen(await say(telegram, admin, f"/template add {SECOND}", chat=group))
+        await say(telegram, telegram.user(7), f"{own_words}: {SECOND}")
+        await say(telegram, telegram.user(8), SECOND)
+        [covered] = [row[0] for row in db.rows(_CASE_OF_TEXT, (f"{own_words}: {SECOND}",))]
+        assert db.value("SELECT COUNT(*) FROM case_reports WHERE case_id = ?", (covered,)) == 2
+        await _verify(telegram, db, covered, admin, alice)
+        next_week(application)
+        await say(telegram, admin, "/publish")
+        await telegram.wait_until_idle()
+    records = {row[0]: json.loads(row[1]) for row in db.rows("SELECT case_id, record FROM evidence_cases")}
+    assert records[covered]["format"] == "kuzet-case-record/2"
+    assert records[covered]["text"] is None and records[covered]["template"]["text"] == SECOND
+    assert "Dana" not in db.value("SELECT record FROM evidence_cases WHERE case_id = ?", (covered,))
+    assert records[1]["text"] == CAMPAIGN and records[1]["template"] is None, "no template: its reported text"
+    assert kuzet(["verify-chain"], tmp_path).returncode == 0
+
+
+def test_records_of_the_first_format_keep_their_reported_text_when_checked() -> None:
+    assert recorded_text("Dana here: the line", "kuzet-case-record/1", has_template=True) == "Dana here: the line"
+    assert recorded_text("Dana here: the line", RECORD_FORMAT, has_template=True) is None
+    assert recorded_text("the line", RECORD_FORMAT, has_template=False) == "the line"
 
 
 def _published_link(seq: int, previous: str, digest: str) -> PublishedLink:

@@ -24,10 +24,20 @@ from bot.core.small_counts import DEFAULT_K, coarse, is_small
 
 GENESIS = "0" * 64
 """What the first link names as its previous link."""
-RECORD_FORMAT = "kuzet-case-record/1"
+RECORD_FORMAT = "kuzet-case-record/2"
+"""Format 2 records a case's reported text only when no template covers the case: a template's words are
+what moderators verified, and the first report's own text, which format 1 also recorded, could carry its
+reporter's words ("Dana from building 7 here: …") into a record that is public and never changes."""
+FIRST_RECORD_FORMAT = "kuzet-case-record/1"
+
 SUMS = "SHA256SUMS"
 PREVIOUS = "previous"
 DIGEST = "digest.json"
+
+
+def recorded_text(representative: str | None, record_format: str | None, has_template: bool) -> str | None:
+    """A case's reported text as a record of this format holds it (see RECORD_FORMAT)."""
+    return representative if record_format == FIRST_RECORD_FORMAT or not has_template else None
 
 
 def sha256_hex(text: str) -> str:

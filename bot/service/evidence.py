@@ -5,7 +5,8 @@ A link's files (see bot.core.evidence) are served by the site at ``/chain/<seq>/
 ``/chain/<seq>/previous``, ``/chain/<seq>/digest.json`` and ``/chain/<seq>/cases/<case_id>.json``.
 
 A case's record holds what moderators verified and what never changes honestly afterwards: the cluster's
-representative text, the template it matched (id, language, text), the picture's PDQ hash, the account as it
+representative text when no template covers the case (since record format 2), the template it matched (id,
+language, text), the picture's PDQ hash, the account as it
 was named, the verdict, when and by how many votes (below SMALL_COUNT_K only "<K"), and a seal of the case's
 audit trail so far. The seal is an HMAC under the installation's key: it names no moderator, yet
 `kuzet verify-chain` can tell when a decision in the audit log was changed afterwards.
@@ -28,6 +29,7 @@ from bot.core.evidence import (
     canonical,
     public_digest_json,
     record_changes,
+    recorded_text,
     sha256_hex,
 )
 from bot.core.small_counts import coarse
@@ -98,7 +100,7 @@ async def _record(tx: Tx, facts: CaseEvidenceFacts, through: int, seal: Seal, sm
         "verdict": facts.verdict,
         "verified_at": facts.decided_at,
         "votes": coarse(len(await tx.cases.verify_votes(facts.case_id)), small_count_k),
-        "text": facts.representative,
+        "text": recorded_text(facts.representative, RECORD_FORMAT, facts.template_id is not None),
         "template": None
         if facts.template_id is None
         else {"id": facts.template_id, "language": facts.template_language, "text": facts.template_text},
@@ -122,7 +124,9 @@ async def _live(tx: Tx, recorded: dict[str, Any], seal: Seal) -> dict[str, Any]:
         live_template = {"id": template["id"], "language": found[0], "text": found[1]}
     through = recorded["decisions"]["through"]
     return {
-        "text": None if facts is None else facts.representative,
+        "text": None
+        if facts is None
+        else recorded_text(facts.representative, recorded.get("format"), template is not None),
         "template": live_template,
         "pdq": None if facts is None else facts.pdq,
         "decisions": await _decisions(tx, recorded["case"], through, seal),
