@@ -327,6 +327,8 @@ async def test_a_case_link_opens_its_page_whose_template_editor_previews_the_mat
     contexts.append(app)
     page = app.page
     await page.wait_for_selector(f"article.case[data-id='{english}'] textarea[name=template]")
+    published = page.get_by_text("📢 If verified, this text is published as it stands")
+    await expect(published).to_have_count(1)  # as on the card: no template yet, verifying publishes this text
     templates = served.db.value("SELECT COUNT(*) FROM templates")
     reports = await page.locator("ol.reports > li").count()
     assert reports == 5

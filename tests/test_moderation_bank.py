@@ -15,6 +15,8 @@ async def test_a_template_made_from_a_case_matches_the_next_report(telegram: Fak
     alice, citizen = team.alice, telegram.user(1)
     await say(telegram, citizen, FIRST)
     card = await wait_for_card(telegram, db, 1)
+    published = "📢 If verified, this text is published as it stands (digest, site, open data)."
+    assert published in seen(card), "moderators learn that verifying publishes the first report's words"
 
     await press(telegram, alice, card, "case:t:1")
     draft = telegram.sent(GROUP)[-1]
@@ -33,6 +35,7 @@ async def test_a_template_made_from_a_case_matches_the_next_report(telegram: Fak
     assert db.value("SELECT text FROM templates WHERE id = ?", (template_id,)) == CORRECTED
     assert f"Template #{template_id} saved from case #1" in seen(draft) and draft.buttons == []
     assert f"📌 Template #{template_id}" in seen(card_of(telegram, db, 1))
+    assert published not in seen(card_of(telegram, db, 1)), "the template's words are what is published now"
 
     receipt = await say(telegram, telegram.user(2), VARIANT)
     assert "Matches the known campaign" in seen(receipt)

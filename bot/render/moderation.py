@@ -52,6 +52,14 @@ HELP_AUDIT = N_("/audit <i>count</i>: the latest moderator actions")
 HELP_DIGEST = N_("/digest: this week's digest draft · /publish: send it to the subscribers · /digests: past digests")
 
 
+PUBLISHED_AS_IT_STANDS = N_(
+    "📢 If verified, this text is published as it stands (digest, site, open data). If it holds a "
+    "reporter's own words, make a template first (📌) that keeps only the campaign's words."
+)
+"""On an open case no template covers (card and Mini App): what verifying publishes is the first report as its
+reporter typed it, until a template's words replace it (README, "A case record")."""
+
+
 def moderator_name(t: Translator, moderator: Moderator, *, plain: bool = False) -> str:
     """Their alias ("Moderator 7"), else the Telegram name they chose to show; ``plain`` for a button's toast."""
     if moderator.alias is not None:
@@ -113,6 +121,8 @@ def card(t: Translator, view: CaseView) -> str:
         name = view.template_labels.for_reader(t.code)
         label = user_text(name) if name else ""
         lines.append(_("📌 Template #{number} {label}").format(number=number(view.template_id), label=label).rstrip())
+    elif case.kind is CaseKind.CLUSTER and case.is_open and view.text:
+        lines.append(_(PUBLISHED_AS_IT_STANDS))
     lines += suggestion_lines(t, view)
     lines += image_lines(t, view)
     if view.accounts:

@@ -11,7 +11,7 @@ from bot.core.accounts import Platform
 from bot.core.cases import CaseStatus, RejectReason
 from bot.i18n import N_, Translator
 from bot.render.admin import ACTION_NAMES, ROLE_NAMES, STATUS_NAMES
-from bot.render.moderation import REASON_NAMES
+from bot.render.moderation import PUBLISHED_AS_IT_STANDS, REASON_NAMES
 
 STRINGS: dict[str, str] = {
     "app.title": N_("🗂 Queue"),
@@ -78,6 +78,7 @@ STRINGS: dict[str, str] = {
     "case.opened": N_("Opened {time}"),
     "case.last_report": N_("latest report {time}"),
     "case.text": N_("Text"),
+    "case.published": PUBLISHED_AS_IT_STANDS,
     "case.reports": N_("Reports"),
     "case.accounts": N_("Accounts"),
     "case.flags": N_("Flags"),

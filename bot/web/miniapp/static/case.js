@@ -289,6 +289,12 @@ export async function showCase(root, id, { onBack }) {
     );
   }
 
+  // What verifying publishes is this text, the first report as its reporter typed it, until a template's words
+  // replace it (as on the card).
+  function publishedAsItStands(row) {
+    return row.kind === "cluster" && (row.state === "open" || row.state === "claimed") && !row.template;
+  }
+
   function templateEditor(text, reportCount) {
     const area = h("textarea", { name: "template", rows: 4, dir: "auto", "aria-label": t("template.label") });
     area.value = text || "";
@@ -358,7 +364,7 @@ export async function showCase(root, id, { onBack }) {
     const main = h(
       "div",
       { class: "case-main" },
-      row.text ? section("case.text", userText(row.text, "blockquote")) : null,
+      row.text ? section("case.text", userText(row.text, "blockquote"), publishedAsItStands(row) ? h("p", { class: "facts" }, t("case.published")) : null) : null,
       suggestionBlock(data.suggestion, data.actions),
       data.actions.includes("template") ? templateEditor(row.text, data.reports.length) : null,
       reportList(data.reports),
