@@ -15,9 +15,10 @@ import contextlib
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -169,13 +170,24 @@ async def open_app(
     return opened
 
 
+Opener = Callable[..., Awaitable[Opened]]
+"""Opens the app with some initData (and open_app's options) in a fresh browser context."""
+
+
 @pytest_asyncio.fixture(loop_scope="module")
-async def contexts() -> AsyncIterator[list[Opened]]:
-    """The browser contexts a test opened, closed after it, each checked for script errors and CSP breaks."""
-    opened: list[Opened] = []
-    yield opened
-    problems = [problem for app in opened for problem in app.problems]
-    for app in opened:
+async def opened(browser: Browser, served: Served) -> AsyncIterator[Opener]:
+    """Opens the app for a test; after it, each context it opened is closed and checked for script errors and CSP
+    breaks."""
+    apps: list[Opened] = []
+
+    async def open_one(init_data: str, **options: Any) -> Opened:
+        app = await open_app(browser, served, init_data, **options)
+        apps.append(app)
+        return app
+
+    yield open_one
+    problems = [problem for app in apps for problem in app.problems]
+    for app in apps:
         await app.context.close()
     assert not problems, problems
 
@@ -198,13 +210,12 @@ async def no_sideways_scroll(page: Page) -> None:
 
 
 async def test_moderator_filters_opens_and_verifies_a_case_and_its_card_in_the_group_shows_it(
-    browser: Browser, served: Served, contexts: list[Opened]
+    served: Served, opened: Opener
 ) -> None:
     russian = served.cases["ru"]
     card = card_of(served.telegram, served.db, russian)
     await press(served.telegram, served.team.bob, card, f"case:v:{russian}")  # Bob votes in the group
-    app = await open_app(browser, served, launch(served, served.team.alice))
-    contexts.append(app)
+    app = await opened(launch(served, served.team.alice))
     page = app.page
     everything = await queue_ids(page)
     assert set(served.cases.values()) <= set(everything)
@@ -233,11 +244,10 @@ async def test_moderator_filters_opens_and_verifies_a_case_and_its_card_in_the_g
 
 
 async def test_citizens_init_data_is_refused_and_shows_no_case(
-    browser: Browser, served: Served, contexts: list[Opened], translations: Callable[[str], Translator]
+    served: Served, opened: Opener, translations: Callable[[str], Translator]
 ) -> None:
     citizen = served.telegram.user(100)  # reported the English campaign
-    app = await open_app(browser, served, launch(served, citizen), hash=f"#case-{served.cases['en']}")
-    contexts.append(app)
+    app = await opened(launch(served, citizen), hash=f"#case-{served.cases['en']}")
     await app.page.wait_for_selector("[data-refused=not_moderator]")
     said = app_strings(translations("en"))["refused.not_moderator"]
     assert await app.page.locator("[data-refused] p").inner_text() == said, "the refusal says why"
@@ -246,25 +256,20 @@ async def test_citizens_init_data_is_refused_and_shows_no_case(
     await shot(app.page, "refused")
 
 
-async def test_tampered_init_data_is_refused(browser: Browser, served: Served, contexts: list[Opened]) -> None:
+async def test_tampered_init_data_is_refused(served: Served, opened: Opener) -> None:
     signed = launch(served, served.telegram.user(101))
     forged_user = json.dumps({"id": served.team.alice["id"], "first_name": "Alice", "language_code": "en"})
     tampered = "&".join(f"user={forged_user}" if field.startswith("user=") else field for field in signed.split("&"))
-    app = await open_app(browser, served, tampered)
-    contexts.append(app)
+    app = await opened(tampered)
     await app.page.wait_for_selector("[data-refused=invalid]")
     assert await app.page.locator("ol.cases").count() == 0
     wrong_key = launch(served, served.team.alice, token="123:not-the-bot-token")
-    app = await open_app(browser, served, wrong_key)
-    contexts.append(app)
+    app = await opened(wrong_key)
     await app.page.wait_for_selector("[data-refused=invalid]")
 
 
-async def test_arabic_reads_right_to_left_with_the_layout_mirrored(
-    browser: Browser, served: Served, contexts: list[Opened]
-) -> None:
-    app = await open_app(browser, served, launch(served, served.team.carol, language="ar"), viewport=PHONE)
-    contexts.append(app)
+async def test_arabic_reads_right_to_left_with_the_layout_mirrored(served: Served, opened: Opener) -> None:
+    app = await opened(launch(served, served.team.carol, language="ar"), viewport=PHONE)
     page = app.page
     await queue_ids(page)
     assert await page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
@@ -281,10 +286,9 @@ async def test_arabic_reads_right_to_left_with_the_layout_mirrored(
 
 
 async def test_keyboard_walks_the_queue_votes_rejects_with_a_reason_and_goes_back(
-    browser: Browser, served: Served, contexts: list[Opened]
+    served: Served, opened: Opener
 ) -> None:
-    app = await open_app(browser, served, launch(served, served.team.carol))
-    contexts.append(app)
+    app = await opened(launch(served, served.team.carol))
     page = app.page
     order = await queue_ids(page)
     await page.keyboard.press("j")
@@ -320,11 +324,10 @@ async def test_keyboard_walks_the_queue_votes_rejects_with_a_reason_and_goes_bac
 
 
 async def test_a_case_link_opens_its_page_whose_template_editor_previews_the_matching_reports(
-    browser: Browser, served: Served, contexts: list[Opened]
+    served: Served, opened: Opener
 ) -> None:
     english = served.cases["en"]
-    app = await open_app(browser, served, launch(served, served.team.alice, start=f"case-{english}"))
-    contexts.append(app)
+    app = await opened(launch(served, served.team.alice, start=f"case-{english}"))
     page = app.page
     await page.wait_for_selector(f"article.case[data-id='{english}'] textarea[name=template]")
     published = page.get_by_text("📢 If verified, this text is published as it stands")
@@ -340,14 +343,13 @@ async def test_a_case_link_opens_its_page_whose_template_editor_previews_the_mat
 
 
 async def test_a_reject_is_undone_by_its_moderator_and_an_admin_reopens_a_decided_case(
-    browser: Browser, served: Served, contexts: list[Opened]
+    served: Served, opened: Opener
 ) -> None:
     chinese = served.cases["zh"]
     status = "SELECT status FROM cases WHERE id = ?"
 
     async def reject_and_then(user: dict, action: str) -> None:
-        app = await open_app(browser, served, launch(served, user), hash=f"#case-{chinese}")
-        contexts.append(app)
+        app = await opened(launch(served, user), hash=f"#case-{chinese}")
         page = app.page
         await page.click("button[data-action=reject]")
         await page.click("button.reason[data-reason=not_enough]")
@@ -368,12 +370,9 @@ async def test_a_reject_is_undone_by_its_moderator_and_an_admin_reopens_a_decide
     ]
 
 
-async def test_protect_closes_an_account_case_as_a_report_brigade(
-    browser: Browser, served: Served, contexts: list[Opened]
-) -> None:
+async def test_protect_closes_an_account_case_as_a_report_brigade(served: Served, opened: Opener) -> None:
     account = served.cases["account"]
-    app = await open_app(browser, served, launch(served, served.team.alice), hash=f"#case-{account}")
-    contexts.append(app)
+    app = await opened(launch(served, served.team.alice), hash=f"#case-{account}")
     page = app.page
     link = page.locator("ul.accounts a")
     assert await link.get_attribute("href") == f"https://x.com/{FAKE_ACCOUNT}"
@@ -385,10 +384,9 @@ async def test_protect_closes_an_account_case_as_a_report_brigade(
 
 
 async def test_a_reload_keeps_the_session_and_an_ended_one_asks_to_reopen_the_app(
-    browser: Browser, served: Served, contexts: list[Opened]
+    served: Served, opened: Opener
 ) -> None:
-    app = await open_app(browser, served, launch(served, served.team.bob))
-    contexts.append(app)
+    app = await opened(launch(served, served.team.bob))
     page = app.page
     await queue_ids(page)
     await page.reload()  # the same initData again: posting it would be a replay, the kept token is used instead
@@ -404,11 +402,8 @@ async def test_a_reload_keeps_the_session_and_an_ended_one_asks_to_reopen_the_ap
     await page.wait_for_selector("[data-refused=replayed]")
 
 
-async def test_telegram_dark_theme_colours_the_app_and_a_theme_change_follows(
-    browser: Browser, served: Served, contexts: list[Opened]
-) -> None:
-    app = await open_app(browser, served, launch(served, served.team.carol), scheme="dark")
-    contexts.append(app)
+async def test_telegram_dark_theme_colours_the_app_and_a_theme_change_follows(served: Served, opened: Opener) -> None:
+    app = await opened(launch(served, served.team.carol), scheme="dark")
     await queue_ids(app.page)
     assert await app.page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
     assert await app.page.evaluate("getComputedStyle(document.body).color") == "rgb(245, 245, 245)"
@@ -424,11 +419,10 @@ async def test_telegram_dark_theme_colours_the_app_and_a_theme_change_follows(
 
 @pytest.mark.parametrize("locale", list(LANGUAGE_CODES))
 async def test_queue_at_phone_width_in_each_language_without_sideways_scroll(
-    browser: Browser, served: Served, contexts: list[Opened], locale: str
+    served: Served, opened: Opener, locale: str
 ) -> None:
     user = served.team.carol
-    app = await open_app(browser, served, launch(served, user, language=LANGUAGE_CODES[locale]), viewport=PHONE)
-    contexts.append(app)
+    app = await opened(launch(served, user, language=LANGUAGE_CODES[locale]), viewport=PHONE)
     await queue_ids(app.page)
     assert await app.page.evaluate("document.documentElement.lang") == locale.replace("_", "-")
     await no_sideways_scroll(app.page)
@@ -440,12 +434,11 @@ async def test_queue_at_phone_width_in_each_language_without_sideways_scroll(
     [("en", "phone", "light"), ("en", "desktop", "dark"), ("ar", "phone", "dark"), ("ar", "desktop", "light")],
 )
 async def test_screens_of_the_queue_and_a_case(
-    browser: Browser, served: Served, contexts: list[Opened], locale: str, width: str, scheme: str
+    served: Served, opened: Opener, locale: str, width: str, scheme: str
 ) -> None:
     viewport = PHONE if width == "phone" else DESKTOP
     user = served.team.carol
-    app = await open_app(browser, served, launch(served, user, language=locale), viewport=viewport, scheme=scheme)
-    contexts.append(app)
+    app = await opened(launch(served, user, language=locale), viewport=viewport, scheme=scheme)
     page = app.page
     await queue_ids(page)
     await shot(page, f"queue-{locale}-{width}-{scheme}")

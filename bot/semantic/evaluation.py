@@ -294,7 +294,7 @@ def measure_fold(
         vector = by_text[item.text].vector
         matches = matcher.match(item.text, vector)
         matched = next((m for m in matches if m.kind is MatchKind.TEMPLATE), None)
-        learned = matched is not None and families[matched.id] == item.family and not matcher.lexical.match(item.text)
+        learned = matched is not None and matched.how == "semantic" and families[matched.id] == item.family
         if matched is None:
             suggested = next((m for m in matcher.suggest(item.text, vector) if m.kind is MatchKind.TEMPLATE), None)
             if suggested is not None and item.family is not None and families[suggested.id] == item.family:
