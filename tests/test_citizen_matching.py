@@ -96,3 +96,48 @@ async def test_a_generic_text_from_the_negative_bank_is_not_a_campaign(
         receipt = await _receipt(telegram, citizen, generic + " 🎉")
     assert plain(translations("en").gettext("This text is too common to point to a campaign on its own.")) in receipt
     assert db.value("SELECT cluster_id FROM reports") is None
+
+
+async def test_a_citizen_who_quotes_a_campaign_line_in_their_own_words_is_told_its_campaign(
+    telegram: FakeTelegram, settings, translations, with_template: int, db
+) -> None:
+    citizen = telegram.user(410, language_code="ru")
+    async with running(settings):
+        receipt = await _receipt(telegram, citizen, f"Под каждым постом Акорды одно и то же: «{CARES}». Это боты?")
+    t = translations("ru")
+    label = t.quote("\u2068Nurbots: the President cares\u2069")
+    assert plain(t.gettext("🔁 Matches the known campaign {label}.").format(label=label)) in receipt
+    [row] = db.rows("SELECT template_id, by_quotation FROM reports")
+    assert (row["template_id"], row["by_quotation"]) == (with_template, 1)
+
+
+async def test_a_new_line_a_citizen_quotes_starts_a_cluster_without_the_citizens_own_words(
+    telegram: FakeTelegram, settings, translations, db
+) -> None:
+    first, second = telegram.user(411), telegram.user(412)
+    own_words = "Under every post of the akimat in Aktobe I see this: “{}” My neighbour Asel says they are bots."
+    async with running(settings):
+        await _receipt(telegram, first, own_words.format(WAVE))
+        later = await _receipt(telegram, second, WAVE + "!")
+    assert db.value("SELECT representative FROM clusters") == WAVE
+    assert db.value("SELECT COUNT(DISTINCT cluster_id) FROM reports") == 1
+    assert (
+        plain(translations("en").gettext("👥 Similar to earlier reports: moderators will review them together."))
+        in later
+    )
+
+
+async def test_a_forwarded_post_that_quotes_a_campaign_line_to_mock_it_is_not_the_campaign(
+    telegram: FakeTelegram, settings, translations, with_template: int, db
+) -> None:
+    citizen = telegram.user(413)
+    critic = telegram.origin_channel(telegram.channel(-1001234567001, "Critic", username="critic_kz"), 5)
+    mocking = f"Every morning the same bots tell us «{CARES}». Pensions say otherwise."
+    before = len(telegram.sent(citizen["id"]))
+    async with running(settings):
+        telegram.forward(citizen, critic, text=mocking)
+        receipt = (await telegram.wait_for_messages(citizen["id"], before + 1))[-1].plain
+    t = translations("en")
+    assert plain(t.gettext("🔁 Matches the known campaign {label}.").split("{")[0]) not in receipt
+    [row] = db.rows("SELECT template_id, by_quotation FROM reports")
+    assert (row["template_id"], row["by_quotation"]) == (None, 0)

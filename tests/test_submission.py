@@ -39,6 +39,45 @@ def test_pasted_text_is_a_report_of_that_text() -> None:
     assert submission.text == "Президент всегда заботится и думает о народе"
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        (
+            "Под каждым постом одно и то же: «Президент всегда заботится и думает о народе». Боты?",
+            "Президент всегда заботится и думает о народе",
+        ),
+        ("每篇新聞下面都是這句：「總統始終關心人民、為人民著想」，太明顯了吧", "總統始終關心人民、為人民著想"),
+        (
+            'They post "We made a choice for the new Kazakhstan" and “our family gives four votes” everywhere',
+            "We made a choice for the new Kazakhstan\nour family gives four votes",
+        ),
+    ],
+)
+def test_a_citizen_quoting_a_line_in_their_own_words_reports_the_quotation(text: str, quoted: str) -> None:
+    assert build_submission(text).quotation == quoted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Президент всегда заботится и думает о народе",  # quotes nothing
+        "Wow: «The President always cares and thinks about the people»",  # two words of its own: the line itself
+        "He told me «yes» and «no» and walked away, as always",  # too little quoted to be a campaign comment
+        "They keep writing «The President always cares and thinks about the people",  # a mark never closed
+    ],
+)
+def test_a_message_that_does_not_comment_on_a_long_enough_quotation_has_none(text: str) -> None:
+    assert build_submission(text).quotation is None
+
+
+def test_a_forward_that_quotes_a_line_is_its_authors_commentary_not_a_quotation_to_report() -> None:
+    forwarded = build_submission(
+        "Bots again: «The President always cares and thinks about the people». Shame.", origin=ORIGIN
+    )
+    assert forwarded.quotation is None
+    assert forwarded.line(by_quotation=False) == forwarded.text
+
+
 @pytest.mark.parametrize("text", ["ok", "👍👍👍", "  ", "да да", "我同意"])
 def test_a_too_short_text_is_refused(text: str) -> None:
     with pytest.raises(TextTooShort):

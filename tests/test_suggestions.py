@@ -220,6 +220,24 @@ async def test_a_verified_case_that_matched_a_template_in_another_language_teach
     await _the_variant_is_matched_lexically_only(db, learned[0]["id"], template_id, tmp_path)
 
 
+async def test_a_line_a_citizen_reported_by_quoting_it_teaches_its_family_the_quotation_alone(
+    telegram: FakeTelegram, moderated, db: Database
+) -> None:
+    band = {**SUGGESTION_BAND, "SEMANTIC_THRESHOLD": "0.9", "SEMANTIC_VERIFIER_THRESHOLD": "0.5"}
+    async with moderated(**band) as team:
+        await _add_template(telegram, team, db)
+        reporter = telegram.user(2, language_code="ru")
+        await _receipt(
+            telegram, reporter, f"Под каждым постом акимата одно и то же: «{TRANSLATED}» Соседка Асель говорит, боты."
+        )
+        assert tuple(db.rows("SELECT resemblance, by_quotation FROM reports")[0]) == ("translated", 1)
+        card = await wait_for_card(telegram, db, 1)
+        await press(telegram, team.alice, card, "case:v:1")
+        await press(telegram, team.bob, card, "case:v:1")
+        await telegram.wait_until_idle()
+    assert [row["text"] for row in db.rows("SELECT text FROM templates WHERE learned_from_case = 1")] == [TRANSLATED]
+
+
 async def _the_variant_is_matched_lexically_only(db: Database, learned_id: int, template_id: int, tmp: Path) -> None:
     """Not encoded, and after a restart the semantic stage holds the moderators' template but not the variant
     (as a semantic candidate a family's variants crowd out its other languages: Template.matched_semantically)."""

@@ -29,7 +29,7 @@ from itertools import chain
 
 from bot.core.lsh import MinHashIndex
 from bot.core.normalize import normalize
-from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes
+from bot.core.quotes import commentary
 from bot.core.similarity import Thresholds, required, similarity
 from bot.core.templates import variants
 
@@ -188,12 +188,8 @@ class Matcher:
 
 def _own_words(text: str) -> str:
     """The normalised message, without what it quotes when it comments on a quotation."""
-    own = outside_quotes(text)
-    if own is not None:
-        commentary = normalize(own)
-        if len(commentary.split()) >= COMMENTARY_TOKENS:
-            return commentary
-    return normalize(text)
+    own = commentary(text)
+    return normalize(text if own is None else own)
 
 
 def template_reach(template: str, texts: Iterable[str | None], thresholds: Thresholds | None = None) -> list[int]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.accounts import Target
 from bot.core.links import find_links, strip_links
+from bot.core.quotes import quotation
 from bot.core.reports import ReportKind
 from bot.core.text import content_weight
 from bot.errors import TextTooShort, UnsupportedLink
@@ -31,6 +32,21 @@ class Submission:
             return None
         prose = strip_links(self.text).strip() if self.kind is ReportKind.LINK else self.text
         return prose if content_weight(prose) >= MIN_TEXT_WEIGHT else None
+
+    @property
+    def quotation(self) -> str | None:
+        """The line a citizen reports by quoting it in their own message ("they post this under every article:
+        «…»"), without their words; None for a forward (what its author quotes, they comment on), or when
+        the message does not comment on a quotation or quotes too little to be a campaign comment."""
+        text = self.campaign_text
+        if self.kind is ReportKind.FORWARD or text is None:
+            return None
+        quoted = quotation(text)
+        return quoted if quoted is not None and content_weight(quoted) >= MIN_TEXT_WEIGHT else None
+
+    def line(self, by_quotation: bool) -> str | None:
+        """The text the report was placed by: its quotation, or its campaign text."""
+        return self.quotation if by_quotation else self.campaign_text
 
 
 def build_submission(

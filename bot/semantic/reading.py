@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.core.kazakh_latin import to_cyrillic
-from bot.core.normalize import normalize
-from bot.core.quotes import COMMENTARY_TOKENS, outside_quotes
+from bot.core.quotes import commentary
 
 MAX_WORDS = 64
 MAX_CHARACTERS = 400
@@ -17,8 +16,8 @@ def text_to_encode(text: str) -> str:
     """Without what it quotes when it comments on a quotation (words counted after normalisation, as the
     lexical tier does: each Chinese character is one), at most its first MAX_WORDS words and
     MAX_CHARACTERS characters, and Kazakh Latin back in Cyrillic."""
-    own = outside_quotes(text)
-    if own is not None and len(normalize(own).split()) >= COMMENTARY_TOKENS:
+    own = commentary(text)
+    if own is not None:
         text = own
     words = text.split()
     if len(words) > MAX_WORDS:

@@ -7,6 +7,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bot.core.accounts import Account
 from bot.core.cases import CaseKind
 from bot.core.clusters import ClusterSummary, Placement, place
@@ -96,9 +98,7 @@ async def submit_report(
     async with store.reading() as tx:
         if await tx.reports.by_dedupe_key(dedupe_key) is None:  # a repeat is answered as one, limit or not
             await _check_limit(tx, reporter, now, hourly_limit)
-    text = submission.campaign_text
-    needs_vector = text is not None and await asyncio.to_thread(matcher.needs_vector, text)
-    vector = await vector_of(matcher, text) if text is not None and needs_vector else None
+    vectors = await _vectors_needed(matcher, submission)
     async with store.transaction() as tx:
         existing = await tx.reports.by_dedupe_key(dedupe_key)
         if existing is not None:
@@ -113,7 +113,8 @@ async def submit_report(
         # the matcher keeps a cluster the database lacks; _cluster_for checks that it exists.) The
         # matching runs in a thread, so the event loop keeps sending receipts and cards meanwhile.
         await catch_up(tx, matcher)  # what other processes added up to this moment (we hold the write lock)
-        placement = None if text is None else place(await asyncio.to_thread(matcher.match, text, vector))
+        text, placement, by_quotation = await _placed(matcher, submission, vectors)
+        vector = None if text is None else vectors.get(text)
         suggested = await candidates(matcher, text, vector, placement)
         await tx.reporters.touch(reporter, now)
         report = await tx.reports.add(reporter, dedupe_key, submission, now)
@@ -134,6 +135,7 @@ async def submit_report(
                 score=placement.score,
                 language=language,
                 resemblance=placement.resemblance.value if matched else None,
+                by_quotation=by_quotation,
             )
         picture = None if pictures.post is None else await place_post_photo(tx, matcher, report.id, pictures.post, now)
         wearers = await _record_avatar(tx, matcher, report.id, pictures, now)
@@ -176,6 +178,38 @@ async def submit_report(
         )
         await tx.outbox.add(answer(receipt), now)
     return receipt
+
+
+async def _vectors_needed(matcher: CampaignMatcher, submission: Submission) -> dict[str, np.ndarray]:
+    """Vectors of the texts the report may be placed by that the lexical stage leaves unmatched, encoded off
+    the event loop and before the transaction: its campaign text, then what it quotes (asked only when the
+    campaign text needs the semantic stage too)."""
+    vectors: dict[str, np.ndarray] = {}
+    for text in (submission.campaign_text, submission.quotation):
+        if text is None or not await asyncio.to_thread(matcher.needs_vector, text):
+            break
+        vector = await vector_of(matcher, text)
+        if vector is None:
+            break
+        vectors[text] = vector
+    return vectors
+
+
+async def _placed(
+    matcher: CampaignMatcher, submission: Submission, vectors: dict[str, np.ndarray]
+) -> tuple[str | None, Placement | None, bool]:
+    """The text the report is placed by, where it goes, and whether that text is what the report quotes: a
+    citizen's message that comments on a quotation and matches nothing in its own words is placed by the
+    quotation, which also starts its cluster if that matches nothing either (so a cluster never holds the
+    reporter's words around the line they report)."""
+    text = submission.campaign_text
+    if text is None:
+        return None, None, False
+    placement = place(await asyncio.to_thread(matcher.match, text, vectors.get(text)))
+    quoted = submission.quotation
+    if quoted is None or not placement.is_new:
+        return text, placement, False
+    return quoted, place(await asyncio.to_thread(matcher.match, quoted, vectors.get(quoted))), True
 
 
 async def _check_limit(tx: Tx, reporter: str, now: int, hourly_limit: int) -> None:

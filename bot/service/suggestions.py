@@ -191,8 +191,8 @@ async def learn_from_verified(store: Store, matcher: CampaignMatcher, case_id: i
         found = await tx.reports.first_semantic_match(case_id)
     if found is None:
         return None
-    report, template_id, language = found
-    text = Submission(report.kind, report.text, report.targets).campaign_text
+    report = found.report
+    text = Submission(report.kind, report.text, report.targets).line(found.by_quotation)
     if text is None:
         return None
     async with store.transaction() as tx:
@@ -200,7 +200,7 @@ async def learn_from_verified(store: Store, matcher: CampaignMatcher, case_id: i
         if case is None or case.status is not CaseStatus.VERIFIED or case.decided_by is None:
             return None
         await catch_up(tx, matcher)
-        learned = await _learn(tx, matcher, template_id, text, language, case_id, case.decided_by, now)
+        learned = await _learn(tx, matcher, found.template_id, text, found.language, case_id, case.decided_by, now)
     if learned is not None:
         _know(matcher, learned)
     return learned

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.accounts import Account, Platform, Target, Via
 from bot.core.cases import CaseStatus
 from bot.core.matcher import Resemblance
@@ -15,6 +17,17 @@ _TARGETS = (
     "SELECT t.report_id, t.platform, t.post_id, t.via, a.identity, a.handle, a.external_id, a.display_name "
     "FROM report_targets t LEFT JOIN accounts a ON a.id = t.account_id "
 )
+
+
+@dataclass(frozen=True)
+class SemanticMatch:
+    """A report that matched a template in other words or another language."""
+
+    report: Report
+    template_id: int
+    language: str | None
+    by_quotation: bool
+    """It was placed by what it quotes (Submission.quotation)."""
 
 
 _IN_CASES = "SELECT cr.report_id FROM case_reports cr JOIN cases c ON c.id = cr.case_id "
@@ -95,17 +108,18 @@ class Reports:
         score: float | None,
         language: str | None,
         resemblance: str | None,
+        by_quotation: bool = False,
     ) -> None:
-        """Record how the text matched, which cluster and template the report joined, and its language."""
+        """Record how the text matched (``by_quotation``: what it quotes did), which cluster and template the
+        report joined, and its language."""
         await self._conn.execute(
             "UPDATE reports SET matched = ?, cluster_id = ?, template_id = ?, match_score = ?, language = ?, "
-            "resemblance = ? WHERE id = ?",
-            (matched, cluster_id, template_id, score, language, resemblance, report_id),
+            "resemblance = ?, by_quotation = ? WHERE id = ?",
+            (matched, cluster_id, template_id, score, language, resemblance, int(by_quotation), report_id),
         )
 
-    async def first_semantic_match(self, case_id: int) -> tuple[Report, int, str | None] | None:
-        """The case's first report that matched a template in other words or another language, with that
-        template and the report's language."""
+    async def first_semantic_match(self, case_id: int) -> SemanticMatch | None:
+        """The case's first report that matched a template in other words or another language."""
         row = await self._conn.fetch_one(
             "SELECT r.* FROM reports r JOIN case_reports cr ON cr.report_id = r.id WHERE cr.case_id = ? "
             "AND r.resemblance IN (?, ?) AND r.template_id IS NOT NULL AND r.text IS NOT NULL "
@@ -114,7 +128,8 @@ class Reports:
         )
         if row is None:
             return None
-        return (await self._with_targets([row]))[0], row["template_id"], row["language"]
+        report = (await self._with_targets([row]))[0]
+        return SemanticMatch(report, row["template_id"], row["language"], bool(row["by_quotation"]))
 
     async def account_ids(self, report_id: int) -> list[int]:
         """The distinct accounts the report names, in the order it names them."""
