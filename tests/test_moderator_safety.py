@@ -134,6 +134,9 @@ async def test_moderators_on_probation_cannot_verify_a_case_until_their_votes_ag
         listing = seen(await say(telegram, team.admin, "/mod list"))
         assert "• Moderator 2 · 901 · moderator · 🔰 on probation: 0 of 1 votes agreed with the decision" in listing
         assert "admin · 🔰" not in listing
+        log = seen(await say(telegram, team.admin, "/audit"))
+        on_probation = "🔰 cast on probation: not counted toward the quorum"
+        assert [line.count(on_probation) for line in log.splitlines() if "votes:" in line] == [1, 1]
 
         await press(telegram, team.admin, card_of(telegram, db, 1), "case:v:1")
         assert db.value("SELECT status FROM cases WHERE id = 1") == "verified"

@@ -93,6 +93,7 @@ FIELD_ORDER = (
     "reason_code",
     "reason",
     "verify_votes",
+    "on_probation",
     "role",
     "enabled",
     "template",
@@ -218,6 +219,8 @@ def _value(t: Translator, key: str, value: object, names: Mapping[int, str]) -> 
         return f"{t.list(voters)} ({t.number(len(voters))})" if voters else _("none")
     if isinstance(value, str) and value in NAMED_VALUES.get(key, {}):
         return t.gettext(NAMED_VALUES[key][value])
+    if key == "on_probation" and value is True:
+        return _("🔰 cast on probation: not counted toward the quorum")
     if key == "enabled" and isinstance(value, bool):
         return _("✅ on") if value else _("⏸ off")
     if key == "language" and isinstance(value, str):

@@ -258,7 +258,7 @@ async def vote_verify(store: Store, actor: Moderator, case_id: int, policy: Poli
             now,
             case_id=case_id,
             before={"verify_votes": voters},
-            after={"verify_votes": after},
+            after={"verify_votes": after} | ({"on_probation": True} if on_probation else {}),
         )
         decided = view.has_quorum
         if decided:
