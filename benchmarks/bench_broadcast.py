@@ -90,7 +90,7 @@ def flagged(database: Path) -> int:
 def digest_calls(telegram: FakeTelegram) -> list[tuple[float, int]]:
     """(time, chat) of every digest message Telegram accepted."""
     return [
-        (call.at, call.params.get("chat_id"))
+        (call.at, int(call.params["chat_id"]))
         for call in telegram.calls
         if call.method == "sendMessage"
         and call.status == 200

@@ -79,6 +79,7 @@ class Load:
         if kind == "reject":
             self.rejects += 1
             text = f"/reject {self.rejects} not a campaign, an ordinary opinion"
+        assert text is not None  # a reject's text is written just above
         group = {"id": GROUP, "type": "supergroup", "title": "Kuzet moderators"}
         message = self.telegram.send_text(moderator, text, chat=group)
         self.waiting.append(Waiting(kind, time.monotonic(), _reply_to(GROUP, message["message_id"])))

@@ -128,7 +128,7 @@ async def running_bots(
         REPORTS_PER_HOUR=str(max(30, per_user)),
         REPORTER_KEY=secrets.token_hex(24),  # one key for all the processes
     )
-    ports = [free_port() for _ in range(processes)] if webhook else []
+    ports: list[int | None] = [free_port() for _ in range(processes)] if webhook else []
     telegram.webhook_backends = [f"http://127.0.0.1:{port}" for port in ports] or None
     bots: list[asyncio.subprocess.Process] = []
     try:

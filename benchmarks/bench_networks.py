@@ -48,6 +48,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -207,7 +208,7 @@ def f1(row: dict[str, float]) -> float:
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
-GRID = {
+GRID: dict[str, list[Any]] = {
     "window": [3 * HOUR, 6 * HOUR, 12 * HOUR],
     "min_participation": [2, 3],
     "min_weight": [3.0, 4.0],

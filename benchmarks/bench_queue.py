@@ -225,7 +225,7 @@ async def measure(
         assert verified.status_code == 200, verified.text
         after_change, _ = await page({})
     every = [t for timings in by_mix.values() for t in timings]
-    result = {
+    result: dict[str, Any] = {
         "first_page_ms": round(first, 1),
         "page_after_a_vote_ms": round(after_change, 1),
         "overall": _figures(every),

@@ -189,7 +189,8 @@ def campaign_matcher(workdir: Path, semantic: bool = True):
     stage = open_semantic(workdir) if semantic else None
     matcher = CampaignMatcher(Matcher(), stage)
     templates = starter_templates()
-    vectors = matcher.encode([readable(t["text"]) for t in templates]) if stage else [None] * len(templates)
+    encoded = matcher.encode([readable(t["text"]) for t in templates]) if stage else None
+    vectors = [None] * len(templates) if encoded is None else list(encoded)
     for number, (template, vector) in enumerate(zip(templates, vectors, strict=False), 1):
         matcher.add(
             number,
@@ -774,11 +775,11 @@ def summarise(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     enc = results["encode"]
     for label, key in (("2 cores", "two_cores"), ("1 core", "one_core")):
-        for size in ("short", "long"):
-            e = enc[key][size]
+        for length in ("short", "long"):
+            e = enc[key][length]
             rows.append(
                 (
-                    f"encode {size} ({e['mean_words']:.0f} words, {e['mean_tokens']:.0f} tokens), {label}",
+                    f"encode {length} ({e['mean_words']:.0f} words, {e['mean_tokens']:.0f} tokens), {label}",
                     f"single {e['single']['p50_ms']:.1f} ms (p99 {e['single']['p99_ms']:.1f}); "
                     f"batched {e['batched_ms_per_message']:.1f} ms/msg",
                     "",

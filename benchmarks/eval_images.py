@@ -47,9 +47,9 @@ def main() -> None:
     changes = list(image_sets.SURVIVABLE)
     results: dict[str, object] = {"threshold": DEFAULT_MAX_DISTANCE}
     halves = {"held_out": True, "in_sample": False}
-    for label, held in halves.items():
+    for label, held_out in halves.items():
         results[label] = summary(
-            evaluate(stored, image_sets.half(image_sets.queries(), held), DEFAULT_MAX_DISTANCE), changes
+            evaluate(stored, image_sets.half(image_sets.queries(), held_out), DEFAULT_MAX_DISTANCE), changes
         )
     results["sweep_tuning_half"] = {
         d: summary(evaluate(stored, image_sets.half(image_sets.queries(), False), d), changes) for d in SWEEP

@@ -146,7 +146,7 @@ class _Row(tuple):
 
     names: tuple[str, ...] = ()
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return super().__getitem__(self.names.index(key))
         return super().__getitem__(key)
