@@ -5,7 +5,6 @@ once handled); two bots behind one webhook URL act as one."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -47,15 +46,7 @@ async def _kuzet_run(
     webhook_port: int | None,
     **more: str,
 ) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k != "REPORTER_KEY"}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        BOT_API_URL=telegram.base_url,
-        DATABASE_URL=db.url.dsn,
-        DATA_DIR=str(folder),
-        REPORTS_PER_HOUR=str(per_user),
-        LOG_LEVEL="WARNING",
-    )
+    env = telegram.bot_environment(DATABASE_URL=db.url.dsn, DATA_DIR=str(folder), REPORTS_PER_HOUR=str(per_user))
     if webhook_port is not None:
         env.update(
             WEBHOOK_URL=f"http://127.0.0.1:{webhook_port}/tg/hook",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -19,8 +18,8 @@ async def _start_kuzet(
 ) -> asyncio.subprocess.Process:
     """`kuzet run` in ``workdir``, set up by its .env: SQLite in data/ (as the quick start), or the test's
     PostgreSQL database with its files in data/."""
-    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL", "DATA_DIR"}}
-    env.update(BOT_TOKEN=telegram.token, BOT_API_URL=telegram.base_url, **more)
+    env = telegram.bot_environment(**{"LOG_LEVEL": "INFO", **more})  # INFO: what a quick start logs
+    env.pop("DATA_DIR", None)  # the .env below says where
     settings = "DATABASE_URL=sqlite:///data/kuzet.db\n"
     if database_url.startswith("postgresql"):
         settings = f"DATABASE_URL={database_url}\nDATA_DIR=data\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -78,10 +77,7 @@ async def test_a_full_session_at_debug_level_logs_no_text_name_id_phone_key_or_t
     admin = telegram.user(7770001234, first_name="Admin", language_code="en")
     group = telegram.add_group(-1004455667788, "Kuzet moderators")
     channel = telegram.channel(-1009876543210, "Akorda fan club", username="akorda_fans")
-    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        BOT_API_URL=telegram.base_url,
+    env = telegram.bot_environment(
         LOG_LEVEL="DEBUG",
         REPORTER_KEY=KEY,
         DATABASE_URL=database_url,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -104,10 +103,7 @@ async def test_an_update_that_stops_the_bot_every_time_is_skipped_after_three_tr
     telegram.send_text(citizen, "/help")
     stuck = telegram.last_update_id
     db = Database(DatabaseUrl.parse(database_url))
-    env = {k: v for k, v in os.environ.items() if k not in {"REPORTER_KEY", "DATABASE_URL"}}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        BOT_API_URL=telegram.base_url,
+    env = telegram.bot_environment(
         DATABASE_URL=database_url,
         DATA_DIR=str(tmp_path),
         MODERATOR_CHAT_ID=str(GROUP),
