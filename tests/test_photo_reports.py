@@ -104,6 +104,22 @@ async def test_reports_naming_accounts_with_the_same_recompressed_profile_photo_
     assert db.value("SELECT COUNT(*) FROM account_images") == 2
 
 
+async def test_a_wave_of_forwards_from_one_channel_reads_its_profile_photo_once(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    channel = telegram.channel(-1001000000777, "Nur Wave", username="nur_wave")
+    telegram.set_profile_photo(channel, picture(21))
+    citizens = [telegram.user(800 + n) for n in range(4)]
+    for n, citizen in enumerate(citizens):
+        telegram.forward(citizen, telegram.origin_channel(channel, 10 + n), text=CAMPAIGN_TEXT)
+    for citizen in citizens:
+        await telegram.wait_for_messages(citizen["id"], 1)
+    await telegram.wait_until_idle()
+    assert [c.params.get("chat_id") for c in telegram.calls if c.method == "getChat"] == [channel["id"]]
+    assert db.value("SELECT COUNT(*) FROM report_targets WHERE account_id IS NOT NULL") == 4
+    assert db.value("SELECT COUNT(*) FROM account_images") == 1
+
+
 async def test_a_flag_as_profile_photo_links_nobody(telegram: FakeTelegram, team, db: Database) -> None:
     flag = drawn(FLAGS["Flag of Russia"])
     first, second = telegram.user(601, first_name="Ivan"), telegram.user(602, first_name="Pyotr")

@@ -67,7 +67,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             follow_up=not receipt.duplicate,
         )
 
-    pictures = await read_pictures(context.bot, message)
+    pictures = await read_pictures(context.bot, message, deps.profile_photos)
     try:
         receipt = await submit_report(
             deps.store,

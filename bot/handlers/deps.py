@@ -22,6 +22,7 @@ from bot.service.matcher_sync import MatcherFollower
 from bot.service.reporters import chosen_language
 from bot.service.trail import trail_minutes
 from bot.store import Store
+from bot.telegram.pictures import ProfilePhotos
 
 if TYPE_CHECKING:  # the senders read the runtime in turn
     from bot.telegram.broadcast import Broadcaster
@@ -54,6 +55,8 @@ class Runtime:
     leadership: Leadership
     follower: MatcherFollower
     clock: Callable[[], int] = field(default=_unix_now)
+    profile_photos: ProfilePhotos = field(default_factory=ProfilePhotos)
+    """Forward origins' profile photos read lately (bot.telegram.pictures)."""
     _chosen_languages: dict[str, str | None] = field(default_factory=dict, repr=False)
     """Pseudonym -> the language chosen with /language: read once, not on every update."""
     _trail_choices: dict[str, tuple[int, float]] = field(default_factory=dict, repr=False)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import (
     Bot,
@@ -30,10 +32,52 @@ MAX_BYTES = 5 * 1024 * 1024
 """No photo larger than this is downloaded (Telegram's photos are far smaller; a limit bounds the memory)."""
 
 
-async def read_pictures(bot: Bot, message: Message) -> ReportPictures:
-    """The hashes of the message's photo and of the forward origin's profile photo. A photo too flat to compare
-    is dropped (``flat_post``), one that cannot be fetched just now too (``unread_post``): the rest of the message
-    is still a report; a profile photo that cannot be fetched is left out."""
+PROFILE_PHOTO_SECONDS = 600.0
+"""How long an account's profile photo, once read, stands for it (a change within this time is seen late)."""
+PROFILE_PHOTOS_KEPT = 4096
+
+
+class ProfilePhotos:
+    """The profile photos of forward origins read lately, by account. A campaign wave forwards many posts of a few
+    channels, and each forward would cost a getChat (or getUserProfilePhotos), a getFile and a download; forwards
+    of one account arriving together share one read. A read that fails is not kept."""
+
+    def __init__(
+        self,
+        seconds: float = PROFILE_PHOTO_SECONDS,
+        kept: int = PROFILE_PHOTOS_KEPT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._seconds, self._kept, self._clock = seconds, kept, clock
+        self._known: OrderedDict[int, tuple[float, Photo | None]] = OrderedDict()
+        self._reading: dict[int, asyncio.Future[Photo | None]] = {}
+
+    async def of(self, account: int, read: Callable[[], Awaitable[Photo | None]]) -> Photo | None:
+        """The account's photo as read within the last ``seconds``, else ``read()`` (once for all who ask)."""
+        known = self._known.get(account)
+        if known is not None and self._clock() - known[0] < self._seconds:
+            return known[1]
+        reading = self._reading.get(account)
+        if reading is None:
+            reading = self._reading[account] = asyncio.ensure_future(read())
+            reading.add_done_callback(lambda done: self._keep(account, done))
+        return await asyncio.shield(reading)  # one caller cancelled does not cancel the others' read
+
+    def _keep(self, account: int, done: asyncio.Future[Photo | None]) -> None:
+        del self._reading[account]
+        if done.cancelled() or done.exception() is not None:
+            return
+        self._known[account] = (self._clock(), done.result())
+        self._known.move_to_end(account)
+        while len(self._known) > self._kept:
+            self._known.popitem(last=False)
+
+
+async def read_pictures(bot: Bot, message: Message, profiles: ProfilePhotos) -> ReportPictures:
+    """The hashes of the message's photo and of the forward origin's profile photo (read through ``profiles``).
+    A photo too flat to compare is dropped (``flat_post``), one that cannot be fetched just now too
+    (``unread_post``): the rest of the message is still a report; a profile photo that cannot be fetched is left
+    out."""
     post, flat, unread = None, False, False
     if message.photo:
         try:
@@ -46,7 +90,7 @@ async def read_pictures(bot: Bot, message: Message) -> ReportPictures:
     avatar = None
     if message.forward_origin is not None:
         try:
-            avatar = await _profile_photo(bot, message.forward_origin)
+            avatar = await _profile_photo(bot, message.forward_origin, profiles)
         except (TelegramError, NotAnImage) as exc:
             log.info("profile photo of a forward origin not read: %s", type(exc).__name__)
         if avatar is not None and not avatar.hash.usable:
@@ -54,19 +98,29 @@ async def read_pictures(bot: Bot, message: Message) -> ReportPictures:
     return ReportPictures(post=post, avatar=avatar, flat_post=flat, unread_post=unread)
 
 
-async def _profile_photo(bot: Bot, origin: MessageOrigin) -> Photo | None:
+async def _profile_photo(bot: Bot, origin: MessageOrigin, profiles: ProfilePhotos) -> Photo | None:
     """The origin account's current profile photo, when Telegram shows it: getUserProfilePhotos for a user,
     getChat for a channel or group. A hidden user (forward privacy) has none to show."""
     if isinstance(origin, MessageOriginUser):
-        photos = await bot.get_user_profile_photos(origin.sender_user.id, limit=1)
-        return await _photo(bot, _size_to_fetch(photos.photos[0]).file_id) if photos.photos else None
+        user_id = origin.sender_user.id
+
+        async def of_user() -> Photo | None:
+            photos = await bot.get_user_profile_photos(user_id, limit=1)
+            return await _photo(bot, _size_to_fetch(photos.photos[0]).file_id) if photos.photos else None
+
+        return await profiles.of(user_id, of_user)
     chat = origin.chat if isinstance(origin, MessageOriginChannel) else None
     if isinstance(origin, MessageOriginChat):
         chat = origin.sender_chat
     if chat is None:
         return None
-    full = await bot.get_chat(chat.id)
-    return None if full.photo is None else await _photo(bot, full.photo.big_file_id)
+    chat_id = chat.id
+
+    async def of_chat() -> Photo | None:
+        full = await bot.get_chat(chat_id)
+        return None if full.photo is None else await _photo(bot, full.photo.big_file_id)
+
+    return await profiles.of(chat_id, of_chat)
 
 
 async def _photo(bot: Bot, file_id: str) -> Photo:
