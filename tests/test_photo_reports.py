@@ -77,6 +77,26 @@ async def test_a_forwarded_photo_without_caption_gets_a_receipt_and_joins_an_ima
     assert [c.params["photo"] for c in telegram.calls if c.method == "sendPhoto"] == [kept]
 
 
+async def test_a_picture_posted_with_a_campaign_text_and_alone_links_the_two_cases_on_their_cards(
+    telegram: FakeTelegram, team, db: Database
+) -> None:
+    poster = picture(9, 1280, 960)
+    channel = telegram.channel(-1001000000556, "Patriot Daily", username="patriot_daily")
+    with_text, alone = telegram.user(1), telegram.user(2)
+    await answer_to(
+        telegram,
+        with_text,
+        lambda: telegram.forward(with_text, telegram.origin_channel(channel, 4), photo=poster, caption=CAMPAIGN_TEXT),
+    )
+    await answer_to(telegram, alone, lambda: telegram.send_photo(alone, recompressed(poster)))
+    assert [tuple(row) for row in db.rows("SELECT id, kind FROM cases ORDER BY id")] == [(1, "cluster"), (2, "image")]
+    await wait_for_card(telegram, db, 2)
+    await telegram.wait_until(
+        lambda: "🖼 The same picture was reported in case #2 too" in seen(card_of(telegram, db, 1)), what="card 1"
+    )
+    assert "🖼 The same picture was reported in case #1 too" in seen(card_of(telegram, db, 2))
+
+
 async def test_reports_naming_accounts_with_the_same_recompressed_profile_photo_are_linked_on_both_cards(
     telegram: FakeTelegram, team, db: Database
 ) -> None:

@@ -223,6 +223,8 @@ class CaseView:
     """The case's latest suggestion: open (the card asks), or answered (the card says by whom)."""
     image: CaseImage | None = None
     """An image case's picture."""
+    same_picture_cases: tuple[int, ...] = ()
+    """Other cases whose reports carried a picture this case's reports carried too."""
     shared_avatars: tuple[SharedAvatar, ...] = field(default=())
     networks: tuple[CaseNetwork, ...] = ()
     """The account networks the case's accounts are in (most of them first)."""

@@ -159,20 +159,31 @@ def card(t: Translator, view: CaseView) -> str:
 
 
 def image_lines(t: Translator, view: CaseView) -> list[str]:
-    """An image case's picture (the card's photo goes just above the card) and its place in the image bank."""
+    """An image case's picture (the card's photo goes just above the card) and its place in the image bank; and
+    for any case, the other cases whose reports carried the same picture (posted with a text, or alone)."""
     _ = t.gettext
+    lines = []
     image = view.image
-    if image is None:
-        return []
-    lines = [_("🖼 The picture is the photo above this card.") if image.file_id else _("🖼 A picture (no copy kept).")]
-    if image.bank_id is not None and image.campaign:
+    if image is not None:
+        lines.append(
+            _("🖼 The picture is the photo above this card.") if image.file_id else _("🖼 A picture (no copy kept).")
+        )
+    if image is not None and image.bank_id is not None and image.campaign:
         label = user_text(image.label) if image.label else ""
         lines.append(
             _("📌 Known campaign image #{number} {label}").format(number=number(image.bank_id), label=label).rstrip()
         )
-    elif image.bank_id is not None:
+    elif image is not None and image.bank_id is not None:
         lines.append(
             _("🚫 Common picture #{number}: it never counts as a match alone").format(number=number(image.bank_id))
+        )
+    if view.same_picture_cases:
+        lines.append(
+            t.ngettext(
+                "🖼 The same picture was reported in case {cases} too",
+                "🖼 The same picture was reported in cases {cases} too",
+                len(view.same_picture_cases),
+            ).format(cases=t.list(f"#{number(c)}" for c in view.same_picture_cases))
         )
     return lines
 

@@ -48,6 +48,8 @@ from bot.service.roles import faces, probationers, require
 from bot.store import Store, Tx
 
 CARD_ACCOUNTS = 5
+CARD_PICTURE_CASES = 5
+"""Other cases with the same picture a card names."""
 DETAIL_REPORTS = 10
 QUEUE_PAGE_SIZE = 5
 QUEUE_SCAN = 500
@@ -166,6 +168,7 @@ async def build_view(tx: Tx, case_id: int, policy: Policy, now: int | None = Non
         undo_open=undo_until is not None and now is not None and now < undo_until,
         suggestion=None if suggestion is None else await _suggested_campaign(tx, suggestion, policy),
         image=await _case_image(tx, case),
+        same_picture_cases=tuple(await tx.images.cases_sharing_pictures(case_id, CARD_PICTURE_CASES)),
         shared_avatars=tuple(shared),
         networks=await networks_of_case(tx, case_id),
         probationary=frozenset(user_id for user_id, probation in votes if probation),

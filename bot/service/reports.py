@@ -22,6 +22,7 @@ from bot.core.templates import Labels, Template
 from bot.errors import RateLimited
 from bot.images.photos import ReportPictures
 from bot.semantic.campaigns import CampaignMatcher
+from bot.service.cases import CARD_PICTURE_CASES
 from bot.service.matcher_sync import announce, catch_up
 from bot.service.matching import keep_vector, vector_of
 from bot.service.networks import record_report
@@ -141,10 +142,17 @@ async def submit_report(
         wearers = await _record_avatar(tx, matcher, report.id, pictures, now)
         image_id = picture.group_id if picture is not None and cluster_id is None else None
         cases = await _join_cases(tx, report.id, cluster_id, image_id, now)
+        mine = cases[0].case_id if cases else 0
         cases += tuple(  # their cards now name this report's case beside the shared photo
-            CaseTouch(case_id, False)
-            for case_id in await tx.cases.naming_accounts(wearers, besides=cases[0].case_id if cases else 0)
+            CaseTouch(case_id, False) for case_id in await tx.cases.naming_accounts(wearers, besides=mine)
         )
+        if picture is not None and picture.group_id is not None:  # and theirs, beside the same picture
+            cases += tuple(
+                CaseTouch(case_id, False)
+                for case_id in await tx.images.cases_with_picture(
+                    picture.group_id, besides=mine, limit=CARD_PICTURE_CASES
+                )
+            )
         await record_report(
             tx,
             networks,

@@ -109,6 +109,30 @@ class Images:
         )
         return [row[0] for row in rows]
 
+    async def cases_sharing_pictures(self, case_id: int, limit: int) -> list[int]:
+        """Other cases whose reports carried a photo of a picture group this case's reports carried (a picture
+        posted with a text is in the text's case, the same picture alone in its own): up to ``limit``, lowest
+        number first. The case's groups are read first, then each group's cases, so a wave of reports of one
+        picture costs one pass over each side rather than their product."""
+        groups = await self._conn.fetch_all(
+            "SELECT DISTINCT ri.image_id FROM report_images ri JOIN case_reports cr ON cr.report_id = ri.report_id "
+            "WHERE cr.case_id = ? AND ri.image_id IS NOT NULL",
+            (case_id,),
+        )
+        found: set[int] = set()
+        for group in groups:
+            found.update(await self.cases_with_picture(group["image_id"], besides=case_id, limit=limit))
+        return sorted(found)[:limit]
+
+    async def cases_with_picture(self, group_id: int, *, besides: int, limit: int) -> list[int]:
+        """The cases (but ``besides``) whose reports carried a photo of this picture group, lowest number first."""
+        rows = await self._conn.fetch_all(
+            "SELECT DISTINCT cr.case_id FROM report_images ri JOIN case_reports cr ON cr.report_id = ri.report_id "
+            "WHERE ri.image_id = ? AND cr.case_id <> ? ORDER BY cr.case_id LIMIT ?",
+            (group_id, besides, limit),
+        )
+        return [row["case_id"] for row in rows]
+
     async def accounts_sharing_in_case(self, case_id: int) -> int:
         """How many accounts the case's reports name wear a profile photo other reported accounts wear too."""
         return int(
