@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 
 import pytest
 
-from bot.sandbox import FakeTelegram
+from bot.sandbox import FakeTelegram, picture
 from tests.databases import Database
 from tests.miniapp_helpers import APP_URL, AppClient, app_served
 from tests.moderation_helpers import CARD_WAIT_SECONDS, Team, card_of, say, seen, wait_for_card
@@ -165,6 +165,23 @@ async def test_a_suggestion_is_answered_from_the_app_and_both_cards_follow(
         await _card_shows(telegram, db, campaign, "Reports: 2")
         again = await app.post(bob, f"/app/api/cases/{suggested}/suggestion", body)
         assert again.status_code == 409
+
+
+async def test_a_case_page_names_the_other_cases_with_the_same_picture(
+    served: tuple[Team, AppClient], telegram: FakeTelegram, db: Database
+) -> None:
+    team, app = served
+    poster, channel = picture(9, 1280, 960), telegram.channel(-1001000000556, "Patriot Daily", username="patriot_daily")
+    with_text, alone = telegram.user(1), telegram.user(2)
+    telegram.forward(with_text, telegram.origin_channel(channel, 4), photo=poster, caption=CAMPAIGN)
+    await telegram.wait_for_messages(with_text["id"], 1)
+    telegram.send_photo(alone, poster)
+    await telegram.wait_for_messages(alone["id"], 1)
+    await wait_for_card(telegram, db, 2)
+    bob = await app.login(team.bob)
+    for case_id, other in ((1, 2), (2, 1)):
+        flags = (await app.get(bob, f"/app/api/cases/{case_id}")).json()["flags"]
+        assert {"code": "same_picture", "evidence": {"cases": [other]}} in flags
 
 
 async def test_queue_opens_the_app_from_a_private_chat_and_from_the_group_and_moderators_get_a_menu_button(

@@ -127,6 +127,8 @@ def flags_of(view: CaseView) -> list[tuple[str, dict[str, Any]]]:
         )
     for network in view.networks:
         found.append(("network", {"number": network.number, "accounts": network.accounts}))
+    if view.same_picture_cases:
+        found.append(("same_picture", {"cases": list(view.same_picture_cases)}))
     if view.evidence_case is not None:
         found.append(("evidence", {"case": view.evidence_case}))
     return found

@@ -42,6 +42,7 @@ STRINGS: dict[str, str] = {
     "flag.rejected_before": N_("Rejected before"),
     "flag.shared_avatar": N_("Shares a profile photo"),
     "flag.network": N_("Account network"),
+    "flag.same_picture": N_("The same picture in other cases"),
     "flag.evidence": N_("Evidence in another case"),
     "evidence.account": N_("Account"),
     "evidence.accounts": N_("Accounts"),
