@@ -66,6 +66,20 @@ def test_export_writes_verified_cases_with_their_texts_and_accounts_but_no_repor
     assert json.loads(kuzet(["export", "--since", "2099-01-01"], filled).stdout) == []
 
 
+async def test_export_gives_the_line_a_citizen_quoted_never_their_own_words_around_it(
+    telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path
+) -> None:
+    own_words = f"Under every post of the akimat I see this: «{CAMPAIGN}» My neighbour Asel says they are bots."
+    async with running(moderation_settings()):
+        await say(telegram, telegram.user(7), own_words)
+        await _verified_campaign(telegram, db)
+    assert db.value("SELECT by_quotation FROM reports WHERE id = 1") == 1
+    result = kuzet(["export", "--format", "json"], tmp_path)
+    [case] = json.loads(result.stdout)
+    assert case["texts"] == [CAMPAIGN, CAMPAIGN + "!"]
+    assert "Asel" not in result.stdout and "akimat" not in result.stdout
+
+
 async def test_export_gives_the_campaigns_label_in_every_language_it_has(
     telegram: FakeTelegram, moderation_settings, db: Database, tmp_path: Path
 ) -> None:

@@ -15,7 +15,9 @@ from bot.core.accounts import public_link
 from bot.core.cases import CaseKind, Policy
 from bot.core.digest import VerifiedAccount, citable
 from bot.core.networks import Edge, NetworkRules, edge_kept
+from bot.core.reports import ReportKind
 from bot.core.small_counts import coarse
+from bot.core.submission import Submission
 from bot.service.cases import build_view
 from bot.service.networks import live_threshold
 from bot.store import Store, Tx
@@ -108,7 +110,7 @@ async def verified_cases(store: Store, since: int, policy: Policy, small_count_k
                     view.template_labels.fallback,
                     dict(view.template_labels.by_language),
                     view.text,
-                    tuple(await tx.archive.texts(case_id, MAX_TEXTS)),
+                    _lines(await tx.archive.texts(case_id, MAX_TEXTS)),
                     tuple(account for _, account in named),
                     coarse(len(reported - {account_id for account_id, _ in named}), small_count_k),
                     await citable_posts(tx, case_id, MAX_POSTS),
@@ -177,3 +179,10 @@ async def export_networks(store: Store, rules: NetworkRules) -> NetworkExport:
                 if edge_kept(edge, a, b, threshold, rules):
                     edges.append(ExportedEdge(ids[edge.a], ids[edge.b], number, replace(edge, reported=False)))
     return NetworkExport(tuple(numbers), tuple(nodes), tuple(edges))
+
+
+def _lines(texts: list[tuple[str, ReportKind, bool]]) -> tuple[str, ...]:
+    """The lines the reports were placed by: a report's text, or for one placed by what it quotes, the quotation
+    alone (never the reporter's own words around it)."""
+    lines = (Submission(kind, text, ()).quotation if quoted else text for text, kind, quoted in texts)
+    return tuple(dict.fromkeys(line for line in lines if line is not None))

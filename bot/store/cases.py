@@ -8,7 +8,7 @@ from bot.core.accounts import Account, Platform
 from bot.core.cases import AccountCount, CaseKind, CaseRecord, CaseStatus, RejectReason, Verdict
 from bot.core.flags import AccountReport
 from bot.core.matcher import Resemblance
-from bot.core.reports import ReportStatus
+from bot.core.reports import ReportKind, ReportStatus
 from bot.store.db import Connection, Row, placeholders
 
 
@@ -423,13 +423,16 @@ class CaseArchive:
         )
         return [row["id"] for row in rows]
 
-    async def texts(self, case_id: int, limit: int) -> list[str]:
+    async def texts(self, case_id: int, limit: int) -> list[tuple[str, ReportKind, bool]]:
+        """The distinct texts of the case's placed reports, oldest first, each with its report's kind and whether
+        the report was placed by what it quotes."""
         rows = await self._conn.fetch_all(
-            f"SELECT r.text, MIN(r.id) AS first FROM reports r {_IN_CASE} AND r.matched IS NOT NULL "
-            "GROUP BY r.text ORDER BY first LIMIT ?",
+            f"SELECT r.text, r.kind, r.by_quotation, MIN(r.id) AS first FROM reports r {_IN_CASE} "
+            "AND r.matched IS NOT NULL AND r.text IS NOT NULL GROUP BY r.text, r.kind, r.by_quotation "
+            "ORDER BY first LIMIT ?",
             (case_id, limit),
         )
-        return [row["text"] for row in rows]
+        return [(row["text"], ReportKind(row["kind"]), bool(row["by_quotation"])) for row in rows]
 
     async def campaign_accounts(self, start: int, end: int, case_id: int | None = None) -> list[tuple[int, Account]]:
         """The accounts shown to have posted campaign content, in verified cases' reports made in [start, end)
