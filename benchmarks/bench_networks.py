@@ -149,6 +149,31 @@ def build(actions: list[Action], window: int) -> CoActionGraph:
     return graph
 
 
+LINK_MEMORIES = (3 * DAY, 7 * DAY, 14 * DAY)
+"""Shorter than the world's four weeks, so that forgetting light links can show what it costs."""
+
+
+def link_memory(world: World, rules: NetworkRules) -> dict[str, dict[str, float]]:
+    """The detector on the held-out seeds with light links forgotten after each of LINK_MEMORIES (once a simulated
+    day, as the bot's recompute job does more often), and never: scores, and the edges kept at the end."""
+    found: dict[str, list[dict[str, float]]] = {}
+    for seed in HELD_OUT_SEEDS:
+        actions, planted = generate(world, seed)
+        for memory in (None, *LINK_MEMORIES):
+            graph = CoActionGraph(rules)
+            next_day = DAY
+            for action in actions:
+                if memory is not None and action.at >= next_day:
+                    graph.forget_light(action.at - memory)
+                    next_day = action.at + DAY
+                graph.act(action.account, action.kind, action.obj, action.at)
+            row = score(detect(graph.frozen_edges(), graph.participation, rules), planted)
+            found.setdefault("never" if memory is None else f"{memory // DAY} days", []).append(
+                row | {"edges": len(graph.edges)}
+            )
+    return {memory: mean(rows) for memory, rows in found.items()}
+
+
 def rule_groups(actions: list[Action]) -> list[frozenset[int]]:
     """Today's rule read as networks: the accounts of each cluster the coordination flag marks."""
     posts: dict[int, list[tuple[int, int]]] = {}
@@ -266,6 +291,7 @@ def quality(world: World) -> dict[str, object]:
             "defaults": held_detector[defaults],
         },
         "in_sample": {"rule": tuning["rule"], "detector": scored[chosen]},
+        "link_memory": link_memory(world, defaults),
         "grid": [{**asdict(r), **s} for r, s in scored.items()],
     }
 
@@ -398,6 +424,10 @@ def main() -> None:
             assert isinstance(block, dict)
             for who, row in block.items():
                 print(f"{name:9} {who:9} {row}")
+        memories = result["link_memory"]
+        assert isinstance(memories, dict)
+        for memory, row in memories.items():
+            print(f"light links forgotten after {memory}: {row}")
     if not args.no_cost:
         measured = {"machine": machine, **cost(args.reports, args.accounts, seed=7)}
         (RESULTS / "networks_cost.json").write_text(json.dumps(measured, indent=1) + "\n")

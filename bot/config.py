@@ -205,6 +205,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             min_accounts=env("NETWORK_MIN_ACCOUNTS", _at_least_two, NetworkRules.min_accounts),
             reported_weight=env("NETWORK_REPORTED_WEIGHT", _weight, NetworkRules.reported_weight),
             max_partners=env("NETWORK_MAX_PARTNERS", _positive_int, NetworkRules.max_partners),
+            link_memory=DAY * env("NETWORK_LINK_MEMORY_DAYS", _positive_int, NetworkRules.link_memory // DAY),
         ),
         network_recompute_minutes=env("NETWORK_RECOMPUTE_MINUTES", _positive_int, 10),
         webhook=_webhook(

@@ -16,7 +16,7 @@ import pytest
 from bot.app import running
 from bot.config import Settings
 from bot.core.networks import NetworkRules
-from bot.core.periods import week_of
+from bot.core.periods import DAY, week_of
 from bot.sandbox import FakeTelegram
 from bot.service.networks import recompute_networks
 from bot.store import Store
@@ -90,6 +90,35 @@ async def test_a_recompute_keeps_the_number_of_a_network_that_grew_live(
         await store.close()
     assert (done.networks, done.new, done.ended) == (1, 0, 0)
     assert [tuple(row) for row in db.rows("SELECT number, status, accounts FROM networks")] == [(1, "active", 3)]
+
+
+async def test_the_recompute_forgets_light_links_nothing_renewed_and_keeps_the_networks(
+    telegram: FakeTelegram, moderated, db: Database
+) -> None:
+    async with moderated(NETWORK_MIN_WEIGHT="2"):
+        citizen = telegram.user(1)
+        channels = [
+            telegram.channel(-1000000000400 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
+        ]
+        await forward_campaigns(telegram, citizen, channels)
+        once = telegram.channel(-1000000000499, "Passer-by", username="passer_by")  # posts one of them, once
+        telegram.forward(telegram.user(2), telegram.origin_channel(once, 7), text=CAMPAIGNS[1])
+        await telegram.wait_for_messages(2, 1)
+        await telegram.wait_until_idle()
+    weights = "SELECT clusters + images + avatar + reported * 0.5 FROM network_edges ORDER BY 1"
+    assert [row[0] for row in db.rows(weights)] == [1.0, 1.0, 1.0, 2.5, 2.5, 2.5]
+    last = db.value("SELECT MAX(created_at) FROM reports")
+    store = await Store.open(db.url)
+    try:
+        rules = NetworkRules(min_weight=2.0, link_memory=DAY)
+        await recompute_networks(store, rules, now=last + DAY // 2)  # within the memory: all kept
+        assert db.value("SELECT COUNT(*) FROM network_edges") == 6
+        done = await recompute_networks(store, rules, now=last + 2 * DAY)
+    finally:
+        await store.close()
+    assert [row[0] for row in db.rows(weights)] == [2.5, 2.5, 2.5]
+    assert (done.networks, done.ended) == (1, 0)
+    assert db.value("SELECT COUNT(*) FROM network_members WHERE number = 1") == 3
 
 
 async def test_verified_campaigns_put_the_network_in_the_digest_and_the_export_without_reporters(

@@ -51,6 +51,17 @@ def test_repeated_campaigns_make_a_network_and_a_one_off_crowd_does_not() -> Non
     assert detect(graph.frozen_edges(), graph.participation, RULES) == [frozenset({1, 2, 3, 4})]
 
 
+def test_light_links_nothing_renewed_are_forgotten_and_the_network_is_found_as_before() -> None:
+    graph = CoActionGraph(RULES)
+    for text in range(3):
+        campaign(graph, [1, 2, 3, 4], text, text * 10 * HOUR)
+    campaign(graph, [20, 21, 22], 99, 0)  # strangers sharing one popular text once
+    campaign(graph, [30, 31], 98, 40 * HOUR)  # and two more, later
+    assert graph.forget_light(before=30 * HOUR) == 3
+    assert sorted(graph.edges) == [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4), (30, 31)]
+    assert detect(graph.frozen_edges(), graph.participation, RULES) == [frozenset({1, 2, 3, 4})]
+
+
 def test_a_hyperactive_account_does_not_glue_two_networks_together() -> None:
     graph = CoActionGraph(RULES)
     for text in range(3):

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.core.periods import HOUR
+from bot.core.periods import DAY, HOUR
 
 
 class CoActionKind(StrEnum):
@@ -63,6 +63,9 @@ class NetworkRules:
     max_partners: int = 200
     """An episode co-acts with at most this many accounts, those that acted last: a text thousands repost within
     the window links each to the few hundred just before it, so one report's cost stays bounded."""
+    link_memory: int = 90 * DAY
+    """A link lighter than ``min_weight`` that nothing renewed for this long (seconds) is forgotten: strangers who
+    once reposted the same viral text must not cost a row forever (``forget_light``)."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,18 @@ class CoActionGraph:
         edge = self.edges.setdefault(pair(account, other), EdgeTally())
         if not edge.avatar:
             edge.add(CoActionKind.AVATAR, at)
+
+    def forget_light(self, before: int) -> int:
+        """Forget the edges lighter than ``min_weight`` last renewed before ``before`` (they can pass no filter
+        until renewed, and then start again); how many."""
+        light = [
+            key
+            for key, tally in self.edges.items()
+            if tally.last_at < before and tally.frozen(*key).weight(self.rules) < self.rules.min_weight
+        ]
+        for key in light:
+            del self.edges[key]
+        return len(light)
 
     def frozen_edges(self, min_weight: float = 0.0) -> list[Edge]:
         """The edges weighing at least ``min_weight``."""

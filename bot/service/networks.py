@@ -179,6 +179,7 @@ async def recompute_networks(store: Store, rules: NetworkRules, now: int) -> Rec
     found, kept, threshold = await asyncio.to_thread(_find, edges, participation, protected, rules)
     async with store.transaction() as tx:
         await tx.networks.forget_actions_before(now - rules.window)  # episodes that pair with nothing more
+        await tx.networks.forget_light_edges(now - rules.link_memory, rules.reported_weight, rules.min_weight)
         previous = await tx.networks.memberships()
         busy = set(await tx.networks.changed_since(now))
         held = {a for number in busy for a in previous.get(number, ())}

@@ -40,6 +40,8 @@ _EDGE = (
     "COALESCE(pa.participation, 0) AS pa, COALESCE(pb.participation, 0) AS pb FROM network_edges e "
     "LEFT JOIN network_accounts pa ON pa.account_id = e.a LEFT JOIN network_accounts pb ON pb.account_id = e.b "
 )
+_WEIGHT = "clusters + images + avatar + reported * CAST(? AS DOUBLE PRECISION)"
+"""An edge's weight (bot.core.networks.Edge.weight), given the weight of being reported together."""
 _NETWORK = "SELECT number, status, accounts, first_at, last_at, merged_into, split_from FROM networks "
 _CAMPAIGN_CASES = (
     "SELECT DISTINCT cr.case_id FROM network_members m JOIN report_targets t ON t.account_id = m.account_id "
@@ -161,6 +163,13 @@ class Networks:
         )
         return sorted(row[0] for row in rows)
 
+    async def forget_light_edges(self, before: int, reported_weight: float, min_weight: float) -> int:
+        """Drop the edges lighter than ``min_weight`` last renewed before ``before`` (CoActionGraph.forget_light)."""
+        return await self._conn.execute(
+            f"DELETE FROM network_edges WHERE last_at < ? AND {_WEIGHT} < CAST(? AS DOUBLE PRECISION)",
+            (before, reported_weight, min_weight),
+        )
+
     async def forget_actions_before(self, before: int) -> int:
         """Drop episodes that ended before ``before`` (older than the window: they pair with nothing more)."""
         return await self._conn.execute("DELETE FROM network_actions WHERE last_at < ?", (before,))
@@ -181,9 +190,7 @@ class Networks:
         """Every edge weighing at least ``min_weight`` (most weigh one or two: leaving them in the table saves
         reading millions of rows)."""
         rows = await self._conn.fetch_all(
-            _EDGE + "WHERE e.clusters + e.images + e.avatar + e.reported * CAST(? AS DOUBLE PRECISION) "
-            ">= CAST(? AS DOUBLE PRECISION)",
-            (reported_weight, min_weight),
+            _EDGE + f"WHERE {_WEIGHT} >= CAST(? AS DOUBLE PRECISION)", (reported_weight, min_weight)
         )
         return [_linked(row).edge for row in rows]
 
