@@ -33,6 +33,11 @@ CAMPAIGNS = (
 CHANNELS = ("steppe_truth", "altai_voice", "kaspiy_daily")
 
 
+def the_channels(telegram: FakeTelegram, first_id: int) -> list[dict]:
+    """The three channels of CHANNELS, numbered down from ``first_id``."""
+    return [telegram.channel(first_id - n, name.title(), username=name) for n, name in enumerate(CHANNELS)]
+
+
 async def forward_campaigns(telegram: FakeTelegram, citizen: dict, channels: list[dict]) -> None:
     """Each channel posts each campaign text; one receipt per forward."""
     for round_, text in enumerate(CAMPAIGNS):
@@ -46,9 +51,7 @@ async def test_channels_posting_two_campaigns_together_are_one_network_on_the_ca
 ) -> None:
     async with moderated(NETWORK_MIN_WEIGHT="2") as team:
         citizen = telegram.user(1)
-        channels = [
-            telegram.channel(-1000000000200 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
-        ]
+        channels = the_channels(telegram, -1000000000200)
         await forward_campaigns(telegram, citizen, channels)
         await wait_for_card(telegram, db, 2)
         await telegram.wait_until(
@@ -71,54 +74,31 @@ async def test_channels_posting_two_campaigns_together_are_one_network_on_the_ca
         assert seen(missing) == "There is no network #9."
 
 
-async def test_a_recompute_keeps_the_number_of_a_network_that_grew_live(
+async def test_a_recompute_keeps_the_number_of_a_network_that_grew_live_and_forgets_light_links_nothing_renewed(
     telegram: FakeTelegram, moderated, db: Database
 ) -> None:
     async with moderated(NETWORK_MIN_WEIGHT="2"):
-        citizen = telegram.user(1)
-        channels = [
-            telegram.channel(-1000000000300 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
-        ]
-        await forward_campaigns(telegram, citizen, channels)
-        await telegram.wait_until_idle()
-    assert db.value("SELECT COUNT(*) FROM network_members WHERE number = 1") == 3
-    store = await Store.open(db.url)
-    try:
-        rules = NetworkRules(min_weight=2.0)
-        done = await recompute_networks(store, rules, now=db.value("SELECT MAX(created_at) FROM reports") + 60)
-    finally:
-        await store.close()
-    assert (done.networks, done.new, done.ended) == (1, 0, 0)
-    assert [tuple(row) for row in db.rows("SELECT number, status, accounts FROM networks")] == [(1, "active", 3)]
-
-
-async def test_the_recompute_forgets_light_links_nothing_renewed_and_keeps_the_networks(
-    telegram: FakeTelegram, moderated, db: Database
-) -> None:
-    async with moderated(NETWORK_MIN_WEIGHT="2"):
-        citizen = telegram.user(1)
-        channels = [
-            telegram.channel(-1000000000400 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
-        ]
-        await forward_campaigns(telegram, citizen, channels)
-        once = telegram.channel(-1000000000499, "Passer-by", username="passer_by")  # posts one of them, once
+        await forward_campaigns(telegram, telegram.user(1), the_channels(telegram, -1000000000300))
+        once = telegram.channel(-1000000000399, "Passer-by", username="passer_by")  # posts one of them, once
         telegram.forward(telegram.user(2), telegram.origin_channel(once, 7), text=CAMPAIGNS[1])
         await telegram.wait_for_messages(2, 1)
         await telegram.wait_until_idle()
+    assert db.value("SELECT COUNT(*) FROM network_members WHERE number = 1") == 3
     weights = "SELECT clusters + images + avatar + reported * 0.5 FROM network_edges ORDER BY 1"
     assert [row[0] for row in db.rows(weights)] == [1.0, 1.0, 1.0, 2.5, 2.5, 2.5]
     last = db.value("SELECT MAX(created_at) FROM reports")
+    rules = NetworkRules(min_weight=2.0, link_memory=DAY)
     store = await Store.open(db.url)
     try:
-        rules = NetworkRules(min_weight=2.0, link_memory=DAY)
-        await recompute_networks(store, rules, now=last + DAY // 2)  # within the memory: all kept
-        assert db.value("SELECT COUNT(*) FROM network_edges") == 6
-        done = await recompute_networks(store, rules, now=last + 2 * DAY)
+        done = await recompute_networks(store, rules, now=last + 60)
+        assert (done.networks, done.new, done.ended) == (1, 0, 0)
+        assert db.value("SELECT COUNT(*) FROM network_edges") == 6  # within the memory, light links stay
+        later = await recompute_networks(store, rules, now=last + 2 * DAY)
     finally:
         await store.close()
     assert [row[0] for row in db.rows(weights)] == [2.5, 2.5, 2.5]
-    assert (done.networks, done.ended) == (1, 0)
-    assert db.value("SELECT COUNT(*) FROM network_members WHERE number = 1") == 3
+    assert (later.networks, later.ended) == (1, 0)
+    assert [tuple(row) for row in db.rows("SELECT number, status, accounts FROM networks")] == [(1, "active", 3)]
 
 
 async def test_verified_campaigns_put_the_network_in_the_digest_and_the_export_without_reporters(
@@ -127,9 +107,7 @@ async def test_verified_campaigns_put_the_network_in_the_digest_and_the_export_w
     monkeypatch.setenv("NETWORK_MIN_WEIGHT", "2")  # for the command line, as for the bot
     async with moderated(NETWORK_MIN_WEIGHT="2") as team:
         citizen = telegram.user(1)
-        channels = [
-            telegram.channel(-1000000000400 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
-        ]
+        channels = the_channels(telegram, -1000000000400)
         await forward_campaigns(telegram, citizen, channels)
         for case_id in (1, 2):
             await _verify(telegram, db, case_id, team.alice, team.bob)
@@ -167,9 +145,7 @@ async def test_the_published_digests_page_and_api_show_the_network_as_coarsely_a
     async with running(settings) as application:
         team = await form_team(telegram)
         citizen = telegram.user(1)
-        channels = [
-            telegram.channel(-1000000000500 - n, name.title(), username=name) for n, name in enumerate(CHANNELS)
-        ]
+        channels = the_channels(telegram, -1000000000500)
         await forward_campaigns(telegram, citizen, channels)
         for case_id in (1, 2):
             await _verify(telegram, db, case_id, team.alice, team.bob)
