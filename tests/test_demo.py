@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.demo.transcript import Entry, transcript_html
 from bot.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
+
+pytestmark = pytest.mark.no_database("the demo plays on a SQLite file of its own, whatever the suite's engine")
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"

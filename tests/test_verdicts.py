@@ -50,7 +50,7 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
     telegram: FakeTelegram, moderated, db: Database
 ) -> None:
     """The Iraqi "electronic army" pattern: 20 new accounts report a satirist within a minute."""
-    async with moderated(VERIFY_QUORUM="2") as team:
+    async with moderated(VERIFY_QUORUM="2", CARD_REFRESH_SECONDS="4") as team:  # the burst's edits fit the window
         await _brigade(telegram, db, "sanzhar_satire", 5000)
         text = await _card_showing(telegram, db, 1, "🚨 Possible report campaign against X (Twitter) @sanzhar_satire")
         card = card_of(telegram, db, 1)
@@ -90,7 +90,9 @@ async def test_a_mass_reported_critic_cannot_be_marked_a_campaign_account_and_ca
 async def test_a_possible_report_campaign_needs_an_admin_and_the_higher_quorum_even_with_evidence(
     telegram: FakeTelegram, moderation_settings, db: Database
 ) -> None:
-    settings = moderation_settings(VERIFY_QUORUM="2", SURGE_QUORUM="3")
+    # Cards refreshed at most every 4 s while reports join them: two bursts of 20 reports a minute apart would
+    # otherwise spend the group's 20 messages a minute, and the restart would wait out Telegram's 429.
+    settings = moderation_settings(VERIFY_QUORUM="2", SURGE_QUORUM="3", CARD_REFRESH_SECONDS="4")
     async with running(settings):
         team = await form_team(telegram)
         # Evidence first: the account's own post carries a campaign text that two moderators verify.
