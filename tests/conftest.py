@@ -113,28 +113,9 @@ def db(settings: Settings) -> Database:
     return Database(settings.database)
 
 
-LONGEST_FIRST = frozenset(
-    {
-        "test_semantic_lofo.py",
-        "test_semantic_eval.py",
-        "test_web_browser.py",
-        "test_web_chain.py",
-        "test_web_privacy.py",
-        "test_miniapp_browser.py",
-        "test_hostile_input.py",
-        "test_crash_recovery.py",
-        "test_image_eval.py",
-    }
-)
-"""Modules with the longest tests or set-ups (one to three minutes each under CI's load). They are collected
-first, so that xdist hands them out first: handed out last, they were the tail of each pass."""
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest modules first (LONGEST_FIRST). Tests of the SQLite file itself (its mode, WAL, locks) do not
-    run on PostgreSQL, nor do measurements that touch no database (they would measure the same twice); each
-    says why."""
-    items.sort(key=lambda item: item.path.name not in LONGEST_FIRST)  # stable: the rest keep their order
+    """Tests of the SQLite file itself (its mode, WAL, locks) do not run on PostgreSQL, nor do measurements
+    that touch no database (they would measure the same twice); each says why."""
     if on_postgresql():
         for item in items:
             if (marker := item.get_closest_marker("sqlite_only")) is not None:
