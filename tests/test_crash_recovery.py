@@ -123,7 +123,7 @@ def _each_report_once(telegram: FakeTelegram, db: Database, burst: Burst) -> Non
     assert telegram.confirmed_update_id == telegram.last_update_id
 
 
-@pytest.mark.parametrize(("mode", "users", "per_user"), [("polling", 30, 20), ("webhook", 20, 15)])
+@pytest.mark.parametrize(("mode", "users", "per_user"), [("polling", 20, 15), ("webhook", 20, 15)])
 async def test_a_bot_killed_mid_burst_keeps_every_receipted_report_and_handles_the_rest_once_after_restart(
     telegram: FakeTelegram, tmp_path: Path, database_url: str, started: list, mode: str, users: int, per_user: int
 ) -> None:
